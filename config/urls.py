@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from config import views
+
+admin.site.site_header = "Administration technique — Ingénierie territoriale"
+admin.site.site_title = "Ingénierie territoriale"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("health/", views.health, name="health"),
+    path("espace/<slug:space>/", views.dashboard, name="dashboard"),
+    path("comptes/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+]

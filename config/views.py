@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from config.roles import Role, has_role
+from config.types import HtmxHttpRequest
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "home.html", {"roles": [r for r in Role if has_role(request.user, r)]})
+
+
+@require_GET
+@never_cache
+def health(request: HttpRequest) -> HttpResponse:
+    """200 when the app and its database answer, 503 otherwise (load balancers, compose)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        return JsonResponse({"status": "erreur", "database": "injoignable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+DASHBOARD_ROLES = {
+    "catalyseur": Role.CATALYST,
+    "administration": Role.NETWORK_ADMIN,
+    "elu": Role.OFFICIAL,
+}
+
+
+@require_GET
+def dashboard(request: HtmxHttpRequest, space: str) -> HttpResponse:
+    """One landing space per role; the HTMX request gets the link list only."""
+    role = DASHBOARD_ROLES.get(space)
+    if role is None:
+        raise Http404("Espace inconnu.")
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not has_role(request.user, role):
+        raise PermissionDenied
+    template = f"dashboard_{space}.html"
+    if request.htmx:
+        template += "#links"
+    return render(request, template, {"role": role})

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from tests.conftest import logged_in
+
+
+@pytest.mark.django_db
+def test_it_works() -> None:
+    response = Client().get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="fr">' in html
+    assert 'href="#contenu"' in html  # skip link
+    assert "hx-headers" in html and "X-CSRFToken" in html
+    assert "/static/vendor/htmx/htmx-2.0.11.min.js" in html
+    assert 'role="banner"' in html and 'role="contentinfo"' in html
+
+
+@pytest.mark.django_db
+def test_it_speaks_to_each_role(nadia: User) -> None:
+    html = logged_in(nadia).get("/").content.decode()
+    assert "Vous êtes catalyseur·rice" in html
+    assert "Vous êtes élu·e" in html
+    assert "Vous administrez le réseau" in html
+
+
+@pytest.mark.django_db
+def test_static_assets_are_served_by_the_app() -> None:
+    response = Client().get("/static/vendor/htmx/htmx-2.0.11.min.js")
+    assert response.status_code == 200
+    response = Client().get("/static/vendor/plotly/plotly.min.js")
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_unknown_page_is_a_french_404() -> None:
+    response = Client().get("/nexiste-pas/")
+    assert response.status_code == 404

@@ -1,0 +1,134 @@
+"""Shared fixtures: reference data in the test database, fixed personas, a headless browser."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+from django.test import Client
+
+from config.fixtures import reference_fixtures
+from config.roles import Role
+
+PASSWORD = "mot-de-passe-de-test-42"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    """Every test database holds the reference data shipped in fixtures/*.json."""
+    with django_db_blocker.unblock():
+        fixtures = reference_fixtures()
+        if fixtures:
+            call_command("loaddata", *fixtures, verbosity=0)
+        call_command("createcachetable", verbosity=0)
+
+
+def make_user(username: str, role: Role | None, **extra: Any) -> User:
+    user = User.objects.create_user(
+        username=username, password=PASSWORD, email=f"{username}@exemple.fr", **extra
+    )
+    if role is not None:
+        user.groups.add(Group.objects.get(name=role.value))
+    return user
+
+
+@pytest.fixture
+def alice(db: None) -> User:
+    """A catalyst, owner of the assessments under test."""
+    return make_user("alice", Role.CATALYST, first_name="Alice", last_name="Martin")
+
+
+@pytest.fixture
+def bob(db: None) -> User:
+    """Another catalyst, same organisation as alice where a test needs one."""
+    return make_user("bob", Role.CATALYST, first_name="Bob", last_name="Durand")
+
+
+@pytest.fixture
+def charlie(db: None) -> User:
+    """A catalyst outside everything alice owns."""
+    return make_user("charlie", Role.CATALYST, first_name="Charlie", last_name="Petit")
+
+
+@pytest.fixture
+def nadia(db: None) -> User:
+    """A network admin."""
+    return make_user(
+        "nadia", Role.NETWORK_ADMIN, first_name="Nadia", last_name="Admin", is_staff=True
+    )
+
+
+@pytest.fixture
+def elise(db: None) -> User:
+    """An elected official."""
+    return make_user("elise", Role.OFFICIAL, first_name="Élise", last_name="Maire")
+
+
+def logged_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def htmx() -> dict[str, str]:
+    """Headers of an HTMX request, for the fragment half of each view test."""
+    return {"HX-Request": "true"}
+
+
+def chromium_path() -> str | None:
+    return (
+        os.environ.get("BROWSER_PATH")
+        or shutil.which("chromium")
+        or shutil.which("chromium-browser")
+    )
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Headless Debian Chromium driven by Playwright (no browser download)."""
+    path = chromium_path()
+    if not path:
+        if os.environ.get("REQUIRE_BROWSER"):
+            pytest.fail("Chromium est requis pour les tests de navigateur (REQUIRE_BROWSER=1).")
+        pytest.skip("Chromium introuvable : tests de navigateur ignorés.")
+    # Playwright's sync API runs an event loop in this thread; Django's ORM is sync-only.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=path,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def browser_login(page: Any, live_server: Any, username: str, password: str = PASSWORD) -> None:
+    page.goto(f"{live_server.url}/comptes/login/")
+    page.get_by_label("Nom d’utilisateur").fill(username)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(f"{live_server.url}/**")
