@@ -13,5 +13,9 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("espace/<slug:space>/", views.dashboard, name="dashboard"),
     path("comptes/", include("django.contrib.auth.urls")),
+    path("territoires/", include("territoires.urls")),
+    path("pratiques/", include("pratiques.urls")),
+    # Observatoire pages nest under /territoires/… and /observatoire/… (see observatoire/urls.py).
+    path("", include("observatoire.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -132,3 +132,11 @@ def browser_login(page: Any, live_server: Any, username: str, password: str = PA
     page.get_by_label("Mot de passe").fill(password)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url(f"{live_server.url}/**")
+
+
+@pytest.fixture
+def geo(db: None) -> Any:
+    """France, 2 régions, 2 départements, 2 EPCI and 5 communes with their real codes."""
+    from tests.factories import mini_geography
+
+    return mini_geography()
