@@ -212,3 +212,12 @@ LOGGING = {
         "weasyprint": {"level": "ERROR"},
     },
 }
+
+# Parts of a territory page served by other apps as HTMX fragments (URL name, heading). The URL
+# takes `level` and `code`; a name that does not resolve is skipped.
+TERRITORY_PAGE_SECTIONS = [
+    ("observatoire:territory_indicators", "Fragilités et indicateurs"),
+    ("pratiques:territory_practices", "Pratiques d'ingénierie sur le territoire"),
+]
+# The report of a territory (PDF), linked from its page when the URL name resolves.
+TERRITORY_REPORT_URL_NAME = "observatoire:territory_report"
