@@ -150,10 +150,10 @@ def fragility_position_figure(
     fig.add_vline(x=50, line={"color": GREY, "width": 1, "dash": "dot"})
     return _layout(
         fig,
-        margin={"l": 250, "r": 20, "t": 30, "b": 40},
+        margin={"l": 230, "r": 30, "t": 10, "b": 45},
         xaxis={
             "range": [0, 100],
-            "title": {"text": f"Rang centile parmi {peers_label} (100 = le plus fragile)"},
+            "title": {"text": "Rang centile parmi les pairs (100 = le plus fragile)"},
             "gridcolor": "#e5e8ec",
             "tickvals": [0, 25, 50, 75, 100],
         },
@@ -205,14 +205,21 @@ def situations_radar_figure(
     )
     return _layout(
         fig,
-        margin={"l": 110, "r": 110, "t": 30, "b": 30},
+        margin={"l": 150, "r": 150, "t": 40, "b": 40},
         polar={
+            "bgcolor": "white",
             "radialaxis": {
+                "gridcolor": "#d5dbe1",
                 "range": [0, 100],
                 "tickvals": [25, 50, 75, 100],
                 "tickfont": {"size": 8},
             },
-            "angularaxis": {"tickfont": {"size": 9}},
+            "angularaxis": {
+                "tickfont": {"size": 10},
+                "rotation": 90,
+                "direction": "clockwise",
+                "gridcolor": "#d5dbe1",
+            },
         },
     )
 
@@ -245,11 +252,11 @@ def lever_triangle_figure(
     )
     return _layout(
         fig,
-        margin={"l": 60, "r": 60, "t": 40, "b": 40},
+        margin={"l": 45, "r": 45, "t": 35, "b": 35},
         ternary={
             "sum": 100,
-            "aaxis": {"title": {"text": "Gestion"}, "min": 0},
-            "baxis": {"title": {"text": "Action"}, "min": 0},
-            "caxis": {"title": {"text": "Vision"}, "min": 0},
+            "aaxis": {"title": {"text": "Gestion"}, "tickvals": [20, 40, 60, 80]},
+            "baxis": {"title": {"text": "Action"}, "tickvals": [20, 40, 60, 80]},
+            "caxis": {"title": {"text": "Vision"}, "tickvals": [20, 40, 60, 80]},
         },
     )

@@ -44,7 +44,7 @@ def build_charts(data: ReportData) -> dict[str, str]:
             [d.position for d in data.domains],
             peers_label=data.peers_label,
         )
-        images["fragility"] = charts.figure_data_uri(fig, width=760, height=520)
+        images["fragility"] = charts.figure_data_uri(fig, width=680, height=470)
     summary = data.practices
     if summary is not None:
         labels = [f"{s.code}. {_short(s.title)}" for s in summary.situations]
@@ -54,15 +54,22 @@ def build_charts(data: ReportData) -> dict[str, str]:
             [s.q1 for s in summary.situations],
             [s.q3 for s in summary.situations],
         )
-        images["radar"] = charts.figure_data_uri(fig, width=620, height=440)
+        images["radar"] = charts.figure_data_uri(fig, width=680, height=400)
         fig = charts.lever_triangle_figure(summary.points, summary.barycentre)
-        images["triangle"] = charts.figure_data_uri(fig, width=420, height=380)
+        images["triangle"] = charts.figure_data_uri(fig, width=330, height=300)
     return images
 
 
-def _short(title: str, limit: int = 34) -> str:
-    title = title.split(" (")[0]
-    return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
+def _short(title: str, width: int = 26) -> str:
+    """A situation title without its scope note, on lines of about ``width`` characters."""
+    words = title.split(" (")[0].split()
+    lines: list[str] = []
+    for word in words:
+        if lines and len(lines[-1]) + len(word) < width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
 
 
 def render_html(data: ReportData, images: dict[str, str] | None = None) -> str:
