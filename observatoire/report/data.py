@@ -43,6 +43,7 @@ class IndicatorLine:
     region: float | None
     france: float | None
     percentile: float | None  # 0–100 among peers, oriented so that 100 = most fragile
+    raw_percentile: float | None = None  # share of peers with a lower value (× 100)
     source: str = ""
     demo: bool = False
 
@@ -69,6 +70,8 @@ class Maturity:
     description: str
     assessed_on: date | None
     rationale: str = ""
+    dimensions: list[tuple[str, str]] = field(default_factory=list)
+    demo: bool = False
 
 
 @dataclass
@@ -84,6 +87,7 @@ class GridPractice:
     code: str
     label: str
     situation_code: str
+    key: str = ""
 
 
 @dataclass
@@ -95,6 +99,7 @@ class AssessmentRecord:
     # practice code → (how it is carried: interne / partenariat / les-deux / "", wants to develop)
     practices: dict[str, tuple[str, bool]]
     submitted_at: object = None
+    demo: bool = False
 
 
 @dataclass
@@ -120,6 +125,7 @@ class PracticeCarry:
     code: str
     label: str
     situation_title: str
+    key: str = ""
     answered: int = 0
     in_house: int = 0
     partnership: int = 0
@@ -339,7 +345,7 @@ def collect_report_data(territory: Territory, *, today: date | None = None) -> R
     summary = summarize_assessments(records, situations, practices, threshold=threshold)
     to_develop = summary.most_to_develop if summary else []
     resources, resources_available = sources.resources_for(to_develop)
-    demo = demo or sources.assessments_are_demo(records)
+    demo = demo or sources.assessments_are_demo(records) or bool(maturity and maturity.demo)
     return ReportData(
         territory=territory,
         level_label=Level(territory.level).label,
