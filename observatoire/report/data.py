@@ -45,6 +45,7 @@ class IndicatorLine:
     percentile: float | None  # 0–100 among peers, oriented so that 100 = most fragile
     raw_percentile: float | None = None  # share of peers with a lower value (× 100)
     source: str = ""
+    vintage: str = ""
     demo: bool = False
 
 

@@ -138,48 +138,78 @@ def fragility_domains(
         )
         domains.append(section)
         by_id[fragility.pk] = section
-    try:
-        from observatoire import queries
-    except ImportError:
+    value_model = _model("observatoire", "IndicatorValue")
+    if value_model is None:
         return domains, False, peers_label(territory, segment), [], demo
-    profile = queries.territory_indicator_profile(
-        territory, segments=list(SizeSegment.objects.all())
-    )
+    from observatoire import queries
+
     vintages: dict[str, set[str]] = defaultdict(set)
     any_line = False
-    for domain in profile.domains:
-        section = by_id.get(domain.fragility.pk) if domain.fragility else None
+    for fragility_id, line in _indicator_lines(territory, segment, value_model, queries):
+        section = by_id.get(fragility_id) if fragility_id else None
         if section is None:
             continue
-        for line in domain.lines:
-            indicator = line.indicator
-            raw = line.peers.percentile if line.peers else None
-            section.indicators.append(
+        section.indicators.append(line)
+        any_line = True
+        demo = demo or line.demo
+        if line.demo:
+            key = "Indicateurs (données de démonstration)"
+        else:
+            key = f"Indicateurs — {line.source}" if line.source else "Indicateurs"
+        vintages[key].add(line.vintage or str(line.year))
+    vintage_list = [(label, ", ".join(sorted(years))) for label, years in sorted(vintages.items())]
+    return domains, any_line, peers_label(territory, segment), vintage_list, demo
+
+
+def _indicator_lines(
+    territory: Territory, segment: SizeSegment | None, value_model: Any, queries: Any
+) -> list[tuple[int | None, IndicatorLine]]:
+    """The territory's indicators (latest year each), with its département, région and France
+    the same year, and its percentile among peers (observatoire.queries.peer_statistics).
+
+    Three queries. The values are fetched by territory id only: selecting France through a join
+    on its level made PostgreSQL scan every value (~0.9 s on the demo data)."""
+    comparison = {name: pk for name, pk in queries.comparison_levels(territory) if pk}
+    france_id = Territory.objects.filter(level=Level.COUNTRY).values_list("pk", flat=True).first()
+    wanted = [territory.pk, *comparison.values(), *([france_id] if france_id else [])]
+    values = (
+        value_model.objects.filter(territory_id__in=wanted)
+        .select_related("indicator")
+        .order_by("indicator__order", "indicator__code", "-year")
+    )
+    by_key = {(v.territory_id, v.indicator_id, v.year): v.value for v in values}
+    peers = queries.peer_statistics(territory, segment) if territory.level != Level.COUNTRY else {}
+    lines: list[tuple[int | None, IndicatorLine]] = []
+    seen: set[int] = set()
+    for item in values:
+        if item.territory_id != territory.pk or item.indicator_id in seen:
+            continue  # latest year first, thanks to the ordering
+        seen.add(item.indicator_id)
+        indicator = item.indicator
+        stats = peers.get(item.indicator_id)
+        raw = stats.percentile if stats is not None else None
+        year_key = (item.indicator_id, item.year)
+        lines.append(
+            (
+                indicator.fragility_id,
                 IndicatorLine(
                     code=indicator.code,
                     label=indicator.label,
                     unit=indicator.unit,
-                    year=line.year,
-                    value=line.value,
-                    departement=line.departement_value,
-                    region=line.region_value,
-                    france=line.france_value,
+                    year=item.year,
+                    value=item.value,
+                    departement=by_key.get((comparison.get("departement"), *year_key)),
+                    region=by_key.get((comparison.get("region"), *year_key)),
+                    france=by_key.get((france_id, *year_key)),
                     percentile=_fragility_percentile(raw, indicator.polarity),
                     raw_percentile=raw,
                     source=indicator.source,
+                    vintage=indicator.vintage,
                     demo=indicator.is_demo,
-                )
+                ),
             )
-            any_line = True
-            demo = demo or indicator.is_demo
-            key = (
-                "Indicateurs (données de démonstration)"
-                if indicator.is_demo
-                else (f"Indicateurs — {indicator.source}" if indicator.source else "Indicateurs")
-            )
-            vintages[key].add(str(indicator.vintage or line.year))
-    vintage_list = [(label, ", ".join(sorted(years))) for label, years in sorted(vintages.items())]
-    return domains, any_line, peers_label(territory, profile.segment), vintage_list, demo
+        )
+    return lines
 
 
 # --- self-assessments (pratiques) ------------------------------------------------------------

@@ -40,8 +40,12 @@ def french_html(html: str) -> str:
 
 
 def french_number(value: float | int | None, decimals: int = 0, missing: str = "—") -> str:
-    """48193 → « 48 193 », 12.5 → « 12,5 » (narrow no-break space, decimal comma)."""
+    """48193 → « 48 193 », 12.5 → « 12,5 » (narrow no-break space, decimal comma).
+
+    Whole numbers and values of 1 000 or more are shown without decimals (counts)."""
     if value is None:
         return missing
+    if decimals and (float(value).is_integer() or abs(value) >= 1000):
+        decimals = 0
     text = f"{value:,.{decimals}f}"
     return text.replace(",", NNBSP).replace(".", ",")

@@ -26,7 +26,12 @@ def test_it_works(geo: Any) -> None:
     pdf = response.content
     assert pdf.startswith(b"%PDF-")
     pages = pdf_pages(pdf)
-    assert len(pages) == 5  # cover, fragilities, practices, resources, method
+    # Cover; fragilities; practices, resources and method (short without indicators or
+    # assessments: the sections that follow the practices flow on the same page).
+    assert len(pages) == 3
+    assert "Page 1 sur 3" in pages[0] and "Page 3 sur 3" in pages[2]
+    assert "Profil de fragilités" in pages[1]
+    assert "Pratiques d’ingénierie sur le territoire" in pages[2]
     assert "Vincennes" in pages[0]
     assert "48 193 habitants" in pages[0]
     assert "moins de 50 000 habitants" in pages[0]
