@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 
-from territoires.models import Level, Territory
+from territoires.models import (
+    Fragility,
+    FragilityReading,
+    Level,
+    MaturityAssessment,
+    Territory,
+)
 from territoires.text import PREFIX_MAX_LENGTH, normalize
 
 SEARCH_MAX_LENGTH = 100
@@ -66,3 +72,80 @@ def territory_from_key(key: str) -> Territory | None:
     if level not in Level.values or not code:
         return None
     return Territory.objects.filter(level=level, code=code).first()
+
+
+PAGE_LEVELS = [
+    Level.COUNTRY,
+    Level.REGION,
+    Level.DEPARTEMENT,
+    Level.EPCI,
+    Level.COMMUNE,
+    Level.PROJECT,
+]
+MEMBERS_PER_PAGE = 25
+
+
+def territory_for_page(level: str, code: str) -> Territory | None:
+    """The territory at /territoires/<niveau>/<code>/, with its parents, or None."""
+    if level not in PAGE_LEVELS:
+        return None
+    return (
+        Territory.objects.select_related("region", "departement", "epci")
+        .defer("search_prefixes")
+        .filter(level=level, code=code[:20])
+        .first()
+    )
+
+
+def member_communes(territory: Territory) -> QuerySet[Territory]:
+    return territory.member_communes.only(
+        "id", "level", "code", "name", "population", "postal_codes"
+    ).order_by(F("population").desc(nulls_last=True), "name")
+
+
+def project_members(project: Territory) -> list[Territory]:
+    return list(
+        Territory.objects.filter(project_memberships__project=project)
+        .only("id", "level", "code", "name", "population")
+        .order_by("level", "name")
+    )
+
+
+def projects_of(territory: Territory) -> list[Territory]:
+    """Projects the territory belongs to, directly or through its EPCI."""
+    condition = Q(memberships__member=territory)
+    if territory.epci_id:
+        condition |= Q(memberships__member_id=territory.epci_id)
+    return list(
+        Territory.objects.filter(condition, level=Level.PROJECT)
+        .only("id", "level", "code", "name", "population")
+        .distinct()
+        .order_by("name")
+    )
+
+
+def maturity_history(territory: Territory, limit: int = 20) -> list[MaturityAssessment]:
+    return list(
+        MaturityAssessment.objects.filter(territory=territory).select_related(
+            "profile", "assessed_by"
+        )[:limit]
+    )
+
+
+def fragility_profile(territory: Territory) -> list[dict]:
+    """The 16 domains grouped by criterion, each with its latest reading (or None)."""
+    latest = {
+        r.fragility_id: r
+        for r in FragilityReading.objects.filter(territory=territory)
+        .order_by("fragility_id", "-recorded_at", "-id")
+        .distinct("fragility_id")
+    }
+    groups: dict[int | None, dict] = {}
+    for fragility in Fragility.objects.select_related("criterion").order_by(
+        "criterion__order", "order", "label"
+    ):
+        group = groups.setdefault(
+            fragility.criterion_id, {"criterion": fragility.criterion, "rows": []}
+        )
+        group["rows"].append({"fragility": fragility, "reading": latest.get(fragility.pk)})
+    return list(groups.values())
