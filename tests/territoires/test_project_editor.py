@@ -3,10 +3,10 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from tests.conftest import logged_in
 from territoires.forms import territory_choice_label
 from territoires.models import Level, ProjectMember, Territory
 from territoires.services import project_create, project_member_remove
+from tests.conftest import logged_in
 
 NEW = "/territoires/projet/nouveau/"
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from tests.conftest import logged_in
 from territoires.models import Level, Territory
 from territoires.services import project_create
+from tests.conftest import logged_in
 
 
 @pytest.mark.django_db
