@@ -24,7 +24,7 @@ def test_demo_is_deterministic_idempotent_and_labelled(geo, client) -> None:
         )
         == first
     )
-    assert FragilityReading.objects.count() == readings == 4 * 16
+    assert FragilityReading.objects.count() == readings == 5 * 16
     assert not MaturityAssessment.objects.filter(is_demo=False).exists()
     assert Territory.objects.filter(level=Level.PROJECT).count() == 1
     html = client.get("/territoires/commune/94080/").content.decode()
