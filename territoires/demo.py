@@ -60,6 +60,7 @@ def demo_load() -> str:
                     f"(étape {step + 1})."
                 ),
                 user=None,
+                assessor_name="Données de démonstration",
                 assessed_at=BASE_DATE + datetime.timedelta(days=120 * step),
                 is_demo=True,
             )

@@ -27,6 +27,8 @@ class TerritoryInput(forms.TextInput):
             "hx-get": reverse_lazy("territoires:search_options"),
             "hx-trigger": "input changed delay:200ms",
             "hx-sync": "this:replace",
+            # Explicit: a surrounding form's hx-swap (e.g. outerHTML) must not be inherited.
+            "hx-swap": "innerHTML",
             "placeholder": _("Nom, code postal ou code INSEE"),
         }
         super().__init__({**base, **(attrs or {})})

@@ -48,6 +48,19 @@ ECHELON_OF_LEVEL = {
 }
 
 
+# The source's codes for « kind » (zone of a région/département/commune, type of an EPCI).
+KIND_LABELS = {
+    "metro": _("métropole (France métropolitaine)"),
+    "drom": _("département ou région d'outre-mer"),
+    "com": _("collectivité d'outre-mer"),
+    "CC": _("communauté de communes"),
+    "CA": _("communauté d'agglomération"),
+    "CU": _("communauté urbaine"),
+    "METRO": _("métropole (EPCI)"),
+    "MET69": _("Métropole de Lyon (collectivité à statut particulier)"),
+}
+
+
 class SizeSegment(models.Model):
     """A population band (étude IMPACT-Élus locaux 2020) and its priority lever."""
 
@@ -188,6 +201,9 @@ class Territory(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("territoires:detail", kwargs={"level": self.level, "code": self.code})
+
+    def kind_label(self) -> str:
+        return str(KIND_LABELS.get(self.kind, self.kind))
 
     def size_segment(self, segments: list[SizeSegment] | None = None) -> SizeSegment | None:
         return SizeSegment.for_population(self.population, segments)

@@ -141,6 +141,7 @@ def maturity_assess(
     user: Any,
     assessed_at: datetime.datetime | None = None,
     is_demo: bool = False,
+    assessor_name: str = "",
 ) -> MaturityAssessment:
     """Record a new assessment (previous ones stay: the history is never overwritten)."""
     rank = maturity_rank(ecosystem_score, pivot_score, skills_score)
@@ -153,7 +154,8 @@ def maturity_assess(
         profile=MaturityProfile.objects.get(rank=rank),
         rationale=rationale,
         assessed_by=user if authenticated else None,
-        assessor_name=(user.get_full_name() or user.username) if authenticated else "",
+        assessor_name=assessor_name
+        or ((user.get_full_name() or user.username) if authenticated else ""),
         assessed_at=assessed_at or timezone.now(),
         is_demo=is_demo,
     )

@@ -245,6 +245,7 @@ def _editor_context(
     member_form: ProjectMemberForm | None = None,
     update_form: ProjectUpdateForm | None = None,
     error: str = "",
+    notice: str = "",
 ) -> dict[str, Any]:
     segments = list(SizeSegment.objects.all())
     return {
@@ -255,6 +256,7 @@ def _editor_context(
         "update_form": update_form
         or ProjectUpdateForm(initial={"name": project.name, "description": project.description}),
         "member_error": error,
+        "member_notice": notice,
     }
 
 
@@ -281,19 +283,21 @@ def project_edit(request: HtmxHttpRequest, code: str) -> HttpResponse:
 def project_member_add_view(request: HtmxHttpRequest, code: str) -> HttpResponse:
     project = _project(code)
     form = ProjectMemberForm(request.POST)
+    notice = ""
     if form.is_valid():
         member = form.cleaned_data["member"]
         if project_member_add(project=project, member=member):
-            messages.success(request, f"« {member.name} » ajouté au périmètre.")
+            notice = f"« {member.name} » ajouté au périmètre."
         else:
-            messages.info(request, f"« {member.name} » fait déjà partie du périmètre.")
+            notice = f"« {member.name} » fait déjà partie du périmètre."
         if not request.htmx:
+            messages.success(request, notice)
             return redirect("territoires:project_edit", code=project.code)
         form = ProjectMemberForm()
     template = "territoires/project_edit.html"
     if request.htmx:
         template += "#members"
-    return render(request, template, _editor_context(project, member_form=form))
+    return render(request, template, _editor_context(project, member_form=form, notice=notice))
 
 
 @require_POST
@@ -301,16 +305,17 @@ def project_member_add_view(request: HtmxHttpRequest, code: str) -> HttpResponse
 def project_member_remove_view(request: HtmxHttpRequest, code: str, member_id: int) -> HttpResponse:
     project = _project(code)
     member = get_object_or_404(Territory.objects.only("id", "name"), pk=member_id)
-    error = ""
+    error = notice = ""
     try:
         project_member_remove(project=project, member=member)
     except ValidationError as exc:
         error = exc.messages[0]
     else:
-        messages.success(request, f"« {member.name} » retiré du périmètre.")
+        notice = f"« {member.name} » retiré du périmètre."
         if not request.htmx:
+            messages.success(request, notice)
             return redirect("territoires:project_edit", code=project.code)
     template = "territoires/project_edit.html"
     if request.htmx:
         template += "#members"
-    return render(request, template, _editor_context(project, error=error))
+    return render(request, template, _editor_context(project, error=error, notice=notice))

@@ -139,7 +139,8 @@ def test_remove_member_and_refuse_removing_the_last(geo, nadia, htmx) -> None:
     client = logged_in(nadia)
     url = f"/territoires/projet/{project.code}/membres/{geo.firminy.pk}/retirer/"
     html = client.post(url, headers=htmx).content.decode()
-    assert "<html" not in html and "Firminy" not in html
+    assert "<html" not in html and "« Firminy » retiré du périmètre." in html
+    assert 'href="/territoires/commune/42095/"' not in html
     project.refresh_from_db()
     assert project.population == 48_193
     last = f"/territoires/projet/{project.code}/membres/{geo.vincennes.pk}/retirer/"
