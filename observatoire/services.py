@@ -159,6 +159,7 @@ def _catalogue_execute(run: ImportRun, data: bytes, progress: Progress) -> None:
 
 
 def _values_execute(run: ImportRun, data: bytes, progress: Progress) -> None:
+    started = time.monotonic()
     progress(0.02, "lecture du fichier")
     territory_codes = dict(Territory.objects.filter(level=run.level).values_list("code", "pk"))
     indicator_codes = dict(Indicator.objects.values_list("code", "pk"))
@@ -171,6 +172,7 @@ def _values_execute(run: ImportRun, data: bytes, progress: Progress) -> None:
         territory_codes=territory_codes,
         indicator_codes=indicator_codes,
     )
+    logger.info("lecture et vérification : %.2f s", time.monotonic() - started)
     run.layout = values_file.layout
     run.rows_read, run.values_read = values_file.rows_read, values_file.values_read
     if values_file.problems:

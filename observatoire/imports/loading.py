@@ -15,6 +15,8 @@ Rows are encoded to the binary COPY format with numpy (no Python loop per row).
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -25,6 +27,7 @@ from observatoire.imports.values import Block
 from observatoire.models import IndicatorValue
 
 TABLE = IndicatorValue._meta.db_table
+logger = logging.getLogger(__name__)
 STAGE = "observatoire_stage_values"
 COLUMNS = "indicator_id, territory_id, year, value"
 # From this many rows a load drops and rebuilds the indexes around the COPY.
@@ -101,6 +104,7 @@ def copy_blocks(
 ) -> int:
     """Binary COPY of every block into ``table``; returns the number of rows."""
     rows = 0
+    started = time.perf_counter()
     statement = f"COPY {table} ({COLUMNS}) FROM STDIN (FORMAT BINARY)"
     with connection.cursor() as cursor, cursor.copy(statement) as copy:
         copy.write(COPY_HEADER)
@@ -117,6 +121,7 @@ def copy_blocks(
             if total_blocks:
                 progress(start + (end - start) * position / total_blocks, "copie")
         copy.write(COPY_TRAILER)
+    logger.info("COPY %s : %s lignes en %.2f s", table, rows, time.perf_counter() - started)
     return rows
 
 
@@ -167,10 +172,14 @@ def _rebuild_keys(
         # Primary key first (an index build), then the other indexes, then the foreign keys
         # (each validated by one join over the table, not by per-row triggers).
         for name, definition in sorted(constraints, key=lambda c: not c[1].startswith("PRIMARY")):
+            started = time.perf_counter()
             cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+            logger.info("%s : %.2f s", name, time.perf_counter() - started)
             if definition.startswith("PRIMARY"):
-                for _, index_definition in indexes:
+                for index_name, index_definition in indexes:
+                    started = time.perf_counter()
                     cursor.execute(index_definition)
+                    logger.info("%s : %.2f s", index_name, time.perf_counter() - started)
 
 
 def _create_stage() -> None:
