@@ -55,9 +55,9 @@ def setup_database(keep: bool) -> str:
 
         base_url = embedded_database_url(ROOT / ".pgdata")
     with psycopg.connect(base_url, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone()
-        if not exists:
-            conn.execute(f"CREATE DATABASE {BENCH_DB}")
+        # A fresh database each run, so that measures do not depend on a previous run.
+        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {BENCH_DB}")
     from urllib.parse import urlsplit, urlunsplit
 
     parts = urlsplit(base_url)
@@ -114,7 +114,7 @@ def main() -> None:
     import django
 
     django.setup()
-    logging.getLogger("observatoire").setLevel(logging.INFO)
+    logging.getLogger("observatoire").setLevel(logging.DEBUG)
     import numpy as np
     from django.core.management import call_command
     from django.db import connection, transaction

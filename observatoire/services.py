@@ -172,7 +172,7 @@ def _values_execute(run: ImportRun, data: bytes, progress: Progress) -> None:
         territory_codes=territory_codes,
         indicator_codes=indicator_codes,
     )
-    logger.info("lecture et vérification : %.2f s", time.monotonic() - started)
+    logger.debug("lecture et vérification : %.2f s", time.monotonic() - started)
     run.layout = values_file.layout
     run.rows_read, run.values_read = values_file.rows_read, values_file.values_read
     if values_file.problems:

@@ -121,7 +121,7 @@ def copy_blocks(
             if total_blocks:
                 progress(start + (end - start) * position / total_blocks, "copie")
         copy.write(COPY_TRAILER)
-    logger.info("COPY %s : %s lignes en %.2f s", table, rows, time.perf_counter() - started)
+    logger.debug("COPY %s : %s lignes en %.2f s", table, rows, time.perf_counter() - started)
     return rows
 
 
@@ -168,18 +168,21 @@ def _rebuild_keys(
     table: str, constraints: list[tuple[str, str]], indexes: list[tuple[str, str]]
 ) -> None:
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+        # Enough memory for the index sorts to stay in memory (11.6 M rows: ~0.5 GB each), and
+        # for the hash joins that check the foreign keys.
+        cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
+        cursor.execute("SET LOCAL work_mem = '256MB'")
         # Primary key first (an index build), then the other indexes, then the foreign keys
         # (each validated by one join over the table, not by per-row triggers).
         for name, definition in sorted(constraints, key=lambda c: not c[1].startswith("PRIMARY")):
             started = time.perf_counter()
             cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
-            logger.info("%s : %.2f s", name, time.perf_counter() - started)
+            logger.debug("%s : %.2f s", name, time.perf_counter() - started)
             if definition.startswith("PRIMARY"):
                 for index_name, index_definition in indexes:
                     started = time.perf_counter()
                     cursor.execute(index_definition)
-                    logger.info("%s : %.2f s", index_name, time.perf_counter() - started)
+                    logger.debug("%s : %.2f s", index_name, time.perf_counter() - started)
 
 
 def _create_stage() -> None:

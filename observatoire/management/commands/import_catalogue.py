@@ -46,5 +46,6 @@ class Command(BaseCommand):
         run = catalogue_import(
             data=path.read_bytes(), file_name=path.name, dry_run=dry_run, progress=bar
         )
+        bar(1.0, str(run.get_status_display()))
         bar.close()
         report_run(self, run)

@@ -65,5 +65,6 @@ class Command(BaseCommand):
             dry_run=dry_run,
             progress=bar,
         )
+        bar(1.0, str(run.get_status_display()))
         bar.close()
         report_run(self, run)
