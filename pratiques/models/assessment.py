@@ -65,6 +65,9 @@ class OrganisationMembership(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} ∈ {self.organisation_id}"
+
 
 class AssessmentStatus(models.TextChoices):
     DRAFT = "draft", _("Brouillon")
@@ -138,14 +141,14 @@ class Assessment(models.Model):
     def __str__(self) -> str:
         return f"Auto-évaluation {self.pk} ({self.version.label})"
 
-    @property
-    def is_draft(self) -> bool:
-        return self.status == AssessmentStatus.DRAFT
-
     def get_absolute_url(self) -> str:
         if self.is_draft:
             return reverse("pratiques:assessment_fill", kwargs={"pk": self.pk})
         return reverse("pratiques:assessment_results", kwargs={"pk": self.pk})
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == AssessmentStatus.DRAFT
 
 
 class Answer(models.Model):
@@ -176,6 +179,9 @@ class Answer(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"Réponse {self.assessment_id}/{self.practice_id}"
+
     @property
     def is_answered(self) -> bool:
         return self.not_concerned or self.frequency is not None
@@ -201,6 +207,9 @@ class AssessmentScore(models.Model):
                 fields=["assessment", "kind", "element_key"], name="assessment_score_unique"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.element_key}: {self.score:.1f}"
 
 
 class PeerGroupKind(models.TextChoices):
@@ -232,3 +241,6 @@ class PeerBucket(models.Model):
                 name="peer_bucket_unique",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.group_kind}:{self.group_value} {self.dimension}[{self.bucket}]={self.count}"
