@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from pratiques.diff import tokenize, word_diff, word_diff_parts
+from pratiques.curation.diff import tokenize, word_diff, word_diff_parts
 
 
 def test_it_keeps_identical_text_unmarked() -> None:
