@@ -2,9 +2,10 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import pratiques.models.curation
 from django.conf import settings
 from django.db import migrations, models
+
+import pratiques.models.curation
 
 
 class Migration(migrations.Migration):
