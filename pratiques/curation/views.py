@@ -236,7 +236,10 @@ def element_edit(request: HtmxHttpRequest, slug: str, kind: str, pk: int) -> Htt
     element = get_element(version, kind, pk)
     if version.status != GridStatus.DRAFT:
         return locked_response(request, version, services.locked_error(version))
-    form = cforms.element_form(kind, version, request.POST or None, instance=element)
+    # The form works on its own copy: the service must see the element as it was.
+    form = cforms.element_form(
+        kind, version, request.POST or None, instance=get_element(version, kind, pk)
+    )
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.fields}
         try:
@@ -299,6 +302,8 @@ def element_remove(request: HtmxHttpRequest, slug: str, kind: str, pk: int) -> H
     if kind not in ADDABLE:
         raise Http404("Type d'élément inconnu.")
     element = get_element(version, kind, pk)
+    if version.status != GridStatus.DRAFT:
+        return locked_response(request, version, services.locked_error(version))
     if request.method == "POST":
         try:
             services.element_remove(actor=request.user, element=element)
