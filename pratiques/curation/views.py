@@ -641,7 +641,10 @@ def resource_list(request: HtmxHttpRequest) -> HttpResponse:
 @admin_required
 def resource_edit(request: HtmxHttpRequest, pk: int | None = None) -> HttpResponse:
     resource = get_object_or_404(Resource, pk=pk) if pk else None
-    form = cforms.ResourceForm(request.POST or None, instance=resource)
+    # The form works on its own copy: the service must see the resource as it was.
+    form = cforms.ResourceForm(
+        request.POST or None, instance=Resource.objects.get(pk=pk) if pk else None
+    )
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.resource_save(
