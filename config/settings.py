@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "django_htmx",
     "django_tasks_db",
     "territoires",
@@ -85,6 +86,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render with the project templates (territoires/widgets/territory_input.html).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # PostgreSQL only: DATABASE_URL, or the embedded server in a git-ignored folder.
 EMBEDDED_DB_DIR = Path(os.environ.get("EMBEDDED_DB_DIR", BASE_DIR / ".pgdata"))

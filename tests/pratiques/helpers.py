@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 
 from config.roles import Role
 from pratiques import services
-from pratiques.models import Assessment, Practice
+from pratiques.models import Answer, Assessment, Practice
 from territoires.models import ActorProfile, Engineering, Territory
-from tests.conftest import make_user
 
 
 def current_practices() -> list[Practice]:
@@ -48,15 +47,19 @@ def answer_all(
     carrying: int | None = None,
     only: list[Practice] | None = None,
 ) -> None:
-    for practice in only or current_practices():
-        services.answer_save(
-            assessment_id=assessment.pk,
-            user_id=assessment.user_id,
-            practice_id=practice.pk,
-            data=services.AnswerData(
-                frequency=frequency, involvement=involvement, carrying=carrying
-            ),
-        )
+    # Bulk for speed; the autosave path itself is tested in test_answer_save.py.
+    Answer.objects.bulk_create(
+        [
+            Answer(
+                assessment=assessment,
+                practice=practice,
+                frequency=frequency,
+                involvement=involvement,
+                carrying=carrying,
+            )
+            for practice in only or current_practices()
+        ]
+    )
 
 
 def submitted(
@@ -85,6 +88,7 @@ def peers(
     """``count`` other catalysts with a submitted, consenting assessment each (scores vary)."""
     result = []
     for i in range(start_index, start_index + count):
-        user = make_user(f"pair{i}", Role.CATALYST)
+        user = User.objects.create(username=f"pair{i}")  # no password: hashing is slow
+        user.groups.add(Group.objects.get(name=Role.CATALYST.value))
         result.append(submitted(user, territory, i % 4, (i + 1) % 4, **kwargs))
     return result
