@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 from pratiques import views
+from pratiques.curation import views as curation_views
 
 app_name = "pratiques"
 
@@ -25,4 +26,11 @@ urlpatterns = [
     path("mes-donnees/supprimer/", views.my_data_delete, name="my_data_delete"),
     path("organisations/rejoindre/", views.organisation_join, name="organisation_join"),
     path("organisations/<int:pk>/", views.organisation_dialogue, name="organisation_dialogue"),
+    # Curation by network admins (issue 7), and the catalyst's offer to move a draft forward.
+    path("administration/", include("pratiques.curation.urls")),
+    path(
+        "evaluations/<int:pk>/version-courante/",
+        curation_views.assessment_move_forward,
+        name="assessment_move_forward",
+    ),
 ]
