@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
+    "django.forms",
     "django_htmx",
     "django_tasks_db",
     "territoires",
@@ -85,6 +87,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets may live in templates/ (e.g. territoires/widgets/territory_input.html).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # PostgreSQL only: DATABASE_URL, or the embedded server in a git-ignored folder.
 EMBEDDED_DB_DIR = Path(os.environ.get("EMBEDDED_DB_DIR", BASE_DIR / ".pgdata"))
