@@ -38,10 +38,14 @@ from observatoire.report.cache import get_report, report_dir  # noqa: E402
 from observatoire.report.data import collect_report_data  # noqa: E402
 from territoires.models import Level, Territory  # noqa: E402
 
+CPU: list[float] = []
+
 
 def timed(fn: Callable[[], object]) -> float:
-    start = time.perf_counter()
+    """Wall time of fn; its CPU time (this process) goes to CPU — the machine may be shared."""
+    start, cpu = time.perf_counter(), time.process_time()
     fn()
+    CPU.append(time.process_time() - cpu)
     return time.perf_counter() - start
 
 
@@ -86,9 +90,11 @@ def main() -> None:
         for _ in range(args.runs):
             clear(territory, charts_too=True)
             cold.append(timed(lambda t=territory: get_report(t)))
+        CPU.clear()
         for _ in range(args.runs):
             clear(territory, charts_too=False)
             warm.append(timed(lambda t=territory: get_report(t)))
+        warm_cpu = statistics.median(CPU)
         for _ in range(args.runs):
             cached.append(timed(lambda t=territory: get_report(t)))
         for _ in range(args.runs):
@@ -107,6 +113,7 @@ def main() -> None:
                 pages_info,
                 statistics.median(cold),
                 statistics.median(warm),
+                warm_cpu,
                 statistics.median(cached),
                 statistics.median(collect),
                 queries,
@@ -116,10 +123,14 @@ def main() -> None:
         )
     print(f"Premier rapport du processus (démarrage de Chromium/kaleido compris) : {first:.2f} s")
     print(f"Médianes sur {args.runs} essais, processus chaud :")
-    for info, cold, warm, cached, collect, queries, hit_queries, size in rows:
+    print(
+        f"Charge de la machine (load average 1 min) : {os.getloadavg()[0]:.1f} sur {os.cpu_count()} cœurs"
+    )
+    for info, cold, warm, warm_cpu, cached, collect, queries, hit_queries, size in rows:
         print(f"- {info}")
         print(
             f"    froid (graphiques à exporter) {cold:.2f} s · chaud (graphiques en cache) {warm:.2f} s"
+            f" (temps CPU du processus {warm_cpu:.2f} s)"
             f" · en cache {cached * 1000:.1f} ms · collecte des données {collect * 1000:.0f} ms"
         )
         print(
