@@ -19,7 +19,7 @@ from django.utils.text import slugify
 from territoires.models import Fragility, Level, SizeSegment, Territory
 
 # Bump when the template or the collected data change shape: cached PDFs are then rebuilt.
-TEMPLATE_VERSION = "2026-11-21.1"
+TEMPLATE_VERSION = "2026-11-21.2"
 
 LEVERS = ("gestion", "action", "vision")
 LEVER_LABELS = {
@@ -180,6 +180,7 @@ class ReportData:
     grid_label: str
     resources: list[ResourceLine]
     resources_available: bool
+    resources_attached: bool
     vintages: list[tuple[str, str]]
     demo_data: bool
     generated_on: date
@@ -261,7 +262,7 @@ def summarize_assessments(
     carries = []
     for practice in practices:
         carry = PracticeCarry(
-            practice.code, practice.label, titles.get(practice.situation_code, "")
+            practice.code, practice.label, titles.get(practice.situation_code, ""), practice.key
         )
         for record in records:
             answer = record.practices.get(practice.code)
@@ -345,7 +346,7 @@ def collect_report_data(territory: Territory, *, today: date | None = None) -> R
     threshold = settings.ANONYMITY_THRESHOLD
     summary = summarize_assessments(records, situations, practices, threshold=threshold)
     to_develop = summary.most_to_develop if summary else []
-    resources, resources_available = sources.resources_for(to_develop)
+    resources, resources_available, resources_attached = sources.resources_for(to_develop)
     demo = demo or sources.assessments_are_demo(records) or bool(maturity and maturity.demo)
     return ReportData(
         territory=territory,
@@ -366,6 +367,7 @@ def collect_report_data(territory: Territory, *, today: date | None = None) -> R
         grid_label=grid_label,
         resources=resources,
         resources_available=resources_available,
+        resources_attached=resources_attached,
         vintages=vintages,
         demo_data=demo,
         generated_on=today or timezone.localdate(),

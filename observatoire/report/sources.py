@@ -35,6 +35,7 @@ from territoires.models import Fragility, Level, SizeSegment, Territory
 # pratiques' « portage » scale: 1 en interne, 2 en partenariat, 3 les deux.
 CARRYING = {1: CARRIED_IN_HOUSE, 2: CARRIED_PARTNERSHIP, 3: CARRIED_BOTH}
 RESOURCES_PER_PRACTICE = 3
+LIBRARY_LIMIT = 12
 
 
 def _model(app_label: str, name: str) -> Any | None:
@@ -299,23 +300,25 @@ def assessments_are_demo(records: list[AssessmentRecord]) -> bool:
 # --- resources (pratiques, M.E.D.O.C.) -------------------------------------------------------
 
 
-def resources_for(practices: list[PracticeCarry]) -> tuple[list[ResourceLine], bool]:
-    """M.E.D.O.C. resources attached to the practices most often marked « à développer », and
-    whether the platform has a resource library at all."""
+def resources_for(practices: list[PracticeCarry]) -> tuple[list[ResourceLine], bool, bool]:
+    """M.E.D.O.C. resources for the practices most often marked « à développer »: (resources,
+    whether the platform has a resource library, whether they are attached to those practices).
+    When none is attached to them, the library's resources are listed instead, and said so."""
     attachment = _model("pratiques", "ResourceAttachment")
     if attachment is None:
-        return [], False
+        return [], False, False
     keys = [p.key for p in practices if p.key]
-    if not keys:
-        return [], True
     labels = {p.key: f"{p.code} {p.label}" for p in practices}
     lines: dict[int, ResourceLine] = {}
     per_practice: dict[str, int] = defaultdict(int)
-    for item in (
+    items = (
         attachment.objects.filter(practice_key__in=keys)
         .select_related("resource")
         .order_by("resource__kind", "resource__title")
-    ):
+        if keys
+        else []
+    )
+    for item in items:
         key = str(item.practice_key)
         if per_practice[key] >= RESOURCES_PER_PRACTICE and item.resource_id not in lines:
             continue
@@ -327,7 +330,14 @@ def resources_for(practices: list[PracticeCarry]) -> tuple[list[ResourceLine], b
             )
         line.practices.append(labels.get(key, ""))
         per_practice[key] += 1
-    return list(lines.values()), True
+    if lines:
+        return list(lines.values()), True, True
+    library = _model("pratiques", "Resource").objects.order_by("kind", "title")[:LIBRARY_LIMIT]
+    return (
+        [ResourceLine(r.title, r.get_kind_display(), r.url, "", []) for r in library],
+        True,
+        False,
+    )
 
 
 # --- cache key -------------------------------------------------------------------------------

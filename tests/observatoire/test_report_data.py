@@ -163,3 +163,24 @@ def test_maturity_and_indicators_show_and_invalidate_the_cache(geo: Any, nadia: 
     assert "Part des résidences principales suroccupées" in text
     assert "9,5 8 8,5 5" in text  # Vincennes, Val-de-Marne, Île-de-France, France
     assert "Rang centile" in text
+
+
+@pytest.mark.django_db
+def test_resources_of_the_practices_to_develop(geo: Any, alice: Any) -> None:
+    from pratiques.models import Practice, Resource, ResourceAttachment
+
+    for seed in range(5):
+        submit(alice, geo.firminy, seed=seed)
+    client = Client()
+    text = pdf_text(client.get("/territoires/epci/244200770/rapport.pdf").content)
+    # Nothing attached yet: the section says so and lists the network's library.
+    assert "Aucune ressource n’est encore rattachée à ces pratiques" in text
+    assert "MOOC « Les alliances qui changent les territoires »" in text
+    practice = Practice.objects.get(version__status="published", code="5.3")
+    mooc = Resource.objects.get(title__startswith="MOOC")
+    ResourceAttachment.objects.create(resource=mooc, practice_key=practice.key)
+    response = client.get("/territoires/epci/244200770/rapport.pdf")
+    assert response["X-Report-Cache"] == "miss"  # a new attachment changes the report
+    text = pdf_text(response.content)
+    assert "Aucune ressource n’est encore rattachée" not in text
+    assert "Pour : 5.3 Créer des liens entre les territoires" in text
