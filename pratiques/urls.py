@@ -1,7 +1,36 @@
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+from django.urls import include, path
+
+from pratiques import views
+from pratiques.curation import views as curation_views
 
 app_name = "pratiques"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("grille/", views.grid_current, name="grid_current"),
+    path("grille/<slug:version>/", views.grid_version, name="grid_version"),
+    path("evaluations/nouvelle/", views.assessment_start, name="assessment_start"),
+    path("evaluations/<int:pk>/", views.assessment_fill, name="assessment_fill"),
+    path("evaluations/<int:pk>/reponses/<int:practice_pk>/", views.answer_save, name="answer_save"),
+    path("evaluations/<int:pk>/valider/", views.assessment_submit, name="assessment_submit"),
+    path("evaluations/<int:pk>/resultats/", views.assessment_results, name="assessment_results"),
+    path(
+        "evaluations/<int:pk>/partage/", views.assessment_preferences, name="assessment_preferences"
+    ),
+    path("evaluations/<int:pk>/export.csv", views.assessment_export_csv, name="assessment_csv"),
+    path("evaluations/<int:pk>/export.pdf", views.assessment_export_pdf, name="assessment_pdf"),
+    path("mes-donnees/", views.my_data, name="my_data"),
+    path("mes-donnees/export.csv", views.my_data_export, name="my_data_export"),
+    path("mes-donnees/supprimer/", views.my_data_delete, name="my_data_delete"),
+    path("organisations/rejoindre/", views.organisation_join, name="organisation_join"),
+    path("organisations/<int:pk>/", views.organisation_dialogue, name="organisation_dialogue"),
+    # Curation by network admins (issue 7), and the catalyst's offer to move a draft forward.
+    path("administration/", include("pratiques.curation.urls")),
+    path(
+        "evaluations/<int:pk>/version-courante/",
+        curation_views.assessment_move_forward,
+        name="assessment_move_forward",
+    ),
+]

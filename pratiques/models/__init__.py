@@ -1,0 +1,59 @@
+"""Models of the grid and of the assessments; each module re-exported here."""
+
+from __future__ import annotations
+
+from pratiques.models.assessment import (
+    Answer,
+    Assessment,
+    AssessmentScore,
+    AssessmentStatus,
+    Organisation,
+    OrganisationMembership,
+    PeerBucket,
+    PeerGroupKind,
+)
+from pratiques.models.curation import (
+    AssessmentPseudonym,
+    CurationEvent,
+    ElementType,
+    KeyLineage,
+    LineageKind,
+)
+from pratiques.models.grid import (
+    Axis,
+    GridStatus,
+    GridVersion,
+    Lever,
+    Practice,
+    Scale,
+    ScaleStep,
+    Situation,
+)
+from pratiques.models.resources import Resource, ResourceAttachment, ResourceKind
+
+__all__ = [
+    "Answer",
+    "Assessment",
+    "AssessmentPseudonym",
+    "AssessmentScore",
+    "AssessmentStatus",
+    "Axis",
+    "CurationEvent",
+    "ElementType",
+    "GridStatus",
+    "GridVersion",
+    "KeyLineage",
+    "Lever",
+    "LineageKind",
+    "Organisation",
+    "OrganisationMembership",
+    "PeerBucket",
+    "PeerGroupKind",
+    "Practice",
+    "Resource",
+    "ResourceAttachment",
+    "ResourceKind",
+    "Scale",
+    "ScaleStep",
+    "Situation",
+]

@@ -1,0 +1,421 @@
+"""Reads of the pratiques app: the grid, an assessment's form, its results and peer statistics."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Prefetch, Q
+
+from pratiques import scoring
+from pratiques.models import (
+    Answer,
+    Assessment,
+    AssessmentStatus,
+    Axis,
+    GridStatus,
+    GridVersion,
+    PeerBucket,
+    PeerGroupKind,
+    Practice,
+    Scale,
+    ScaleStep,
+    Situation,
+)
+from pratiques.services import assessment_dimensions, compute_scores, peer_groups_of
+
+
+@dataclass
+class GridTree:
+    version: GridVersion
+    axes: list[Axis]  # each with .situation_list, each with .practice_list
+    steps: dict[str, list[ScaleStep]]
+
+    @property
+    def practices(self) -> list[Practice]:
+        return [p for a in self.axes for s in a.situation_list for p in s.practice_list]
+
+    @property
+    def situations(self) -> list[Situation]:
+        return [s for a in self.axes for s in a.situation_list]
+
+
+def public_version(slug: str | None) -> GridVersion | None:
+    """The current version (no slug) or a published / archived one; drafts are not public."""
+    qs = GridVersion.objects.exclude(status=GridStatus.DRAFT)
+    if slug is None:
+        return qs.filter(status=GridStatus.PUBLISHED).first()
+    return qs.filter(slug=slug).first()
+
+
+def grid_tree(version: GridVersion) -> GridTree:
+    """Axes → situations → practices of a version and its scales, in 3 queries."""
+    situations = list(
+        Situation.objects.filter(version=version)
+        .select_related("axis")
+        .prefetch_related(
+            Prefetch(
+                "practices",
+                queryset=Practice.objects.order_by("order", "code"),
+                to_attr="practice_list",
+            )
+        )
+        .order_by("axis__order", "order", "code")
+    )
+    axes: dict[int, Axis] = {}
+    for situation in situations:
+        axis = axes.setdefault(situation.axis_id, situation.axis)
+        if not hasattr(axis, "situation_list"):
+            axis.situation_list = []
+        axis.situation_list.append(situation)
+    steps: dict[str, list[ScaleStep]] = defaultdict(list)
+    for step in ScaleStep.objects.filter(version=version).order_by("scale", "value"):
+        steps[step.scale].append(step)
+    return GridTree(version, sorted(axes.values(), key=lambda a: (a.order, a.code)), dict(steps))
+
+
+def previous_and_next_versions(version: GridVersion) -> list[GridVersion]:
+    return list(GridVersion.objects.exclude(status=GridStatus.DRAFT).order_by("-published_at"))
+
+
+def own_assessment(user: Any, pk: int) -> Assessment | None:
+    """An assessment of this user, or None (others' assessments are simply not found)."""
+    return (
+        Assessment.objects.filter(pk=pk, user=user)
+        .select_related(
+            "version", "territory", "actor_profile", "organisation", "size_segment", "region"
+        )
+        .first()
+    )
+
+
+def answers_by_practice(assessment: Assessment) -> dict[int, Answer]:
+    return {a.practice_id: a for a in Answer.objects.filter(assessment=assessment)}
+
+
+def is_answered(answer: Answer | None) -> bool:
+    return answer is not None and answer.is_answered
+
+
+# --- results -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Distribution:
+    """A peer distribution (histogram of scores) and where one score falls in it."""
+
+    n: int
+    q1: float | None = None
+    median: float | None = None
+    q3: float | None = None
+    below: float | None = None  # share of peers strictly below, 0–100
+    quartile: int | None = None  # 1 (lowest quarter) … 4
+
+
+def quantile(cells: list[tuple[float, int]], n: int, q: float) -> float:
+    """Lower quantile over a sorted histogram (value, count)."""
+    target = q * (n - 1)
+    seen = 0
+    for value, count in cells:
+        seen += count
+        if seen > target:
+            return value
+    return cells[-1][0]
+
+
+def distribution(hist: dict[int, int], own: float | None, *, scale: float = 10) -> Distribution:
+    cells = sorted((bucket / scale, count) for bucket, count in hist.items() if count > 0)
+    n = sum(count for _, count in cells)
+    if n == 0:
+        return Distribution(n=0)
+    result = Distribution(
+        n=n,
+        q1=quantile(cells, n, 0.25),
+        median=quantile(cells, n, 0.5),
+        q3=quantile(cells, n, 0.75),
+    )
+    if own is not None:
+        below = sum(c for v, c in cells if v < own - 1e-9)
+        equal = sum(c for v, c in cells if abs(v - own) <= 1e-9)
+        result.below = 100 * below / n
+        mid = (below + equal / 2) / n  # mid-rank: ties split evenly
+        result.quartile = min(4, int(mid * 4) + 1)
+    return result
+
+
+@dataclass
+class PeerGroup:
+    kind: str
+    value: int
+    label: str
+    n: int = 0
+    shown: bool = False
+    situations: dict[Any, Distribution] = field(default_factory=dict)
+    axes: dict[Any, Distribution] = field(default_factory=dict)
+    barycentre: tuple[float, float, float] | None = None
+    spread: list[tuple[float, float, float, int]] = field(default_factory=list)
+
+
+def group_label(
+    kind: str, assessment: Assessment, engineering_names: dict[int, str], value: int
+) -> str:
+    if kind == PeerGroupKind.ALL:
+        return "Tous les catalyseurs (même version de la grille)"
+    if kind == PeerGroupKind.SEGMENT:
+        return f"Territoires de même taille ({assessment.size_segment.label})"
+    if kind == PeerGroupKind.PROFILE:
+        return f"Même profil d'acteur ({assessment.actor_profile.label})"
+    if kind == PeerGroupKind.REGION:
+        return f"Même région ({assessment.region.name})"
+    return f"Même ingénierie ({engineering_names.get(value, '?')})"
+
+
+@dataclass
+class Results:
+    assessment: Assessment
+    tree: GridTree
+    situation_scores: dict[Any, float | None]
+    axis_scores: dict[Any, float | None]
+    ternary: tuple[float, float, float] | None
+    groups: list[PeerGroup]
+    selected: PeerGroup | None
+    to_develop: list[tuple[Practice, Answer]]
+    previous: Assessment | None
+    changes: list[dict[str, Any]]
+    answered: int
+    not_concerned: int
+    threshold: int
+
+
+def results(assessment: Assessment, group_key: str | None = None) -> Results:
+    """Everything the results page shows, in a constant number of queries."""
+    tree = grid_tree(assessment.version)  # 2 queries
+    engineerings = list(assessment.engineerings.all())  # 1
+    own_scores = list(assessment.scores.values_list("kind", "element_key", "score"))  # 1
+    situation_scores = {k: s for kind, k, s in own_scores if kind == "situation"}
+    axis_scores = {k: s for kind, k, s in own_scores if kind == "axis"}
+    levers = {a.key: a.lever for a in tree.axes}
+    by_lever = {levers[k]: s for k, s in axis_scores.items() if k in levers}
+    ternary = scoring.ternary(
+        by_lever.get("gestion"), by_lever.get("action"), by_lever.get("vision")
+    )
+
+    # Peer histograms: one query for every group of this assessment.
+    keys = peer_groups_of(assessment, [e.pk for e in engineerings])
+    condition = Q()
+    for kind, value in keys:
+        condition |= Q(group_kind=kind, group_value=value)
+    hist: dict[tuple[str, int], dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
+    for kind, value, dimension, bucket, count in PeerBucket.objects.filter(
+        condition, version_id=assessment.version_id
+    ).values_list("group_kind", "group_value", "dimension", "bucket", "count"):
+        hist[(kind, value)][dimension][bucket] = count
+    # Peers are the others: take this assessment out of the histograms it feeds.
+    if assessment.consent_statistics and assessment.status == AssessmentStatus.SUBMITTED:
+        own_cells = assessment_dimensions(own_scores, levers)
+        for key in keys:
+            for (dimension, bucket), count in own_cells.items():
+                cell = hist[key][dimension]
+                cell[bucket] = cell.get(bucket, 0) - count
+    threshold = settings.ANONYMITY_THRESHOLD
+    names = {e.pk: e.label for e in engineerings}
+    groups = []
+    for kind, value in keys:
+        data = hist[(kind, value)]
+        group = PeerGroup(kind, value, group_label(kind, assessment, names, value))
+        group.n = data.get("n", {}).get(0, 0)
+        group.shown = group.n >= threshold
+        if group.shown:
+            for situation in tree.situations:
+                group.situations[situation.key] = distribution(
+                    data.get(f"s:{situation.key}", {}), situation_scores.get(situation.key)
+                )
+            for axis in tree.axes:
+                group.axes[axis.key] = distribution(
+                    data.get(f"a:{axis.key}", {}), axis_scores.get(axis.key)
+                )
+            placed = sum(c for c in data.get("t", {}).values() if c > 0)
+            if placed:
+                group.barycentre = tuple(
+                    data.get(f"sum:{lever}", {}).get(0, 0) / 1_000_000 / placed
+                    for lever in ("gestion", "action", "vision")
+                )
+                group.spread = [
+                    (*scoring.cell_shares(cell), c)
+                    for cell, c in data.get("t", {}).items()
+                    if c > 0
+                ]
+        groups.append(group)
+    selected = next(
+        (g for g in groups if f"{g.kind}-{g.value}" == group_key), groups[0] if groups else None
+    )
+
+    answers = list(Answer.objects.filter(assessment=assessment))  # 1
+    practices = {p.pk: p for p in tree.practices}
+    to_develop = [
+        (practices[a.practice_id], a)
+        for a in answers
+        if a.wants_to_develop and a.practice_id in practices
+    ]
+    to_develop.sort(key=lambda pa: (pa[0].situation.order, pa[0].order))
+    previous, changes = over_time(assessment, tree)
+    return Results(
+        assessment=assessment,
+        tree=tree,
+        situation_scores=situation_scores,
+        axis_scores=axis_scores,
+        ternary=ternary,
+        groups=groups,
+        selected=selected,
+        to_develop=to_develop,
+        previous=previous,
+        changes=changes,
+        answered=sum(a.is_answered for a in answers),
+        not_concerned=sum(a.not_concerned for a in answers),
+        threshold=threshold,
+    )
+
+
+def over_time(
+    assessment: Assessment, tree: GridTree
+) -> tuple[Assessment | None, list[dict[str, Any]]]:
+    """What moved per situation since the person's previous submitted assessment.
+
+    Across grid versions only practices whose stable key persists are compared, on both sides.
+    """
+    previous = (
+        Assessment.objects.filter(
+            user_id=assessment.user_id,
+            status=AssessmentStatus.SUBMITTED,
+            submitted_at__lt=assessment.submitted_at,
+        )
+        .select_related("version")
+        .order_by("-submitted_at")
+        .first()
+        if assessment.submitted_at
+        else None
+    )
+    if previous is None:
+        return None, []
+    answers = list(
+        Answer.objects.filter(assessment__in=[assessment.pk, previous.pk]).select_related(
+            "practice__situation"
+        )
+    )
+    mine = [a for a in answers if a.assessment_id == assessment.pk]
+    theirs = [a for a in answers if a.assessment_id == previous.pk]
+    common = {a.practice.key for a in mine} & {a.practice.key for a in theirs}
+    if previous.version_id != assessment.version_id:
+        common &= {p.key for p in tree.practices}
+
+    def by_situation_key(items: list[Answer]) -> dict[Any, float | None]:
+        grouped: dict[Any, list[float | None]] = defaultdict(list)
+        for a in items:
+            if a.practice.key in common:
+                grouped[a.practice.situation.key].append(
+                    scoring.practice_score(
+                        a.frequency, a.involvement, not_concerned=a.not_concerned
+                    )
+                )
+        return {k: scoring.mean_or_none(v) for k, v in grouped.items()}
+
+    now, before = by_situation_key(mine), by_situation_key(theirs)
+    changes = []
+    for situation in tree.situations:
+        a, b = now.get(situation.key), before.get(situation.key)
+        changes.append(
+            {
+                "situation": situation,
+                "now": a,
+                "before": b,
+                "delta": None if a is None or b is None else a - b,
+            }
+        )
+    return previous, changes
+
+
+def rescore(assessment: Assessment) -> Any:
+    """Scores of a draft, computed on the fly (the preview before submitting)."""
+    answers = list(Answer.objects.filter(assessment=assessment).select_related("practice"))
+    situations = list(
+        Situation.objects.filter(version_id=assessment.version_id).select_related("axis")
+    )
+    return compute_scores(answers, situations)
+
+
+def scale_labels(tree: GridTree) -> dict[str, dict[int, str]]:
+    return {scale: {s.value: s.label for s in steps} for scale, steps in tree.steps.items()}
+
+
+SCALES = Scale
+
+
+@dataclass
+class PracticeDialogue:
+    practice: Practice
+    frequency: list[tuple[str, int]]  # (label, count) per step, then « Non concerné·e »
+    involvement: list[tuple[str, int]]
+    carrying: dict[str, list[str]]  # label → names
+    to_develop: list[str]
+    answered: int
+
+
+@dataclass
+class Dialogue:
+    version: GridVersion | None
+    assessments: list[Assessment]
+    practices: list[PracticeDialogue]
+    tree: GridTree | None
+
+
+def organisation_dialogue(organisation: Any) -> Dialogue:
+    """Per practice, the spread of the shared answers of an organisation's members (latest each)."""
+    version = GridVersion.objects.filter(status=GridStatus.PUBLISHED).first()
+    if version is None:
+        return Dialogue(None, [], [], None)
+    assessments = list(
+        Assessment.objects.filter(
+            organisation=organisation,
+            shared_with_organisation=True,
+            status=AssessmentStatus.SUBMITTED,
+            version=version,
+            user__pratiques_memberships__organisation=organisation,
+        )
+        .select_related("user")
+        .order_by("user_id", "-submitted_at")
+        .distinct("user_id")
+    )
+    tree = grid_tree(version)
+    labels = scale_labels(tree)
+    by_practice: dict[int, list[tuple[str, Answer]]] = defaultdict(list)
+    names = {a.pk: a.user.get_full_name() or a.user.username for a in assessments}
+    for answer in Answer.objects.filter(assessment__in=[a.pk for a in assessments]):
+        by_practice[answer.practice_id].append((names[answer.assessment_id], answer))
+    rows = []
+    for practice in tree.practices:
+        items = by_practice.get(practice.pk, [])
+        frequency = [
+            (label, sum(1 for _, a in items if a.frequency == value))
+            for value, label in labels.get("frequency", {}).items()
+        ] + [("Non concerné·e", sum(1 for _, a in items if a.not_concerned))]
+        involvement = [
+            (label, sum(1 for _, a in items if a.involvement == value))
+            for value, label in labels.get("involvement", {}).items()
+        ]
+        carrying = {
+            label: sorted(name for name, a in items if a.carrying == value)
+            for value, label in labels.get("carrying", {}).items()
+        }
+        rows.append(
+            PracticeDialogue(
+                practice=practice,
+                frequency=frequency,
+                involvement=involvement,
+                carrying=carrying,
+                to_develop=sorted(name for name, a in items if a.wants_to_develop),
+                answered=sum(1 for _, a in items if a.is_answered),
+            )
+        )
+    return Dialogue(version, assessments, rows, tree)

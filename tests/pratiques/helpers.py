@@ -1,0 +1,94 @@
+"""Builders for pratiques tests: drafts, answers, submitted peers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import Group, User
+
+from config.roles import Role
+from pratiques import services
+from pratiques.models import Answer, Assessment, Practice
+from territoires.models import ActorProfile, Engineering, Territory
+
+
+def current_practices() -> list[Practice]:
+    return list(
+        Practice.objects.filter(version__status="published")
+        .select_related("situation__axis")
+        .order_by("situation__order", "order")
+    )
+
+
+def start(
+    user: User,
+    territory: Territory,
+    *,
+    profile: str = "ingenieries",
+    engineerings: tuple[str, ...] = ("catalyse-territoriale",),
+    organisation_name: str = "",
+    **extra: Any,
+) -> Assessment:
+    return services.assessment_start(
+        user=user,
+        territory=territory,
+        actor_profile=ActorProfile.objects.get(code=profile),
+        engineerings=list(Engineering.objects.filter(code__in=engineerings)),
+        organisation_name=organisation_name,
+        **extra,
+    )
+
+
+def answer_all(
+    assessment: Assessment,
+    frequency: int | None,
+    involvement: int | None = None,
+    *,
+    carrying: int | None = None,
+    only: list[Practice] | None = None,
+) -> None:
+    # Bulk for speed; the autosave path itself is tested in test_answer_save.py.
+    Answer.objects.bulk_create(
+        [
+            Answer(
+                assessment=assessment,
+                practice=practice,
+                frequency=frequency,
+                involvement=involvement,
+                carrying=carrying,
+            )
+            for practice in only or current_practices()
+        ]
+    )
+
+
+def submitted(
+    user: User,
+    territory: Territory,
+    frequency: int,
+    involvement: int | None = None,
+    *,
+    consent: bool = True,
+    share: bool = False,
+    **start_kwargs: Any,
+) -> Assessment:
+    assessment = start(user, territory, **start_kwargs)
+    answer_all(assessment, frequency, involvement)
+    return services.assessment_submit(
+        assessment_id=assessment.pk,
+        user=user,
+        consent_statistics=consent,
+        share_with_organisation=share,
+    )
+
+
+def peers(
+    territory: Territory, count: int, *, start_index: int = 0, **kwargs: Any
+) -> list[Assessment]:
+    """``count`` other catalysts with a submitted, consenting assessment each (scores vary)."""
+    result = []
+    for i in range(start_index, start_index + count):
+        user = User.objects.create(username=f"pair{i}")  # no password: hashing is slow
+        user.groups.add(Group.objects.get(name=Role.CATALYST.value))
+        result.append(submitted(user, territory, i % 4, (i + 1) % 4, **kwargs))
+    return result

@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import override_settings
+
+from tests.conftest import logged_in
+from tests.pratiques.helpers import peers, submitted
+
+pytestmark = pytest.mark.django_db
+
+
+def results_url(assessment) -> str:
+    return f"/pratiques/evaluations/{assessment.pk}/resultats/"
+
+
+def chart_data(html: str) -> dict:
+    return json.loads(
+        re.search(r'<script id="chart-data" type="application/json">(.*?)</script>', html, re.S)[1]
+    )
+
+
+def test_below_the_threshold_peers_are_not_shown(alice: User, geo) -> None:
+    peers(geo.vincennes, 4)
+    mine = submitted(alice, geo.vincennes, 2, 2)
+    html = logged_in(alice).get(results_url(mine)).content.decode()
+    assert "moins de 5 auto-évaluations partagées" in html
+    assert chart_data(html)["radar"]["median"] is None
+    assert "Médiane" not in html
+
+
+def test_from_the_threshold_peers_are_compared_by_quartiles(alice: User, geo) -> None:
+    peers(geo.vincennes, 5)
+    mine = submitted(alice, geo.vincennes, 3, 3)
+    html = logged_in(alice).get(results_url(mine)).content.decode()
+    assert "Médiane" in html and "dans le quart le plus haut" in html
+    data = chart_data(html)
+    assert data["radar"]["mine"][0] == 100
+    assert data["radar"]["median"] is not None
+    assert data["ternary"]["barycentre"] is not None and data["ternary"]["spread"]
+    assert "Tous les catalyseurs" in html and "(5 auto-évaluations)" in html
+
+
+def test_non_consenting_peers_are_not_counted(alice: User, geo) -> None:
+    peers(geo.vincennes, 4)
+    peers(geo.vincennes, 3, start_index=20, consent=False)
+    mine = submitted(alice, geo.vincennes, 2, 2)
+    assert (
+        "moins de 5 auto-évaluations partagées"
+        in logged_in(alice).get(results_url(mine)).content.decode()
+    )
+
+
+@override_settings(ANONYMITY_THRESHOLD=2)
+def test_a_peer_group_can_be_chosen_full_page_and_fragment(alice: User, geo, htmx) -> None:
+    peers(geo.vincennes, 3, profile="associations")
+    peers(geo.saint_etienne, 3, start_index=10)
+    mine = submitted(alice, geo.saint_mande, 2, 2, profile="associations")
+    client = logged_in(alice)
+    full = client.get(results_url(mine) + f"?groupe=region-{geo.idf.pk}").content.decode()
+    assert (
+        "<html" in full and "Même région (Île-de-France)" in full and "(3 auto-évaluations)" in full
+    )
+    fragment = client.get(
+        results_url(mine) + f"?groupe=region-{geo.idf.pk}", headers=htmx
+    ).content.decode()
+    assert "<html" not in fragment and fragment.strip().startswith('<section id="peers"')
+    whole = client.get(results_url(mine), headers=htmx).content.decode()
+    assert "<html" not in whole and 'id="results"' in whole
+
+
+def test_constant_number_of_queries(alice: User, geo, django_assert_num_queries) -> None:
+    peers(geo.vincennes, 6)
+    first = submitted(alice, geo.vincennes, 1, 1)
+    mine = submitted(alice, geo.vincennes, 3, 2)
+    client = logged_in(alice)
+    with django_assert_num_queries(13):
+        client.get(results_url(mine))
+    peers(geo.saint_etienne, 6, start_index=30)
+    with django_assert_num_queries(13):
+        html = client.get(results_url(mine)).content.decode()
+    assert first.pk != mine.pk
+    assert "Ce qui a bougé" in html and "▲" in html
+
+
+def test_practices_to_develop_are_listed(alice: User, geo) -> None:
+    from pratiques import services
+    from tests.pratiques.helpers import current_practices, start
+
+    assessment = start(alice, geo.vincennes)
+    practice = current_practices()[5]
+    services.answer_save(
+        assessment_id=assessment.pk,
+        user_id=alice.pk,
+        practice_id=practice.pk,
+        data=services.AnswerData(frequency=1, carrying=1, wants_to_develop=True),
+    )
+    services.assessment_submit(
+        assessment_id=assessment.pk,
+        user=alice,
+        consent_statistics=False,
+        share_with_organisation=False,
+    )
+    html = logged_in(alice).get(results_url(assessment)).content.decode()
+    assert practice.label in html and "en interne" in html
+
+
+def test_privacy(alice: User, charlie: User, nadia: User, elise: User, geo) -> None:
+    mine = submitted(alice, geo.vincennes, 2, 2)
+    assert logged_in(charlie).get(results_url(mine)).status_code == 404
+    assert logged_in(charlie).get(f"/pratiques/evaluations/{mine.pk}/export.csv").status_code == 404
+    assert logged_in(nadia).get(results_url(mine)).status_code == 403
+    assert logged_in(elise).get(results_url(mine)).status_code == 403
