@@ -2,30 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from django.contrib.auth.models import Group
-from django.core.management import call_command
 
-from config.fixtures import reference_fixtures
-from config.roles import Role
 from territoires.services import project_create
 from tests.conftest import browser_login
 
 
-@pytest.fixture
-def reference_data(transactional_db: None) -> Iterator[None]:
-    """A transactional test starts after a flush: put the reference data and role groups back."""
-    call_command("loaddata", *reference_fixtures(), verbosity=0)
-    for role in Role:
-        Group.objects.get_or_create(name=role.value)
-    yield
-
-
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_an_official_finds_a_territory_by_typing(reference_data, geo, live_server, page) -> None:
+def test_an_official_finds_a_territory_by_typing(geo, live_server, page) -> None:
     page.goto(f"{live_server.url}/")
     page.get_by_role("link", name="Trouver un territoire").first.click()
     page.get_by_label("Nom, code postal ou code INSEE / SIREN").fill("st etienne")
@@ -41,7 +26,7 @@ def test_an_official_finds_a_territory_by_typing(reference_data, geo, live_serve
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_an_admin_adds_and_removes_members(reference_data, geo, nadia, live_server, page) -> None:
+def test_an_admin_adds_and_removes_members(geo, nadia, live_server, page) -> None:
     project = project_create(name="PETR test", members=[geo.vincennes], user=None)
     browser_login(page, live_server, "nadia")
     page.goto(f"{live_server.url}/territoires/projet/{project.code}/modifier/")
