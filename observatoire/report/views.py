@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django import forms
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -49,11 +51,12 @@ def report_batches(request: HtmxHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         progress = batch_start(level=form.cleaned_data["level"])
         return redirect("observatoire:report_batch_progress", batch_id=progress["id"])
-    batches = latest_batches()
+    batches = [_with_percent(batch) for batch in latest_batches()]
     template = "observatoire/report/batches.html"
     if request.htmx:
         template += "#batches"
-    return render(request, template, {"form": form, "batches": batches})
+    running = any(batch["running"] for batch in batches)
+    return render(request, template, {"form": form, "batches": batches, "running": running})
 
 
 @require_GET
@@ -73,4 +76,5 @@ def _with_percent(progress: dict) -> dict:
     progress["percent"] = round(100 * progress["done"] / total) if total else 0
     progress["running"] = progress["status"] in {"queued", "running"}
     progress["level_label"] = Level(progress["level"]).label
+    progress["created"] = datetime.fromisoformat(progress["created_at"])
     return progress

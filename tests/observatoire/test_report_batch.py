@@ -104,8 +104,11 @@ def test_the_batch_page_starts_a_batch_and_shows_its_progress(
 @pytest.mark.django_db
 def test_a_running_batch_polls_its_progress(geo: Any, nadia: User) -> None:
     progress = batch_start(level="epci")  # the database backend: waits for a worker
-    page = logged_in(nadia).get(f"/observatoire/rapports/{progress['id']}/").content.decode()
+    client = logged_in(nadia)
+    page = client.get(f"/observatoire/rapports/{progress['id']}/").content.decode()
     assert 'hx-trigger="every 2s"' in page and "En attente" in page
+    listing = client.get("/observatoire/rapports/").content.decode()
+    assert 'hx-trigger="every 2s"' in listing and "en attente" in listing
 
 
 @pytest.mark.django_db
