@@ -163,6 +163,8 @@ def test_maturity_and_indicators_show_and_invalidate_the_cache(geo: Any, nadia: 
     assert "Part des résidences principales suroccupées" in text
     assert "9,5 8 8,5 5" in text  # Vincennes, Val-de-Marne, Île-de-France, France
     assert "Rang centile" in text
+    # The position chart is an SVG whose text stays text in the PDF.
+    assert "Rang centile parmi les pairs (100 = le plus fragile)" in text
 
 
 @pytest.mark.django_db
