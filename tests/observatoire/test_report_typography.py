@@ -31,3 +31,12 @@ def test_numbers() -> None:
     assert french_number(8.0, 1) == "8"  # whole numbers without decimals
     assert french_number(1615127.4, 1) == f"1{NNBSP}615{NNBSP}127"  # counts
     assert french_number(None) == "—"
+
+
+def test_dates() -> None:
+    from datetime import date
+
+    from observatoire.templatetags.report_format import fr_date
+
+    assert fr_date(date(2025, 3, 1)) == "1er mars 2025"
+    assert fr_date(date(2026, 11, 21)) == "21 novembre 2026"
