@@ -240,6 +240,8 @@ def resources_for_practice_keys(keys: Iterable[uuid.UUID | str]) -> dict[uuid.UU
         .order_by("resource__kind", "resource__title")
     )
     for attachment in attachments:
+        # Each row has its own Resource instance: it can say whether the link is demo data.
+        attachment.resource.demo_attachment = attachment.is_demo
         result[attachment.practice_key].append(attachment.resource)
     return dict(result)
 
