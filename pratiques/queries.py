@@ -202,55 +202,59 @@ def results(assessment: Assessment, group_key: str | None = None) -> Results:
         by_lever.get("gestion"), by_lever.get("action"), by_lever.get("vision")
     )
 
-    # Peer histograms: one query for every group of this assessment.
+    # Peer histograms, one query: the size of every group, every cell of the selected one.
     keys = peer_groups_of(assessment, [e.pk for e in engineerings])
-    condition = Q()
+    selected_key = next((k for k in keys if f"{k[0]}-{k[1]}" == group_key), keys[0])
+    sizes = Q()
     for kind, value in keys:
-        condition |= Q(group_kind=kind, group_value=value)
+        sizes |= Q(group_kind=kind, group_value=value)
+    rows = PeerBucket.objects.filter(
+        (sizes & Q(dimension="n")) | Q(group_kind=selected_key[0], group_value=selected_key[1]),
+        version_id=assessment.version_id,
+    ).values_list("group_kind", "group_value", "dimension", "bucket", "count")
     hist: dict[tuple[str, int], dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
-    for kind, value, dimension, bucket, count in PeerBucket.objects.filter(
-        condition, version_id=assessment.version_id
-    ).values_list("group_kind", "group_value", "dimension", "bucket", "count"):
+    for kind, value, dimension, bucket, count in rows:
         hist[(kind, value)][dimension][bucket] = count
     # Peers are the others: take this assessment out of the histograms it feeds.
     if assessment.consent_statistics and assessment.status == AssessmentStatus.SUBMITTED:
         own_cells = assessment_dimensions(own_scores, levers)
         for key in keys:
             for (dimension, bucket), count in own_cells.items():
-                cell = hist[key][dimension]
-                cell[bucket] = cell.get(bucket, 0) - count
+                if dimension == "n" or key == selected_key:
+                    cell = hist[key][dimension]
+                    cell[bucket] = cell.get(bucket, 0) - count
     threshold = settings.ANONYMITY_THRESHOLD
     names = {e.pk: e.label for e in engineerings}
     groups = []
+    selected = None
     for kind, value in keys:
         data = hist[(kind, value)]
         group = PeerGroup(kind, value, group_label(kind, assessment, names, value))
         group.n = data.get("n", {}).get(0, 0)
         group.shown = group.n >= threshold
-        if group.shown:
-            for situation in tree.situations:
-                group.situations[situation.key] = distribution(
-                    data.get(f"s:{situation.key}", {}), situation_scores.get(situation.key)
-                )
-            for axis in tree.axes:
-                group.axes[axis.key] = distribution(
-                    data.get(f"a:{axis.key}", {}), axis_scores.get(axis.key)
-                )
-            placed = sum(c for c in data.get("t", {}).values() if c > 0)
-            if placed:
-                group.barycentre = tuple(
-                    data.get(f"sum:{lever}", {}).get(0, 0) / 1_000_000 / placed
-                    for lever in ("gestion", "action", "vision")
-                )
-                group.spread = [
-                    (*scoring.cell_shares(cell), c)
-                    for cell, c in data.get("t", {}).items()
-                    if c > 0
-                ]
         groups.append(group)
-    selected = next(
-        (g for g in groups if f"{g.kind}-{g.value}" == group_key), groups[0] if groups else None
-    )
+        if (kind, value) != selected_key:
+            continue
+        selected = group
+        if not group.shown:
+            continue
+        for situation in tree.situations:
+            group.situations[situation.key] = distribution(
+                data.get(f"s:{situation.key}", {}), situation_scores.get(situation.key)
+            )
+        for axis in tree.axes:
+            group.axes[axis.key] = distribution(
+                data.get(f"a:{axis.key}", {}), axis_scores.get(axis.key)
+            )
+        placed = sum(c for c in data.get("t", {}).values() if c > 0)
+        if placed:
+            group.barycentre = tuple(
+                data.get(f"sum:{lever}", {}).get(0, 0) / 1_000_000 / placed
+                for lever in ("gestion", "action", "vision")
+            )
+            group.spread = [
+                (*scoring.cell_shares(cell), c) for cell, c in data.get("t", {}).items() if c > 0
+            ]
 
     answers = list(Answer.objects.filter(assessment=assessment))  # 1
     practices = {p.pk: p for p in tree.practices}
