@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,13 +21,22 @@ from tests.conftest import browser_login, make_user
 pytestmark = [pytest.mark.browser]
 
 
-@pytest.fixture
-def reference_data(transactional_db: None) -> None:
-    """Transactional tests flush the tables after them: reload what an earlier one wiped."""
-    for role in Role:
+def ensure_reference_data() -> None:
+    for role in Role:  # created by a data migration, emptied by a flush
         Group.objects.get_or_create(name=role.value)
     if not GridVersion.objects.exists():
         call_command("loaddata", *reference_fixtures(), verbosity=0)
+
+
+@pytest.fixture
+def reference_data(django_db_blocker: Any) -> Iterator[None]:
+    """Set up before the transactional database, so torn down after its flush: the reference
+    data is there before this test (an earlier one may have flushed it) and after it."""
+    with django_db_blocker.unblock():
+        ensure_reference_data()
+    yield
+    with django_db_blocker.unblock():
+        ensure_reference_data()
 
 
 def screenshot(page: Any, name: str, tmp_path: Path) -> None:
