@@ -28,6 +28,31 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
         call_command("createcachetable", verbosity=0)
 
 
+def is_transactional(request: pytest.FixtureRequest) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return (
+        "transactional_db" in request.fixturenames
+        or "live_server" in request.fixturenames
+        or bool(marker and marker.kwargs.get("transaction"))
+    )
+
+
+@pytest.fixture(autouse=True)
+def reference_data_after_flush(request: pytest.FixtureRequest, django_db_blocker: Any) -> None:
+    """A transactional test (browser tests) ends with a flush that empties every table, the
+    reference data and the role groups included. pytest-django runs those tests last, so the
+    next one puts them back before it starts (committed: no transaction wraps it)."""
+    if not is_transactional(request):
+        return
+    with django_db_blocker.unblock():
+        if not Group.objects.exists():
+            fixtures = reference_fixtures()
+            if fixtures:
+                call_command("loaddata", *fixtures, verbosity=0)
+            for role in Role:
+                Group.objects.get_or_create(name=role.value)
+
+
 def make_user(username: str, role: Role | None, **extra: Any) -> User:
     user = User.objects.create_user(
         username=username, password=PASSWORD, email=f"{username}@exemple.fr", **extra

@@ -5,38 +5,16 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group
-from django.core.management import call_command
 
-from config.fixtures import reference_fixtures
 from config.roles import Role
 from pratiques.models import Assessment, GridVersion, Practice
 from tests.conftest import browser_login, make_user
 
 pytestmark = [pytest.mark.browser]
-
-
-def ensure_reference_data() -> None:
-    for role in Role:  # created by a data migration, emptied by a flush
-        Group.objects.get_or_create(name=role.value)
-    if not GridVersion.objects.exists():
-        call_command("loaddata", *reference_fixtures(), verbosity=0)
-
-
-@pytest.fixture
-def reference_data(django_db_blocker: Any) -> Iterator[None]:
-    """Set up before the transactional database, so torn down after its flush: the reference
-    data is there before this test (an earlier one may have flushed it) and after it."""
-    with django_db_blocker.unblock():
-        ensure_reference_data()
-    yield
-    with django_db_blocker.unblock():
-        ensure_reference_data()
 
 
 def screenshot(page: Any, name: str, tmp_path: Path) -> None:
@@ -46,7 +24,7 @@ def screenshot(page: Any, name: str, tmp_path: Path) -> None:
 
 
 def test_admin_publishes_a_new_version_then_a_catalyst_uses_it(
-    reference_data: None, live_server: Any, page: Any, browser: Any, tmp_path: Path
+    live_server: Any, page: Any, browser: Any, tmp_path: Path
 ) -> None:
     from tests.factories import mini_geography
 
