@@ -6,20 +6,19 @@ a transaction rolled back at the end. Usage: .venv/bin/python bench/bench_answer
 
 from __future__ import annotations
 
-import _setup  # noqa: F401  (django.setup)
-
 import os
 import random
 import sys
 import time
 
+import _setup  # noqa: F401  (django.setup)
+from _setup import Rollback, percentile
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from _setup import Rollback, percentile
 from config.roles import Role
 from pratiques import services
 from pratiques.models import Practice
@@ -31,7 +30,9 @@ def main(n: int) -> None:
     print(f"load average before: {os.getloadavg()[0]:.2f} (2 cores)")
     try:
         with transaction.atomic():
-            territory = Territory.objects.filter(population__isnull=False).first() or Territory.objects.create(
+            territory = Territory.objects.filter(
+                population__isnull=False
+            ).first() or Territory.objects.create(
                 level=Level.COMMUNE, code="99999", name="Banc d'essai", population=1000
             )
             user = User.objects.create(username="bench-answer-save")
@@ -42,14 +43,19 @@ def main(n: int) -> None:
                 actor_profile=ActorProfile.objects.first(),
                 engineerings=list(Engineering.objects.all()[:1]),
             )
-            practices = list(Practice.objects.filter(version=assessment.version).values_list("pk", flat=True))
+            practices = list(
+                Practice.objects.filter(version=assessment.version).values_list("pk", flat=True)
+            )
             client = Client()
             client.force_login(user)
             rng = random.Random(1)
             timings, counts = [], []
             for i in range(n + 20):
                 pk = rng.choice(practices)
-                data = {f"p{pk}-frequency": str(rng.randrange(4)), f"p{pk}-involvement": str(rng.randrange(4))}
+                data = {
+                    f"p{pk}-frequency": str(rng.randrange(4)),
+                    f"p{pk}-involvement": str(rng.randrange(4)),
+                }
                 url = f"/pratiques/evaluations/{assessment.pk}/reponses/{pk}/"
                 start = time.perf_counter()
                 response = client.post(url, data, headers={"HX-Request": "true"})
@@ -62,7 +68,9 @@ def main(n: int) -> None:
                         client.post(url, data, headers={"HX-Request": "true"})
                     counts.append(len(queries))
             print(f"answer save, {n} requests (HTMX autosave, one practice each)")
-            print(f"  p50 {percentile(timings, 0.5):.2f} ms · p95 {percentile(timings, 0.95):.2f} ms · max {max(timings):.2f} ms")
+            print(
+                f"  p50 {percentile(timings, 0.5):.2f} ms · p95 {percentile(timings, 0.95):.2f} ms · max {max(timings):.2f} ms"
+            )
             print(f"  SQL queries per save: min {min(counts)}, max {max(counts)}")
             raise Rollback
     except Rollback:

@@ -8,21 +8,20 @@ Usage: .venv/bin/python bench/bench_results.py [N_ASSESSMENTS] [N_REQUESTS]
 
 from __future__ import annotations
 
-import _setup  # noqa: F401  (django.setup)
-
 import os
 import random
 import sys
 import time
 from datetime import UTC, datetime
 
+import _setup  # noqa: F401  (django.setup)
+from _setup import Rollback, percentile
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from _setup import Rollback, percentile
 from config.roles import Role
 from pratiques import scoring, services
 from pratiques.models import Assessment, GridVersion, Practice, Situation
@@ -33,10 +32,16 @@ def territories() -> list[Territory]:
     found = list(Territory.objects.filter(level=Level.COMMUNE, population__isnull=False)[:2000])
     if found:
         return found
-    region = Territory.objects.create(level=Level.REGION, code="99", name="Région d'essai", population=10**6)
+    region = Territory.objects.create(
+        level=Level.REGION, code="99", name="Région d'essai", population=10**6
+    )
     return [
         Territory.objects.create(
-            level=Level.COMMUNE, code=f"99{i:03d}", name=f"Commune d'essai {i}", population=p, region=region
+            level=Level.COMMUNE,
+            code=f"99{i:03d}",
+            name=f"Commune d'essai {i}",
+            population=p,
+            region=region,
         )
         for i, p in enumerate([500, 5_000, 30_000, 120_000])
     ]
@@ -65,7 +70,20 @@ def generate(n: int) -> Assessment:
             "COPY auth_user (id, password, is_superuser, username, first_name, last_name, email, is_staff, is_active, date_joined) FROM STDIN"
         ) as copy:
             for i in range(n):
-                copy.write_row((first_user + i, "!", False, f"bench-{first_user + i}", "", "", "", False, True, now))
+                copy.write_row(
+                    (
+                        first_user + i,
+                        "!",
+                        False,
+                        f"bench-{first_user + i}",
+                        "",
+                        "",
+                        "",
+                        False,
+                        True,
+                        now,
+                    )
+                )
         with cur.copy("COPY auth_user_groups (user_id, group_id) FROM STDIN") as copy:
             for i in range(n):
                 copy.write_row((first_user + i, group.pk))
@@ -78,9 +96,22 @@ def generate(n: int) -> Assessment:
             segment = SizeSegment.for_population(place.population, segments)
             region = services.region_of(place)
             assessment_rows.append(
-                (aid, first_user + i, version.pk, "submitted", place.pk, rng.choice(profiles),
-                 segment.pk if segment else None, region.pk if region else None,
-                 rng.random() < 0.9, False, False, now, now, now)
+                (
+                    aid,
+                    first_user + i,
+                    version.pk,
+                    "submitted",
+                    place.pk,
+                    rng.choice(profiles),
+                    segment.pk if segment else None,
+                    region.pk if region else None,
+                    rng.random() < 0.9,
+                    False,
+                    False,
+                    now,
+                    now,
+                    now,
+                )
             )
             for e in rng.sample(engineerings, rng.randint(1, len(engineerings))):
                 engineering_rows.append((aid, e))
@@ -92,7 +123,9 @@ def generate(n: int) -> Assessment:
                     continue
                 f = max(0, min(3, round(level + rng.gauss(0, 0.8))))
                 inv = max(0, min(3, round(level + rng.gauss(0, 0.8))))
-                answer_rows.append((aid, p.pk, False, f, inv, rng.randint(1, 3), rng.random() < 0.15, "", now))
+                answer_rows.append(
+                    (aid, p.pk, False, f, inv, rng.randint(1, 3), rng.random() < 0.15, "", now)
+                )
                 by_sit.setdefault(sit_of[p.pk][0], []).append(scoring.practice_score(f, inv))
             by_axis: dict = {}
             for key, values in by_sit.items():
@@ -106,7 +139,9 @@ def generate(n: int) -> Assessment:
         ) as copy:
             for row in assessment_rows:
                 copy.write_row(row)
-        with cur.copy("COPY pratiques_assessment_engineerings (assessment_id, engineering_id) FROM STDIN") as copy:
+        with cur.copy(
+            "COPY pratiques_assessment_engineerings (assessment_id, engineering_id) FROM STDIN"
+        ) as copy:
             for row in engineering_rows:
                 copy.write_row(row)
         with cur.copy(
@@ -114,7 +149,9 @@ def generate(n: int) -> Assessment:
         ) as copy:
             for row in answer_rows:
                 copy.write_row(row)
-        with cur.copy("COPY pratiques_assessmentscore (assessment_id, kind, element_key, score, answered) FROM STDIN") as copy:
+        with cur.copy(
+            "COPY pratiques_assessmentscore (assessment_id, kind, element_key, score, answered) FROM STDIN"
+        ) as copy:
             for row in score_rows:
                 copy.write_row(row)
     loaded = time.perf_counter()
@@ -122,7 +159,9 @@ def generate(n: int) -> Assessment:
     rebuilt = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    print(f"generated {n} assessments, {len(answer_rows)} answers, {len(score_rows)} scores: {loaded - started:.1f} s")
+    print(
+        f"generated {n} assessments, {len(answer_rows)} answers, {len(score_rows)} scores: {loaded - started:.1f} s"
+    )
     print(f"peer histograms rebuilt in {rebuilt - loaded:.2f} s ({buckets} cells)")
     return Assessment.objects.get(pk=first_assessment + n - 1)
 
@@ -136,7 +175,11 @@ def main(n: int, requests: int) -> None:
             client = Client()
             client.force_login(User.objects.get(pk=assessment.user_id))
             url = f"/pratiques/evaluations/{assessment.pk}/resultats/"
-            groups = ["", f"?groupe=region-{assessment.region_id}", f"?groupe=profile-{assessment.actor_profile_id}"]
+            groups = [
+                "",
+                f"?groupe=region-{assessment.region_id}",
+                f"?groupe=profile-{assessment.actor_profile_id}",
+            ]
             for suffix in groups:
                 timings = []
                 for i in range(requests + 5):
@@ -159,4 +202,7 @@ def main(n: int, requests: int) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000, int(sys.argv[2]) if len(sys.argv) > 2 else 50)
+    main(
+        int(sys.argv[1]) if len(sys.argv) > 1 else 100_000,
+        int(sys.argv[2]) if len(sys.argv) > 2 else 50,
+    )

@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch, Q
+from django.db.models import Aggregate, Avg, Count, FloatField, Prefetch, Q
 
 from pratiques import scoring
 from pratiques.models import (
     Answer,
     Assessment,
+    AssessmentScore,
     AssessmentStatus,
     Axis,
     GridStatus,
@@ -423,3 +424,107 @@ def organisation_dialogue(organisation: Any) -> Dialogue:
             )
         )
     return Dialogue(version, assessments, rows, tree)
+
+
+# --- a territory's practices (aggregates only) ---------------------------------------------------
+
+
+@dataclass
+class TerritoryPractices:
+    version: GridVersion | None
+    n: int
+    threshold: int
+    situations: list[tuple[Situation, dict[str, float | None]]] = field(default_factory=list)
+    carrying: list[tuple[Practice, int, int, int, int]] = field(default_factory=list)
+    barycentre: tuple[float, float, float] | None = None
+
+    @property
+    def shown(self) -> bool:
+        return self.n >= self.threshold
+
+
+def territory_scope(territory: Any) -> Q:
+    """Assessments whose territory of action is this one or lies inside it."""
+    from territoires.models import Level
+
+    if territory.level == Level.COUNTRY:
+        return Q()
+    condition = Q(territory=territory)
+    if territory.level == Level.REGION:
+        condition |= Q(territory__region=territory)
+    elif territory.level == Level.DEPARTEMENT:
+        condition |= Q(territory__departement=territory)
+    elif territory.level == Level.EPCI:
+        condition |= Q(territory__epci=territory)
+    elif territory.level == Level.PROJECT:
+        condition |= Q(territory__project_memberships__project=territory) | Q(
+            territory__epci__project_memberships__project=territory
+        )
+    return condition
+
+
+class Percentile(Aggregate):
+    """PostgreSQL's continuous percentile of a column."""
+
+    function = "percentile_cont"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+    def __init__(self, expression: Any, fraction: float) -> None:
+        super().__init__(expression, fraction=fraction)
+
+
+def territory_practices(territory: Any) -> TerritoryPractices:
+    """Consenting, submitted assessments of catalysts acting on a territory (current version):
+    quartiles per situation, how each practice is carried, the Gestion–Action–Vision barycentre.
+    Nothing but the count below ANONYMITY_THRESHOLD."""
+    version = GridVersion.objects.filter(status=GridStatus.PUBLISHED).first()
+    threshold = settings.ANONYMITY_THRESHOLD
+    if version is None:
+        return TerritoryPractices(None, 0, threshold)
+    ids = Assessment.objects.filter(
+        territory_scope(territory),
+        version=version,
+        status=AssessmentStatus.SUBMITTED,
+        consent_statistics=True,
+    ).values("pk")
+    n = ids.distinct().count()
+    result = TerritoryPractices(version, n, threshold)
+    if n < threshold:
+        return result
+    tree = grid_tree(version)
+    stats = {
+        row["element_key"]: row
+        for row in AssessmentScore.objects.filter(assessment__in=ids)
+        .values("element_key")
+        .annotate(
+            n=Count("pk"),
+            q1=Percentile("score", 0.25),
+            median=Percentile("score", 0.5),
+            q3=Percentile("score", 0.75),
+            mean=Avg("score"),
+        )
+    }
+    result.situations = [(s, stats.get(s.key, {})) for s in tree.situations]
+    levers = {a.key: a.lever for a in tree.axes}
+    means = {levers[k]: row["mean"] for k, row in stats.items() if k in levers}
+    result.barycentre = scoring.ternary(
+        means.get("gestion"), means.get("action"), means.get("vision")
+    )
+    counts = {
+        row["practice_id"]: row
+        for row in Answer.objects.filter(assessment__in=ids)
+        .values("practice_id")
+        .annotate(
+            internal=Count("pk", filter=Q(carrying=1)),
+            partnership=Count("pk", filter=Q(carrying=2)),
+            both=Count("pk", filter=Q(carrying=3)),
+            develop=Count("pk", filter=Q(wants_to_develop=True)),
+        )
+    }
+    empty = {"internal": 0, "partnership": 0, "both": 0, "develop": 0}
+    result.carrying = [
+        (p, *(counts.get(p.pk, empty)[k] for k in ("internal", "partnership", "both", "develop")))
+        for p in tree.practices
+    ]
+    return result

@@ -33,4 +33,10 @@ urlpatterns = [
         curation_views.assessment_move_forward,
         name="assessment_move_forward",
     ),
+    # The « pratiques » part of a territory page, pulled by it with hx-get (TERRITORY_PAGE_SECTIONS).
+    path(
+        "territoires/<slug:level>/<str:code>/",
+        views.territory_practices,
+        name="territory_practices",
+    ),
 ]
