@@ -1,8 +1,9 @@
 """Curation: copy a version, compare versions, answer distributions, anonymised export.
 
-Runs on the configured database as it is (e.g. after `manage.py setup_platform --demo`: 350
-demo assessments, 8 000 answers). Everything written is rolled back.
-Usage: .venv/bin/python bench/bench_curation.py [REPEAT]
+Without argument: on the configured database as it is (e.g. after `setup_platform --demo`).
+With N: first generates N more submitted assessments with bench_results.generate (COPY, in the
+same transaction), then measures; everything written is rolled back at the end.
+Usage: .venv/bin/python bench/bench_curation.py [N_ASSESSMENTS] [REPEAT]
 """
 
 # ruff: noqa: I001 — `_setup` must run (django.setup) before the Django imports.
@@ -43,7 +44,23 @@ def timed(label: str, repeat: int, action: Callable[[], object]) -> None:
 
 
 def main() -> None:
-    repeat = int(sys.argv[1]) if len(sys.argv) > 1 else 10
+    extra = int(sys.argv[1]) if len(sys.argv) > 1 else 0
+    repeat = int(sys.argv[2]) if len(sys.argv) > 2 else 10
+    try:
+        with transaction.atomic():
+            if extra:
+                from bench_results import generate
+
+                start = time.perf_counter()
+                generate(extra)
+                print(f"{extra} auto-évaluations générées en {time.perf_counter() - start:.1f} s")
+            measure(repeat)
+            raise Rollback
+    except Rollback:
+        pass
+
+
+def measure(repeat: int) -> None:
     current = GridVersion.objects.get(status="published")
     n_assessments = statistics_assessments(current).count()
     n_answers = Answer.objects.filter(assessment__in=statistics_assessments()).count()
