@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "django.forms",
     "django_htmx",
     "django_tasks_db",
@@ -87,7 +88,7 @@ TEMPLATES = [
     },
 ]
 
-# Widgets render with the project templates (territoires/widgets/territory_input.html).
+# Widgets may live in templates/ (e.g. territoires/widgets/territory_input.html).
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # PostgreSQL only: DATABASE_URL, or the embedded server in a git-ignored folder.

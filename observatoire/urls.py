@@ -1,7 +1,28 @@
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from observatoire import views
+from observatoire.report.urls import report_urlpatterns
 
 app_name = "observatoire"
 
-urlpatterns: list = []
+urlpatterns = [
+    path(
+        "territoires/<str:level>/<str:code>/indicateurs/",
+        views.territory_indicators,
+        name="territory_indicators",
+    ),
+    path(
+        "territoires/<str:level>/<str:code>/indicateurs.csv",
+        views.territory_indicators_csv,
+        name="territory_indicators_csv",
+    ),
+    path("observatoire/indicateurs/", views.catalogue, name="catalogue"),
+    path("observatoire/imports/", views.import_upload, name="import_upload"),
+    path("observatoire/imports/<int:pk>/", views.import_detail, name="import_detail"),
+    path("observatoire/imports/<int:pk>/confirmer/", views.import_confirm, name="import_confirm"),
+]
+
+# The territory report (PDF) and its batches: observatoire/report/urls.py.
+urlpatterns += report_urlpatterns

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 from pratiques import views
+from pratiques.curation import views as curation_views
 
 app_name = "pratiques"
 
@@ -30,5 +31,12 @@ urlpatterns = [
         "territoires/<slug:level>/<str:code>/",
         views.territory_practices,
         name="territory_practices",
+    ),
+    # Curation by network admins (issue 7), and the catalyst's offer to move a draft forward.
+    path("administration/", include("pratiques.curation.urls")),
+    path(
+        "evaluations/<int:pk>/version-courante/",
+        curation_views.assessment_move_forward,
+        name="assessment_move_forward",
     ),
 ]

@@ -6,7 +6,15 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from territoires.models import Territory
+from territoires.models import (
+    MATURITY_DIMENSIONS,
+    Fragility,
+    FragilityLevel,
+    FragilitySource,
+    Level,
+    MaturityScore,
+    Territory,
+)
 from territoires.queries import search_territories, territory_from_key
 
 
@@ -19,6 +27,8 @@ class TerritoryInput(forms.TextInput):
             "hx-get": reverse_lazy("territoires:search_options"),
             "hx-trigger": "input changed delay:200ms",
             "hx-sync": "this:replace",
+            # Explicit: a surrounding form's hx-swap (e.g. outerHTML) must not be inherited.
+            "hx-swap": "innerHTML",
             "placeholder": _("Nom, code postal ou code INSEE"),
         }
         super().__init__({**base, **(attrs or {})})
@@ -95,3 +105,127 @@ class TerritoryField(forms.Field):
         raise forms.ValidationError(
             self.error_messages["ambiguous"], code="ambiguous", params={"value": text[:80]}
         )
+
+
+NO_MEMBER_MESSAGE = _(
+    "Un territoire de projet doit compter au moins une intercommunalité ou une commune."
+)
+
+
+def _check_member_level(territory: Territory | None) -> Territory | None:
+    if territory is not None and territory.level not in (Level.EPCI, Level.COMMUNE):
+        raise forms.ValidationError(
+            _(
+                "« %(name)s » est un(e) %(level)s : un territoire de projet réunit des "
+                "intercommunalités (EPCI) et/ou des communes."
+            ),
+            params={"name": territory.name, "level": territory.get_level_display().lower()},
+        )
+    return territory
+
+
+class ProjectCreateForm(forms.Form):
+    name = forms.CharField(
+        label=_("Nom du territoire de projet"),
+        max_length=200,
+        help_text=_("Par exemple « PETR du Pays de … » ou « Pays de … »."),
+    )
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
+    member = TerritoryField(
+        label=_("Premier membre (intercommunalité ou commune)"),
+        error_messages={"required": NO_MEMBER_MESSAGE},
+        help_text=_("Vous ajouterez les autres membres à l'étape suivante."),
+    )
+
+    def clean_member(self) -> Territory | None:
+        return _check_member_level(self.cleaned_data.get("member"))
+
+
+class ProjectUpdateForm(forms.Form):
+    name = forms.CharField(label=_("Nom du territoire de projet"), max_length=200)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
+
+
+class ProjectMemberForm(forms.Form):
+    member = TerritoryField(
+        label=_("Ajouter une intercommunalité ou une commune"),
+        error_messages={"required": _("Saisissez le nom ou le code d'un EPCI ou d'une commune.")},
+    )
+
+    def clean_member(self) -> Territory | None:
+        return _check_member_level(self.cleaned_data.get("member"))
+
+
+class MaturityAssessmentForm(forms.Form):
+    ecosystem_score = forms.TypedChoiceField(
+        label=MATURITY_DIMENSIONS[0][1],
+        choices=MaturityScore.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    pivot_score = forms.TypedChoiceField(
+        label=MATURITY_DIMENSIONS[1][1],
+        choices=MaturityScore.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    skills_score = forms.TypedChoiceField(
+        label=MATURITY_DIMENSIONS[2][1],
+        choices=MaturityScore.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    rationale = forms.CharField(
+        label=_("Pourquoi ? (éléments qui fondent l'évaluation)"),
+        widget=forms.Textarea,
+        max_length=5000,
+        error_messages={"required": _("Dites pourquoi : l'historique doit rester explicable.")},
+    )
+
+
+class FragilityReadingForm(forms.Form):
+    fragility = forms.ModelChoiceField(
+        label=_("Domaine"),
+        queryset=Fragility.objects.order_by("order", "label"),
+        empty_label=_("— choisir un des 16 domaines —"),
+    )
+    level = forms.TypedChoiceField(
+        label=_("Niveau de fragilité"),
+        choices=FragilityLevel.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    source = forms.ChoiceField(
+        label=_("Source"), choices=FragilitySource.choices, widget=forms.RadioSelect
+    )
+    indicator_code = forms.CharField(
+        label=_("Code de l'indicateur de l'observatoire"),
+        max_length=80,
+        required=False,
+        help_text=_("Si la source est un indicateur."),
+    )
+    diagnosis_author = forms.CharField(
+        label=_("Auteur du diagnostic local"),
+        max_length=200,
+        required=False,
+        help_text=_("Si la source est un diagnostic local."),
+    )
+    diagnosis_date = forms.DateField(
+        label=_("Date du diagnostic"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    note = forms.CharField(label=_("Commentaire"), widget=forms.Textarea, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("source") == FragilitySource.INDICATOR and not data.get("indicator_code"):
+            self.add_error(
+                "indicator_code", _("Indiquez le code de l'indicateur de l'observatoire.")
+            )
+        if data.get("source") == FragilitySource.DIAGNOSIS:
+            if not data.get("diagnosis_author"):
+                self.add_error("diagnosis_author", _("Indiquez l'auteur du diagnostic local."))
+            if not data.get("diagnosis_date"):
+                self.add_error("diagnosis_date", _("Indiquez la date du diagnostic local."))
+        return data

@@ -6,12 +6,15 @@ This app knows nothing of ``pratiques`` or ``observatoire``: they refer to it, n
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from territoires.text import normalize
+from territoires.text import normalize, search_prefixes
 
 
 class Level(models.TextChoices):
@@ -42,6 +45,19 @@ ECHELON_OF_LEVEL = {
     Level.PROJECT: Echelon.LOCAL,
     Level.REGION: Echelon.REGIONAL,
     Level.COUNTRY: Echelon.NATIONAL,
+}
+
+
+# The source's codes for « kind » (zone of a région/département/commune, type of an EPCI).
+KIND_LABELS = {
+    "metro": _("métropole (France métropolitaine)"),
+    "drom": _("département ou région d'outre-mer"),
+    "com": _("collectivité d'outre-mer"),
+    "CC": _("communauté de communes"),
+    "CA": _("communauté d'agglomération"),
+    "CU": _("communauté urbaine"),
+    "METRO": _("métropole (EPCI)"),
+    "MET69": _("Métropole de Lyon (collectivité à statut particulier)"),
 }
 
 
@@ -135,6 +151,10 @@ class Territory(models.Model):
     postal_codes = models.CharField(_("codes postaux"), max_length=400, blank=True)
     # Normalised name (see territoires.text.normalize), indexed for prefix search.
     search_name = models.CharField(max_length=200, editable=False, db_index=True)
+    # Every prefix of every word-suffix of the name, and of the codes (GIN-indexed type-ahead).
+    search_prefixes = ArrayField(
+        models.CharField(max_length=40), default=list, blank=True, editable=False
+    )
     members = models.ManyToManyField(
         "self",
         through="ProjectMember",
@@ -165,6 +185,7 @@ class Territory(models.Model):
                 opclasses=["varchar_pattern_ops"],
             ),
             models.Index(fields=["level", "population"], name="territory_level_population"),
+            GinIndex(fields=["search_prefixes"], name="territory_search_prefixes"),
         ]
 
     def __str__(self) -> str:
@@ -173,12 +194,16 @@ class Territory(models.Model):
     def save(self, *args, **kwargs) -> None:
         # Derived columns only; no business logic here.
         self.search_name = normalize(self.name)
+        self.search_prefixes = search_prefixes(self.name, self.code, self.postal_codes)
         if not self.echelon:
             self.echelon = ECHELON_OF_LEVEL[Level(self.level)]
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("territoires:detail", kwargs={"level": self.level, "code": self.code})
+
+    def kind_label(self) -> str:
+        return str(KIND_LABELS.get(self.kind, self.kind))
 
     def size_segment(self, segments: list[SizeSegment] | None = None) -> SizeSegment | None:
         return SizeSegment.for_population(self.population, segments)
@@ -287,3 +312,146 @@ class MaturityProfile(ReferenceItem):
         ordering = ["rank"]
         verbose_name = _("profil de maturité")
         verbose_name_plural = _("profils de maturité")
+
+
+class MaturityScore(models.IntegerChoices):
+    """The platform's scale for each of the 3 dimensions (the publications give none)."""
+
+    EMERGING = 1, _("1 — émergent")
+    STRUCTURING = 2, _("2 — en structuration")
+    CONSOLIDATED = 3, _("3 — consolidé")
+    DRIVING = 4, _("4 — moteur")
+
+
+MATURITY_DIMENSIONS = [
+    ("ecosystem_score", _("Écosystème : niveau de fragilité et de coopération")),
+    ("pivot_score", _("Profil et programme d'actions du ou des « pivots » territoriaux")),
+    ("skills_score", _("Compétences mobilisées par les équipes")),
+]
+
+
+def maturity_rank(*scores: int) -> int:
+    """Profile rank = mean of the three scores rounded to the nearest whole, halves upwards.
+
+    A convention of the platform (the publications cross the 3 dimensions without giving a rule).
+    """
+    total = sum(scores)
+    return min(4, max(1, (2 * total + len(scores)) // (2 * len(scores))))
+
+
+class MaturityAssessment(models.Model):
+    """One assessment of a territory's maturity; a new one never overwrites the previous ones."""
+
+    territory = models.ForeignKey(
+        Territory, models.CASCADE, related_name="maturity_assessments", verbose_name=_("territoire")
+    )
+    ecosystem_score = models.PositiveSmallIntegerField(
+        MATURITY_DIMENSIONS[0][1], choices=MaturityScore.choices
+    )
+    pivot_score = models.PositiveSmallIntegerField(
+        MATURITY_DIMENSIONS[1][1], choices=MaturityScore.choices
+    )
+    skills_score = models.PositiveSmallIntegerField(
+        MATURITY_DIMENSIONS[2][1], choices=MaturityScore.choices
+    )
+    profile = models.ForeignKey(
+        MaturityProfile, models.PROTECT, related_name="+", verbose_name=_("profil de maturité")
+    )
+    rationale = models.TextField(_("pourquoi"))
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("évalué par"),
+    )
+    assessor_name = models.CharField(_("nom de l'évaluateur"), max_length=200, blank=True)
+    assessed_at = models.DateTimeField(_("évalué le"), default=timezone.now)
+    is_demo = models.BooleanField(_("données de démonstration"), default=False)
+
+    class Meta:
+        ordering = ["-assessed_at", "-id"]
+        verbose_name = _("évaluation de maturité")
+        verbose_name_plural = _("évaluations de maturité")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ecosystem_score__range=(1, 4))
+                & Q(pivot_score__range=(1, 4))
+                & Q(skills_score__range=(1, 4)),
+                name="maturity_scores_in_scale",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.territory} — {self.profile} ({self.assessed_at:%d/%m/%Y})"
+
+    def scores(self) -> list[tuple[str, int, str]]:
+        return [
+            (str(label), getattr(self, field), self.get_score_label(field))
+            for field, label in MATURITY_DIMENSIONS
+        ]
+
+    def get_score_label(self, field: str) -> str:
+        return str(MaturityScore(getattr(self, field)).label)
+
+
+class FragilityLevel(models.IntegerChoices):
+    """The platform's scale for a fragility domain on a territory (the publications give none)."""
+
+    NOT_OBSERVED = 0, _("0 — non observée")
+    LOW = 1, _("1 — faible")
+    MODERATE = 2, _("2 — marquée")
+    HIGH = 3, _("3 — forte")
+
+
+class FragilitySource(models.TextChoices):
+    INDICATOR = "indicateur", _("Indicateur de l'observatoire")
+    DIAGNOSIS = "diagnostic", _("Diagnostic local")
+
+
+class FragilityReading(models.Model):
+    """A territory's level on one of the 16 fragility domains, with its source; history kept."""
+
+    territory = models.ForeignKey(
+        Territory, models.CASCADE, related_name="fragility_readings", verbose_name=_("territoire")
+    )
+    fragility = models.ForeignKey(
+        Fragility, models.PROTECT, related_name="readings", verbose_name=_("domaine")
+    )
+    level = models.PositiveSmallIntegerField(_("niveau"), choices=FragilityLevel.choices)
+    source = models.CharField(_("source"), max_length=12, choices=FragilitySource.choices)
+    # Code of an observatoire indicator, as text: territoires never imports observatoire.
+    indicator_code = models.CharField(_("code de l'indicateur"), max_length=80, blank=True)
+    diagnosis_author = models.CharField(_("auteur du diagnostic"), max_length=200, blank=True)
+    diagnosis_date = models.DateField(_("date du diagnostic"), null=True, blank=True)
+    note = models.TextField(_("commentaire"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("saisi le"), default=timezone.now)
+    is_demo = models.BooleanField(_("données de démonstration"), default=False)
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        verbose_name = _("niveau de fragilité")
+        verbose_name_plural = _("niveaux de fragilité")
+        indexes = [
+            models.Index(
+                fields=["territory", "fragility", "-recorded_at"], name="fragility_reading_latest"
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(source="indicateur") & ~Q(indicator_code=""))
+                | (
+                    Q(source="diagnostic")
+                    & ~Q(diagnosis_author="")
+                    & Q(diagnosis_date__isnull=False)
+                ),
+                name="fragility_reading_sourced",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.territory} — {self.fragility} : {self.get_level_display()}"

@@ -7,5 +7,21 @@ from territoires import views
 app_name = "territoires"
 
 urlpatterns = [
+    path("recherche/", views.search, name="search"),
     path("recherche/options/", views.search_options, name="search_options"),
+    path("projet/nouveau/", views.project_new, name="project_new"),
+    path("projet/<str:code>/modifier/", views.project_edit, name="project_edit"),
+    path(
+        "projet/<str:code>/membres/ajouter/",
+        views.project_member_add_view,
+        name="project_member_add",
+    ),
+    path(
+        "projet/<str:code>/membres/<int:member_id>/retirer/",
+        views.project_member_remove_view,
+        name="project_member_remove",
+    ),
+    path("<str:level>/<str:code>/", views.territory_detail, name="detail"),
+    path("<str:level>/<str:code>/maturite/", views.maturity_create, name="maturity_create"),
+    path("<str:level>/<str:code>/fragilites/", views.fragility_create, name="fragility_create"),
 ]

@@ -1,12 +1,56 @@
 from __future__ import annotations
 
-from django.http import HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from typing import Any
 
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from config.roles import Role, has_role, role_required
 from config.types import HtmxHttpRequest
-from territoires.forms import territory_choice_label
-from territoires.queries import search_territories
+from territoires.forms import (
+    FragilityReadingForm,
+    MaturityAssessmentForm,
+    ProjectCreateForm,
+    ProjectMemberForm,
+    ProjectUpdateForm,
+    territory_choice_label,
+)
+from territoires.models import (
+    MATURITY_DIMENSIONS,
+    FragilityLevel,
+    Level,
+    MaturityProfile,
+    MaturityScore,
+    SizeSegment,
+    Territory,
+)
+from territoires.queries import (
+    MEMBERS_PER_PAGE,
+    SEARCH_MAX_LENGTH,
+    fragility_profile,
+    maturity_history,
+    member_communes,
+    project_members,
+    projects_of,
+    search_territories,
+    territory_for_page,
+)
+from territoires.services import (
+    fragility_record,
+    maturity_assess,
+    project_create,
+    project_member_add,
+    project_member_remove,
+    project_update,
+)
+
+SEARCH_PAGE_LIMIT = 20
 
 
 @require_GET
@@ -18,3 +62,260 @@ def search_options(request: HtmxHttpRequest) -> HttpResponse:
     for territory in results:
         territory.choice_label = territory_choice_label(territory)
     return render(request, "territoires/_search_options.html", {"results": results})
+
+
+@require_GET
+def search(request: HtmxHttpRequest) -> HttpResponse:
+    """Find a territory by name, postal code or official code (full page, or results for HTMX)."""
+    query = request.GET.get("q", "")
+    problem = ""
+    results: list[Territory] = []
+    if not query.strip():
+        problem = "empty"
+    elif len(query) > SEARCH_MAX_LENGTH:
+        problem = "too_long"
+    else:
+        results = search_territories(query, limit=SEARCH_PAGE_LIMIT)
+    segments = list(SizeSegment.objects.all())
+    for territory in results:
+        territory.segment = territory.size_segment(segments)
+    template = "territoires/search.html"
+    if request.htmx:
+        template += "#results"
+    return render(
+        request,
+        template,
+        {
+            "query": query if problem != "too_long" else "",
+            "query_length": len(query),
+            "problem": problem,
+            "results": results,
+            "max_length": SEARCH_MAX_LENGTH,
+        },
+    )
+
+
+def _sections(territory: Territory) -> list[dict[str, str]]:
+    """Parts of the page served by other apps; names that do not resolve yet are skipped."""
+    sections = []
+    kwargs = {"level": territory.level, "code": territory.code}
+    for index, (url_name, heading) in enumerate(settings.TERRITORY_PAGE_SECTIONS):
+        try:
+            url = reverse(url_name, kwargs=kwargs)
+        except NoReverseMatch:
+            continue
+        sections.append({"url": url, "heading": heading, "id": f"section-{index + 1}"})
+    return sections
+
+
+def _report_url(territory: Territory) -> str:
+    try:
+        return reverse(
+            settings.TERRITORY_REPORT_URL_NAME,
+            kwargs={"level": territory.level, "code": territory.code},
+        )
+    except NoReverseMatch:
+        return ""
+
+
+def _page_territory(level: str, code: str) -> Territory:
+    territory = territory_for_page(level, code)
+    if territory is None:
+        raise Http404("Territoire introuvable.")
+    return territory
+
+
+def _detail_context(request: HtmxHttpRequest, territory: Territory) -> dict[str, Any]:
+    segments = list(SizeSegment.objects.all())
+    communes_page = None
+    if territory.level == Level.EPCI:
+        paginator = Paginator(member_communes(territory), MEMBERS_PER_PAGE)
+        communes_page = paginator.get_page(request.GET.get("page"))
+    members = project_members(territory) if territory.level == Level.PROJECT else []
+    is_admin = has_role(request.user, Role.NETWORK_ADMIN)
+    history = maturity_history(territory)
+    return {
+        "territory": territory,
+        "segment": territory.size_segment(segments),
+        "communes_page": communes_page,
+        "members": members,
+        "projects": projects_of(territory)
+        if territory.level in (Level.EPCI, Level.COMMUNE)
+        else [],
+        "maturity_history": history,
+        "maturity_current": history[0] if history else None,
+        "fragility_groups": fragility_profile(territory),
+        "sections": _sections(territory),
+        "report_url": _report_url(territory),
+        "is_admin": is_admin,
+    }
+
+
+@require_GET
+def territory_detail(request: HtmxHttpRequest, level: str, code: str) -> HttpResponse:
+    """/territoires/<niveau>/<code>/: identity card, maturity, fragilities, other apps' parts."""
+    territory = _page_territory(level, code)
+    context = _detail_context(request, territory)
+    template = "territoires/territory_detail.html"
+    if request.htmx:
+        template += "#communes" if request.htmx.target == "communes" else "#territory"
+    return render(request, template, context)
+
+
+def _scale_context() -> dict[str, Any]:
+    return {
+        "dimensions": [label for _, label in MATURITY_DIMENSIONS],
+        "scores": MaturityScore.choices,
+        "profiles": list(MaturityProfile.objects.all()),
+        "fragility_levels": FragilityLevel.choices,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.NETWORK_ADMIN)
+def maturity_create(request: HtmxHttpRequest, level: str, code: str) -> HttpResponse:
+    """A new maturity assessment (history kept); network admins only."""
+    territory = _page_territory(level, code)
+    form = MaturityAssessmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        assessment = maturity_assess(territory=territory, user=request.user, **form.cleaned_data)
+        messages.success(
+            request,
+            f"Évaluation enregistrée : {assessment.profile.label} (rang {assessment.profile.rank}).",
+        )
+        return redirect(territory.get_absolute_url() + "#maturite")
+    template = "territoires/maturity_form.html"
+    if request.htmx:
+        template += "#form"
+    return render(request, template, {"territory": territory, "form": form, **_scale_context()})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.NETWORK_ADMIN)
+def fragility_create(request: HtmxHttpRequest, level: str, code: str) -> HttpResponse:
+    """Record a territory's level on one fragility domain, with its source."""
+    territory = _page_territory(level, code)
+    form = FragilityReadingForm(
+        request.POST or None, initial={"fragility": request.GET.get("domaine")}
+    )
+    if request.method == "POST" and form.is_valid():
+        reading = fragility_record(territory=territory, user=request.user, **form.cleaned_data)
+        messages.success(request, f"Fragilité « {reading.fragility.label} » enregistrée.")
+        return redirect(territory.get_absolute_url() + "#fragilites")
+    template = "territoires/fragility_form.html"
+    if request.htmx:
+        template += "#form"
+    return render(request, template, {"territory": territory, "form": form, **_scale_context()})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.NETWORK_ADMIN)
+def project_new(request: HtmxHttpRequest) -> HttpResponse:
+    """Create a territoire de projet from its name and first member."""
+    form = ProjectCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = project_create(
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+                members=[form.cleaned_data["member"]],
+                user=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Territoire de projet « {project.name} » créé.")
+            return redirect("territoires:project_edit", code=project.code)
+    template = "territoires/project_new.html"
+    if request.htmx:
+        template += "#form"
+    projects = Territory.objects.filter(level=Level.PROJECT).only("id", "level", "code", "name")
+    return render(request, template, {"form": form, "projects": projects})
+
+
+def _project(code: str) -> Territory:
+    return get_object_or_404(
+        Territory.objects.defer("search_prefixes"), level=Level.PROJECT, code=code[:20]
+    )
+
+
+def _editor_context(
+    project: Territory,
+    *,
+    member_form: ProjectMemberForm | None = None,
+    update_form: ProjectUpdateForm | None = None,
+    error: str = "",
+    notice: str = "",
+) -> dict[str, Any]:
+    segments = list(SizeSegment.objects.all())
+    return {
+        "project": project,
+        "members": project_members(project),
+        "segment": project.size_segment(segments),
+        "member_form": member_form or ProjectMemberForm(),
+        "update_form": update_form
+        or ProjectUpdateForm(initial={"name": project.name, "description": project.description}),
+        "member_error": error,
+        "member_notice": notice,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.NETWORK_ADMIN)
+def project_edit(request: HtmxHttpRequest, code: str) -> HttpResponse:
+    """The perimeter editor: name, description, members (add / remove)."""
+    project = _project(code)
+    update_form = None
+    if request.method == "POST":
+        update_form = ProjectUpdateForm(request.POST)
+        if update_form.is_valid():
+            project_update(project=project, **update_form.cleaned_data)
+            messages.success(request, "Territoire de projet enregistré.")
+            return redirect("territoires:project_edit", code=project.code)
+    template = "territoires/project_edit.html"
+    if request.htmx:
+        template += "#members"
+    return render(request, template, _editor_context(project, update_form=update_form))
+
+
+@require_POST
+@role_required(Role.NETWORK_ADMIN)
+def project_member_add_view(request: HtmxHttpRequest, code: str) -> HttpResponse:
+    project = _project(code)
+    form = ProjectMemberForm(request.POST)
+    notice = ""
+    if form.is_valid():
+        member = form.cleaned_data["member"]
+        if project_member_add(project=project, member=member):
+            notice = f"« {member.name} » ajouté au périmètre."
+        else:
+            notice = f"« {member.name} » fait déjà partie du périmètre."
+        if not request.htmx:
+            messages.success(request, notice)
+            return redirect("territoires:project_edit", code=project.code)
+        form = ProjectMemberForm()
+    template = "territoires/project_edit.html"
+    if request.htmx:
+        template += "#members"
+    return render(request, template, _editor_context(project, member_form=form, notice=notice))
+
+
+@require_POST
+@role_required(Role.NETWORK_ADMIN)
+def project_member_remove_view(request: HtmxHttpRequest, code: str, member_id: int) -> HttpResponse:
+    project = _project(code)
+    member = get_object_or_404(Territory.objects.only("id", "name"), pk=member_id)
+    error = notice = ""
+    try:
+        project_member_remove(project=project, member=member)
+    except ValidationError as exc:
+        error = exc.messages[0]
+    else:
+        notice = f"« {member.name} » retiré du périmètre."
+        if not request.htmx:
+            messages.success(request, notice)
+            return redirect("territoires:project_edit", code=project.code)
+    template = "territoires/project_edit.html"
+    if request.htmx:
+        template += "#members"
+    return render(request, template, _editor_context(project, error=error, notice=notice))

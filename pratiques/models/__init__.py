@@ -12,6 +12,13 @@ from pratiques.models.assessment import (
     PeerBucket,
     PeerGroupKind,
 )
+from pratiques.models.curation import (
+    AssessmentPseudonym,
+    CurationEvent,
+    ElementType,
+    KeyLineage,
+    LineageKind,
+)
 from pratiques.models.grid import (
     Axis,
     GridStatus,
@@ -22,21 +29,30 @@ from pratiques.models.grid import (
     ScaleStep,
     Situation,
 )
+from pratiques.models.resources import Resource, ResourceAttachment, ResourceKind
 
 __all__ = [
     "Answer",
     "Assessment",
+    "AssessmentPseudonym",
     "AssessmentScore",
     "AssessmentStatus",
     "Axis",
+    "CurationEvent",
+    "ElementType",
     "GridStatus",
     "GridVersion",
+    "KeyLineage",
     "Lever",
+    "LineageKind",
     "Organisation",
     "OrganisationMembership",
     "PeerBucket",
     "PeerGroupKind",
     "Practice",
+    "Resource",
+    "ResourceAttachment",
+    "ResourceKind",
     "Scale",
     "ScaleStep",
     "Situation",

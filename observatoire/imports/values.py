@@ -1,0 +1,343 @@
+"""A values file (wide INSEE layout or long layout) → checked blocks of rows ready for COPY."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from observatoire.imports.problems import FileRefused, Problem
+from observatoire.imports.reading import Table, find_column, read_table
+from territoires.models import Level
+
+FIRST_YEAR = 1960
+# Columns of a wide file that describe the territory rather than carry an indicator.
+LABEL_COLUMNS = {"libgeo", "libelle", "libellé", "nom", "name", "reg", "dep", "epci", "niveau"}
+LONG_INDICATOR = ("indicateur", "code_indicateur", "indicator", "variable")
+LONG_VALUE = ("valeur", "value")
+LONG_YEAR = ("annee", "année", "year", "millesime")
+LONG_CODE = ("code", "code_territoire", "codgeo")
+
+
+def year_bounds() -> tuple[int, int]:
+    return FIRST_YEAR, datetime.date.today().year
+
+
+@dataclass
+class Block:
+    """Rows sharing nothing in particular: parallel arrays (one per column of the COPY)."""
+
+    indicator_ids: np.ndarray
+    territory_ids: np.ndarray
+    years: np.ndarray
+    values: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+
+@dataclass
+class ValuesFile:
+    """A checked values file: its layout, its blocks of rows, every problem found."""
+
+    layout: str
+    rows_read: int
+    values_read: int
+    indicator_ids: list[int]
+    years: list[int]
+    problems: list[Problem] = field(default_factory=list)
+    _blocks: list[tuple] = field(default_factory=list, repr=False)
+    _matrix: np.ndarray | None = field(default=None, repr=False)
+    _territory_ids: np.ndarray | None = field(default=None, repr=False)
+
+    def blocks(self) -> Iterator[Block]:
+        """Wide files yield one block per indicator column (no full long copy in memory)."""
+        if self._matrix is not None and self._territory_ids is not None:
+            year = np.full(len(self._territory_ids), self.years[0], dtype=np.int16)
+            for position, indicator_id in enumerate(self.indicator_ids):
+                yield Block(
+                    np.full(len(self._territory_ids), indicator_id, dtype=np.int64),
+                    self._territory_ids,
+                    year,
+                    self._matrix[:, position],
+                )
+        for block in self._blocks:
+            yield Block(*block)
+
+    @property
+    def block_count(self) -> int:
+        return len(self.indicator_ids) if self._matrix is not None else len(self._blocks)
+
+
+def read_values_file(
+    data: bytes,
+    *,
+    file_name: str,
+    year: int | None,
+    level: str,
+    code_column: str,
+    territory_codes: dict[str, int],
+    indicator_codes: dict[str, int],
+) -> ValuesFile:
+    """Parse and check a values file. Raises FileRefused when it cannot even be read; otherwise
+    the returned file lists every problem (empty list: ready to load)."""
+    table = read_table(
+        data,
+        file_name=file_name,
+        text_columns=[code_column, *LONG_CODE, *LONG_INDICATOR, *LABEL_COLUMNS],
+    )
+    if find_column(table.columns, *LONG_INDICATOR) and find_column(table.columns, *LONG_VALUE):
+        return _read_long(table, year, level, code_column, territory_codes, indicator_codes)
+    return _read_wide(table, year, level, code_column, territory_codes, indicator_codes)
+
+
+def _codes(series: pd.Series, level: str) -> pd.Series:
+    codes = series.astype("string").str.strip().str.upper().fillna("")
+    if level == Level.COMMUNE:
+        # Spreadsheets drop the leading zero of « 01001 »: a 4-digit commune code gets it back.
+        short = codes.str.fullmatch(r"\d{4}")
+        codes = codes.where(~short, "0" + codes)
+    return codes
+
+
+def _territory_problems(
+    codes: pd.Series, column: str, level: str, territory_codes: dict[str, int]
+) -> tuple[np.ndarray, list[Problem]]:
+    ids = codes.map(territory_codes)
+    problems = [
+        Problem(
+            Table.line_of(int(index)),
+            column,
+            "territoire_inconnu",
+            f"« {codes[index]} » n’est pas un code de {Level(level).label.lower()} connu."
+            if codes[index]
+            else "code de territoire vide.",
+        )
+        for index in codes.index[ids.isna().to_numpy()]
+    ]
+    return ids.fillna(0).to_numpy(dtype=np.int64), problems
+
+
+def _year_problems(year: int | None, column: str | None, line: int | None) -> list[Problem]:
+    first, last = year_bounds()
+    if year is None:
+        return [
+            Problem(
+                line, column, "annee_hors_limites", "année absente : indiquez l’année (--annee)."
+            )
+        ]
+    if not first <= year <= last:
+        return [
+            Problem(
+                line,
+                column,
+                "annee_hors_limites",
+                f"{year} n’est pas entre {first} et {last}.",
+            )
+        ]
+    return []
+
+
+def _number_problems(table: Table, columns: list[str]) -> list[Problem]:
+    return [
+        Problem(line, column, "valeur_non_numerique", f"« {text} » n’est pas un nombre.")
+        for column in columns
+        for line, text in table.bad_numbers.get(column, [])
+    ]
+
+
+def _read_wide(
+    table: Table,
+    year: int | None,
+    level: str,
+    code_column: str,
+    territory_codes: dict[str, int],
+    indicator_codes: dict[str, int],
+) -> ValuesFile:
+    frame = table.frame
+    problems: list[Problem] = []
+    code_col = find_column(table.columns, code_column)
+    if code_col is None:
+        raise FileRefused(
+            [
+                Problem(
+                    1,
+                    code_column,
+                    "fichier",
+                    f"colonne « {code_column} » absente : elle porte le code du territoire "
+                    f"(colonnes lues : {', '.join(table.columns[:12])}).",
+                )
+            ]
+        )
+    problems += _year_problems(year, None, None)
+    value_columns: list[str] = []
+    indicator_ids: list[int] = []
+    lower_codes = {code.lower(): pk for code, pk in indicator_codes.items()}
+    for column in table.columns:
+        if column == code_col or column.lower() in LABEL_COLUMNS:
+            continue
+        pk = indicator_codes.get(column) or lower_codes.get(column.lower())
+        if pk is None:
+            problems.append(
+                Problem(
+                    1,
+                    column,
+                    "indicateur_inconnu",
+                    f"« {column} » n’est pas au catalogue : importez d’abord le catalogue.",
+                )
+            )
+            continue
+        value_columns.append(column)
+        indicator_ids.append(pk)
+    codes = _codes(frame[code_col], level)
+    territory_ids, territory_problems = _territory_problems(codes, code_col, level, territory_codes)
+    problems += territory_problems
+    duplicated = codes.duplicated(keep="first") & (codes != "")
+    if duplicated.any():
+        first_line = {
+            code: Table.line_of(int(index))
+            for index, code in codes[~codes.duplicated(keep="first")].items()
+        }
+        problems += [
+            Problem(
+                Table.line_of(int(index)),
+                code_col,
+                "ligne_en_double",
+                f"le territoire « {codes[index]} » est déjà à la ligne {first_line[codes[index]]}.",
+            )
+            for index in codes.index[duplicated.to_numpy()]
+        ]
+    problems += _number_problems(table, value_columns)
+    problems.sort(key=lambda p: (p.line or 0, p.column or ""))
+    values_file = ValuesFile(
+        layout="large",
+        rows_read=len(frame),
+        values_read=len(frame) * len(value_columns),
+        indicator_ids=indicator_ids,
+        years=[year] if year is not None else [],
+        problems=problems,
+    )
+    if not problems:
+        # Column-major so each indicator's values are one contiguous slice.
+        values_file._matrix = np.asfortranarray(
+            frame[value_columns].to_numpy(dtype=np.float64, na_value=np.nan)
+        )
+        values_file._territory_ids = territory_ids
+    return values_file
+
+
+def _read_long(
+    table: Table,
+    year: int | None,
+    level: str,
+    code_column: str,
+    territory_codes: dict[str, int],
+    indicator_codes: dict[str, int],
+) -> ValuesFile:
+    frame = table.frame
+    problems: list[Problem] = []
+    indicator_col = find_column(table.columns, *LONG_INDICATOR)
+    value_col = find_column(table.columns, *LONG_VALUE)
+    code_col = find_column(table.columns, code_column, *LONG_CODE)
+    year_col = find_column(table.columns, *LONG_YEAR)
+    assert indicator_col is not None and value_col is not None
+    if code_col is None:
+        raise FileRefused(
+            [
+                Problem(
+                    1,
+                    code_column,
+                    "fichier",
+                    f"colonne du code de territoire absente (« {code_column} » ou « code »).",
+                )
+            ]
+        )
+    # Indicators.
+    indicator_text = frame[indicator_col].astype("string").str.strip().fillna("")
+    lower_codes = {code.lower(): pk for code, pk in indicator_codes.items()}
+    indicator_ids = indicator_text.map(
+        lambda code: indicator_codes.get(code) or lower_codes.get(code.lower())
+    )
+    for index in indicator_text.index[indicator_ids.isna().to_numpy()]:
+        problems.append(
+            Problem(
+                Table.line_of(int(index)),
+                indicator_col,
+                "indicateur_inconnu",
+                f"« {indicator_text[index]} » n’est pas au catalogue.",
+            )
+        )
+    # Territories.
+    codes = _codes(frame[code_col], level)
+    territory_ids, territory_problems = _territory_problems(codes, code_col, level, territory_codes)
+    problems += territory_problems
+    # Years: a column, or the --annee option for every row.
+    if year_col is not None:
+        years = frame[year_col]
+        problems += _number_problems(table, [year_col])
+        first, last = year_bounds()
+        bad_year = years.notna() & ((years < first) | (years > last) | (years % 1 != 0))
+        problems += [
+            Problem(
+                Table.line_of(int(index)),
+                year_col,
+                "annee_hors_limites",
+                f"{years[index]:g} n’est pas une année entre {first} et {last}.",
+            )
+            for index in years.index[bad_year.to_numpy()]
+        ]
+        missing_year = years.isna() & ~frame.index.isin(
+            [line - 2 for line, _ in table.bad_numbers.get(year_col, [])]
+        )
+        if year is None:
+            problems += [
+                Problem(Table.line_of(int(index)), year_col, "annee_hors_limites", "année vide.")
+                for index in years.index[missing_year.to_numpy()]
+            ]
+        year_values = years.fillna(year if year is not None else 0).where(~bad_year, 0)
+        year_array = year_values.to_numpy(dtype=np.float64).astype(np.int16)
+    else:
+        problems += _year_problems(year, None, None)
+        year_array = np.full(len(frame), year or 0, dtype=np.int16)
+    problems += _number_problems(table, [value_col])
+    # Duplicates: same indicator, territory and year.
+    keys = pd.DataFrame(
+        {"indicator": indicator_text.str.lower(), "code": codes, "year": year_array}
+    )
+    duplicated = keys.duplicated(keep="first")
+    if duplicated.any():
+        first_rows = keys[~duplicated].reset_index().set_index(["indicator", "code", "year"])
+        for index in keys.index[duplicated.to_numpy()]:
+            key = tuple(keys.loc[index])
+            first_index = first_rows.loc[key, "index"]
+            problems.append(
+                Problem(
+                    Table.line_of(int(index)),
+                    None,
+                    "ligne_en_double",
+                    f"« {indicator_text[index]} » pour « {codes[index]} » en {year_array[index]} "
+                    f"est déjà à la ligne {Table.line_of(int(first_index))}.",
+                )
+            )
+    problems.sort(key=lambda p: (p.line or 0, p.column or ""))
+    values_file = ValuesFile(
+        layout="longue",
+        rows_read=len(frame),
+        values_read=len(frame),
+        indicator_ids=sorted({int(pk) for pk in indicator_ids.dropna()}),
+        years=sorted({int(y) for y in np.unique(year_array) if y}),
+        problems=problems,
+    )
+    if not problems:
+        values_file._blocks = [
+            (
+                indicator_ids.to_numpy(dtype=np.int64),
+                territory_ids,
+                year_array,
+                frame[value_col].to_numpy(dtype=np.float64, na_value=np.nan),
+            )
+        ]
+    return values_file

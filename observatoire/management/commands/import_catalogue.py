@@ -1,0 +1,51 @@
+"""`manage.py import_catalogue FILE [--dry-run]`: indicator definitions from a CSV or XLSX file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from observatoire.management.commands._progress import ProgressBar
+from observatoire.models import ImportRun, ImportStatus
+from observatoire.services import catalogue_import
+
+
+def report_run(command: BaseCommand, run: ImportRun) -> None:
+    """Print the outcome; a refused or failed run ends the command with a non-zero status."""
+    command.stdout.write(
+        f"{run.file_name} ({run.sha256[:12]}…) : {run.rows_read} ligne(s) lue(s), "
+        f"{run.values_read} valeur(s), en {run.duration:.2f} s."
+    )
+    if run.status == ImportStatus.SUCCEEDED:
+        command.stdout.write(command.style.SUCCESS(run.message))
+        return
+    for problem in getattr(run, "all_problems", []):
+        command.stderr.write(str(problem))
+    raise CommandError(run.message)
+
+
+class Command(BaseCommand):
+    help = (
+        "Importe le catalogue des indicateurs (colonnes code;libelle;unite;source;millesime;"
+        "domaine;polarite ; domaine = libellé exact d’une des 16 fragilités)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", help="Fichier CSV ou XLSX.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Vérifier seulement, sans rien enregistrer."
+        )
+
+    def handle(self, *args: Any, file: str, dry_run: bool, **options: Any) -> None:
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"Fichier introuvable : {file}")
+        bar = ProgressBar(self.stderr._out)
+        run = catalogue_import(
+            data=path.read_bytes(), file_name=path.name, dry_run=dry_run, progress=bar
+        )
+        bar(1.0, str(run.get_status_display()))
+        bar.close()
+        report_run(self, run)

@@ -1,0 +1,236 @@
+"""Reads of the Observatoire: a territory's indicators, its comparison levels, its peers.
+
+Used by the territory page fragment, its CSV download and the PDF report. Every function runs a
+constant number of queries whatever the number of indicators.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+
+from observatoire.models import ImportRun, Indicator, IndicatorValue, Polarity
+from territoires.models import Fragility, Level, SizeSegment, Territory
+
+QUANTILES = (0.0, 0.1, 0.25, 0.5, 0.75, 0.9, 1.0)
+
+
+@dataclass
+class PeerStats:
+    """The territory's place among territories of the same level and size segment."""
+
+    count: int
+    # percent_rank × 100: share of peers with a lower value (None when the value is missing).
+    percentile: float | None
+    quantiles: dict[float, float]
+
+    @property
+    def minimum(self) -> float:
+        return self.quantiles[0.0]
+
+    @property
+    def maximum(self) -> float:
+        return self.quantiles[1.0]
+
+
+@dataclass
+class IndicatorLine:
+    indicator: Indicator
+    year: int
+    value: float | None
+    departement_value: float | None = None
+    region_value: float | None = None
+    france_value: float | None = None
+    peers: PeerStats | None = None
+
+    @property
+    def is_fragile_side(self) -> bool | None:
+        """True when the territory sits in the fragile half of its peers."""
+        if self.peers is None or self.peers.percentile is None or not self.indicator.polarity:
+            return None
+        high = self.peers.percentile >= 50
+        return high if self.indicator.polarity == Polarity.FRAGILITY else not high
+
+
+@dataclass
+class FragilityProfile:
+    """The indicators of one fragility domain (``fragility`` None: indicators of no domain)."""
+
+    fragility: Fragility | None
+    lines: list[IndicatorLine] = field(default_factory=list)
+
+    @property
+    def has_demo(self) -> bool:
+        return any(line.indicator.is_demo for line in self.lines)
+
+
+@dataclass
+class TerritoryProfile:
+    territory: Territory
+    segment: SizeSegment | None
+    departement: Territory | None
+    region: Territory | None
+    france: Territory | None
+    domains: list[FragilityProfile]
+
+    @property
+    def has_demo(self) -> bool:
+        return any(domain.has_demo for domain in self.domains)
+
+    @property
+    def line_count(self) -> int:
+        return sum(len(domain.lines) for domain in self.domains)
+
+
+def territory_for_indicators(level: str, code: str) -> Territory | None:
+    """The territory of a page address, with its département and région (one query)."""
+    if level not in Level.values:
+        return None
+    return (
+        Territory.objects.select_related("departement", "region")
+        .filter(level=level, code=code)
+        .first()
+    )
+
+
+def comparison_levels(territory: Territory) -> list[tuple[str, int | None]]:
+    """(heading, territory id) of the levels a territory is compared with."""
+    levels = []
+    if territory.level not in (Level.DEPARTEMENT, Level.REGION, Level.COUNTRY):
+        levels.append(("departement", territory.departement_id))
+    if territory.level not in (Level.REGION, Level.COUNTRY):
+        levels.append(("region", territory.region_id))
+    return levels
+
+
+def peer_segment(territory: Territory, segments: list[SizeSegment]) -> SizeSegment | None:
+    return territory.size_segment(segments) if territory.level != Level.COUNTRY else None
+
+
+def territory_indicator_profile(
+    territory: Territory, *, segments: list[SizeSegment] | None = None
+) -> TerritoryProfile:
+    """For each fragility domain, the territory's indicators (latest year it has), the values of
+    its département, région and France that year, and its percentile among its peers.
+
+    Three queries: size segments (unless given), values of the four territories, peer statistics.
+    """
+    if segments is None:
+        segments = list(SizeSegment.objects.all())
+    segment = peer_segment(territory, segments)
+    comparison_ids = {name: pk for name, pk in comparison_levels(territory) if pk}
+    wanted = [territory.pk, *comparison_ids.values()]
+    values = list(
+        IndicatorValue.objects.filter(
+            Q(territory_id__in=wanted) | Q(territory__level=Level.COUNTRY)
+        )
+        .select_related("indicator__fragility", "territory")
+        .order_by("indicator__order", "indicator__code", "-year")
+    )
+    by_key = {(v.territory_id, v.indicator_id, v.year): v.value for v in values}
+    france = next((v.territory for v in values if v.territory.level == Level.COUNTRY), None)
+    lines: dict[int, IndicatorLine] = {}
+    for item in values:
+        if item.territory_id != territory.pk or item.indicator_id in lines:
+            continue  # latest year first, thanks to the ordering
+        line = IndicatorLine(item.indicator, item.year, item.value)
+        key = (item.indicator_id, item.year)
+        if "departement" in comparison_ids:
+            line.departement_value = by_key.get((comparison_ids["departement"], *key))
+        if "region" in comparison_ids:
+            line.region_value = by_key.get((comparison_ids["region"], *key))
+        if france is not None:
+            line.france_value = by_key.get((france.pk, *key))
+        lines[item.indicator_id] = line
+    if territory.level != Level.COUNTRY and lines:
+        for indicator_id, stats in peer_statistics(territory, segment).items():
+            if indicator_id in lines:
+                lines[indicator_id].peers = stats
+    domains: dict[int | None, FragilityProfile] = {}
+    for line in lines.values():
+        fragility = line.indicator.fragility
+        key = fragility.pk if fragility else None
+        domains.setdefault(key, FragilityProfile(fragility)).lines.append(line)
+    ordered = sorted(
+        domains.values(),
+        key=lambda d: (
+            d.fragility is None,
+            d.fragility.order if d.fragility else 0,
+            str(d.fragility),
+        ),
+    )
+    return TerritoryProfile(
+        territory,
+        segment,
+        territory.departement if "departement" in comparison_ids else None,
+        territory.region if "region" in comparison_ids else None,
+        france,
+        ordered,
+    )
+
+
+def peer_statistics(territory: Territory, segment: SizeSegment | None) -> dict[int, PeerStats]:
+    """One query: per indicator (at the territory's latest year), the number of peers, the
+    territory's percent_rank among them, and the quantiles of their values. Peers: territories
+    of the same level and size segment that have a value; missing values are left out."""
+    population_filter = ""
+    params: dict[str, object] = {"territory": territory.pk, "level": territory.level}
+    if segment is not None:
+        population_filter = "AND t.population >= %(low)s"
+        params["low"] = segment.min_population
+        if segment.max_population is not None:
+            population_filter += " AND t.population < %(high)s"
+            params["high"] = segment.max_population
+    params["quantiles"] = list(QUANTILES)
+    table = IndicatorValue._meta.db_table
+    territories = Territory._meta.db_table
+    sql = f"""
+        WITH mine AS (
+            SELECT DISTINCT ON (indicator_id) indicator_id, year, value
+            FROM {table} WHERE territory_id = %(territory)s
+            ORDER BY indicator_id, year DESC
+        )
+        SELECT m.indicator_id,
+               count(*) + (m.value IS NOT NULL)::int,
+               CASE WHEN m.value IS NULL THEN NULL
+                    ELSE percent_rank(m.value) WITHIN GROUP (ORDER BY v.value) END,
+               percentile_cont(%(quantiles)s::float8[]) WITHIN GROUP (ORDER BY v.value)
+        FROM mine m
+        JOIN {table} v ON v.indicator_id = m.indicator_id AND v.year = m.year
+             AND v.value IS NOT NULL AND v.territory_id <> %(territory)s
+        JOIN {territories} t ON t.id = v.territory_id
+        WHERE t.level = %(level)s {population_filter}
+        GROUP BY m.indicator_id, m.value
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return {
+        indicator_id: PeerStats(
+            count,
+            None if rank is None else round(rank * 100, 1),
+            dict(zip(QUANTILES, quantiles, strict=True)),
+        )
+        for indicator_id, count, rank, quantiles in rows
+    }
+
+
+def territory_indicator_values(territory: Territory) -> QuerySet[IndicatorValue]:
+    """Every value of a territory, every year (the CSV download): one query."""
+    return (
+        IndicatorValue.objects.filter(territory=territory)
+        .select_related("indicator")
+        .order_by("indicator__order", "indicator__code", "year")
+    )
+
+
+def indicator_catalogue() -> QuerySet[Indicator]:
+    return Indicator.objects.select_related("fragility").order_by(
+        "is_demo", "fragility__order", "order", "code"
+    )
+
+
+def recent_import_runs(limit: int = 20) -> list[ImportRun]:
+    return list(ImportRun.objects.select_related("user")[:limit])

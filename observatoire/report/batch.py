@@ -1,0 +1,141 @@
+"""Generating the reports of a whole level (e.g. the 1 255 EPCI), inline or in a task worker.
+
+Progress lives in a small JSON file per batch under ``CACHE_DIR/report-batches``, written by the
+worker and read by the admin page; a report that fails is logged, counted and listed, and the
+batch goes on with the next territory.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+
+from observatoire.report.cache import get_report
+from territoires.models import Level, Territory
+
+logger = logging.getLogger(__name__)
+
+BATCH_LEVELS = [Level.COMMUNE, Level.EPCI, Level.DEPARTEMENT, Level.REGION, Level.PROJECT]
+MAX_LISTED_FAILURES = 200
+
+
+def batch_dir() -> Path:
+    path = Path(settings.CACHE_DIR) / "report-batches"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _path(batch_id: str) -> Path:
+    return batch_dir() / f"{batch_id}.json"
+
+
+def read_progress(batch_id: str) -> dict[str, Any] | None:
+    if not batch_id.isalnum():
+        return None
+    try:
+        return json.loads(_path(batch_id).read_text())
+    except (FileNotFoundError, json.JSONDecodeError):
+        return None
+
+
+def latest_batches(limit: int = 5) -> list[dict[str, Any]]:
+    files = sorted(batch_dir().glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+    batches = [read_progress(p.stem) for p in files[:limit]]
+    return [b for b in batches if b]
+
+
+def _write(progress: dict[str, Any]) -> None:
+    path = _path(progress["id"])
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(progress, ensure_ascii=False))
+    tmp.replace(path)
+
+
+def batch_create(*, level: str, codes: list[str] | None = None) -> dict[str, Any]:
+    """Record a new batch (status « en attente ») and return its progress."""
+    progress = {
+        "id": uuid.uuid4().hex,
+        "level": level,
+        "codes": codes,
+        "status": "queued",
+        "total": None,
+        "done": 0,
+        "rendered": 0,
+        "cached": 0,
+        "failed": 0,
+        "failures": [],
+        "created_at": timezone.now().isoformat(),
+        "started_at": None,
+        "finished_at": None,
+        "seconds": None,
+    }
+    _write(progress)
+    return progress
+
+
+def batch_run(batch_id: str) -> dict[str, Any]:
+    """Generate every report of the batch; one failure never stops the others."""
+    progress = read_progress(batch_id)
+    if progress is None:
+        raise ValueError(f"Lot de rapports inconnu : {batch_id}")
+    territories = Territory.objects.filter(level=progress["level"]).order_by("code")
+    if progress["codes"]:
+        territories = territories.filter(code__in=progress["codes"])
+    territories = list(territories.select_related("epci", "departement", "region"))
+    missing = sorted(set(progress["codes"] or []) - {t.code for t in territories})
+    progress.update(status="running", total=len(territories) + len(missing))
+    progress["started_at"] = timezone.now().isoformat()
+    _write(progress)
+    start = time.perf_counter()
+    last_write = start
+    for code in missing:
+        progress["done"] += 1
+        progress["failed"] += 1
+        progress["failures"].append({"code": code, "name": "", "error": "territoire introuvable"})
+    for territory in territories:
+        try:
+            _, hit = get_report(territory)
+        except Exception as error:  # the worker must survive any one report
+            logger.exception("Rapport en échec : %s %s", territory.level, territory.code)
+            progress["failed"] += 1
+            if len(progress["failures"]) < MAX_LISTED_FAILURES:
+                progress["failures"].append(
+                    {"code": territory.code, "name": territory.name, "error": repr(error)[:300]}
+                )
+        else:
+            progress["cached" if hit else "rendered"] += 1
+        progress["done"] += 1
+        now = time.perf_counter()
+        if now - last_write > 0.5:
+            progress["seconds"] = round(now - start, 1)
+            _write(progress)
+            last_write = now
+    progress["status"] = "finished"
+    progress["seconds"] = round(time.perf_counter() - start, 1)
+    progress["finished_at"] = timezone.now().isoformat()
+    _write(progress)
+    return progress
+
+
+def batch_start(
+    *, level: str, codes: list[str] | None = None, inline: bool = False
+) -> dict[str, Any]:
+    """Create a batch and run it now (``inline``) or enqueue it for the task worker."""
+    from observatoire.report.tasks import generate_reports
+
+    progress = batch_create(level=level, codes=codes)
+    if inline:
+        return batch_run(progress["id"])
+    result = generate_reports.enqueue(progress["id"])
+    progress["task_id"] = str(result.id)
+    if not read_progress(progress["id"]) or read_progress(progress["id"])["status"] == "queued":
+        _write(progress)
+    return read_progress(progress["id"]) or progress

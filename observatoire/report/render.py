@@ -1,0 +1,96 @@
+"""ReportData → HTML (Django template, print CSS) → PDF (WeasyPrint, tagged PDF/UA-1)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from django.conf import settings
+from django.template.loader import render_to_string
+
+from observatoire.report import charts
+from observatoire.report.data import ReportData
+from observatoire.report.typography import french_html
+
+logger = logging.getLogger(__name__)
+
+TEMPLATE = "observatoire/report/report.html"
+PDF_VARIANT = "pdf/ua-1"
+
+# Shared between renders of this process, as WeasyPrint's maintainers advise (images, fonts).
+_weasy_cache: dict = {}
+_font_config = None
+_lock = threading.Lock()
+# Number of PDFs rendered by this process (tests and the bench count cache misses with it).
+stats = {"renders": 0}
+
+
+def _fonts() -> Any:
+    global _font_config
+    if _font_config is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        _font_config = FontConfiguration()
+    return _font_config
+
+
+def build_charts(data: ReportData) -> dict[str, str]:
+    """Image sources (SVG data URIs) of the report's charts, keyed by name."""
+    images: dict[str, str] = {}
+    if data.indicators_available:
+        fig = charts.fragility_position_figure(
+            [d.label for d in data.domains],
+            [d.position for d in data.domains],
+            peers_label=data.peers_label,
+        )
+        images["fragility"] = charts.figure_data_uri(fig, width=680, height=470)
+    summary = data.practices
+    if summary is not None:
+        labels = [f"{s.code}. {_short(s.title)}" for s in summary.situations]
+        fig = charts.situations_radar_figure(
+            labels,
+            [s.median for s in summary.situations],
+            [s.q1 for s in summary.situations],
+            [s.q3 for s in summary.situations],
+        )
+        images["radar"] = charts.figure_data_uri(fig, width=680, height=400)
+        fig = charts.lever_triangle_figure(summary.points, summary.barycentre)
+        images["triangle"] = charts.figure_data_uri(fig, width=330, height=300)
+    return images
+
+
+def _short(title: str, width: int = 26) -> str:
+    """A situation title without its scope note, on lines of about ``width`` characters."""
+    words = title.split(" (")[0].split()
+    lines: list[str] = []
+    for word in words:
+        if lines and len(lines[-1]) + len(word) < width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
+def render_html(data: ReportData, images: dict[str, str] | None = None) -> str:
+    images = build_charts(data) if images is None else images
+    html = render_to_string(TEMPLATE, {"data": data, "images": images, "t": data.territory})
+    return french_html(html)
+
+
+def render_pdf(data: ReportData) -> bytes:
+    """The report as PDF bytes (one render; the caller caches)."""
+    from weasyprint import HTML
+
+    html = render_html(data)
+    # WeasyPrint is not thread-safe with a shared font configuration; reports render one by one.
+    with _lock:
+        document = HTML(string=html, base_url=str(settings.BASE_DIR))
+        pdf = document.write_pdf(
+            pdf_variant=PDF_VARIANT,
+            cache=_weasy_cache,
+            font_config=_fonts(),
+            custom_metadata=True,
+        )
+        stats["renders"] += 1
+    return pdf

@@ -1,0 +1,388 @@
+"""Adapters from the report to the data of the other parts of the platform.
+
+Each function reads one source (maturity, fragility profile, indicators, assessments, resources)
+and returns the report's own plain structures, so the template and the cache key never depend on
+another app's model fields. ``dependency_stamp`` lists what a cached PDF depends on.
+Models are looked up through the app registry so the report degrades to « not available yet »
+sentences on a platform where a part is not installed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Count, Max, Sum
+from django.utils import timezone
+
+from observatoire.report.data import (
+    CARRIED_BOTH,
+    CARRIED_IN_HOUSE,
+    CARRIED_PARTNERSHIP,
+    AssessmentRecord,
+    DomainSection,
+    GridPractice,
+    GridSituation,
+    IndicatorLine,
+    Maturity,
+    PracticeCarry,
+    ResourceLine,
+    territory_scope,
+)
+from territoires.models import Fragility, Level, SizeSegment, Territory
+
+# pratiques' « portage » scale: 1 en interne, 2 en partenariat, 3 les deux.
+CARRYING = {1: CARRIED_IN_HOUSE, 2: CARRIED_PARTNERSHIP, 3: CARRIED_BOTH}
+RESOURCES_PER_PRACTICE = 3
+
+
+def _model(app_label: str, name: str) -> Any | None:
+    try:
+        return apps.get_model(app_label, name)
+    except LookupError:
+        return None
+
+
+# --- maturity and fragility profile (territoires) -------------------------------------------
+
+
+def latest_maturity(territory: Territory) -> tuple[Maturity | None, bool]:
+    """The territory's latest maturity assessment, and whether maturity is recorded at all."""
+    model = _model("territoires", "MaturityAssessment")
+    if model is None:
+        return None, False
+    latest = (
+        model.objects.filter(territory=territory)
+        .select_related("profile")
+        .order_by("-assessed_at", "-pk")
+        .first()
+    )
+    if latest is None:
+        return None, True
+    dimensions = [(str(label), str(display)) for label, _value, display in latest.scores()]
+    return (
+        Maturity(
+            label=latest.profile.label,
+            description=latest.profile.description,
+            assessed_on=timezone.localdate(latest.assessed_at),
+            rationale=latest.rationale,
+            dimensions=dimensions,
+            demo=latest.is_demo,
+        ),
+        True,
+    )
+
+
+def fragility_readings(territory: Territory) -> dict[int, tuple[str, str, bool]]:
+    """Fragility id → (level label, source, is demo) of the latest reading of each domain."""
+    model = _model("territoires", "FragilityReading")
+    if model is None:
+        return {}
+    readings = (
+        model.objects.filter(territory=territory)
+        .order_by("fragility_id", "-recorded_at", "-pk")
+        .distinct("fragility_id")
+    )
+    result = {}
+    for reading in readings:
+        if reading.source == "diagnostic":
+            date = reading.diagnosis_date.strftime("%d/%m/%Y") if reading.diagnosis_date else ""
+            source = f"diagnostic local, {reading.diagnosis_author}, {date}".rstrip(", ")
+        else:
+            source = f"indicateur {reading.indicator_code}"
+        result[reading.fragility_id] = (reading.get_level_display(), source, reading.is_demo)
+    return result
+
+
+# --- indicators (observatoire) ---------------------------------------------------------------
+
+
+def peers_label(territory: Territory, segment: SizeSegment | None) -> str:
+    plural = {
+        Level.COMMUNE: "les communes",
+        Level.EPCI: "les intercommunalités",
+        Level.DEPARTEMENT: "les départements",
+        Level.REGION: "les régions",
+        Level.PROJECT: "les territoires de projet",
+    }.get(Level(territory.level), "les territoires")
+    if segment is not None:
+        return f"{plural} de {segment.label}"
+    return plural
+
+
+def _fragility_percentile(percentile: float | None, polarity: str) -> float | None:
+    """percent_rank × 100 turned so that 100 is always the most fragile side; None when the
+    source does not say whether a high value is a fragility or a strength."""
+    if percentile is None or not polarity:
+        return None
+    return percentile if polarity == "fragilite" else 100 - percentile
+
+
+def fragility_domains(
+    territory: Territory, fragilities: list[Fragility], segment: SizeSegment | None
+) -> tuple[list[DomainSection], bool, str, list[tuple[str, str]], bool]:
+    """The 16 domains with their indicators: (domains, any indicator, peers, vintages, demo)."""
+    readings = fragility_readings(territory)
+    demo = any(is_demo for _, _, is_demo in readings.values())
+    domains = []
+    by_id: dict[int, DomainSection] = {}
+    for fragility in fragilities:
+        level, source, _ = readings.get(fragility.pk, ("", "", False))
+        section = DomainSection(
+            fragility.code,
+            fragility.label,
+            fragility.criterion.label if fragility.criterion else "",
+            level=level,
+            level_source=source,
+        )
+        domains.append(section)
+        by_id[fragility.pk] = section
+    value_model = _model("observatoire", "IndicatorValue")
+    if value_model is None:
+        return domains, False, peers_label(territory, segment), [], demo
+    from observatoire import queries
+
+    vintages: dict[str, set[str]] = defaultdict(set)
+    any_line = False
+    for fragility_id, line in _indicator_lines(territory, segment, value_model, queries):
+        section = by_id.get(fragility_id) if fragility_id else None
+        if section is None:
+            continue
+        section.indicators.append(line)
+        any_line = True
+        demo = demo or line.demo
+        if line.demo:
+            key = "Indicateurs (données de démonstration)"
+        else:
+            key = f"Indicateurs — {line.source}" if line.source else "Indicateurs"
+        vintages[key].add(line.vintage or str(line.year))
+    vintage_list = [(label, ", ".join(sorted(years))) for label, years in sorted(vintages.items())]
+    return domains, any_line, peers_label(territory, segment), vintage_list, demo
+
+
+def _indicator_lines(
+    territory: Territory, segment: SizeSegment | None, value_model: Any, queries: Any
+) -> list[tuple[int | None, IndicatorLine]]:
+    """The territory's indicators (latest year each), with its département, région and France
+    the same year, and its percentile among peers (observatoire.queries.peer_statistics).
+
+    Three queries. The values are fetched by territory id only: selecting France through a join
+    on its level made PostgreSQL scan every value (~0.9 s on the demo data)."""
+    comparison = {name: pk for name, pk in queries.comparison_levels(territory) if pk}
+    france_id = Territory.objects.filter(level=Level.COUNTRY).values_list("pk", flat=True).first()
+    wanted = [territory.pk, *comparison.values(), *([france_id] if france_id else [])]
+    values = (
+        value_model.objects.filter(territory_id__in=wanted)
+        .select_related("indicator")
+        .order_by("indicator__order", "indicator__code", "-year")
+    )
+    by_key = {(v.territory_id, v.indicator_id, v.year): v.value for v in values}
+    peers = queries.peer_statistics(territory, segment) if territory.level != Level.COUNTRY else {}
+    lines: list[tuple[int | None, IndicatorLine]] = []
+    seen: set[int] = set()
+    for item in values:
+        if item.territory_id != territory.pk or item.indicator_id in seen:
+            continue  # latest year first, thanks to the ordering
+        seen.add(item.indicator_id)
+        indicator = item.indicator
+        stats = peers.get(item.indicator_id)
+        raw = stats.percentile if stats is not None else None
+        year_key = (item.indicator_id, item.year)
+        lines.append(
+            (
+                indicator.fragility_id,
+                IndicatorLine(
+                    code=indicator.code,
+                    label=indicator.label,
+                    unit=indicator.unit,
+                    year=item.year,
+                    value=item.value,
+                    departement=by_key.get((comparison.get("departement"), *year_key)),
+                    region=by_key.get((comparison.get("region"), *year_key)),
+                    france=by_key.get((france_id, *year_key)),
+                    percentile=_fragility_percentile(raw, indicator.polarity),
+                    raw_percentile=raw,
+                    source=indicator.source,
+                    vintage=indicator.vintage,
+                    demo=indicator.is_demo,
+                ),
+            )
+        )
+    return lines
+
+
+# --- self-assessments (pratiques) ------------------------------------------------------------
+
+
+def _current_version() -> Any | None:
+    version_model = _model("pratiques", "GridVersion")
+    if version_model is None:
+        return None
+    return version_model.objects.filter(status="published").first()
+
+
+def _scoped_assessments(territory: Territory, version: Any) -> Any:
+    assessment = _model("pratiques", "Assessment")
+    scope = Territory.objects.filter(territory_scope(territory)).values("pk")
+    return assessment.objects.filter(
+        status="submitted", consent_statistics=True, version=version, territory__in=scope
+    )
+
+
+def territory_assessments(
+    territory: Territory,
+) -> tuple[list[AssessmentRecord], str, list[GridSituation], list[GridPractice]]:
+    """Submitted, consenting assessments on the current grid whose territory of action is in the
+    territory's scope, reduced to scores and answers (5 queries whatever their number)."""
+    version = _current_version()
+    if version is None:
+        return [], "", [], []
+    situation_model = _model("pratiques", "Situation")
+    practice_model = _model("pratiques", "Practice")
+    score_model = _model("pratiques", "AssessmentScore")
+    answer_model = _model("pratiques", "Answer")
+    situations_qs = situation_model.objects.filter(version=version).select_related("axis")
+    situations_qs = situations_qs.order_by("axis__order", "order")
+    situations = []
+    situation_by_key: dict[str, str] = {}
+    lever_by_axis_key: dict[str, str] = {}
+    for situation in situations_qs:
+        situations.append(
+            GridSituation(
+                situation.code, situation.title, situation.axis.title, situation.axis.lever
+            )
+        )
+        situation_by_key[str(situation.key)] = situation.code
+        lever_by_axis_key[str(situation.axis.key)] = situation.axis.lever
+    practices = []
+    practice_code: dict[int, str] = {}
+    for practice in (
+        practice_model.objects.filter(version=version)
+        .select_related("situation")
+        .order_by("situation__axis__order", "situation__order", "order")
+    ):
+        practices.append(
+            GridPractice(practice.code, practice.label, practice.situation.code, str(practice.key))
+        )
+        practice_code[practice.pk] = practice.code
+    assessments = _scoped_assessments(territory, version)
+    records: dict[int, AssessmentRecord] = {
+        pk: AssessmentRecord({}, {}, {}, submitted_at, demo)
+        for pk, submitted_at, demo in assessments.values_list("pk", "submitted_at", "is_demo")
+    }
+    if not records:
+        return [], version.label, situations, practices
+    for assessment_id, kind, key, score in score_model.objects.filter(
+        assessment_id__in=records
+    ).values_list("assessment_id", "kind", "element_key", "score"):
+        record = records[assessment_id]
+        if kind == "situation" and str(key) in situation_by_key:
+            record.situation_scores[situation_by_key[str(key)]] = score
+        elif kind == "axis" and str(key) in lever_by_axis_key:
+            record.lever_scores[lever_by_axis_key[str(key)]] = score
+    for assessment_id, practice_id, carrying, develop in answer_model.objects.filter(
+        assessment_id__in=records, not_concerned=False
+    ).values_list("assessment_id", "practice_id", "carrying", "wants_to_develop"):
+        if practice_id in practice_code:
+            records[assessment_id].practices[practice_code[practice_id]] = (
+                CARRYING.get(carrying, ""),
+                develop,
+            )
+    return list(records.values()), version.label, situations, practices
+
+
+def assessments_are_demo(records: list[AssessmentRecord]) -> bool:
+    return any(record.demo for record in records)
+
+
+# --- resources (pratiques, M.E.D.O.C.) -------------------------------------------------------
+
+
+def resources_for(practices: list[PracticeCarry]) -> tuple[list[ResourceLine], bool]:
+    """M.E.D.O.C. resources attached to the practices most often marked « à développer », and
+    whether the platform has a resource library at all."""
+    attachment = _model("pratiques", "ResourceAttachment")
+    if attachment is None:
+        return [], False
+    keys = [p.key for p in practices if p.key]
+    if not keys:
+        return [], True
+    labels = {p.key: f"{p.code} {p.label}" for p in practices}
+    lines: dict[int, ResourceLine] = {}
+    per_practice: dict[str, int] = defaultdict(int)
+    for item in (
+        attachment.objects.filter(practice_key__in=keys)
+        .select_related("resource")
+        .order_by("resource__kind", "resource__title")
+    ):
+        key = str(item.practice_key)
+        if per_practice[key] >= RESOURCES_PER_PRACTICE and item.resource_id not in lines:
+            continue
+        resource = item.resource
+        line = lines.get(resource.pk)
+        if line is None:
+            line = lines[resource.pk] = ResourceLine(
+                resource.title, resource.get_kind_display(), resource.url, resource.description, []
+            )
+        line.practices.append(labels.get(key, ""))
+        per_practice[key] += 1
+    return list(lines.values()), True
+
+
+# --- cache key -------------------------------------------------------------------------------
+
+
+def _stamp(queryset: Any, *fields: str) -> list[Any]:
+    aggregates = {"n": Count("pk")} | {f"m{i}": Max(f) for i, f in enumerate(fields)}
+    row = queryset.aggregate(**aggregates)
+    return [row[k] for k in sorted(row)]
+
+
+def dependency_stamp(territory: Territory) -> dict[str, Any]:
+    """Everything a cached report depends on, in a few aggregate queries."""
+    stamp: dict[str, Any] = {
+        "territory": [territory.pk, territory.name, territory.population, territory.updated_at],
+        "segments": list(
+            SizeSegment.objects.values_list("pk", "label", "min_population", "priority_lever")
+        ),
+    }
+    if territory.level == Level.PROJECT:
+        stamp["members"] = list(territory.memberships.values_list("member_id", flat=True))
+    maturity = _model("territoires", "MaturityAssessment")
+    if maturity is not None:
+        stamp["maturity"] = _stamp(
+            maturity.objects.filter(territory=territory), "assessed_at", "pk"
+        )
+        profile = _model("territoires", "MaturityProfile")
+        stamp["maturity_profiles"] = list(profile.objects.values_list("pk", "label", "description"))
+    readings = _model("territoires", "FragilityReading")
+    if readings is not None:
+        stamp["fragility"] = _stamp(
+            readings.objects.filter(territory=territory), "recorded_at", "pk"
+        )
+    import_run = _model("observatoire", "ImportRun")
+    if import_run is not None:
+        value = _model("observatoire", "IndicatorValue")
+        indicator = _model("observatoire", "Indicator")
+        stamp["imports"] = _stamp(import_run.objects.all(), "finished_at", "pk")
+        stamp["indicators"] = _stamp(indicator.objects.all(), "pk")
+        # The territory's own values (a demo reload without an import run changes them).
+        stamp["values"] = list(
+            value.objects.filter(territory=territory)
+            .aggregate(n=Count("value"), s=Max("year"), t=Sum("value"))
+            .values()
+        )
+    version = _current_version()
+    if version is not None:
+        stamp["grid"] = [version.pk, version.label]
+        stamp["assessments"] = _stamp(
+            _scoped_assessments(territory, version), "submitted_at", "updated_at", "pk"
+        )
+    attachment = _model("pratiques", "ResourceAttachment")
+    if attachment is not None:
+        resource = _model("pratiques", "Resource")
+        stamp["resources"] = _stamp(resource.objects.all(), "updated_at", "pk") + _stamp(
+            attachment.objects.all(), "pk"
+        )
+    return stamp

@@ -1,0 +1,51 @@
+"""French typography for printed text: non-breaking spaces and number formatting."""
+
+from __future__ import annotations
+
+import re
+
+NBSP = "\u00a0"
+NNBSP = "\u202f"  # narrow no-break space: before ; ? ! and as thousands separator
+
+_BEFORE_COLON = re.compile(r"[ \u00a0\u202f]*:(?=\s|$)")
+_BEFORE_HIGH = re.compile(r"(?<=\S)[ \u00a0\u202f]*([;?!])")
+_OPEN_QUOTE = re.compile(r"«[ \u00a0\u202f]*")
+_CLOSE_QUOTE = re.compile(r"[ \u00a0\u202f]*»")
+# Text between tags, outside <style> and <script>.
+_TEXT = re.compile(r"(<style.*?</style>|<script.*?</script>|<[^>]+>)|([^<]+)", re.S)
+
+
+def french_text(text: str) -> str:
+    """« Bonjour: oui ? » → «␣Bonjour␣: oui␣? » with non-breaking spaces where French puts them."""
+    text = _BEFORE_COLON.sub(NBSP + ":", text)
+    text = _BEFORE_HIGH.sub(lambda m: NNBSP + m.group(1), text)
+    text = _OPEN_QUOTE.sub("«" + NBSP, text)
+    return _CLOSE_QUOTE.sub(NBSP + "»", text)
+
+
+def french_html(html: str) -> str:
+    """Apply ``french_text`` to the text nodes of an HTML document, never to tags or CSS."""
+
+    def fix(match: re.Match[str]) -> str:
+        if match.group(1) is not None:
+            return match.group(1)
+        text = match.group(2)
+        # Entities such as &amp; or &#39; end with ';' and must stay intact.
+        parts = re.split(r"(&#?\w+;)", text)
+        return "".join(
+            p if p.startswith("&") and p.endswith(";") else french_text(p) for p in parts
+        )
+
+    return _TEXT.sub(fix, html)
+
+
+def french_number(value: float | int | None, decimals: int = 0, missing: str = "—") -> str:
+    """48193 → « 48 193 », 12.5 → « 12,5 » (narrow no-break space, decimal comma).
+
+    Whole numbers and values of 1 000 or more are shown without decimals (counts)."""
+    if value is None:
+        return missing
+    if decimals and (float(value).is_integer() or abs(value) >= 1000):
+        decimals = 0
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", NNBSP).replace(".", ",")

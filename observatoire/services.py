@@ -1,0 +1,243 @@
+"""Writes of the Observatoire: imports of the catalogue and of values, each recorded as an ImportRun."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from observatoire.imports.catalogue import read_catalogue_file
+from observatoire.imports.loading import values_load
+from observatoire.imports.problems import STORED_PROBLEMS_MAX, FileRefused, Problem
+from observatoire.imports.values import read_values_file
+from observatoire.models import ImportKind, ImportRun, ImportStatus, Indicator
+from territoires.models import Fragility, Level, Territory
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[float, str], None]
+
+
+def _no_progress(fraction: float, label: str) -> None:
+    return None
+
+
+def import_file_store(*, data: bytes, file_name: str) -> tuple[str, str]:
+    """Keep an uploaded file (the background task reads it); returns (path, sha256)."""
+    digest = hashlib.sha256(data).hexdigest()
+    folder = Path(settings.MEDIA_ROOT) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    suffix = Path(file_name).suffix.lower()[:8] or ".csv"
+    path = folder / f"{digest}{suffix}"
+    if not path.exists():
+        path.write_bytes(data)
+    return str(path), digest
+
+
+def import_run_create(
+    *,
+    kind: ImportKind,
+    data: bytes,
+    file_name: str,
+    user: Any = None,
+    dry_run: bool,
+    year: int | None = None,
+    level: str = Level.COMMUNE,
+    code_column: str = "CODGEO",
+    confirms: ImportRun | None = None,
+) -> ImportRun:
+    path, digest = import_file_store(data=data, file_name=file_name)
+    return ImportRun.objects.create(
+        kind=kind,
+        dry_run=dry_run,
+        user=user if user is not None and user.is_authenticated else None,
+        file_name=Path(file_name).name[:255],
+        file_path=path,
+        sha256=digest,
+        year=year,
+        level=level,
+        code_column=code_column or "CODGEO",
+        confirms=confirms,
+    )
+
+
+def import_run_confirm(*, dry_run: ImportRun, user: Any = None) -> ImportRun:
+    """The real import of a file whose dry run found no problem."""
+    return ImportRun.objects.create(
+        kind=dry_run.kind,
+        dry_run=False,
+        user=user if user is not None and user.is_authenticated else None,
+        file_name=dry_run.file_name,
+        file_path=dry_run.file_path,
+        sha256=dry_run.sha256,
+        year=dry_run.year,
+        level=dry_run.level,
+        code_column=dry_run.code_column,
+        confirms=dry_run,
+    )
+
+
+def import_run_execute(
+    *, run: ImportRun, data: bytes | None = None, progress: Progress | None = None
+) -> ImportRun:
+    """Run an import (dry or real). Any problem → status « refusé » and nothing written."""
+    progress = progress or _no_progress
+    started = time.monotonic()
+    run.status = ImportStatus.RUNNING
+    run.save(update_fields=["status"])
+    try:
+        if data is None:
+            data = Path(run.file_path).read_bytes()
+        if run.kind == ImportKind.CATALOGUE:
+            _catalogue_execute(run, data, progress)
+        else:
+            _values_execute(run, data, progress)
+        run.status = ImportStatus.SUCCEEDED
+        run.problems, run.problem_count = [], 0
+    except FileRefused as refused:
+        run.status = ImportStatus.REFUSED
+        run.problem_count = len(refused.problems)
+        run.problems = [problem.as_dict() for problem in refused.problems[:STORED_PROBLEMS_MAX]]
+        # Every problem, for the command line (the stored report keeps the first ones).
+        run.all_problems = refused.problems
+        run.created = run.updated = run.unchanged = 0
+        run.message = (
+            f"Fichier refusé : {run.problem_count} problème(s) à corriger. Rien n’a été enregistré."
+        )
+    except Exception as exc:
+        logger.exception("Import %s en échec", run.pk)
+        run.status = ImportStatus.FAILED
+        run.created = run.updated = run.unchanged = 0
+        run.message = f"Échec technique : {exc}. Rien n’a été enregistré."
+    run.duration = round(time.monotonic() - started, 3)
+    run.finished_at = timezone.now()
+    run.progress = 100
+    run.progress_label = str(run.get_status_display())
+    run.save()
+    return run
+
+
+def _catalogue_execute(run: ImportRun, data: bytes, progress: Progress) -> None:
+    progress(0.1, "lecture du catalogue")
+    fragilities = dict(Fragility.objects.values_list("label", "pk"))
+    catalogue = read_catalogue_file(data, file_name=run.file_name, fragilities=fragilities)
+    run.rows_read = run.values_read = catalogue.rows_read
+    if catalogue.problems:
+        raise FileRefused(catalogue.problems)
+    progress(0.5, "comparaison avec le catalogue en base")
+    with transaction.atomic():
+        existing = {
+            indicator.code: indicator
+            for indicator in Indicator.objects.select_for_update().filter(
+                code__in=list(catalogue.indicators)
+            )
+        }
+        to_create, to_update = [], []
+        fields = sorted({name for values in catalogue.indicators.values() for name in values})
+        for code, values in catalogue.indicators.items():
+            indicator = existing.get(code)
+            if indicator is None:
+                to_create.append(Indicator(code=code, **values))
+            elif any(getattr(indicator, name) != value for name, value in values.items()):
+                for name, value in values.items():
+                    setattr(indicator, name, value)
+                to_update.append(indicator)
+        run.created, run.updated = len(to_create), len(to_update)
+        run.unchanged = len(catalogue.indicators) - run.created - run.updated
+        if not run.dry_run:
+            Indicator.objects.bulk_create(to_create)
+            Indicator.objects.bulk_update(to_update, fields)
+    run.layout = "catalogue"
+    run.message = _summary(run)
+
+
+def _values_execute(run: ImportRun, data: bytes, progress: Progress) -> None:
+    started = time.monotonic()
+    progress(0.02, "lecture du fichier")
+    territory_codes = dict(Territory.objects.filter(level=run.level).values_list("code", "pk"))
+    indicator_codes = dict(Indicator.objects.values_list("code", "pk"))
+    values_file = read_values_file(
+        data,
+        file_name=run.file_name,
+        year=run.year,
+        level=run.level,
+        code_column=run.code_column,
+        territory_codes=territory_codes,
+        indicator_codes=indicator_codes,
+    )
+    logger.debug("lecture et vérification : %.2f s", time.monotonic() - started)
+    run.layout = values_file.layout
+    run.rows_read, run.values_read = values_file.rows_read, values_file.values_read
+    if values_file.problems:
+        raise FileRefused(values_file.problems)
+    if not values_file.values_read:
+        raise FileRefused([Problem(None, None, "fichier", "Aucune valeur à importer.")])
+    progress(0.15, "vérification terminée")
+    with transaction.atomic():
+        counts = values_load(
+            values_file.blocks(),
+            total_blocks=values_file.block_count,
+            expected_rows=values_file.values_read,
+            indicator_ids=values_file.indicator_ids,
+            years=values_file.years,
+            dry_run=run.dry_run,
+            progress=progress,
+        )
+        if run.dry_run:
+            transaction.set_rollback(True)
+    run.created, run.updated, run.unchanged = counts.created, counts.updated, counts.unchanged
+    run.message = _summary(run) + f" Méthode : {counts.method}."
+
+
+def _summary(run: ImportRun) -> str:
+    verb = "seraient" if run.dry_run else "ont été"
+    prefix = "Essai à blanc sans problème. " if run.dry_run else "Import réussi. "
+    return (
+        f"{prefix}{run.created} {verb} créées, {run.updated} {verb} modifiées, "
+        f"{run.unchanged} inchangées ({run.changed} changement(s))."
+    )
+
+
+def catalogue_import(
+    *,
+    data: bytes,
+    file_name: str,
+    user: Any = None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportRun:
+    run = import_run_create(
+        kind=ImportKind.CATALOGUE, data=data, file_name=file_name, user=user, dry_run=dry_run
+    )
+    return import_run_execute(run=run, data=data, progress=progress)
+
+
+def values_import(
+    *,
+    data: bytes,
+    file_name: str,
+    year: int | None,
+    level: str = Level.COMMUNE,
+    code_column: str = "CODGEO",
+    user: Any = None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportRun:
+    run = import_run_create(
+        kind=ImportKind.VALUES,
+        data=data,
+        file_name=file_name,
+        user=user,
+        dry_run=dry_run,
+        year=year,
+        level=level,
+        code_column=code_column,
+    )
+    return import_run_execute(run=run, data=data, progress=progress)

@@ -1,0 +1,1 @@
+"""Curation of the grid by network admins: versions, comparison, reference lists, resources."""

@@ -1,0 +1,465 @@
+"""Reads of the curation: version comparison, resources of practices, analytics and exports."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection, models
+from django.db.models import Count
+from django.utils.safestring import SafeString
+
+from pratiques.curation.diff import word_diff
+from pratiques.models import (
+    Answer,
+    Assessment,
+    AssessmentStatus,
+    Axis,
+    ElementType,
+    GridVersion,
+    KeyLineage,
+    Lever,
+    LineageKind,
+    Practice,
+    Resource,
+    ResourceAttachment,
+    Scale,
+    ScaleStep,
+    Situation,
+)
+
+# Text fields compared between versions, with their French name.
+COMPARED_FIELDS: dict[ElementType, tuple[tuple[str, str], ...]] = {
+    ElementType.AXIS: (("title", "intitulé"), ("description", "description"), ("lever", "levier")),
+    ElementType.SITUATION: (("title", "intitulé"), ("scope_note", "précision")),
+    ElementType.PRACTICE: (("label", "libellé"),),
+}
+MODELS = {ElementType.AXIS: Axis, ElementType.SITUATION: Situation, ElementType.PRACTICE: Practice}
+
+
+@dataclass
+class FieldDiff:
+    label: str
+    before: str
+    after: str
+    html: SafeString
+
+
+@dataclass
+class ElementChange:
+    kind: ElementType
+    key: uuid.UUID
+    old: Any | None
+    new: Any | None
+    diffs: list[FieldDiff] = field(default_factory=list)
+    moved_from: str = ""
+    moved_to: str = ""
+    lineage: list[str] = field(default_factory=list)
+
+    @property
+    def element(self) -> Any:
+        return self.new or self.old
+
+    @property
+    def status(self) -> str:
+        if self.old is None:
+            return "added"
+        if self.new is None:
+            return "removed"
+        return "changed"
+
+    @property
+    def renamed(self) -> bool:
+        return bool(self.diffs)
+
+    @property
+    def moved(self) -> bool:
+        return bool(self.moved_from or self.moved_to)
+
+
+@dataclass
+class Comparison:
+    old: GridVersion
+    new: GridVersion
+    changes: dict[ElementType, list[ElementChange]]
+    unchanged: dict[ElementType, int]
+
+    def of(self, kind: ElementType, status: str) -> list[ElementChange]:
+        return [c for c in self.changes[kind] if c.status == status]
+
+    def renamed(self, kind: ElementType) -> list[ElementChange]:
+        return [c for c in self.changes[kind] if c.status == "changed" and c.renamed]
+
+    def moved(self, kind: ElementType) -> list[ElementChange]:
+        return [c for c in self.changes[kind] if c.status == "changed" and c.moved]
+
+    @property
+    def summary(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "kind": kind,
+                "label": {"axis": "Axes", "situation": "Situations", "practice": "Pratiques"}[kind],
+                "added": len(self.of(kind, "added")),
+                "removed": len(self.of(kind, "removed")),
+                "renamed": len(self.renamed(kind)),
+                "moved": len(self.moved(kind)),
+                "unchanged": self.unchanged[kind],
+            }
+            for kind in self.changes
+        ]
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(self.changes.values())
+
+
+def field_text(element: Any, name: str) -> str:
+    value = getattr(element, name) or ""
+    if name == "lever" and value:
+        return str(Lever(value).label)
+    return value
+
+
+def parent_key(kind: ElementType, element: Any) -> uuid.UUID | None:
+    if kind == ElementType.SITUATION:
+        return element.axis.key
+    if kind == ElementType.PRACTICE:
+        return element.situation.key
+    return None
+
+
+def ranks(
+    kind: ElementType, elements: dict[uuid.UUID, Any], common: set[uuid.UUID]
+) -> dict[uuid.UUID, tuple[uuid.UUID | None, int]]:
+    """(parent key, rank among the siblings present in both versions) of each common element.
+
+    Comparing ranks, not codes: an insertion before an element renumbers it without moving it.
+    """
+    seen: dict[uuid.UUID | None, int] = defaultdict(int)
+    result = {}
+    for key, element in elements.items():
+        if key in common:
+            parent = parent_key(kind, element)
+            result[key] = (parent, seen[parent])
+            seen[parent] += 1
+    return result
+
+
+def describe_position(kind: ElementType, element: Any) -> str:
+    if kind == ElementType.SITUATION:
+        return f"{element.code} (axe {element.axis.code})"
+    if kind == ElementType.PRACTICE:
+        return f"{element.code} (situation {element.situation.code})"
+    return element.code
+
+
+def version_comparison(old: GridVersion, new: GridVersion) -> Comparison:
+    """Added / removed / renamed / moved elements from ``old`` to ``new``, matched by key."""
+    elements: dict[ElementType, tuple[dict, dict]] = {}
+    for kind, model in MODELS.items():
+        queryset = model.objects.filter(version__in=[old, new])
+        if kind == ElementType.SITUATION:
+            queryset = queryset.select_related("axis")
+        elif kind == ElementType.PRACTICE:
+            queryset = queryset.select_related("situation")
+        by_version: dict[int, dict[uuid.UUID, Any]] = {old.pk: {}, new.pk: {}}
+        for element in queryset.order_by("order", "code"):
+            by_version[element.version_id][element.key] = element
+        elements[kind] = (by_version[old.pk], by_version[new.pk])
+
+    lineage_labels = lineage_descriptions(old, new, elements)
+    changes: dict[ElementType, list[ElementChange]] = {}
+    unchanged: dict[ElementType, int] = {}
+    for kind, (before, after) in elements.items():
+        rows: list[ElementChange] = []
+        unchanged[kind] = 0
+        common = set(before) & set(after)
+        old_ranks, new_ranks = ranks(kind, before, common), ranks(kind, after, common)
+        for key in list(after) + [k for k in before if k not in after]:
+            old_element, new_element = before.get(key), after.get(key)
+            change = ElementChange(kind=kind, key=key, old=old_element, new=new_element)
+            change.lineage = lineage_labels.get(key, [])
+            if old_element is not None and new_element is not None:
+                for name, label in COMPARED_FIELDS[kind]:
+                    a, b = field_text(old_element, name), field_text(new_element, name)
+                    if a != b:
+                        change.diffs.append(FieldDiff(label, a, b, word_diff(a, b)))
+                if old_ranks[key] != new_ranks[key]:
+                    change.moved_from = describe_position(kind, old_element)
+                    change.moved_to = describe_position(kind, new_element)
+                if not change.diffs and not change.moved:
+                    unchanged[kind] += 1
+                    continue
+            rows.append(change)
+        changes[kind] = rows
+    return Comparison(old=old, new=new, changes=changes, unchanged=unchanged)
+
+
+def lineage_descriptions(
+    old: GridVersion, new: GridVersion, elements: dict[ElementType, tuple[dict, dict]]
+) -> dict[uuid.UUID, list[str]]:
+    """« issue de la scission de 1.2 » for the new keys recorded by admins between the versions."""
+    versions = GridVersion.objects.filter(pk__in=[old.pk, new.pk])
+    labels: dict[uuid.UUID, list[str]] = defaultdict(list)
+    for row in KeyLineage.objects.filter(version__in=versions):
+        before, after = elements[ElementType(row.element_type)]
+        source = before.get(row.old_key) or after.get(row.old_key)
+        target = after.get(row.new_key) or before.get(row.new_key)
+        source_label = source.code if source is not None else "un élément d'une autre version"
+        target_label = target.code if target is not None else "un élément d'une autre version"
+        if row.kind == LineageKind.SPLIT:
+            labels[row.new_key].append(f"issue de la scission de {source_label}")
+            labels[row.old_key].append(f"scindée, notamment en {target_label}")
+        else:
+            labels[row.new_key].append(f"issue de la fusion de {source_label}")
+            labels[row.old_key].append(f"fusionnée dans {target_label}")
+    return labels
+
+
+# --- resources -----------------------------------------------------------------------------
+
+
+def resources_for_practice_keys(keys: Iterable[uuid.UUID | str]) -> dict[uuid.UUID, list[Resource]]:
+    """Resources attached to each practice key (one query); keys without any are absent."""
+    keys = [k if isinstance(k, uuid.UUID) else uuid.UUID(str(k)) for k in keys]
+    result: dict[uuid.UUID, list[Resource]] = defaultdict(list)
+    if not keys:
+        return {}
+    attachments = (
+        ResourceAttachment.objects.filter(practice_key__in=keys)
+        .select_related("resource")
+        .order_by("resource__kind", "resource__title")
+    )
+    for attachment in attachments:
+        result[attachment.practice_key].append(attachment.resource)
+    return dict(result)
+
+
+# --- analytics -----------------------------------------------------------------------------
+
+
+def statistics_assessments(version: GridVersion | None = None) -> models.QuerySet[Assessment]:
+    """Submitted assessments whose authors agreed they feed the anonymised statistics."""
+    queryset = Assessment.objects.filter(status=AssessmentStatus.SUBMITTED, consent_statistics=True)
+    return queryset.filter(version=version) if version is not None else queryset
+
+
+@dataclass
+class PracticeDistribution:
+    practice: Practice
+    total: int
+    frequency: dict[int, int]
+    not_concerned: int
+    unanswered: int
+    involvement: dict[int, int]
+    carrying: dict[int, int]
+    to_develop: int
+
+
+def practice_distributions(version: GridVersion) -> tuple[int, list[PracticeDistribution]]:
+    """Per practice of ``version``: counts of each answer among the statistics assessments.
+
+    Three queries whatever the number of assessments (practices, group size, grouped answers).
+    """
+    practices = list(
+        Practice.objects.filter(version=version)
+        .select_related("situation")
+        .order_by("situation__order", "order")
+    )
+    total = statistics_assessments(version).count()
+    grouped = (
+        Answer.objects.filter(
+            assessment__version=version,
+            assessment__status=AssessmentStatus.SUBMITTED,
+            assessment__consent_statistics=True,
+        )
+        .values(
+            "practice_id",
+            "not_concerned",
+            "frequency",
+            "involvement",
+            "carrying",
+            "wants_to_develop",
+        )
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    stats: dict[int, dict[str, Any]] = {
+        p.pk: {
+            "frequency": defaultdict(int),
+            "involvement": defaultdict(int),
+            "carrying": defaultdict(int),
+            "not_concerned": 0,
+            "answered": 0,
+            "to_develop": 0,
+        }
+        for p in practices
+    }
+    for row in grouped:
+        cell = stats.get(row["practice_id"])
+        if cell is None:
+            continue
+        n = row["n"]
+        if row["not_concerned"]:
+            cell["not_concerned"] += n
+            cell["answered"] += n
+            continue
+        if row["frequency"] is None:
+            continue
+        cell["answered"] += n
+        cell["frequency"][row["frequency"]] += n
+        if row["involvement"] is not None:
+            cell["involvement"][row["involvement"]] += n
+        if row["carrying"] is not None:
+            cell["carrying"][row["carrying"]] += n
+        if row["wants_to_develop"]:
+            cell["to_develop"] += n
+    return total, [
+        PracticeDistribution(
+            practice=p,
+            total=total,
+            frequency=dict(stats[p.pk]["frequency"]),
+            not_concerned=stats[p.pk]["not_concerned"],
+            unanswered=max(total - stats[p.pk]["answered"], 0),
+            involvement=dict(stats[p.pk]["involvement"]),
+            carrying=dict(stats[p.pk]["carrying"]),
+            to_develop=stats[p.pk]["to_develop"],
+        )
+        for p in practices
+    ]
+
+
+def scale_labels(versions: Iterable[int]) -> dict[tuple[int, str, int], str]:
+    return {
+        (step.version_id, step.scale, step.value): step.label
+        for step in ScaleStep.objects.filter(version_id__in=list(versions))
+    }
+
+
+# --- anonymised export ---------------------------------------------------------------------
+
+EXPORT_COLUMNS = [
+    "pseudonyme",
+    "version",
+    "annee_validation",
+    "segment_taille",
+    "profil_acteur",
+    "ingenieries",
+    "region",
+    "axe",
+    "situation",
+    "pratique_code",
+    "pratique_cle",
+    "pratique",
+    "non_concerne",
+    "frequence",
+    "frequence_libelle",
+    "implication",
+    "implication_libelle",
+    "portage",
+    "portage_libelle",
+    "a_developper",
+]
+
+
+def ensure_pseudonyms() -> None:
+    """Give every statistics assessment its random pseudonym, once (one statement)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO pratiques_assessmentpseudonym (assessment_id, pseudonym)
+            SELECT a.id, 'p-' || substr(md5(random()::text || clock_timestamp()::text || a.id), 1, 12)
+            FROM pratiques_assessment a
+            WHERE a.status = %s AND a.consent_statistics
+            ON CONFLICT DO NOTHING
+            """,
+            [AssessmentStatus.SUBMITTED],
+        )
+
+
+def export_rows() -> Iterator[list[Any]]:
+    """One row per answer of every statistics assessment, without any name or account id.
+
+    Context is kept coarse: size segment, actor profile, engineerings, région, year.
+    """
+    ensure_pseudonyms()
+    assessments = statistics_assessments()
+    context: dict[int, dict[str, Any]] = {}
+    for row in assessments.values(
+        "pk",
+        "pseudonym__pseudonym",
+        "version_id",
+        "version__label",
+        "submitted_at",
+        "size_segment__label",
+        "actor_profile__label",
+        "region__name",
+    ).iterator(chunk_size=2000):
+        context[row["pk"]] = row
+    engineerings: dict[int, list[str]] = defaultdict(list)
+    through = Assessment.engineerings.through
+    for assessment_id, label in (
+        through.objects.filter(assessment__in=assessments)
+        .order_by("engineering__order")
+        .values_list("assessment_id", "engineering__label")
+        .iterator(chunk_size=5000)
+    ):
+        engineerings[assessment_id].append(label)
+    labels = scale_labels({row["version_id"] for row in context.values()})
+    answers = (
+        Answer.objects.filter(assessment__in=assessments)
+        .order_by("assessment_id", "practice__situation__order", "practice__order")
+        .values_list(
+            "assessment_id",
+            "practice__situation__axis__code",
+            "practice__situation__code",
+            "practice__code",
+            "practice__key",
+            "practice__label",
+            "not_concerned",
+            "frequency",
+            "involvement",
+            "carrying",
+            "wants_to_develop",
+        )
+    )
+    for (
+        assessment_id,
+        axis_code,
+        situation_code,
+        code,
+        key,
+        label,
+        not_concerned,
+        frequency,
+        involvement,
+        carrying,
+        to_develop,
+    ) in answers.iterator(chunk_size=5000):
+        ctx = context[assessment_id]
+        version_id = ctx["version_id"]
+        yield [
+            ctx["pseudonym__pseudonym"],
+            ctx["version__label"],
+            ctx["submitted_at"].year if ctx["submitted_at"] else "",
+            ctx["size_segment__label"] or "",
+            ctx["actor_profile__label"] or "",
+            " ; ".join(engineerings.get(assessment_id, [])),
+            ctx["region__name"] or "",
+            axis_code,
+            situation_code,
+            code,
+            str(key),
+            label,
+            "oui" if not_concerned else "non",
+            "" if frequency is None else frequency,
+            labels.get((version_id, Scale.FREQUENCY, frequency), ""),
+            "" if involvement is None else involvement,
+            labels.get((version_id, Scale.INVOLVEMENT, involvement), ""),
+            "" if carrying is None else carrying,
+            labels.get((version_id, Scale.CARRYING, carrying), ""),
+            "oui" if to_develop else "non",
+        ]

@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.test import Client, override_settings
+
+from observatoire.report import render
+from observatoire.report.batch import batch_start, read_progress
+from tests.conftest import logged_in
+
+IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def cache_dir(settings: Any, tmp_path: Any) -> Any:
+    settings.CACHE_DIR = tmp_path
+    return tmp_path
+
+
+@pytest.mark.django_db
+@override_settings(TASKS=IMMEDIATE)
+def test_the_task_generates_every_report_of_the_level(geo: Any, cache_dir: Any) -> None:
+    progress = batch_start(level="commune")
+    assert progress["status"] == "finished"
+    assert (progress["total"], progress["done"], progress["failed"]) == (5, 5, 0)
+    assert progress["rendered"] == 5
+    assert len(list((cache_dir / "reports" / "commune").glob("*.pdf"))) == 5
+    # A second batch finds every report up to date.
+    again = batch_start(level="commune")
+    assert (again["rendered"], again["cached"]) == (0, 5)
+
+
+@pytest.mark.django_db
+@override_settings(TASKS=IMMEDIATE)
+def test_a_failing_report_is_listed_and_the_batch_goes_on(
+    geo: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    real_render = render.render_pdf
+
+    def render_or_fail(data: Any) -> bytes:
+        if data.territory.code == "42095":
+            raise RuntimeError("gabarit cassé")
+        return real_render(data)
+
+    monkeypatch.setattr(render, "render_pdf", render_or_fail)
+    progress = batch_start(level="commune", codes=["42001", "42095", "42218", "00000"])
+    assert progress["status"] == "finished"
+    assert (progress["total"], progress["done"], progress["rendered"]) == (4, 4, 2)
+    assert progress["failed"] == 2
+    failures = {f["code"]: f["error"] for f in progress["failures"]}
+    assert "gabarit cassé" in failures["42095"]
+    assert failures["00000"] == "territoire introuvable"
+    assert "Rapport en échec : commune 42095" in caplog.text
+    assert read_progress(progress["id"]) == progress
+
+
+@pytest.mark.django_db
+def test_the_command_runs_inline(geo: Any, capsys: pytest.CaptureFixture) -> None:
+    call_command("generate_reports", "--level", "epci", "--inline")
+    out = capsys.readouterr().out
+    assert "2 rapports traités" in out and "0 en échec" in out
+
+
+@pytest.mark.django_db
+def test_the_command_enqueues_for_the_worker(geo: Any, capsys: pytest.CaptureFixture) -> None:
+    call_command("generate_reports", "--level", "region")
+    assert "mis en file" in capsys.readouterr().out
+    from django_tasks_db.models import DBTaskResult
+
+    assert DBTaskResult.objects.filter(task_path__endswith="generate_reports").count() == 1
+
+
+@pytest.mark.django_db
+def test_the_batch_page_is_for_network_admins(alice: User, elise: User) -> None:
+    assert logged_in(alice).get("/observatoire/rapports/").status_code == 403
+    assert logged_in(elise).get("/observatoire/rapports/").status_code == 403
+    assert Client().get("/observatoire/rapports/").status_code == 302
+    assert logged_in(alice).get("/observatoire/rapports/abc/").status_code == 403
+
+
+@pytest.mark.django_db
+@override_settings(TASKS=IMMEDIATE)
+def test_the_batch_page_starts_a_batch_and_shows_its_progress(
+    geo: Any, nadia: User, htmx: dict, django_assert_max_num_queries: Any
+) -> None:
+    client = logged_in(nadia)
+    page = client.get("/observatoire/rapports/").content.decode()
+    assert "<html" in page and "Aucun lot" in page
+    response = client.post("/observatoire/rapports/", {"level": "epci"})
+    assert response.status_code == 302
+    progress_url = response["Location"]
+    with django_assert_max_num_queries(3):
+        full = client.get(progress_url).content.decode()
+    assert "<html" in full and "<progress" in full and "2 / 2" in full and "Terminé" in full
+    fragment = client.get(progress_url, headers=htmx).content.decode()
+    assert "<html" not in fragment and fragment.strip().startswith('<section id="progress"')
+    listing = client.get("/observatoire/rapports/", headers=htmx).content.decode()
+    assert "<html" not in listing and "terminé" in listing
+
+
+@pytest.mark.django_db
+def test_a_running_batch_polls_its_progress(geo: Any, nadia: User) -> None:
+    progress = batch_start(level="epci")  # the database backend: waits for a worker
+    page = logged_in(nadia).get(f"/observatoire/rapports/{progress['id']}/").content.decode()
+    assert 'hx-trigger="every 2s"' in page and "En attente" in page
+
+
+@pytest.mark.django_db
+def test_unknown_batch_and_bad_level(nadia: User) -> None:
+    client = logged_in(nadia)
+    assert client.get("/observatoire/rapports/0123abcd/").status_code == 404
+    response = client.post("/observatoire/rapports/", {"level": "planete"})
+    assert response.status_code == 200
+    assert "Sélectionnez un choix valide" in response.content.decode()

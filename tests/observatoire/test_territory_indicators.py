@@ -1,0 +1,154 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from observatoire.models import Indicator
+from observatoire.queries import territory_indicator_profile
+from observatoire.services import values_import
+
+COMMUNES = (
+    "CODGEO;P21_POP;TX_CHOM;TX_PAUV\n"
+    "94080;48193;7,5;9,1\n"
+    "94067;21071;6,2;s\n"
+    "42218;173136;15,3;24,0\n"
+    "42095;16817;12,0;18,2\n"
+    "42001;512;4,0;3,0\n"
+)
+DEPARTEMENTS = "CODGEO;TX_CHOM\n94;8,9\n42;11,4\n"
+REGIONS = "CODGEO;TX_CHOM\n11;8,1\n84;7,6\n"
+FRANCE = "CODGEO;TX_CHOM;TX_PAUV\nFR;7,3;14,5\n"
+
+
+@pytest.fixture
+def values(catalogue: dict[str, Indicator]) -> None:
+    for text, level in [
+        (COMMUNES, "commune"),
+        (DEPARTEMENTS, "departement"),
+        (REGIONS, "region"),
+        (FRANCE, "pays"),
+    ]:
+        run = values_import(data=text.encode(), file_name="v.csv", year=2021, level=level)
+        assert run.status == "reussi", run.problems
+
+
+def test_the_profile_compares_with_departement_region_france_and_peers(
+    geo: Any, values: None
+) -> None:
+    # Firminy (16 817 inhabitants): peers = communes of « moins de 20 000 habitants ».
+    profile = territory_indicator_profile(geo.firminy)
+    assert profile.segment.code == "moins-de-20000"
+    lines = {line.indicator.code: line for domain in profile.domains for line in domain.lines}
+    chomage = lines["TX_CHOM"]
+    assert (
+        chomage.value,
+        chomage.departement_value,
+        chomage.region_value,
+        chomage.france_value,
+    ) == (
+        12.0,
+        11.4,
+        7.6,
+        7.3,
+    )
+    # Peers with a value: Firminy and Aboën (512 inhab. is « moins de 2 000 », another segment:
+    # not a peer) → only Firminy itself.
+    assert chomage.peers is None or chomage.peers.count == 1
+    labels = [domain.fragility.label for domain in profile.domains]
+    assert labels == sorted(
+        labels, key=lambda label: [d.fragility.order for d in profile.domains][labels.index(label)]
+    )
+
+
+def test_percentiles_are_computed_among_peers_of_the_same_segment(geo: Any, values: None) -> None:
+    # Vincennes (48 193) and Saint-Mandé (21 071) are both « moins de 50 000 ».
+    profile = territory_indicator_profile(geo.vincennes)
+    lines = {line.indicator.code: line for domain in profile.domains for line in domain.lines}
+    assert lines["TX_CHOM"].peers.count == 2
+    assert lines["TX_CHOM"].peers.percentile == 100.0  # 7,5 > 6,2
+    assert lines["TX_CHOM"].is_fragile_side is True
+    # Saint-Mandé's poverty rate is secret: it is no peer for TX_PAUV; Vincennes has no peer.
+    assert lines["TX_PAUV"].peers is None
+    low = territory_indicator_profile(geo.saint_mande)
+    low_lines = {line.indicator.code: line for domain in low.domains for line in domain.lines}
+    assert low_lines["TX_CHOM"].peers.percentile == 0.0
+    assert low_lines["TX_PAUV"].value is None
+
+
+def test_it_works_as_a_full_page_and_as_a_fragment(
+    client: Client, geo: Any, values: None, htmx: dict[str, str]
+) -> None:
+    url = "/territoires/commune/94080/indicateurs/"
+    full = client.get(url)
+    assert full.status_code == 200
+    html = full.content.decode()
+    assert "<html" in html and "Taux de chômage des 15-64 ans" in html
+    assert "Val-de-Marne" in html and "Île-de-France" in html and "France" in html
+    assert "100<sup>e</sup> centile" in html
+    assert "vendor/plotly/plotly.min.js" in html
+    assert "7,5" in html and "n.d." not in html.split("Taux de pauvreté")[0][-10:]
+    fragment = client.get(url, headers=htmx).content.decode()
+    assert "<html" not in fragment
+    assert fragment.strip().startswith('<section class="indicators" id="territory-indicators"')
+
+
+def test_it_runs_a_constant_number_of_queries(
+    client: Client, geo: Any, values: None, django_assert_num_queries: Any
+) -> None:
+    with django_assert_num_queries(4):
+        client.get("/territoires/commune/94080/indicateurs/")
+    more = Indicator.objects.create(code="EXTRA", label="Un de plus", fragility_id=9)
+    values_import(
+        data=b"indicateur;code;valeur\nEXTRA;94080;1\nEXTRA;94067;2\n",
+        file_name="x.csv",
+        year=2020,
+    )
+    assert more.values.count() == 2
+    with django_assert_num_queries(4):
+        response = client.get("/territoires/commune/94080/indicateurs/")
+    assert "Un de plus" in response.content.decode()
+
+
+def test_demo_indicators_are_labelled(client: Client, geo: Any) -> None:
+    from io import StringIO
+
+    from observatoire.setup import load_demo
+
+    load_demo(stdout=StringIO())
+    html = client.get("/territoires/commune/42218/indicateurs/").content.decode()
+    assert "Données de démonstration" in html and "démo" in html
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/territoires/commune/99999/indicateurs/",
+        "/territoires/inconnu/94080/indicateurs/",
+        "/territoires/commune/99999/indicateurs.csv",
+    ],
+)
+def test_an_unknown_territory_is_a_404(client: Client, geo: Any, url: str) -> None:
+    assert client.get(url).status_code == 404
+
+
+def test_the_csv_download(client: Client, geo: Any, values: None) -> None:
+    values_import(
+        data=b"indicateur;code;annee;valeur\nTX_CHOM;94080;2019;1234567,25\n",
+        file_name="x.csv",
+        year=None,
+    )
+    response = client.get("/territoires/commune/94080/indicateurs.csv")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    lines = response.content.decode("utf-8").splitlines()
+    assert lines == [
+        "code;libelle;annee;valeur;unite;source",
+        "P21_POP;Population municipale;2021;48193;habitants;INSEE, recensement",
+        "TX_CHOM;Taux de chômage des 15-64 ans;2019;1234567.25;%;INSEE, recensement",
+        "TX_CHOM;Taux de chômage des 15-64 ans;2021;7.5;%;INSEE, recensement",
+        "TX_PAUV;Taux de pauvreté;2021;9.1;%;INSEE, Filosofi",
+    ]
+    secret = client.get("/territoires/commune/94067/indicateurs.csv").content.decode()
+    assert "TX_PAUV;Taux de pauvreté;2021;;%;INSEE, Filosofi" in secret

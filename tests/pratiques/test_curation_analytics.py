@@ -1,0 +1,138 @@
+"""Answer distributions of the current version and the anonymised CSV/XLSX export."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.contrib.auth.models import User
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from pratiques.curation.queries import EXPORT_COLUMNS
+from pratiques.models import Answer, Assessment, AssessmentPseudonym, GridVersion, Practice
+from territoires.models import ActorProfile, Engineering, SizeSegment
+from tests.conftest import logged_in
+
+pytestmark = pytest.mark.django_db
+
+ANALYTICS = reverse("pratiques:curation:analytics")
+CSV = reverse("pratiques:curation:export_csv")
+XLSX = reverse("pratiques:curation:export_xlsx")
+
+
+def submitted(n: int, geo, *, consent: bool = True) -> list[Assessment]:
+    version = GridVersion.objects.get(slug="2024")
+    practices = list(Practice.objects.filter(version=version).order_by("situation__order", "order"))
+    profile = ActorProfile.objects.order_by("order").first()
+    segment = SizeSegment.objects.order_by("order").last()
+    engineering = Engineering.objects.order_by("order").first()
+    result = []
+    for i in range(n):
+        # No password: hashing one per user would dominate the test's time.
+        user = User.objects.create(
+            username=f"cat{i}{'c' if consent else 'n'}", first_name="Secret", last_name=f"Nom{i}"
+        )
+        assessment = Assessment.objects.create(
+            user=user,
+            version=version,
+            territory=geo.vincennes,
+            actor_profile=profile,
+            size_segment=segment,
+            region=geo.idf,
+            status="submitted",
+            submitted_at=timezone.now(),
+            consent_statistics=consent,
+        )
+        assessment.engineerings.add(engineering)
+        Answer.objects.bulk_create(
+            [
+                Answer(
+                    assessment=assessment,
+                    practice=p,
+                    frequency=(i + j) % 4,
+                    involvement=1,
+                    carrying=2,
+                    wants_to_develop=(j == 0),
+                    comment="commentaire privé",
+                )
+                for j, p in enumerate(practices[:-1])
+            ]
+            + [Answer(assessment=assessment, practice=practices[-1], not_concerned=True)]
+        )
+        result.append(assessment)
+    return result
+
+
+def test_distributions_full_page_and_fragment(
+    nadia, geo, htmx, django_assert_max_num_queries
+) -> None:
+    submitted(6, geo)
+    submitted(2, geo, consent=False)
+    client = logged_in(nadia)
+    with django_assert_max_num_queries(12):
+        response = client.get(ANALYTICS)
+    html = response.content.decode()
+    assert "<html" in html and "plotly.min.js" in html
+    assert "<strong>6</strong> auto-évaluations" in html
+    assert 'id="distribution-data"' in html
+    fragment = client.get(ANALYTICS, headers=htmx).content.decode()
+    assert "<html" not in fragment and 'id="analyses"' in fragment
+
+
+def test_query_count_does_not_grow_with_assessments(
+    nadia, geo, django_assert_max_num_queries
+) -> None:
+    submitted(12, geo)
+    client = logged_in(nadia)
+    with django_assert_max_num_queries(12):
+        client.get(ANALYTICS)
+
+
+def test_fewer_than_five_shows_no_distribution(nadia, geo) -> None:
+    submitted(3, geo)
+    html = logged_in(nadia).get(ANALYTICS).content.decode()
+    assert "Moins de 5 auto-évaluations" in html
+    assert 'id="distribution-data"' not in html
+
+
+def test_csv_export_is_anonymised(nadia, geo) -> None:
+    assessments = submitted(5, geo)
+    submitted(1, geo, consent=False)
+    response = logged_in(nadia).get(CSV)
+    assert response["Content-Type"].startswith("text/csv")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert rows[0] == EXPORT_COLUMNS
+    assert len(rows) == 1 + 5 * 24
+    for forbidden in ("Secret", "Nom0", "cat0c", "commentaire privé", "Vincennes"):
+        assert forbidden not in text
+    for assessment in assessments:
+        assert f";{assessment.user_id};" not in text
+    pseudonyms = {row[0] for row in rows[1:]}
+    assert len(pseudonyms) == 5 and all(p.startswith("p-") for p in pseudonyms)
+    first = dict(zip(EXPORT_COLUMNS, rows[1], strict=True))
+    assert first["region"] == "Île-de-France"
+    assert first["segment_taille"] == "plus de 50 000 habitants"
+    assert first["version"] == "2024" and first["pratique_code"] == "1.1"
+    assert first["frequence_libelle"] == "Jamais"
+    last = dict(zip(EXPORT_COLUMNS, rows[24], strict=True))
+    assert last["non_concerne"] == "oui" and last["frequence"] == ""
+
+    # Stable: the same pseudonyms on the next export.
+    again = b"".join(logged_in(nadia).get(CSV).streaming_content).decode("utf-8-sig")
+    assert {r[0] for r in list(csv.reader(io.StringIO(again), delimiter=";"))[1:]} == pseudonyms
+    assert AssessmentPseudonym.objects.count() == 5
+
+
+def test_xlsx_export(nadia, geo) -> None:
+    submitted(5, geo)
+    response = logged_in(nadia).get(XLSX)
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    workbook = load_workbook(io.BytesIO(response.content), read_only=True)
+    rows = list(workbook["reponses"].iter_rows(values_only=True))
+    assert list(rows[0]) == EXPORT_COLUMNS
+    assert len(rows) == 1 + 5 * 24
+    assert not any("Secret" in str(cell) for row in rows for cell in row)
