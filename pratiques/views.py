@@ -532,5 +532,6 @@ def territory_practices(request: HtmxHttpRequest, level: str, code: str) -> Http
     territory = Territory.objects.filter(level=level, code=code).first()
     if territory is None:
         raise Http404("Territoire introuvable.")
-    context = {"territory": territory, "t": queries.territory_practices(territory)}
+    data = queries.territory_practices(territory)
+    context = {"territory": territory, "t": data, "barycentre_pct": _pct(data.barycentre)}
     return _render(request, "pratiques/territory_practices.html", "territory_practices", context)

@@ -17,14 +17,21 @@ from tests.factories import mini_geography
 from tests.pratiques.helpers import peers
 
 
+def load_reference_data() -> None:
+    call_command("loaddata", *reference_fixtures(), verbosity=0)
+    for role in Role:  # created by a data migration, emptied by a flush
+        Group.objects.get_or_create(name=role.value)
+
+
 @pytest.fixture
 def restore_reference_data(django_db_blocker: Any) -> Iterator[None]:
-    """Set up before the transactional DB, so torn down after its flush: reload reference data."""
+    """Transactional tests end with a flush of every table (pytest-django runs them last): load
+    the reference data before (an earlier one may have flushed it) and again after this one."""
+    with django_db_blocker.unblock():
+        load_reference_data()
     yield
     with django_db_blocker.unblock():
-        call_command("loaddata", *reference_fixtures(), verbosity=0)
-        for role in Role:  # created by a data migration, emptied by the flush
-            Group.objects.get_or_create(name=role.value)
+        load_reference_data()
 
 
 @pytest.mark.browser

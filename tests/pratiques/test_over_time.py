@@ -15,9 +15,7 @@ pytestmark = pytest.mark.django_db
 def publish_copy_of_2024(*, renewed_practice_code: str) -> GridVersion:
     """A 2025 version copied from 2024 with the same keys, except one practice replaced."""
     old = GridVersion.objects.get(slug="2024")
-    old.status = GridStatus.ARCHIVED
-    old.save()
-    new = GridVersion.objects.create(label="2025", slug="2025", status=GridStatus.PUBLISHED)
+    new = GridVersion.objects.create(label="2025", slug="2025", status=GridStatus.DRAFT)
     axes = {}
     for axis in Axis.objects.filter(version=old):
         axes[axis.pk] = Axis.objects.create(
@@ -43,6 +41,10 @@ def publish_copy_of_2024(*, renewed_practice_code: str) -> GridVersion:
             order=p.order,
             label=p.label,
         )
+    old.status = GridStatus.ARCHIVED
+    old.save()
+    new.status = GridStatus.PUBLISHED
+    new.save()
     return new
 
 
