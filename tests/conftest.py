@@ -22,35 +22,28 @@ PASSWORD = "mot-de-passe-de-test-42"
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     """Every test database holds the reference data shipped in fixtures/*.json."""
     with django_db_blocker.unblock():
-        fixtures = reference_fixtures()
-        if fixtures:
-            call_command("loaddata", *fixtures, verbosity=0)
+        load_reference_data()
         call_command("createcachetable", verbosity=0)
 
 
-def is_transactional(request: pytest.FixtureRequest) -> bool:
-    marker = request.node.get_closest_marker("django_db")
-    return (
-        "transactional_db" in request.fixturenames
-        or "live_server" in request.fixturenames
-        or bool(marker and marker.kwargs.get("transaction"))
-    )
+def load_reference_data() -> None:
+    """Reference fixtures and role groups (a transactional test flushes them after it runs)."""
+    fixtures = reference_fixtures()
+    if fixtures:
+        call_command("loaddata", *fixtures, verbosity=0)
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)
 
 
 @pytest.fixture(autouse=True)
-def reference_data_after_flush(request: pytest.FixtureRequest, django_db_blocker: Any) -> None:
-    """A transactional test (browser tests) ends with a flush that empties every table, the
-    reference data and the role groups included. pytest-django runs those tests last, so the
-    next one puts them back before it starts (committed: no transaction wraps it)."""
-    if not is_transactional(request):
-        return
-    with django_db_blocker.unblock():
-        if not Group.objects.exists():
-            fixtures = reference_fixtures()
-            if fixtures:
-                call_command("loaddata", *fixtures, verbosity=0)
-            for role in Role:
-                Group.objects.get_or_create(name=role.value)
+def _reference_data_for_transactional_tests(request: pytest.FixtureRequest) -> None:
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        load_reference_data()
 
 
 def make_user(username: str, role: Role | None, **extra: Any) -> User:
