@@ -130,7 +130,9 @@ class ProjectCreateForm(forms.Form):
         max_length=200,
         help_text=_("Par exemple « PETR du Pays de … » ou « Pays de … »."),
     )
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
     member = TerritoryField(
         label=_("Premier membre (intercommunalité ou commune)"),
         error_messages={"required": NO_MEMBER_MESSAGE},
@@ -143,7 +145,9 @@ class ProjectCreateForm(forms.Form):
 
 class ProjectUpdateForm(forms.Form):
     name = forms.CharField(label=_("Nom du territoire de projet"), max_length=200)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
 
 
 class ProjectMemberForm(forms.Form):
@@ -162,22 +166,25 @@ class MaturityAssessmentForm(forms.Form):
         choices=MaturityScore.choices,
         coerce=int,
         widget=forms.RadioSelect,
+        error_messages={"required": _("Choisissez une note de 1 à 4.")},
     )
     pivot_score = forms.TypedChoiceField(
         label=MATURITY_DIMENSIONS[1][1],
         choices=MaturityScore.choices,
         coerce=int,
         widget=forms.RadioSelect,
+        error_messages={"required": _("Choisissez une note de 1 à 4.")},
     )
     skills_score = forms.TypedChoiceField(
         label=MATURITY_DIMENSIONS[2][1],
         choices=MaturityScore.choices,
         coerce=int,
         widget=forms.RadioSelect,
+        error_messages={"required": _("Choisissez une note de 1 à 4.")},
     )
     rationale = forms.CharField(
         label=_("Pourquoi ? (éléments qui fondent l'évaluation)"),
-        widget=forms.Textarea,
+        widget=forms.Textarea(attrs={"rows": 4}),
         max_length=5000,
         error_messages={"required": _("Dites pourquoi : l'historique doit rester explicable.")},
     )
@@ -188,15 +195,20 @@ class FragilityReadingForm(forms.Form):
         label=_("Domaine"),
         queryset=Fragility.objects.order_by("order", "label"),
         empty_label=_("— choisir un des 16 domaines —"),
+        error_messages={"required": _("Choisissez un des 16 domaines.")},
     )
     level = forms.TypedChoiceField(
         label=_("Niveau de fragilité"),
         choices=FragilityLevel.choices,
         coerce=int,
         widget=forms.RadioSelect,
+        error_messages={"required": _("Choisissez un niveau de 0 à 3.")},
     )
     source = forms.ChoiceField(
-        label=_("Source"), choices=FragilitySource.choices, widget=forms.RadioSelect
+        label=_("Source"),
+        choices=FragilitySource.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choisissez la source : indicateur ou diagnostic local.")},
     )
     indicator_code = forms.CharField(
         label=_("Code de l'indicateur de l'observatoire"),
@@ -213,9 +225,11 @@ class FragilityReadingForm(forms.Form):
     diagnosis_date = forms.DateField(
         label=_("Date du diagnostic"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    note = forms.CharField(label=_("Commentaire"), widget=forms.Textarea, required=False)
+    note = forms.CharField(
+        label=_("Commentaire"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

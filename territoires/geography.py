@@ -200,7 +200,7 @@ def geography_load(
         }
         for t in existing.values():
             pk_of[(level.value, t.code)] = t.pk
-        to_create: list[Territory] = []
+        to_create: list[tuple] = []
         to_update: list[Territory] = []
         for row in by_level.get(level.value, []):
             seen.add((level.value, row["code"]))
@@ -217,17 +217,14 @@ def geography_load(
             }
             current = existing.get(row["code"])
             if current is None:
-                territory = Territory(level=level, code=row["code"], **values)
-                territory.echelon = ECHELON_OF_LEVEL[level]
-                _derive_search(territory)
-                to_create.append(territory)
+                to_create.append(_new_row(level, row["code"], values))
             elif any(getattr(current, key) != value for key, value in values.items()):
                 for key, value in values.items():
                     setattr(current, key, value)
                 _derive_search(current)
                 to_update.append(current)
         if to_create:
-            _copy_create(to_create)
+            _copy_create(to_create, rebuild_index=len(to_create) > BULK_INDEX_THRESHOLD)
             for pk, code in Territory.objects.filter(level=level).values_list("id", "code"):
                 pk_of[(level.value, code)] = pk
         if to_update:
@@ -267,35 +264,52 @@ COPY_FIELDS = [
 ]
 
 
-def _copy_create(territories: list[Territory]) -> None:
-    """Insert with COPY: ~10× faster than bulk_create for 35 000 rows with an array column."""
+BULK_INDEX_THRESHOLD = 5000
+GIN_INDEX = "territory_search_prefixes"
+
+
+def _new_row(level: Level, code: str, values: dict[str, Any]) -> tuple:
+    """A COPY row; the array is written as a PostgreSQL literal (its keys are [a-z0-9 ] only)."""
+    keys = search_prefixes(values["name"], code, values["postal_codes"])
+    return (
+        level.value,
+        code,
+        values["name"],
+        values["population"],
+        ECHELON_OF_LEVEL[level].value,
+        values["kind"],
+        values["region_id"],
+        values["departement_id"],
+        values["epci_id"],
+        values["postal_codes"],
+        normalize(values["name"]),
+        "{" + ",".join(f'"{key}"' for key in keys) + "}",
+    )
+
+
+def _copy_create(rows: list[tuple], *, rebuild_index: bool = False) -> None:
+    """Insert with COPY (text format), much faster than bulk_create for 35 000 rows.
+
+    For a first load the GIN index is dropped and rebuilt once, cheaper than 35 000 insertions.
+    """
     now = timezone.now()
     table = Territory._meta.db_table
     columns = ", ".join(f'"{name}"' for name in COPY_FIELDS)
+    if rebuild_index:
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP INDEX IF EXISTS "{GIN_INDEX}"')
     with (
         connection.cursor() as cursor,
         cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
     ):
-        for t in territories:
-            copy.write_row(
-                [
-                    t.level,
-                    t.code,
-                    t.name,
-                    t.population,
-                    t.echelon,
-                    t.kind,
-                    t.region_id,
-                    t.departement_id,
-                    t.epci_id,
-                    t.postal_codes,
-                    t.search_name,
-                    t.search_prefixes,
-                    "",
-                    now,
-                    now,
-                ]
-            )
+        for row in rows:
+            copy.write_row((*row, "", now, now))
+    if rebuild_index:
+        with connection.cursor() as cursor:
+            # Run the deferred foreign-key checks now: an index cannot be built while they wait.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            cursor.execute(f'CREATE INDEX "{GIN_INDEX}" ON {table} USING gin ("search_prefixes")')
 
 
 def _derive_search(territory: Territory) -> None:

@@ -149,3 +149,12 @@ def fragility_profile(territory: Territory) -> list[dict]:
         )
         group["rows"].append({"fragility": fragility, "reading": latest.get(fragility.pk)})
     return list(groups.values())
+
+
+def fragility_history(territory: Territory, limit: int = 50) -> list[FragilityReading]:
+    """Every reading of the territory, newest first (earlier ones are never overwritten)."""
+    return list(
+        FragilityReading.objects.filter(territory=territory).select_related(
+            "fragility", "recorded_by"
+        )[:limit]
+    )

@@ -33,6 +33,7 @@ from territoires.models import (
 from territoires.queries import (
     MEMBERS_PER_PAGE,
     SEARCH_MAX_LENGTH,
+    fragility_history,
     fragility_profile,
     maturity_history,
     member_communes,
@@ -205,7 +206,8 @@ def fragility_create(request: HtmxHttpRequest, level: str, code: str) -> HttpRes
     template = "territoires/fragility_form.html"
     if request.htmx:
         template += "#form"
-    return render(request, template, {"territory": territory, "form": form, **_scale_context()})
+    context = {"territory": territory, "form": form, "history": fragility_history(territory)}
+    return render(request, template, {**context, **_scale_context()})
 
 
 @require_http_methods(["GET", "POST"])

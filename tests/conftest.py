@@ -22,10 +22,28 @@ PASSWORD = "mot-de-passe-de-test-42"
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     """Every test database holds the reference data shipped in fixtures/*.json."""
     with django_db_blocker.unblock():
-        fixtures = reference_fixtures()
-        if fixtures:
-            call_command("loaddata", *fixtures, verbosity=0)
+        load_reference_data()
         call_command("createcachetable", verbosity=0)
+
+
+def load_reference_data() -> None:
+    """Reference fixtures and role groups (a transactional test flushes them after it runs)."""
+    fixtures = reference_fixtures()
+    if fixtures:
+        call_command("loaddata", *fixtures, verbosity=0)
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_for_transactional_tests(request: pytest.FixtureRequest) -> None:
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        load_reference_data()
 
 
 def make_user(username: str, role: Role | None, **extra: Any) -> User:

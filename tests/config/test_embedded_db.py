@@ -29,10 +29,16 @@ def test_two_processes_share_one_embedded_server(tmp_path: Path) -> None:
         from pathlib import Path
         from config.embedded_db import embedded_database_url
         import psycopg
+        import os, time
         url = embedded_database_url(Path({str(data_dir)!r}))
         with psycopg.connect(url) as conn:
-            pid = conn.execute("SELECT pg_postmaster_start_time()::text").fetchone()[0]
-        print(url, pid)
+            started = conn.execute("SELECT pg_postmaster_start_time()::text").fetchone()[0]
+        # Stay alive until the other process has joined too: both must be served together.
+        Path({str(tmp_path)!r}, f"ready-{{os.getpid()}}").touch()
+        deadline = time.monotonic() + 60
+        while len(list(Path({str(tmp_path)!r}).glob("ready-*"))) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        print(url, started)
         """
     )
     processes = [

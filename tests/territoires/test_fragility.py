@@ -53,6 +53,8 @@ def test_indicator_and_diagnosis_sources_with_history(geo, nadia, client) -> Non
     assert "3 — forte" in html and "Diagnostic local — Conseil de développement, 30/06/2025" in html
     assert "insee-chomage" not in html  # the latest reading of the domain is shown
     assert html.count("non renseigné</span>") == 15
+    history = admin.get(URL).content.decode()
+    assert "insee-chomage" in history and "Conseil de développement" in history  # both kept
 
 
 @pytest.mark.django_db
