@@ -3,40 +3,19 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group
-from django.core.management import call_command
 
-from config.fixtures import reference_fixtures
 from config.roles import Role
 from tests.conftest import browser_login, make_user
 from tests.factories import mini_geography
 from tests.pratiques.helpers import peers
 
 
-def load_reference_data() -> None:
-    call_command("loaddata", *reference_fixtures(), verbosity=0)
-    for role in Role:  # created by a data migration, emptied by a flush
-        Group.objects.get_or_create(name=role.value)
-
-
-@pytest.fixture
-def restore_reference_data(django_db_blocker: Any) -> Iterator[None]:
-    """Transactional tests end with a flush of every table (pytest-django runs them last): load
-    the reference data before (an earlier one may have flushed it) and again after this one."""
-    with django_db_blocker.unblock():
-        load_reference_data()
-    yield
-    with django_db_blocker.unblock():
-        load_reference_data()
-
-
 @pytest.mark.browser
 def test_a_catalyst_fills_submits_and_compares(
-    restore_reference_data: None, transactional_db: None, live_server: Any, page: Any, tmp_path: Any
+    transactional_db: None, live_server: Any, page: Any, tmp_path: Any
 ) -> None:
     geo = mini_geography()
     peers(geo.vincennes, 6)
