@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch, Q
+from django.db.models import Aggregate, Avg, Count, FloatField, Prefetch, Q
 
 from pratiques import scoring
 from pratiques.models import (
     Answer,
     Assessment,
+    AssessmentScore,
     AssessmentStatus,
     Axis,
     GridStatus,
@@ -202,55 +203,59 @@ def results(assessment: Assessment, group_key: str | None = None) -> Results:
         by_lever.get("gestion"), by_lever.get("action"), by_lever.get("vision")
     )
 
-    # Peer histograms: one query for every group of this assessment.
+    # Peer histograms, one query: the size of every group, every cell of the selected one.
     keys = peer_groups_of(assessment, [e.pk for e in engineerings])
-    condition = Q()
+    selected_key = next((k for k in keys if f"{k[0]}-{k[1]}" == group_key), keys[0])
+    sizes = Q()
     for kind, value in keys:
-        condition |= Q(group_kind=kind, group_value=value)
+        sizes |= Q(group_kind=kind, group_value=value)
+    rows = PeerBucket.objects.filter(
+        (sizes & Q(dimension="n")) | Q(group_kind=selected_key[0], group_value=selected_key[1]),
+        version_id=assessment.version_id,
+    ).values_list("group_kind", "group_value", "dimension", "bucket", "count")
     hist: dict[tuple[str, int], dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
-    for kind, value, dimension, bucket, count in PeerBucket.objects.filter(
-        condition, version_id=assessment.version_id
-    ).values_list("group_kind", "group_value", "dimension", "bucket", "count"):
+    for kind, value, dimension, bucket, count in rows:
         hist[(kind, value)][dimension][bucket] = count
     # Peers are the others: take this assessment out of the histograms it feeds.
     if assessment.consent_statistics and assessment.status == AssessmentStatus.SUBMITTED:
         own_cells = assessment_dimensions(own_scores, levers)
         for key in keys:
             for (dimension, bucket), count in own_cells.items():
-                cell = hist[key][dimension]
-                cell[bucket] = cell.get(bucket, 0) - count
+                if dimension == "n" or key == selected_key:
+                    cell = hist[key][dimension]
+                    cell[bucket] = cell.get(bucket, 0) - count
     threshold = settings.ANONYMITY_THRESHOLD
     names = {e.pk: e.label for e in engineerings}
     groups = []
+    selected = None
     for kind, value in keys:
         data = hist[(kind, value)]
         group = PeerGroup(kind, value, group_label(kind, assessment, names, value))
         group.n = data.get("n", {}).get(0, 0)
         group.shown = group.n >= threshold
-        if group.shown:
-            for situation in tree.situations:
-                group.situations[situation.key] = distribution(
-                    data.get(f"s:{situation.key}", {}), situation_scores.get(situation.key)
-                )
-            for axis in tree.axes:
-                group.axes[axis.key] = distribution(
-                    data.get(f"a:{axis.key}", {}), axis_scores.get(axis.key)
-                )
-            placed = sum(c for c in data.get("t", {}).values() if c > 0)
-            if placed:
-                group.barycentre = tuple(
-                    data.get(f"sum:{lever}", {}).get(0, 0) / 1_000_000 / placed
-                    for lever in ("gestion", "action", "vision")
-                )
-                group.spread = [
-                    (*scoring.cell_shares(cell), c)
-                    for cell, c in data.get("t", {}).items()
-                    if c > 0
-                ]
         groups.append(group)
-    selected = next(
-        (g for g in groups if f"{g.kind}-{g.value}" == group_key), groups[0] if groups else None
-    )
+        if (kind, value) != selected_key:
+            continue
+        selected = group
+        if not group.shown:
+            continue
+        for situation in tree.situations:
+            group.situations[situation.key] = distribution(
+                data.get(f"s:{situation.key}", {}), situation_scores.get(situation.key)
+            )
+        for axis in tree.axes:
+            group.axes[axis.key] = distribution(
+                data.get(f"a:{axis.key}", {}), axis_scores.get(axis.key)
+            )
+        placed = sum(c for c in data.get("t", {}).values() if c > 0)
+        if placed:
+            group.barycentre = tuple(
+                data.get(f"sum:{lever}", {}).get(0, 0) / 1_000_000 / placed
+                for lever in ("gestion", "action", "vision")
+            )
+            group.spread = [
+                (*scoring.cell_shares(cell), c) for cell, c in data.get("t", {}).items() if c > 0
+            ]
 
     answers = list(Answer.objects.filter(assessment=assessment))  # 1
     practices = {p.pk: p for p in tree.practices}
@@ -419,3 +424,107 @@ def organisation_dialogue(organisation: Any) -> Dialogue:
             )
         )
     return Dialogue(version, assessments, rows, tree)
+
+
+# --- a territory's practices (aggregates only) ---------------------------------------------------
+
+
+@dataclass
+class TerritoryPractices:
+    version: GridVersion | None
+    n: int
+    threshold: int
+    situations: list[tuple[Situation, dict[str, float | None]]] = field(default_factory=list)
+    carrying: list[tuple[Practice, int, int, int, int]] = field(default_factory=list)
+    barycentre: tuple[float, float, float] | None = None
+
+    @property
+    def shown(self) -> bool:
+        return self.n >= self.threshold
+
+
+def territory_scope(territory: Any) -> Q:
+    """Assessments whose territory of action is this one or lies inside it."""
+    from territoires.models import Level
+
+    if territory.level == Level.COUNTRY:
+        return Q()
+    condition = Q(territory=territory)
+    if territory.level == Level.REGION:
+        condition |= Q(territory__region=territory)
+    elif territory.level == Level.DEPARTEMENT:
+        condition |= Q(territory__departement=territory)
+    elif territory.level == Level.EPCI:
+        condition |= Q(territory__epci=territory)
+    elif territory.level == Level.PROJECT:
+        condition |= Q(territory__project_memberships__project=territory) | Q(
+            territory__epci__project_memberships__project=territory
+        )
+    return condition
+
+
+class Percentile(Aggregate):
+    """PostgreSQL's continuous percentile of a column."""
+
+    function = "percentile_cont"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+    def __init__(self, expression: Any, fraction: float) -> None:
+        super().__init__(expression, fraction=fraction)
+
+
+def territory_practices(territory: Any) -> TerritoryPractices:
+    """Consenting, submitted assessments of catalysts acting on a territory (current version):
+    quartiles per situation, how each practice is carried, the Gestion–Action–Vision barycentre.
+    Nothing but the count below ANONYMITY_THRESHOLD."""
+    version = GridVersion.objects.filter(status=GridStatus.PUBLISHED).first()
+    threshold = settings.ANONYMITY_THRESHOLD
+    if version is None:
+        return TerritoryPractices(None, 0, threshold)
+    ids = Assessment.objects.filter(
+        territory_scope(territory),
+        version=version,
+        status=AssessmentStatus.SUBMITTED,
+        consent_statistics=True,
+    ).values("pk")
+    n = ids.distinct().count()
+    result = TerritoryPractices(version, n, threshold)
+    if n < threshold:
+        return result
+    tree = grid_tree(version)
+    stats = {
+        row["element_key"]: row
+        for row in AssessmentScore.objects.filter(assessment__in=ids)
+        .values("element_key")
+        .annotate(
+            n=Count("pk"),
+            q1=Percentile("score", 0.25),
+            median=Percentile("score", 0.5),
+            q3=Percentile("score", 0.75),
+            mean=Avg("score"),
+        )
+    }
+    result.situations = [(s, stats.get(s.key, {})) for s in tree.situations]
+    levers = {a.key: a.lever for a in tree.axes}
+    means = {levers[k]: row["mean"] for k, row in stats.items() if k in levers}
+    result.barycentre = scoring.ternary(
+        means.get("gestion"), means.get("action"), means.get("vision")
+    )
+    counts = {
+        row["practice_id"]: row
+        for row in Answer.objects.filter(assessment__in=ids)
+        .values("practice_id")
+        .annotate(
+            internal=Count("pk", filter=Q(carrying=1)),
+            partnership=Count("pk", filter=Q(carrying=2)),
+            both=Count("pk", filter=Q(carrying=3)),
+            develop=Count("pk", filter=Q(wants_to_develop=True)),
+        )
+    }
+    empty = {"internal": 0, "partnership": 0, "both": 0, "develop": 0}
+    result.carrying = [
+        (p, *(counts.get(p.pk, empty)[k] for k in ("internal", "partnership", "both", "develop")))
+        for p in tree.practices
+    ]
+    return result

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import TextIO
 
+from django.conf import settings
 from django.core.management import call_command
-
-from config.fixtures import reference_fixtures
 
 
 def load_reference(*, stdout: TextIO) -> None:
@@ -14,12 +13,19 @@ def load_reference(*, stdout: TextIO) -> None:
 
     Once curated in the product, the grid is the network's data: never overwrite it.
     """
+    from pratiques.curation.setup import load_resources
     from pratiques.models import GridVersion
 
     if GridVersion.objects.exists():
         stdout.write("  grille déjà présente : inchangée")
-        return
-    call_command("loaddata", *reference_fixtures("pratiques"), stdout=stdout, verbosity=1)
+    else:
+        call_command(
+            "loaddata",
+            str(settings.BASE_DIR / "fixtures" / "pratiques_grid.json"),
+            stdout=stdout,
+            verbosity=1,
+        )
+    load_resources(stdout=stdout)
 
 
 def load_demo(*, stdout: TextIO) -> None:
@@ -27,3 +33,6 @@ def load_demo(*, stdout: TextIO) -> None:
     from pratiques.demo import load_demo_assessments
 
     load_demo_assessments(stdout=stdout)
+    from pratiques.curation.setup import load_demo_attachments
+
+    load_demo_attachments(stdout=stdout)

@@ -26,6 +26,12 @@ urlpatterns = [
     path("mes-donnees/supprimer/", views.my_data_delete, name="my_data_delete"),
     path("organisations/rejoindre/", views.organisation_join, name="organisation_join"),
     path("organisations/<int:pk>/", views.organisation_dialogue, name="organisation_dialogue"),
+    # The « pratiques » part of a territory page, pulled by it with hx-get (TERRITORY_PAGE_SECTIONS).
+    path(
+        "territoires/<slug:level>/<str:code>/",
+        views.territory_practices,
+        name="territory_practices",
+    ),
     # Curation by network admins (issue 7), and the catalyst's offer to move a draft forward.
     path("administration/", include("pratiques.curation.urls")),
     path(

@@ -520,3 +520,18 @@ def organisation_dialogue(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "dialogue",
         {"organisation": organisation, "d": data},
     )
+
+
+# --- a territory's page part (public: aggregates above the anonymity threshold only) ------------
+
+
+@require_GET
+def territory_practices(request: HtmxHttpRequest, level: str, code: str) -> HttpResponse:
+    from territoires.models import Territory
+
+    territory = Territory.objects.filter(level=level, code=code).first()
+    if territory is None:
+        raise Http404("Territoire introuvable.")
+    data = queries.territory_practices(territory)
+    context = {"territory": territory, "t": data, "barycentre_pct": _pct(data.barycentre)}
+    return _render(request, "pratiques/territory_practices.html", "territory_practices", context)

@@ -76,6 +76,10 @@ class ElementChange:
         return bool(self.diffs)
 
     @property
+    def title_changed(self) -> bool:
+        return any(d.label in ("intitulé", "libellé") for d in self.diffs)
+
+    @property
     def moved(self) -> bool:
         return bool(self.moved_from or self.moved_to)
 
@@ -160,13 +164,15 @@ def version_comparison(old: GridVersion, new: GridVersion) -> Comparison:
     """Added / removed / renamed / moved elements from ``old`` to ``new``, matched by key."""
     elements: dict[ElementType, tuple[dict, dict]] = {}
     for kind, model in MODELS.items():
-        queryset = model.objects.filter(version__in=[old, new])
+        queryset = model.objects.filter(version__in=[old, new]).order_by("order", "code")
         if kind == ElementType.SITUATION:
-            queryset = queryset.select_related("axis")
+            queryset = queryset.select_related("axis").order_by("axis__order", "order", "code")
         elif kind == ElementType.PRACTICE:
-            queryset = queryset.select_related("situation")
+            queryset = queryset.select_related("situation").order_by(
+                "situation__order", "order", "code"
+            )
         by_version: dict[int, dict[uuid.UUID, Any]] = {old.pk: {}, new.pk: {}}
-        for element in queryset.order_by("order", "code"):
+        for element in queryset:
             by_version[element.version_id][element.key] = element
         elements[kind] = (by_version[old.pk], by_version[new.pk])
 
@@ -234,6 +240,8 @@ def resources_for_practice_keys(keys: Iterable[uuid.UUID | str]) -> dict[uuid.UU
         .order_by("resource__kind", "resource__title")
     )
     for attachment in attachments:
+        # Each row has its own Resource instance: it can say whether the link is demo data.
+        attachment.resource.demo_attachment = attachment.is_demo
         result[attachment.practice_key].append(attachment.resource)
     return dict(result)
 

@@ -773,16 +773,27 @@ def export_csv(request: HtmxHttpRequest) -> StreamingHttpResponse:
     return response
 
 
+XLSX_ROWS_PER_SHEET = 1_000_000
+
+
 @require_GET
 @admin_required
 def export_xlsx(request: HtmxHttpRequest) -> HttpResponse:
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("reponses")
-    sheet.append(queries.EXPORT_COLUMNS)
+    sheet, rows_in_sheet, sheets = None, XLSX_ROWS_PER_SHEET, 0
     for row in queries.export_rows():
+        if rows_in_sheet >= XLSX_ROWS_PER_SHEET:
+            # A sheet holds at most 1 048 576 rows: the network's answers may need several.
+            sheets += 1
+            sheet = workbook.create_sheet("reponses" if sheets == 1 else f"reponses-{sheets}")
+            sheet.append(queries.EXPORT_COLUMNS)
+            rows_in_sheet = 0
         sheet.append(row)
+        rows_in_sheet += 1
+    if sheet is None:
+        workbook.create_sheet("reponses").append(queries.EXPORT_COLUMNS)
     about = workbook.create_sheet("a-propos")
     about.append(
         [

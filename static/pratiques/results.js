@@ -8,18 +8,26 @@
     var config = { displayModeBar: false, responsive: true, locale: "fr" };
     var radar = data.radar;
     var close = function (arr) { return arr ? arr.concat([arr[0]]) : arr; };
-    var theta = close(radar.labels);
+    var wrap = function (text) {
+      var words = text.split(" "), lines = [], line = "";
+      words.forEach(function (w) {
+        if ((line + " " + w).trim().length > 22 && line) { lines.push(line); line = w; } else { line = (line + " " + w).trim(); }
+      });
+      lines.push(line);
+      return lines.join("<br>");
+    };
+    var theta = close(radar.labels.map(wrap));
     var traces = [];
     if (radar.q3) {
-      traces.push({ type: "scatterpolar", r: close(radar.q3), theta: theta, mode: "lines", line: { color: "rgba(109,40,217,0.25)" }, name: "3e quartile des pairs", hoverinfo: "skip" });
-      traces.push({ type: "scatterpolar", r: close(radar.q1), theta: theta, mode: "lines", fill: "tonext", fillcolor: "rgba(109,40,217,0.12)", line: { color: "rgba(109,40,217,0.25)" }, name: "1er quartile des pairs", hoverinfo: "skip" });
+      traces.push({ type: "scatterpolar", r: close(radar.q3), theta: theta, mode: "lines", line: { color: "rgba(109,40,217,0.25)" }, name: "3e quartile des pairs", showlegend: false, hoverinfo: "skip" });
+      traces.push({ type: "scatterpolar", r: close(radar.q1), theta: theta, mode: "lines", fill: "tonext", fillcolor: "rgba(109,40,217,0.12)", line: { color: "rgba(109,40,217,0.25)" }, name: "Moitié centrale des pairs (1er au 3e quartile)", hoverinfo: "skip" });
       traces.push({ type: "scatterpolar", r: close(radar.median), theta: theta, mode: "lines", line: { color: "#6d28d9", dash: "dot" }, name: "Médiane des pairs" });
     }
     traces.push({ type: "scatterpolar", r: close(radar.mine.map(function (v) { return v === null ? 0 : v; })), theta: theta, mode: "lines+markers", fill: "toself", fillcolor: "rgba(11,92,173,0.2)", line: { color: "#0b5cad", width: 3 }, name: "Moi" });
     Plotly.newPlot("radar-chart", traces, {
-      polar: { radialaxis: { range: [0, 100], tickfont: { size: 10 } }, angularaxis: { tickfont: { size: 11 } } },
-      margin: { t: 30, b: 30, l: 110, r: 110 }, height: 460, showlegend: true,
-      legend: { orientation: "h", y: -0.08 }, font: { family: "DejaVu Sans, sans-serif" }
+      polar: { domain: { y: [0.12, 1] }, radialaxis: { range: [0, 100], angle: 22.5, tickangle: 22.5, tickfont: { size: 10 } }, angularaxis: { tickfont: { size: 11 } } },
+      margin: { t: 50, b: 40, l: 120, r: 120 }, height: 560, showlegend: true,
+      legend: { orientation: "h", y: -0.22 }, font: { family: "DejaVu Sans, sans-serif" }
     }, config);
 
     var t = data.ternary;

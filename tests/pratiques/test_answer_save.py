@@ -114,12 +114,14 @@ def test_version_pinning_refuses_practices_of_another_version(alice: User, geo, 
     assessment = start(alice, geo.vincennes)
     old = GridVersion.objects.get(slug="2024")
     # A new version is published: the draft stays on 2024 and only takes 2024's practices.
-    old.status = GridStatus.ARCHIVED
-    old.save()
-    new = GridVersion.objects.create(label="2026", slug="2026", status=GridStatus.PUBLISHED)
+    new = GridVersion.objects.create(label="2026", slug="2026", status=GridStatus.DRAFT)
     axis = Axis.objects.create(version=new, code="1", title="A", lever="gestion")
     situation = Situation.objects.create(version=new, axis=axis, code="1", title="S")
     foreign = Practice.objects.create(version=new, situation=situation, code="1.1", label="P")
+    old.status = GridStatus.ARCHIVED
+    old.save()
+    new.status = GridStatus.PUBLISHED
+    new.save()
     client = logged_in(alice)
     assert (
         client.post(

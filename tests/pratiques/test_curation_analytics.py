@@ -136,3 +136,23 @@ def test_xlsx_export(nadia, geo) -> None:
     assert list(rows[0]) == EXPORT_COLUMNS
     assert len(rows) == 1 + 5 * 24
     assert not any("Secret" in str(cell) for row in rows for cell in row)
+
+
+def test_xlsx_splits_sheets_and_handles_no_answer(nadia, geo, monkeypatch) -> None:
+    from pratiques.curation import views
+
+    client = logged_in(nadia)
+    empty = load_workbook(io.BytesIO(client.get(XLSX).content), read_only=True)
+    assert list(next(empty["reponses"].iter_rows(values_only=True))) == EXPORT_COLUMNS
+    submitted(5, geo)
+    monkeypatch.setattr(views, "XLSX_ROWS_PER_SHEET", 50)
+    workbook = load_workbook(io.BytesIO(client.get(XLSX).content), read_only=True)
+    assert workbook.sheetnames[:3] == ["reponses", "reponses-2", "reponses-3"]
+    assert (
+        sum(
+            len(list(workbook[name].iter_rows())) - 1
+            for name in workbook.sheetnames
+            if name.startswith("reponses")
+        )
+        == 120
+    )

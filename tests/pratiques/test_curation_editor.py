@@ -221,3 +221,14 @@ def test_notes_of_the_draft(nadia) -> None:
     )
     draft.refresh_from_db()
     assert draft.notes == "Après le séminaire de juin."
+
+
+def test_remove_confirmation_fragment(nadia, htmx) -> None:
+    draft = copy_current(nadia)
+    situation = Situation.objects.get(version=draft, code="4")
+    html = (
+        logged_in(nadia)
+        .get(url("element_remove", draft.slug, "situation", situation.pk), headers=htmx)
+        .content.decode()
+    )
+    assert "<html" not in html and "Ses pratiques seront retirées aussi." in html

@@ -110,3 +110,14 @@ def test_attachments_survive_a_new_version(nadia, django_assert_num_queries) -> 
         found = resources_for_practice_keys([same.key, other.key])
     assert found == {same.key: [resource]}
     assert resources_for_practice_keys([]) == {}
+
+
+def test_resource_form_fragment(nadia, htmx) -> None:
+    client = logged_in(nadia)
+    fragment = client.get(reverse("pratiques:curation:resource_new"), headers=htmx).content.decode()
+    assert "<html" not in fragment and 'id="resource-form"' in fragment
+    resource = Resource.objects.first()
+    page = client.get(
+        reverse("pratiques:curation:resource_edit", args=[resource.pk])
+    ).content.decode()
+    assert "<html" in page and "Supprimer la ressource" in page

@@ -230,3 +230,12 @@ def test_delete_draft(nadia) -> None:
     version_delete(actor=nadia, version=draft)
     assert not GridVersion.objects.filter(slug="2025").exists()
     assert CurationEvent.objects.filter(action="version.delete", version=None).exists()
+
+
+def test_a_version_created_in_a_later_transaction_still_receives_its_elements() -> None:
+    """Once a session has used it, the setting listing the versions created in the transaction
+    reads '' (not NULL) in later transactions: a new version must still be found in it."""
+    raw("SELECT set_config('pratiques.new_grid_versions', '', true)")
+    version = GridVersion.objects.create(label="t1", slug="t1", status=GridStatus.ARCHIVED)
+    Axis.objects.create(version=version, code="1", title="A", lever="gestion")
+    assert Axis.objects.filter(version=version).count() == 1

@@ -8,7 +8,7 @@ from pypdf import PdfReader
 
 from pratiques.models import Assessment, OrganisationMembership, PeerBucket
 from tests.conftest import logged_in
-from tests.pratiques.helpers import start, submitted
+from tests.pratiques.helpers import answer_all, current_practices, start, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -23,10 +23,12 @@ def test_csv_export_of_one_assessment(alice: User, geo) -> None:
     assert "Financer les projets" in text and "Régulièrement" in text and "Pilote" in text
 
 
-def test_pdf_export_is_one_page(alice: User, geo) -> None:
-    assessment = submitted(alice, geo.vincennes, 2, 3)
+def test_pdf_export_is_one_page(alice: User, geo, tmp_path) -> None:
+    assessment = start(alice, geo.vincennes)  # a draft with one answer and 23 unanswered
+    answer_all(assessment, 2, 3, only=current_practices()[:1])
     response = logged_in(alice).get(f"/pratiques/evaluations/{assessment.pk}/export.pdf")
     assert response["Content-Type"] == "application/pdf"
+    (tmp_path / "export.pdf").write_bytes(response.content)
     reader = PdfReader(io.BytesIO(response.content))
     assert len(reader.pages) == 1
     assert "Financer les projets" in reader.pages[0].extract_text()

@@ -1,0 +1,27 @@
+/* Self-assessment form: small comforts on top of the HTMX autosave (the form works without it). */
+(function () {
+  "use strict";
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!input.name || !/-frequency$/.test(input.name)) return;
+    var practice = input.closest("fieldset.practice");
+    var notConcerned = input.value === "nc" && input.checked;
+    // « Non concerné·e » or « Jamais » leave nothing to say about involvement and carrying.
+    practice.querySelectorAll("input[name$='-involvement'], input[name$='-carrying']").forEach(function (other) {
+      if (notConcerned) other.checked = false;
+      other.disabled = notConcerned;
+    });
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var practice = event.detail.elt;
+    if (!practice.classList || !practice.classList.contains("practice") || !event.detail.successful) return;
+    practice.classList.toggle("answered", !!practice.querySelector("input[name$='-frequency']:checked"));
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("fieldset.practice input[value='nc']:checked").forEach(function (nc) {
+      nc.closest("fieldset.practice").querySelectorAll("input[name$='-involvement'], input[name$='-carrying']").forEach(function (other) {
+        other.disabled = true;
+      });
+    });
+  });
+})();

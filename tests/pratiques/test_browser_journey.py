@@ -1,0 +1,66 @@
+"""The catalyst's journey in a real browser: start, autosave 24 answers, reload, submit, results."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from config.roles import Role
+from tests.conftest import browser_login, make_user
+from tests.factories import mini_geography
+from tests.pratiques.helpers import peers
+
+
+@pytest.mark.browser
+def test_a_catalyst_fills_submits_and_compares(
+    transactional_db: None, live_server: Any, page: Any, tmp_path: Any
+) -> None:
+    geo = mini_geography()
+    peers(geo.vincennes, 6)
+    make_user("camille", Role.CATALYST, first_name="Camille", last_name="Catalyseur")
+    browser_login(page, live_server, "camille")
+
+    page.goto(f"{live_server.url}/pratiques/evaluations/nouvelle/")
+    page.get_by_label("Territoire d'action").fill("commune:94080")
+    page.get_by_label("Collectivités territoriales").check()
+    page.get_by_label("Ingénierie de catalyse territoriale").check()
+    page.get_by_role("button", name="Commencer").click()
+    page.wait_for_url(re.compile(r".*/pratiques/evaluations/\d+/$"))
+
+    practices = page.locator("fieldset.practice")
+    assert practices.count() == 24
+    steps = ["Ponctuellement", "Régulièrement", "Au quotidien"]
+    for i in range(24):
+        practice = practices.nth(i)
+        if i == 23:
+            practice.get_by_role("radio", name=re.compile("^Non concerné·e")).check()
+        else:
+            practice.get_by_role("radio", name=re.compile(f"^{steps[i % 3]}")).check()
+            practice.get_by_role("radio", name=re.compile("^Co-pilote")).check()
+        if i == 4:
+            practice.get_by_label("Je souhaite développer cette pratique").check()
+        # each change is saved on its own; wait for this practice's saved state
+        practice.locator(".save-state.saved").wait_for()
+    page.locator("#progress").filter(has_text="24 / 24").wait_for()
+    page.screenshot(path=str(tmp_path / "assessment.png"), full_page=False)
+
+    page.reload()
+    assert "24 / 24" in page.locator("#progress").inner_text()
+    assert page.locator("input[name$='-frequency']:checked").count() == 24
+    assert page.locator("input[name$='-involvement']:checked").count() == 23
+    assert page.locator("input[name$='-develop']:checked").count() == 1
+
+    page.get_by_role("button", name="Enregistrer et passer à la validation").click()
+    page.get_by_label("Mon auto-évaluation peut alimenter les statistiques anonymisées").check()
+    page.get_by_role("button", name="Valider et voir mes résultats").click()
+    page.wait_for_url(re.compile(r".*/resultats/$"))
+
+    page.locator("#radar-chart .main-svg").first.wait_for()
+    page.locator("#ternary-chart .main-svg").first.wait_for()
+    assert page.locator("#ternary-chart .scatterlayer .point").count() >= 3  # peers, barycentre, me
+    table = page.locator("table.scores").inner_text()
+    assert "Médiane" in table and "des pairs" in table
+    assert "Tous les catalyseurs" in page.locator("#peers").inner_text()
+    page.screenshot(path=str(tmp_path / "results.png"), full_page=True)
