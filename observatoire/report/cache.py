@@ -46,7 +46,10 @@ def get_report(territory: Territory) -> tuple[bytes, bool]:
         return path.read_bytes(), True
     except FileNotFoundError:
         pass
-    pdf = render.render_pdf(collect_report_data(territory))
+    data = collect_report_data(territory)
+    pdf = render.render_pdf(data)
+    if not data.complete:
+        return pdf, False
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
     tmp.write_bytes(pdf)
     tmp.replace(path)

@@ -19,7 +19,7 @@ from django.utils.text import slugify
 from territoires.models import Fragility, Level, SizeSegment, Territory
 
 # Bump when the template or the collected data change shape: cached PDFs are then rebuilt.
-TEMPLATE_VERSION = "2026-11-21.3"
+TEMPLATE_VERSION = "2026-11-21.4"
 
 LEVERS = ("gestion", "action", "vision")
 LEVER_LABELS = {
@@ -185,6 +185,7 @@ class ReportData:
     demo_data: bool
     generated_on: date
     threshold: int
+    complete: bool = True  # False when a chart could not be exported: never cached
 
     @property
     def filename(self) -> str:

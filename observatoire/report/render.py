@@ -44,7 +44,7 @@ def build_charts(data: ReportData) -> dict[str, str]:
             [d.position for d in data.domains],
             peers_label=data.peers_label,
         )
-        images["fragility"] = charts.figure_data_uri(fig, width=680, height=470)
+        images["fragility"] = _image(fig, width=680, height=470)
     summary = data.practices
     if summary is not None:
         labels = [f"{s.code}. {_short(s.title)}" for s in summary.situations]
@@ -54,10 +54,20 @@ def build_charts(data: ReportData) -> dict[str, str]:
             [s.q1 for s in summary.situations],
             [s.q3 for s in summary.situations],
         )
-        images["radar"] = charts.figure_data_uri(fig, width=680, height=400)
+        images["radar"] = _image(fig, width=680, height=400)
         fig = charts.lever_triangle_figure(summary.points, summary.barycentre)
-        images["triangle"] = charts.figure_data_uri(fig, width=330, height=300)
+        images["triangle"] = _image(fig, width=330, height=300)
     return images
+
+
+def _image(fig: Any, *, width: int, height: int) -> str:
+    """The chart's image source, or "" when the exporter fails (the report goes out without it,
+    and is not cached)."""
+    try:
+        return charts.figure_data_uri(fig, width=width, height=height)
+    except Exception:
+        logger.exception("Export d'un graphique du rapport impossible")
+        return ""
 
 
 def _short(title: str, width: int = 26) -> str:
@@ -79,10 +89,12 @@ def render_html(data: ReportData, images: dict[str, str] | None = None) -> str:
 
 
 def render_pdf(data: ReportData) -> bytes:
-    """The report as PDF bytes (one render; the caller caches)."""
+    """The report as PDF bytes (one render; the caller caches it if ``data.complete``)."""
     from weasyprint import HTML
 
-    html = render_html(data)
+    images = build_charts(data)
+    data.complete = all(images.values())
+    html = render_html(data, images)
     # WeasyPrint is not thread-safe with a shared font configuration; reports render one by one.
     with _lock:
         document = HTML(string=html, base_url=str(settings.BASE_DIR))

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.tasks import task
+
+logger = logging.getLogger(__name__)
 
 
 @task()
@@ -12,6 +15,9 @@ def generate_reports(batch_id: str) -> dict[str, Any]:
     from observatoire.report import charts
     from observatoire.report.batch import batch_run
 
-    charts.ensure_exporter()
+    try:
+        charts.warm_exporter()  # start Chromium before the first report, not during it
+    except Exception:  # a report without its charts fails alone, in batch_run, and is listed
+        logger.exception("Export des graphiques indisponible (Chromium ?)")
     progress = batch_run(batch_id)
     return {k: progress[k] for k in ("id", "total", "done", "rendered", "cached", "failed")}

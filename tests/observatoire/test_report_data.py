@@ -186,3 +186,27 @@ def test_resources_of_the_practices_to_develop(geo: Any, alice: Any) -> None:
     text = pdf_text(response.content)
     assert "Aucune ressource n’est encore rattachée" not in text
     assert "Pour : 5.3 Créer des liens entre les territoires" in text
+
+
+@pytest.mark.django_db
+def test_a_failing_chart_export_gives_a_report_without_it_never_cached(
+    geo: Any, monkeypatch: pytest.MonkeyPatch, cache_dir: Any
+) -> None:
+    from observatoire.report import charts
+
+    indicator = Indicator.objects.create(
+        code="demo-x", label="Indicateur X", fragility=Fragility.objects.first(), polarity="atout"
+    )
+    for territory, value in ((geo.firminy, 3.0), (geo.saint_mande, 4.0), (geo.vincennes, 5.0)):
+        IndicatorValue.objects.create(
+            indicator=indicator, territory=territory, year=2022, value=value
+        )
+
+    def broken(*args: Any, **kwargs: Any) -> bytes:
+        raise RuntimeError("Chromium introuvable")
+
+    monkeypatch.setattr(charts, "figure_svg", broken)
+    response = Client().get("/territoires/commune/42095/rapport.pdf")
+    assert response.status_code == 200
+    assert "Graphique momentanément indisponible" in pdf_text(response.content)
+    assert not list((cache_dir / "reports" / "commune").glob("42095-*.pdf"))
