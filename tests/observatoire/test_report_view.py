@@ -118,3 +118,20 @@ def test_it_is_rebuilt_when_the_territory_changes(geo: Any, cache_dir: Any) -> N
     assert "17 001 habitants" in pdf_pages(response.content)[0]
     # The stale file was replaced, not kept beside the new one.
     assert len(list((cache_dir / "reports" / "commune").glob("42095-*.pdf"))) == 1
+
+
+@pytest.mark.django_db
+def test_a_territory_without_population_or_members(geo: Any) -> None:
+    from territoires.models import Level, Territory
+
+    Territory.objects.create(
+        level=Level.COMMUNE, code="97501", name="Saint-Pierre", population=None, region=geo.idf
+    )
+    Territory.objects.create(level=Level.PROJECT, code="pays-vide", name="Pays vide")
+    commune = pdf_pages(Client().get("/territoires/commune/97501/rapport.pdf").content)
+    assert "Population non renseignée : segment non déterminé." in commune[0]
+    project = Client().get("/territoires/projet/pays-vide/rapport.pdf")
+    assert project.status_code == 200
+    assert (
+        project["Content-Disposition"] == 'attachment; filename="rapport-pays-vide-pays-vide.pdf"'
+    )
