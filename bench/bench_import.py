@@ -187,7 +187,10 @@ def main() -> None:
         )
         generation = time.perf_counter() - started
         size_mb = path.stat().st_size / 1e6
-        print(f"Machine : {os.cpu_count()} cœurs ; PostgreSQL : {connection.pg_version}")
+        print(
+            f"Machine : {os.cpu_count()} cœurs, charge moyenne {os.getloadavg()[0]:.1f} ; "
+            f"PostgreSQL : {connection.pg_version}"
+        )
         print(f"Géographie : {geography}")
         print(f"Fichier : {path} ({size_mb:.0f} Mo, généré en {generation:.1f} s)")
         rss_before = maxrss_mb()
@@ -282,6 +285,22 @@ def main() -> None:
         print(
             f"COPY binaire nu (flux numpy du chargeur, table sans index) : {bare_numpy:.1f} s → "
             f"chargement complet = {full / bare_numpy:.2f} × ce COPY"
+        )
+        print(f"Charge moyenne de la machine à la fin : {os.getloadavg()[0]:.1f}")
+
+        # 5. Demo data (setup_platform --demo) on this geography.
+        from io import StringIO
+
+        from observatoire.setup import load_demo
+
+        # As in `setup_platform --demo`: the values table without the 11.6 M values above.
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {IndicatorValue._meta.db_table}")
+        out = StringIO()
+        started = time.perf_counter()
+        load_demo(stdout=out)
+        print(
+            f"Données de démonstration (load_demo) : {time.perf_counter() - started:.1f} s —{out.getvalue().strip().split(':', 1)[1]}"
         )
     finally:
         connection.close()

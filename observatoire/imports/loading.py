@@ -32,6 +32,8 @@ STAGE = "observatoire_stage_values"
 COLUMNS = "indicator_id, territory_id, year, value"
 # From this many rows a load drops and rebuilds the indexes around the COPY.
 BULK_ROWS = 1_000_000
+# Advisory lock taken by every values load (an arbitrary constant of this app).
+LOCK_KEY = 5_180_305
 # Rows per chunk written to the COPY stream.
 CHUNK_ROWS = 500_000
 
@@ -223,6 +225,9 @@ def values_load(
     Returns how many rows were (or, in a dry run, would be) created, updated, unchanged.
     """
     bulk = expected_rows >= BULK_ROWS
+    with connection.cursor() as cursor:
+        # One values load at a time: two first loads must not both skip the staging table.
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
     if not _has_rows(indicator_ids, years):
         if dry_run:
             return Counts(expected_rows, created=expected_rows, method="vérification")
