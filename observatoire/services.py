@@ -197,11 +197,16 @@ def _values_execute(run: ImportRun, data: bytes, progress: Progress) -> None:
 
 
 def _summary(run: ImportRun) -> str:
-    verb = "seraient" if run.dry_run else "ont été"
-    prefix = "Essai à blanc sans problème. " if run.dry_run else "Import réussi. "
+    prefix = (
+        "Essai à blanc sans problème ; l’import donnerait — " if run.dry_run else "Import réussi — "
+    )
+    if run.kind == ImportKind.CATALOGUE:
+        noun, ending = "indicateurs", ""
+    else:
+        noun, ending = "valeurs", "e"
     return (
-        f"{prefix}{run.created} {verb} créées, {run.updated} {verb} modifiées, "
-        f"{run.unchanged} inchangées ({run.changed} changement(s))."
+        f"{prefix}{noun} : {run.created} créé{ending}(s), {run.updated} modifié{ending}(s), "
+        f"{run.unchanged} inchangé{ending}(s) ; {run.changed} changement(s)."
     )
 
 

@@ -41,6 +41,7 @@ def test_an_admin_checks_then_imports_values_and_sees_them_among_peers(
     page.fill("#id_valeurs-year", "2021")
     page.get_by_role("button", name="Vérifier les valeurs (essai à blanc)").click()
     page.get_by_text("Essai à blanc sans problème").wait_for()
+    assert page.get_by_text("valeurs : 8 créée(s)").is_visible()
     assert IndicatorValue.objects.count() == 0
     page.get_by_role("button", name="Confirmer l’import").click()
     page.get_by_text("Import réussi").wait_for()
