@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from observatoire.imports.catalogue import read_catalogue_file
-from observatoire.imports.loading import values_load
+from observatoire.imports.loading import additive_aggregates_refresh, values_load
 from observatoire.imports.problems import STORED_PROBLEMS_MAX, FileRefused, Problem
 from observatoire.imports.values import read_values_file
 from observatoire.models import ImportKind, ImportRun, ImportStatus, Indicator
@@ -190,10 +190,21 @@ def _values_execute(run: ImportRun, data: bytes, progress: Progress) -> None:
             dry_run=run.dry_run,
             progress=progress,
         )
+        aggregates = 0
         if run.dry_run:
             transaction.set_rollback(True)
+        elif run.level == Level.COMMUNE and (counts.created or counts.updated):
+            progress(0.95, "agrégats des effectifs")
+            aggregates = additive_aggregates_refresh(
+                indicator_ids=values_file.indicator_ids, years=values_file.years
+            )
     run.created, run.updated, run.unchanged = counts.created, counts.updated, counts.unchanged
     run.message = _summary(run) + f" Méthode : {counts.method}."
+    if aggregates:
+        run.message += (
+            f" Effectifs sommés des communes vers EPCI, départements, régions et France : "
+            f"{aggregates} valeur(s) recalculée(s)."
+        )
 
 
 def _summary(run: ImportRun) -> str:

@@ -285,3 +285,56 @@ def values_load(
             counts.method = "mise à jour (upsert)"
     _drop_stage()
     return counts
+
+
+def additive_aggregates_refresh(*, indicator_ids: list[int], years: list[int]) -> int:
+    """Sum the communes' values of additive indicators (counts) into their EPCI, département,
+    région and France; rates are never aggregated. A total is written only when every member
+    commune has a value (otherwise NULL: a missing commune never yields a wrong total).
+    Returns the number of rows created or changed."""
+    from observatoire.models import Indicator
+    from territoires.models import Level, Territory
+
+    additive = list(
+        Indicator.objects.filter(pk__in=indicator_ids, additive=True).values_list("pk", flat=True)
+    )
+    if not additive or not years:
+        return 0
+    territories = Territory._meta.db_table
+    changed = 0
+    parents = [
+        ("c.epci_id", "epci_id IS NOT NULL"),
+        ("c.departement_id", "departement_id IS NOT NULL"),
+        ("c.region_id", "region_id IS NOT NULL"),
+        (
+            f"(SELECT id FROM {territories} WHERE level = '{Level.COUNTRY}' ORDER BY id LIMIT 1)",
+            f"EXISTS (SELECT 1 FROM {territories} WHERE level = '{Level.COUNTRY}')",
+        ),
+    ]
+    with connection.cursor() as cursor:
+        for parent, present in parents:
+            cursor.execute(
+                f"""
+                WITH members AS (
+                    SELECT {parent} AS parent_id, count(*) AS n
+                    FROM {territories} c WHERE c.level = %(commune)s AND {present}
+                    GROUP BY 1
+                ), sums AS (
+                    SELECT v.indicator_id, {parent} AS parent_id, v.year,
+                           count(v.value) AS filled, sum(v.value) AS total
+                    FROM {TABLE} v JOIN {territories} c ON c.id = v.territory_id
+                    WHERE c.level = %(commune)s AND {present}
+                      AND v.indicator_id = ANY(%(indicators)s) AND v.year = ANY(%(years)s)
+                    GROUP BY 1, 2, 3
+                )
+                INSERT INTO {TABLE} AS t ({COLUMNS})
+                SELECT s.indicator_id, s.parent_id, s.year,
+                       CASE WHEN s.filled = m.n THEN s.total END
+                FROM sums s JOIN members m ON m.parent_id = s.parent_id
+                ON CONFLICT (indicator_id, territory_id, year) DO UPDATE SET value = EXCLUDED.value
+                WHERE t.value IS DISTINCT FROM EXCLUDED.value
+                """,
+                {"commune": Level.COMMUNE, "indicators": additive, "years": years},
+            )
+            changed += cursor.rowcount
+    return changed
