@@ -234,6 +234,24 @@ def main() -> None:
             f"{single.message}"
         )
 
+        # 3b. A commune among its peers (the territory page), on the full vintage.
+        from django.db import reset_queries
+        from django.test.utils import CaptureQueriesContext
+
+        from observatoire.queries import territory_indicator_profile
+
+        commune = Territory.objects.filter(level=Level.COMMUNE).order_by("code")[len(codes) // 2]
+        reset_queries()
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            profile = territory_indicator_profile(commune)
+            profile_time = time.perf_counter() - started
+        ranked = sum(1 for d in profile.domains for line in d.lines if line.peers)
+        print(
+            f"Une commune parmi ses pairs ({profile.line_count} indicateurs, {ranked} centiles) : "
+            f"{profile_time * 1000:.0f} ms, {len(queries)} requêtes"
+        )
+
         # 4. Bare binary COPY of the same rows into an unindexed table, same run.
         territory_codes = dict(
             Territory.objects.filter(level=Level.COMMUNE).values_list("code", "pk")

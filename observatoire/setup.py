@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from django.db import transaction
 
-from observatoire.imports.loading import values_load
+from observatoire.imports.loading import peer_distributions_refresh, values_load
 from observatoire.imports.values import Block
 from observatoire.models import Collection, Indicator, IndicatorValue, Polarity
 from territoires.models import Fragility, Level, Territory
@@ -595,6 +595,9 @@ def load_demo(*, stdout: TextIO) -> None:
             indicator_ids=[indicator.pk for indicator in indicators],
             years=[DEMO_YEAR],
             dry_run=False,
+        )
+        peer_distributions_refresh(
+            indicator_ids=[indicator.pk for indicator in indicators], years=[DEMO_YEAR]
         )
     stdout.write(
         f"  Observatoire : {len(indicators)} indicateurs de démonstration, {rows} valeurs "

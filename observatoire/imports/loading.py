@@ -338,3 +338,42 @@ def additive_aggregates_refresh(*, indicator_ids: list[int], years: list[int]) -
             )
             changed += cursor.rowcount
     return changed
+
+
+def peer_distributions_refresh(*, indicator_ids: list[int], years: list[int]) -> int:
+    """Rebuild, for these indicators and years, the distribution of values per territorial
+    level and size segment (count and 101 quantiles, computed by PostgreSQL). Returns the
+    number of distributions written."""
+    from observatoire.models import PeerDistribution
+    from territoires.models import SizeSegment, Territory
+
+    if not indicator_ids or not years:
+        return 0
+    table = PeerDistribution._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {table} WHERE indicator_id = ANY(%s) AND year = ANY(%s)",
+            [indicator_ids, years],
+        )
+        cursor.execute("SET LOCAL work_mem = '256MB'")
+        cursor.execute(
+            f"""
+            INSERT INTO {table} (indicator_id, year, level, segment_id, count, quantiles)
+            SELECT v.indicator_id, v.year, t.level, s.id, count(*),
+                   to_jsonb(percentile_cont(%(quantiles)s::float8[])
+                            WITHIN GROUP (ORDER BY v.value))
+            FROM {TABLE} v
+            JOIN {Territory._meta.db_table} t ON t.id = v.territory_id
+            JOIN {SizeSegment._meta.db_table} s ON t.population >= s.min_population
+                 AND (s.max_population IS NULL OR t.population < s.max_population)
+            WHERE v.indicator_id = ANY(%(indicators)s) AND v.year = ANY(%(years)s)
+              AND v.value IS NOT NULL
+            GROUP BY v.indicator_id, v.year, t.level, s.id
+            """,
+            {
+                "quantiles": [step / 100 for step in range(101)],
+                "indicators": indicator_ids,
+                "years": years,
+            },
+        )
+        return cursor.rowcount
