@@ -174,9 +174,9 @@ def territory_indicator_profile(
 def percentile_in(quantiles: list[float], value: float) -> float:
     """Position (0 to 100) of a value in a distribution given by its 101 quantiles, by linear
     interpolation; a value equal to a run of quantiles sits in the middle of the run."""
-    if value <= quantiles[0]:
-        return 0.0 if value < quantiles[0] or quantiles[0] < quantiles[-1] else 50.0
-    if value >= quantiles[-1]:
+    if value < quantiles[0]:
+        return 0.0
+    if value > quantiles[-1]:
         return 100.0
     low, high = bisect_left(quantiles, value), bisect_right(quantiles, value)
     if low < high:
