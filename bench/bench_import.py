@@ -238,13 +238,13 @@ def main() -> None:
         from django.db import reset_queries
         from django.test.utils import CaptureQueriesContext
 
-        from observatoire.queries import territory_indicator_profile
+        from observatoire.queries import territory_for_indicators, territory_indicator_profile
 
-        commune = Territory.objects.filter(level=Level.COMMUNE).order_by("code")[len(codes) // 2]
+        code = sorted(codes)[len(codes) // 2]
         reset_queries()
         with CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()
-            profile = territory_indicator_profile(commune)
+            profile = territory_indicator_profile(territory_for_indicators(Level.COMMUNE, code))
             profile_time = time.perf_counter() - started
         ranked = sum(1 for d in profile.domains for line in d.lines if line.peers)
         print(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Subquery
 
 from observatoire.models import ImportRun, Indicator, IndicatorValue, PeerDistribution, Polarity
 from territoires.models import Fragility, Level, SizeSegment, Territory
@@ -88,8 +88,10 @@ def territory_for_indicators(level: str, code: str) -> Territory | None:
     """The territory of a page address, with its département and région (one query)."""
     if level not in Level.values:
         return None
+    france = Territory.objects.filter(level=Level.COUNTRY).order_by("pk").values("pk")[:1]
     return (
         Territory.objects.select_related("departement", "region")
+        .annotate(france_id=Subquery(france))
         .filter(level=level, code=code)
         .first()
     )
@@ -116,17 +118,21 @@ def territory_indicator_profile(
     its département, région and France that year, and its percentile among its peers.
 
     Three queries: size segments (unless given), values of the four territories, peer
-    distributions.
+    distributions (one more when ``territory`` was not read by ``territory_for_indicators``).
     """
     if segments is None:
         segments = list(SizeSegment.objects.all())
     segment = peer_segment(territory, segments)
     comparison_ids = {name: pk for name, pk in comparison_levels(territory) if pk}
-    wanted = [territory.pk, *comparison_ids.values()]
+    if hasattr(territory, "france_id"):
+        france_id = territory.france_id
+    else:  # a territory not read by territory_for_indicators: one more query
+        france = Territory.objects.filter(level=Level.COUNTRY).order_by("pk")
+        france_id = france.values_list("pk", flat=True).first()
+    # Plain ids, so that PostgreSQL reads the territory index (an OR across a join would scan).
+    wanted = [territory.pk, *comparison_ids.values(), *([france_id] if france_id else [])]
     values = list(
-        IndicatorValue.objects.filter(
-            Q(territory_id__in=wanted) | Q(territory__level=Level.COUNTRY)
-        )
+        IndicatorValue.objects.filter(territory_id__in=wanted)
         .select_related("indicator__fragility", "territory")
         .order_by("indicator__order", "indicator__code", "-year")
     )
