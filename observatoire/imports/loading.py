@@ -355,6 +355,7 @@ def peer_distributions_refresh(*, indicator_ids: list[int], years: list[int]) ->
             f"DELETE FROM {table} WHERE indicator_id = ANY(%s) AND year = ANY(%s)",
             [indicator_ids, years],
         )
+        # The ordered-set aggregates sort every value once (1 GB measured no faster than 256 MB).
         cursor.execute("SET LOCAL work_mem = '256MB'")
         cursor.execute(
             f"""
