@@ -66,6 +66,16 @@ class FragilityProfile:
         return any(line.indicator.is_demo for line in self.lines)
 
 
+PEER_NOUNS = {
+    Level.COMMUNE: "communes",
+    Level.EPCI: "intercommunalités",
+    Level.DEPARTEMENT: "départements",
+    Level.REGION: "régions",
+    Level.PROJECT: "territoires de projet",
+    Level.COUNTRY: "pays",
+}
+
+
 @dataclass
 class TerritoryProfile:
     territory: Territory
@@ -78,6 +88,12 @@ class TerritoryProfile:
     @property
     def has_demo(self) -> bool:
         return any(domain.has_demo for domain in self.domains)
+
+    @property
+    def peer_group(self) -> str:
+        """« communes de moins de 20 000 habitants »: who the territory is compared with."""
+        noun = PEER_NOUNS.get(self.territory.level, "territoires")
+        return f"{noun} de {self.segment.label}" if self.segment else f"{noun} (taille inconnue)"
 
     @property
     def line_count(self) -> int:

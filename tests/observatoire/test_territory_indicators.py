@@ -181,3 +181,8 @@ def test_distributions_are_rebuilt_by_imports(geo: Any, values: None) -> None:
     values_import(data=b"CODGEO;TX_CHOM\n94067;9\n", file_name="v.csv", year=2021)
     distribution = distribution_of_chomage()
     assert (distribution.quantiles[0], distribution.quantiles[100]) == (7.5, 9.0)
+
+
+def test_the_peer_group_is_named(client: Client, geo: Any, values: None) -> None:
+    html = client.get("/territoires/epci/244200770/indicateurs/").content.decode()
+    assert "intercommunalités de plus de 50 000 habitants" in html
