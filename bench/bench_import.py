@@ -187,7 +187,10 @@ def main() -> None:
         )
         generation = time.perf_counter() - started
         size_mb = path.stat().st_size / 1e6
-        print(f"Machine : {os.cpu_count()} cœurs ; PostgreSQL : {connection.pg_version}")
+        print(
+            f"Machine : {os.cpu_count()} cœurs, charge moyenne {os.getloadavg()[0]:.1f} ; "
+            f"PostgreSQL : {connection.pg_version}"
+        )
         print(f"Géographie : {geography}")
         print(f"Fichier : {path} ({size_mb:.0f} Mo, généré en {generation:.1f} s)")
         rss_before = maxrss_mb()
@@ -229,6 +232,24 @@ def main() -> None:
         print(
             f"Ré-import d’un indicateur pour toutes les communes : {one_time:.2f} s — "
             f"{single.message}"
+        )
+
+        # 3b. A commune among its peers (the territory page), on the full vintage.
+        from django.db import reset_queries
+        from django.test.utils import CaptureQueriesContext
+
+        from observatoire.queries import territory_for_indicators, territory_indicator_profile
+
+        code = sorted(codes)[len(codes) // 2]
+        reset_queries()
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            profile = territory_indicator_profile(territory_for_indicators(Level.COMMUNE, code))
+            profile_time = time.perf_counter() - started
+        ranked = sum(1 for d in profile.domains for line in d.lines if line.peers)
+        print(
+            f"Une commune parmi ses pairs ({profile.line_count} indicateurs, {ranked} centiles) : "
+            f"{profile_time * 1000:.0f} ms, {len(queries)} requêtes"
         )
 
         # 4. Bare binary COPY of the same rows into an unindexed table, same run.
@@ -282,6 +303,22 @@ def main() -> None:
         print(
             f"COPY binaire nu (flux numpy du chargeur, table sans index) : {bare_numpy:.1f} s → "
             f"chargement complet = {full / bare_numpy:.2f} × ce COPY"
+        )
+        print(f"Charge moyenne de la machine à la fin : {os.getloadavg()[0]:.1f}")
+
+        # 5. Demo data (setup_platform --demo) on this geography.
+        from io import StringIO
+
+        from observatoire.setup import load_demo
+
+        # As in `setup_platform --demo`: the values table without the 11.6 M values above.
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {IndicatorValue._meta.db_table}")
+        out = StringIO()
+        started = time.perf_counter()
+        load_demo(stdout=out)
+        print(
+            f"Données de démonstration (load_demo) : {time.perf_counter() - started:.1f} s —{out.getvalue().strip().split(':', 1)[1]}"
         )
     finally:
         connection.close()

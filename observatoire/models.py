@@ -169,3 +169,31 @@ class ImportRun(models.Model):
     @property
     def changed(self) -> int:
         return self.created + self.updated
+
+
+class PeerDistribution(models.Model):
+    """Distribution of an indicator's values among the territories of one level and size
+    segment, one year: the number of territories with a value and 101 quantiles (0 %, 1 % …
+    100 %). Rebuilt in SQL after each import (see ``imports.loading.peer_distributions_refresh``)
+    so that a territory page reads a few rows instead of sorting every peer's value."""
+
+    indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="distributions")
+    year = models.PositiveSmallIntegerField(_("année"))
+    level = models.CharField(_("niveau"), max_length=12, choices=Level.choices)
+    segment = models.ForeignKey(
+        "territoires.SizeSegment", models.CASCADE, related_name="+", verbose_name=_("segment")
+    )
+    count = models.PositiveIntegerField(_("territoires ayant une valeur"))
+    quantiles = models.JSONField(_("quantiles (0 à 100 %)"))
+
+    class Meta:
+        verbose_name = _("distribution parmi les pairs")
+        verbose_name_plural = _("distributions parmi les pairs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "year", "level", "segment"], name="peer_distribution_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.year} {self.level} {self.segment_id} (n={self.count})"

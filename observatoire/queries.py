@@ -6,12 +6,12 @@ constant number of queries whatever the number of indicators.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
-from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Subquery
 
-from observatoire.models import ImportRun, Indicator, IndicatorValue, Polarity
+from observatoire.models import ImportRun, Indicator, IndicatorValue, PeerDistribution, Polarity
 from territoires.models import Fragility, Level, SizeSegment, Territory
 
 QUANTILES = (0.0, 0.1, 0.25, 0.5, 0.75, 0.9, 1.0)
@@ -22,7 +22,7 @@ class PeerStats:
     """The territory's place among territories of the same level and size segment."""
 
     count: int
-    # percent_rank × 100: share of peers with a lower value (None when the value is missing).
+    # Position 0–100 of the territory in the distribution (None when its value is missing).
     percentile: float | None
     quantiles: dict[float, float]
 
@@ -66,6 +66,16 @@ class FragilityProfile:
         return any(line.indicator.is_demo for line in self.lines)
 
 
+PEER_NOUNS = {
+    Level.COMMUNE: "communes",
+    Level.EPCI: "intercommunalités",
+    Level.DEPARTEMENT: "départements",
+    Level.REGION: "régions",
+    Level.PROJECT: "territoires de projet",
+    Level.COUNTRY: "pays",
+}
+
+
 @dataclass
 class TerritoryProfile:
     territory: Territory
@@ -80,6 +90,12 @@ class TerritoryProfile:
         return any(domain.has_demo for domain in self.domains)
 
     @property
+    def peer_group(self) -> str:
+        """« communes de moins de 20 000 habitants »: who the territory is compared with."""
+        noun = PEER_NOUNS.get(self.territory.level, "territoires")
+        return f"{noun} de {self.segment.label}" if self.segment else f"{noun} (taille inconnue)"
+
+    @property
     def line_count(self) -> int:
         return sum(len(domain.lines) for domain in self.domains)
 
@@ -88,8 +104,10 @@ def territory_for_indicators(level: str, code: str) -> Territory | None:
     """The territory of a page address, with its département and région (one query)."""
     if level not in Level.values:
         return None
+    france = Territory.objects.filter(level=Level.COUNTRY).order_by("pk").values("pk")[:1]
     return (
         Territory.objects.select_related("departement", "region")
+        .annotate(france_id=Subquery(france))
         .filter(level=level, code=code)
         .first()
     )
@@ -115,17 +133,22 @@ def territory_indicator_profile(
     """For each fragility domain, the territory's indicators (latest year it has), the values of
     its département, région and France that year, and its percentile among its peers.
 
-    Three queries: size segments (unless given), values of the four territories, peer statistics.
+    Three queries: size segments (unless given), values of the four territories, peer
+    distributions (one more when ``territory`` was not read by ``territory_for_indicators``).
     """
     if segments is None:
         segments = list(SizeSegment.objects.all())
     segment = peer_segment(territory, segments)
     comparison_ids = {name: pk for name, pk in comparison_levels(territory) if pk}
-    wanted = [territory.pk, *comparison_ids.values()]
+    if hasattr(territory, "france_id"):
+        france_id = territory.france_id
+    else:  # a territory not read by territory_for_indicators: one more query
+        france = Territory.objects.filter(level=Level.COUNTRY).order_by("pk")
+        france_id = france.values_list("pk", flat=True).first()
+    # Plain ids, so that PostgreSQL reads the territory index (an OR across a join would scan).
+    wanted = [territory.pk, *comparison_ids.values(), *([france_id] if france_id else [])]
     values = list(
-        IndicatorValue.objects.filter(
-            Q(territory_id__in=wanted) | Q(territory__level=Level.COUNTRY)
-        )
+        IndicatorValue.objects.filter(territory_id__in=wanted)
         .select_related("indicator__fragility", "territory")
         .order_by("indicator__order", "indicator__code", "-year")
     )
@@ -144,10 +167,9 @@ def territory_indicator_profile(
         if france is not None:
             line.france_value = by_key.get((france.pk, *key))
         lines[item.indicator_id] = line
-    if territory.level != Level.COUNTRY and lines:
-        for indicator_id, stats in peer_statistics(territory, segment).items():
-            if indicator_id in lines:
-                lines[indicator_id].peers = stats
+    if territory.level != Level.COUNTRY:
+        for indicator_id, stats in peer_statistics(territory, segment, lines).items():
+            lines[indicator_id].peers = stats
     domains: dict[int | None, FragilityProfile] = {}
     for line in lines.values():
         fragility = line.indicator.fragility
@@ -171,50 +193,46 @@ def territory_indicator_profile(
     )
 
 
-def peer_statistics(territory: Territory, segment: SizeSegment | None) -> dict[int, PeerStats]:
-    """One query: per indicator (at the territory's latest year), the number of peers, the
-    territory's percent_rank among them, and the quantiles of their values. Peers: territories
-    of the same level and size segment that have a value; missing values are left out."""
-    population_filter = ""
-    params: dict[str, object] = {"territory": territory.pk, "level": territory.level}
-    if segment is not None:
-        population_filter = "AND t.population >= %(low)s"
-        params["low"] = segment.min_population
-        if segment.max_population is not None:
-            population_filter += " AND t.population < %(high)s"
-            params["high"] = segment.max_population
-    params["quantiles"] = list(QUANTILES)
-    table = IndicatorValue._meta.db_table
-    territories = Territory._meta.db_table
-    sql = f"""
-        WITH mine AS (
-            SELECT DISTINCT ON (indicator_id) indicator_id, year, value
-            FROM {table} WHERE territory_id = %(territory)s
-            ORDER BY indicator_id, year DESC
+def percentile_in(quantiles: list[float], value: float) -> float:
+    """Position (0 to 100) of a value in a distribution given by its 101 quantiles, by linear
+    interpolation; a value equal to a run of quantiles sits in the middle of the run."""
+    if value < quantiles[0]:
+        return 0.0
+    if value > quantiles[-1]:
+        return 100.0
+    low, high = bisect_left(quantiles, value), bisect_right(quantiles, value)
+    if low < high:
+        return (low + high - 1) / 2 * 100 / (len(quantiles) - 1)
+    step = low - 1
+    below, above = quantiles[step], quantiles[low]
+    return (step + (value - below) / (above - below)) * 100 / (len(quantiles) - 1)
+
+
+def peer_statistics(
+    territory: Territory, segment: SizeSegment | None, lines: dict[int, IndicatorLine]
+) -> dict[int, PeerStats]:
+    """One query: for each of the territory's indicators (at its year), the distribution of
+    the values of the territories of the same level and size segment — count and quantiles,
+    computed by PostgreSQL at import time (``PeerDistribution``) — and the territory's
+    percentile in it. Territories with a missing value are not counted; fewer than two
+    territories with a value make no distribution."""
+    if segment is None or not lines:
+        return {}
+    wanted = Q()
+    for indicator_id, line in lines.items():
+        wanted |= Q(indicator_id=indicator_id, year=line.year)
+    stats = {}
+    for distribution in PeerDistribution.objects.filter(
+        wanted, level=territory.level, segment=segment, count__gte=2
+    ):
+        quantiles = distribution.quantiles
+        value = lines[distribution.indicator_id].value
+        stats[distribution.indicator_id] = PeerStats(
+            distribution.count,
+            None if value is None else round(percentile_in(quantiles, value), 1),
+            {point: quantiles[round(point * 100)] for point in QUANTILES},
         )
-        SELECT m.indicator_id,
-               count(*) + (m.value IS NOT NULL)::int,
-               CASE WHEN m.value IS NULL THEN NULL
-                    ELSE percent_rank(m.value) WITHIN GROUP (ORDER BY v.value) END,
-               percentile_cont(%(quantiles)s::float8[]) WITHIN GROUP (ORDER BY v.value)
-        FROM mine m
-        JOIN {table} v ON v.indicator_id = m.indicator_id AND v.year = m.year
-             AND v.value IS NOT NULL AND v.territory_id <> %(territory)s
-        JOIN {territories} t ON t.id = v.territory_id
-        WHERE t.level = %(level)s {population_filter}
-        GROUP BY m.indicator_id, m.value
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    return {
-        indicator_id: PeerStats(
-            count,
-            None if rank is None else round(rank * 100, 1),
-            dict(zip(QUANTILES, quantiles, strict=True)),
-        )
-        for indicator_id, count, rank, quantiles in rows
-    }
+    return stats
 
 
 def territory_indicator_values(territory: Territory) -> QuerySet[IndicatorValue]:

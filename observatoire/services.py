@@ -14,7 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from observatoire.imports.catalogue import read_catalogue_file
-from observatoire.imports.loading import values_load
+from observatoire.imports.loading import (
+    additive_aggregates_refresh,
+    peer_distributions_refresh,
+    values_load,
+)
 from observatoire.imports.problems import STORED_PROBLEMS_MAX, FileRefused, Problem
 from observatoire.imports.values import read_values_file
 from observatoire.models import ImportKind, ImportRun, ImportStatus, Indicator
@@ -190,18 +194,46 @@ def _values_execute(run: ImportRun, data: bytes, progress: Progress) -> None:
             dry_run=run.dry_run,
             progress=progress,
         )
+        aggregates, distributions, loaded_in, refreshed_in = 0, 0, time.monotonic() - started, 0.0
         if run.dry_run:
             transaction.set_rollback(True)
+        elif counts.created or counts.updated:
+            if run.level == Level.COMMUNE:
+                progress(0.9, "agrégats des effectifs")
+                aggregates = additive_aggregates_refresh(
+                    indicator_ids=values_file.indicator_ids, years=values_file.years
+                )
+            progress(0.93, "distributions parmi les pairs")
+            refresh_started = time.monotonic()
+            distributions = peer_distributions_refresh(
+                indicator_ids=values_file.indicator_ids, years=values_file.years
+            )
+            refreshed_in = time.monotonic() - refresh_started
     run.created, run.updated, run.unchanged = counts.created, counts.updated, counts.unchanged
     run.message = _summary(run) + f" Méthode : {counts.method}."
+    if aggregates:
+        run.message += (
+            f" Effectifs sommés des communes vers EPCI, départements, régions et France : "
+            f"{aggregates} valeur(s) recalculée(s)."
+        )
+    if distributions:
+        run.message += (
+            f" Chargement {loaded_in:.1f} s ; {distributions} distribution(s) parmi les pairs "
+            f"recalculée(s) en {refreshed_in:.1f} s."
+        )
 
 
 def _summary(run: ImportRun) -> str:
-    verb = "seraient" if run.dry_run else "ont été"
-    prefix = "Essai à blanc sans problème. " if run.dry_run else "Import réussi. "
+    prefix = (
+        "Essai à blanc sans problème ; l’import donnerait — " if run.dry_run else "Import réussi — "
+    )
+    if run.kind == ImportKind.CATALOGUE:
+        noun, ending = "indicateurs", ""
+    else:
+        noun, ending = "valeurs", "e"
     return (
-        f"{prefix}{run.created} {verb} créées, {run.updated} {verb} modifiées, "
-        f"{run.unchanged} inchangées ({run.changed} changement(s))."
+        f"{prefix}{noun} : {run.created} créé{ending}(s), {run.updated} modifié{ending}(s), "
+        f"{run.unchanged} inchangé{ending}(s) ; {run.changed} changement(s)."
     )
 
 

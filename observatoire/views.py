@@ -45,7 +45,9 @@ def _chart_data(profile: TerritoryProfile) -> list[dict[str, Any]]:
             peers = line.peers
             if peers is None or peers.count < 2:
                 continue
-            low, high = peers.minimum, peers.maximum
+            # The territory is not one of its own peers: its value may lie outside their range.
+            low = min(peers.minimum, line.value if line.value is not None else peers.minimum)
+            high = max(peers.maximum, line.value if line.value is not None else peers.maximum)
             span = (high - low) or 1.0
 
             def scale(value: float | None, low: float = low, span: float = span) -> float | None:

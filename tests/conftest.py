@@ -18,6 +18,13 @@ from config.roles import Role
 PASSWORD = "mot-de-passe-de-test-42"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    from django.conf import settings
+
+    # Personas are created in most tests: skip the deliberately slow production hasher.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     """Every test database holds the reference data shipped in fixtures/*.json."""

@@ -32,6 +32,8 @@ STAGE = "observatoire_stage_values"
 COLUMNS = "indicator_id, territory_id, year, value"
 # From this many rows a load drops and rebuilds the indexes around the COPY.
 BULK_ROWS = 1_000_000
+# Advisory lock taken by every values load (an arbitrary constant of this app).
+LOCK_KEY = 5_180_305
 # Rows per chunk written to the COPY stream.
 CHUNK_ROWS = 500_000
 
@@ -223,6 +225,9 @@ def values_load(
     Returns how many rows were (or, in a dry run, would be) created, updated, unchanged.
     """
     bulk = expected_rows >= BULK_ROWS
+    with connection.cursor() as cursor:
+        # One values load at a time: two first loads must not both skip the staging table.
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
     if not _has_rows(indicator_ids, years):
         if dry_run:
             return Counts(expected_rows, created=expected_rows, method="vérification")
@@ -280,3 +285,96 @@ def values_load(
             counts.method = "mise à jour (upsert)"
     _drop_stage()
     return counts
+
+
+def additive_aggregates_refresh(*, indicator_ids: list[int], years: list[int]) -> int:
+    """Sum the communes' values of additive indicators (counts) into their EPCI, département,
+    région and France; rates are never aggregated. A total is written only when every member
+    commune has a value (otherwise NULL: a missing commune never yields a wrong total).
+    Returns the number of rows created or changed."""
+    from observatoire.models import Indicator
+    from territoires.models import Level, Territory
+
+    additive = list(
+        Indicator.objects.filter(pk__in=indicator_ids, additive=True).values_list("pk", flat=True)
+    )
+    if not additive or not years:
+        return 0
+    territories = Territory._meta.db_table
+    changed = 0
+    parents = [
+        ("c.epci_id", "epci_id IS NOT NULL"),
+        ("c.departement_id", "departement_id IS NOT NULL"),
+        ("c.region_id", "region_id IS NOT NULL"),
+        (
+            f"(SELECT id FROM {territories} WHERE level = '{Level.COUNTRY}' ORDER BY id LIMIT 1)",
+            f"EXISTS (SELECT 1 FROM {territories} WHERE level = '{Level.COUNTRY}')",
+        ),
+    ]
+    with connection.cursor() as cursor:
+        for parent, present in parents:
+            cursor.execute(
+                f"""
+                WITH members AS (
+                    SELECT {parent} AS parent_id, count(*) AS n
+                    FROM {territories} c WHERE c.level = %(commune)s AND {present}
+                    GROUP BY 1
+                ), sums AS (
+                    SELECT v.indicator_id, {parent} AS parent_id, v.year,
+                           count(v.value) AS filled, sum(v.value) AS total
+                    FROM {TABLE} v JOIN {territories} c ON c.id = v.territory_id
+                    WHERE c.level = %(commune)s AND {present}
+                      AND v.indicator_id = ANY(%(indicators)s) AND v.year = ANY(%(years)s)
+                    GROUP BY 1, 2, 3
+                )
+                INSERT INTO {TABLE} AS t ({COLUMNS})
+                SELECT s.indicator_id, s.parent_id, s.year,
+                       CASE WHEN s.filled = m.n THEN s.total END
+                FROM sums s JOIN members m ON m.parent_id = s.parent_id
+                ON CONFLICT (indicator_id, territory_id, year) DO UPDATE SET value = EXCLUDED.value
+                WHERE t.value IS DISTINCT FROM EXCLUDED.value
+                """,
+                {"commune": Level.COMMUNE, "indicators": additive, "years": years},
+            )
+            changed += cursor.rowcount
+    return changed
+
+
+def peer_distributions_refresh(*, indicator_ids: list[int], years: list[int]) -> int:
+    """Rebuild, for these indicators and years, the distribution of values per territorial
+    level and size segment (count and 101 quantiles, computed by PostgreSQL). Returns the
+    number of distributions written."""
+    from observatoire.models import PeerDistribution
+    from territoires.models import SizeSegment, Territory
+
+    if not indicator_ids or not years:
+        return 0
+    table = PeerDistribution._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {table} WHERE indicator_id = ANY(%s) AND year = ANY(%s)",
+            [indicator_ids, years],
+        )
+        # The ordered-set aggregates sort every value once (1 GB measured no faster than 256 MB).
+        cursor.execute("SET LOCAL work_mem = '256MB'")
+        cursor.execute(
+            f"""
+            INSERT INTO {table} (indicator_id, year, level, segment_id, count, quantiles)
+            SELECT v.indicator_id, v.year, t.level, s.id, count(*),
+                   to_jsonb(percentile_cont(%(quantiles)s::float8[])
+                            WITHIN GROUP (ORDER BY v.value))
+            FROM {TABLE} v
+            JOIN {Territory._meta.db_table} t ON t.id = v.territory_id
+            JOIN {SizeSegment._meta.db_table} s ON t.population >= s.min_population
+                 AND (s.max_population IS NULL OR t.population < s.max_population)
+            WHERE v.indicator_id = ANY(%(indicators)s) AND v.year = ANY(%(years)s)
+              AND v.value IS NOT NULL
+            GROUP BY v.indicator_id, v.year, t.level, s.id
+            """,
+            {
+                "quantiles": [step / 100 for step in range(101)],
+                "indicators": indicator_ids,
+                "years": years,
+            },
+        )
+        return cursor.rowcount

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
 from django import template
-from django.contrib.humanize.templatetags.humanize import intcomma
-from django.template.defaultfilters import floatformat
 
 register = template.Library()
 
@@ -12,9 +10,11 @@ def indicator_value(value: float | None) -> str:
     """A value as read in French: « 7,5 », « 48 193 »; missing → « n.d. » (never 0)."""
     if value is None:
         return "n.d."
-    if float(value).is_integer() and abs(value) >= 1000:
-        return intcomma(int(value))
-    return floatformat(value, -2)
+    text = f"{abs(round(float(value), 2)):,.2f}"
+    whole, decimals = text.split(".")
+    decimals = decimals.rstrip("0")
+    whole = whole.replace(",", "\u202f")  # narrow no-break space between thousands
+    return ("-" if value < 0 else "") + whole + ("," + decimals if decimals else "")
 
 
 @register.filter

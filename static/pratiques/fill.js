@@ -12,6 +12,14 @@
       other.disabled = notConcerned;
     });
   });
+  // Until the latest save of a practice has answered, say so: « Enregistré » only ever
+  // describes the newest change, never an older one still overtaken by a request in flight.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var practice = event.detail.elt;
+    if (!practice.classList || !practice.classList.contains("practice")) return;
+    var state = practice.querySelector(".state");
+    if (state) state.innerHTML = '<span class="save-state saving">Enregistrement…</span>';
+  });
   document.addEventListener("htmx:afterRequest", function (event) {
     var practice = event.detail.elt;
     if (!practice.classList || !practice.classList.contains("practice") || !event.detail.successful) return;

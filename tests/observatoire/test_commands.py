@@ -21,7 +21,7 @@ def test_import_catalogue_and_values(geo: Any, tmp_path: Path) -> None:
     catalogue.write_bytes(CATALOGUE_CSV.encode("cp1252"))
     out, err = StringIO(), StringIO()
     call_command("import_catalogue", str(catalogue), stdout=out, stderr=err)
-    assert "3 ont été créées" in out.getvalue()
+    assert "indicateurs : 3 créé(s), 0 modifié(s)" in out.getvalue()
     assert Indicator.objects.count() == 3
     values = tmp_path / "valeurs.csv"
     values.write_text("CODGEO;TX_CHOM\n94080;7,5\n")
@@ -74,3 +74,21 @@ def test_reimporting_the_catalogue_changes_nothing(geo: Any, tmp_path: Path) -> 
     out = StringIO()
     call_command("import_catalogue", str(catalogue), stdout=out, stderr=StringIO())
     assert "0 changement(s)" in out.getvalue()
+
+
+def test_a_catalogue_in_xlsx(geo: Any, tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in CATALOGUE_CSV.strip().splitlines():
+        book.active.append(row.split(";"))
+    path = tmp_path / "catalogue.xlsx"
+    book.save(path)
+    call_command("import_catalogue", str(path), stdout=StringIO(), stderr=StringIO())
+    chomage = Indicator.objects.get(code="TX_CHOM")
+    assert (chomage.fragility.code, chomage.polarity, chomage.additive) == (
+        "emploi-chomage-insertion",
+        "fragilite",
+        False,
+    )
+    assert Indicator.objects.get(code="P21_POP").additive is True

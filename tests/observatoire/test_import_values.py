@@ -216,4 +216,26 @@ def test_the_bulk_path_drops_and_rebuilds_the_keys(
     assert (run.created, run.updated, run.unchanged) == (0, 1, 14)
     assert "remplacement" in run.message
     assert loading._table_definitions(loading.TABLE) == before
-    assert len(snapshot()) == 15
+    assert len(snapshot()) == 15 + 7  # and P21_POP summed into 2 EPCI, 2 dép., 2 régions, France
+
+
+def test_counts_are_summed_up_the_levels_and_rates_never(
+    geo: Any, catalogue: dict[str, Indicator]
+) -> None:
+    run = run_values(WIDE_LATIN1)
+    assert "recalculée" in run.message
+    values = {
+        (code, terr): value
+        for code, terr, _, value in snapshot()
+        if terr in {"244200770", "200054781", "42", "94", "84", "11", "FR"}
+    }
+    assert values[("P21_POP", "244200770")] == 173136 + 16817 + 512
+    assert values[("P21_POP", "200054781")] == 48193 + 21071
+    assert values[("P21_POP", "42")] == values[("P21_POP", "84")] == 173136 + 16817 + 512
+    assert values[("P21_POP", "FR")] == 48193 + 21071 + 173136 + 16817 + 512
+    assert not any(code != "P21_POP" for code, _ in values)  # rates are not aggregated
+    # A commune without a value: its parents get no total (NULL), never an understated one.
+    run_values("CODGEO;P21_POP\n42001;s\n")
+    values = {terr: value for code, terr, _, value in snapshot() if code == "P21_POP"}
+    assert values["244200770"] is None and values["42"] is None and values["FR"] is None
+    assert values["200054781"] == 48193 + 21071

@@ -152,3 +152,37 @@ def test_the_csv_download(client: Client, geo: Any, values: None) -> None:
     ]
     secret = client.get("/territoires/commune/94067/indicateurs.csv").content.decode()
     assert "TX_PAUV;Taux de pauvreté;2021;;%;INSEE, Filosofi" in secret
+
+
+def test_percentile_in_a_distribution() -> None:
+    from observatoire.queries import percentile_in
+
+    quantiles = [float(step) for step in range(101)]  # values 0..100
+    assert percentile_in(quantiles, -1) == 0.0
+    assert percentile_in(quantiles, 150) == 100.0
+    assert percentile_in(quantiles, 42.5) == 42.5
+    assert percentile_in(quantiles, 42.0) == 42.0
+    flat = [1.0] * 50 + [2.0] * 51  # half the territories at 1, half at 2
+    assert percentile_in(flat, 1.0) == 24.5
+    assert percentile_in([3.0] * 101, 3.0) == 50.0
+
+
+def test_distributions_are_rebuilt_by_imports(geo: Any, values: None) -> None:
+    from observatoire.models import PeerDistribution
+
+    def distribution_of_chomage() -> PeerDistribution:
+        return PeerDistribution.objects.get(
+            indicator__code="TX_CHOM", level="commune", segment__code="moins-de-50000"
+        )
+
+    distribution = distribution_of_chomage()
+    assert distribution.count == 2 and len(distribution.quantiles) == 101
+    assert (distribution.quantiles[0], distribution.quantiles[100]) == (6.2, 7.5)
+    values_import(data=b"CODGEO;TX_CHOM\n94067;9\n", file_name="v.csv", year=2021)
+    distribution = distribution_of_chomage()
+    assert (distribution.quantiles[0], distribution.quantiles[100]) == (7.5, 9.0)
+
+
+def test_the_peer_group_is_named(client: Client, geo: Any, values: None) -> None:
+    html = client.get("/territoires/epci/244200770/indicateurs/").content.decode()
+    assert "intercommunalités de plus de 50 000 habitants" in html
