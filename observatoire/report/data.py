@@ -19,7 +19,7 @@ from django.utils.text import slugify
 from territoires.models import Fragility, Level, SizeSegment, Territory
 
 # Bump when the template or the collected data change shape: cached PDFs are then rebuilt.
-TEMPLATE_VERSION = "2026-11-21.4"
+TEMPLATE_VERSION = "2026-11-21.5"
 
 LEVERS = ("gestion", "action", "vision")
 LEVER_LABELS = {
@@ -341,7 +341,7 @@ def collect_report_data(territory: Territory, *, today: date | None = None) -> R
     maturity, maturity_available = sources.latest_maturity(territory)
     fragilities = list(Fragility.objects.select_related("criterion").order_by("order", "pk"))
     domains, indicators_available, peers_label, vintages, demo = sources.fragility_domains(
-        territory, fragilities, segment
+        territory, fragilities, segment, segments
     )
     records, grid_label, situations, practices = sources.territory_assessments(territory)
     threshold = settings.ANONYMITY_THRESHOLD

@@ -13,6 +13,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.apps import apps
+from django.db import connection
 from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
@@ -121,7 +122,10 @@ def _fragility_percentile(percentile: float | None, polarity: str) -> float | No
 
 
 def fragility_domains(
-    territory: Territory, fragilities: list[Fragility], segment: SizeSegment | None
+    territory: Territory,
+    fragilities: list[Fragility],
+    segment: SizeSegment | None,
+    segments: list[SizeSegment],
 ) -> tuple[list[DomainSection], bool, str, list[tuple[str, str]], bool]:
     """The 16 domains with their indicators: (domains, any indicator, peers, vintages, demo)."""
     readings = fragility_readings(territory)
@@ -146,7 +150,7 @@ def fragility_domains(
 
     vintages: dict[str, set[str]] = defaultdict(set)
     any_line = False
-    for fragility_id, line in _indicator_lines(territory, segment, value_model, queries):
+    for fragility_id, line in _indicator_lines(territory, segments, queries):
         section = by_id.get(fragility_id) if fragility_id else None
         if section is None:
             continue
@@ -163,53 +167,37 @@ def fragility_domains(
 
 
 def _indicator_lines(
-    territory: Territory, segment: SizeSegment | None, value_model: Any, queries: Any
+    territory: Territory, segments: list[SizeSegment], queries: Any
 ) -> list[tuple[int | None, IndicatorLine]]:
-    """The territory's indicators (latest year each), with its département, région and France
-    the same year, and its percentile among peers (observatoire.queries.peer_statistics).
-
-    Three queries. The values are fetched by territory id only: selecting France through a join
-    on its level made PostgreSQL scan every value (~0.9 s on the demo data)."""
-    comparison = {name: pk for name, pk in queries.comparison_levels(territory) if pk}
-    france_id = Territory.objects.filter(level=Level.COUNTRY).values_list("pk", flat=True).first()
-    wanted = [territory.pk, *comparison.values(), *([france_id] if france_id else [])]
-    values = (
-        value_model.objects.filter(territory_id__in=wanted)
-        .select_related("indicator")
-        .order_by("indicator__order", "indicator__code", "-year")
-    )
-    by_key = {(v.territory_id, v.indicator_id, v.year): v.value for v in values}
-    peers = queries.peer_statistics(territory, segment) if territory.level != Level.COUNTRY else {}
+    """The territory's indicators from ``observatoire.queries.territory_indicator_profile`` (the
+    same reads as the territory page: latest year of each indicator, département, région and
+    France that year, percentile among territories of the same level and size segment)."""
+    profile = queries.territory_indicator_profile(territory, segments=segments)
     lines: list[tuple[int | None, IndicatorLine]] = []
-    seen: set[int] = set()
-    for item in values:
-        if item.territory_id != territory.pk or item.indicator_id in seen:
-            continue  # latest year first, thanks to the ordering
-        seen.add(item.indicator_id)
-        indicator = item.indicator
-        stats = peers.get(item.indicator_id)
-        raw = stats.percentile if stats is not None else None
-        year_key = (item.indicator_id, item.year)
-        lines.append(
-            (
-                indicator.fragility_id,
-                IndicatorLine(
-                    code=indicator.code,
-                    label=indicator.label,
-                    unit=indicator.unit,
-                    year=item.year,
-                    value=item.value,
-                    departement=by_key.get((comparison.get("departement"), *year_key)),
-                    region=by_key.get((comparison.get("region"), *year_key)),
-                    france=by_key.get((france_id, *year_key)),
-                    percentile=_fragility_percentile(raw, indicator.polarity),
-                    raw_percentile=raw,
-                    source=indicator.source,
-                    vintage=indicator.vintage,
-                    demo=indicator.is_demo,
-                ),
+    for domain in profile.domains:
+        for line in domain.lines:
+            indicator = line.indicator
+            raw = line.peers.percentile if line.peers is not None else None
+            lines.append(
+                (
+                    indicator.fragility_id,
+                    IndicatorLine(
+                        code=indicator.code,
+                        label=indicator.label,
+                        unit=indicator.unit,
+                        year=line.year,
+                        value=line.value,
+                        departement=line.departement_value,
+                        region=line.region_value,
+                        france=line.france_value,
+                        percentile=_fragility_percentile(raw, indicator.polarity),
+                        raw_percentile=raw,
+                        source=indicator.source,
+                        vintage=indicator.vintage,
+                        demo=indicator.is_demo,
+                    ),
+                )
             )
-        )
     return lines
 
 
@@ -343,6 +331,29 @@ def resources_for(practices: list[PracticeCarry]) -> tuple[list[ResourceLine], b
 # --- cache key -------------------------------------------------------------------------------
 
 
+def _observatoire_stamp(territory: Territory, import_run: Any, indicator: Any) -> list[Any]:
+    """Import runs, indicator catalogue and peer distributions of the level, in one query."""
+    runs, indicators = import_run._meta.db_table, indicator._meta.db_table
+    parts = [
+        f"SELECT count(*) FROM {runs}",
+        f"SELECT max(finished_at) FROM {runs}",
+        f"SELECT max(id) FROM {runs}",
+        f"SELECT count(*) FROM {indicators}",
+        f"SELECT max(id) FROM {indicators}",
+    ]
+    params: list[Any] = []
+    distribution = _model("observatoire", "PeerDistribution")
+    if distribution is not None:  # the peers' quantiles behind the percentiles
+        table = distribution._meta.db_table
+        for expression in ("count(*)", "max(id)", "sum(count)"):
+            parts.append(f"SELECT {expression} FROM {table} WHERE level = %s")
+            params.append(territory.level)
+    sql = "SELECT " + ", ".join(f"({part})" for part in parts)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchone())
+
+
 def _stamp(queryset: Any, *fields: str) -> list[Any]:
     aggregates = {"n": Count("pk")} | {f"m{i}": Max(f) for i, f in enumerate(fields)}
     row = queryset.aggregate(**aggregates)
@@ -375,8 +386,7 @@ def dependency_stamp(territory: Territory) -> dict[str, Any]:
     if import_run is not None:
         value = _model("observatoire", "IndicatorValue")
         indicator = _model("observatoire", "Indicator")
-        stamp["imports"] = _stamp(import_run.objects.all(), "finished_at", "pk")
-        stamp["indicators"] = _stamp(indicator.objects.all(), "pk")
+        stamp["observatoire"] = _observatoire_stamp(territory, import_run, indicator)
         # The territory's own values (a demo reload without an import run changes them).
         stamp["values"] = list(
             value.objects.filter(territory=territory)
