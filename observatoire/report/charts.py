@@ -144,13 +144,14 @@ def fragility_position_figure(
             text=[f"{value:.0f}" for _, value in shown],
             textposition="middle right",
             textfont={"size": 9},
+            cliponaxis=False,  # a label near 100 stays whole
             name="territoire",
         )
     )
     fig.add_vline(x=50, line={"color": GREY, "width": 1, "dash": "dot"})
     return _layout(
         fig,
-        margin={"l": 230, "r": 30, "t": 10, "b": 45},
+        margin={"l": 230, "r": 40, "t": 10, "b": 45},
         xaxis={
             "range": [0, 100],
             "title": {"text": "Rang centile parmi les pairs (100 = le plus fragile)"},
