@@ -50,6 +50,10 @@ PROFILE_WEIGHTS = {
 }
 
 
+SHOWCASE_COMMUNES = ["94080", "42218"]  # Vincennes, Saint-Étienne
+SHOWCASE_ASSESSMENTS = 6
+
+
 def _territories(rng: random.Random) -> list[Territory]:
     """About 150 communes spread over the size segments (fallback: any territory with a population)."""
     communes = list(
@@ -153,12 +157,22 @@ def load_demo_assessments(*, stdout: TextIO) -> None:
     demo_login = User.objects.filter(username=DEMO_LOGIN).first()
     home_org = organisations[0]
 
+    # The communes the README and the issue use as examples get enough assessments to show
+    # their practice sections (anonymity threshold) on their page and in their report.
+    showcase = list(Territory.objects.filter(level=Level.COMMUNE, code__in=SHOWCASE_COMMUNES))
+    showcase_slots = [t for t in showcase for _ in range(SHOWCASE_ASSESSMENTS)]
+
     plans: list[tuple[Any, dict[str, Any], list[Answer], list[Engineering]]] = []
     start = datetime(2024, 5, 1, 9, tzinfo=UTC)
     for i, user in enumerate(users):
-        territory = (
-            territories[i % len(territories)] if i < len(territories) else rng.choice(territories)
-        )
+        if i < len(showcase_slots):
+            territory = showcase_slots[i]
+        else:
+            territory = (
+                territories[i % len(territories)]
+                if i < len(territories)
+                else rng.choice(territories)
+            )
         organisation = organisations[i % ORGANISATIONS] if rng.random() < 0.8 else None
         affinity = {lever: rng.gauss(0, 0.6) for lever in ("gestion", "action", "vision")}
         answers = _answers_for(rng, practices, affinity, rng.uniform(0.8, 2.3))
@@ -174,7 +188,7 @@ def load_demo_assessments(*, stdout: TextIO) -> None:
                             0
                         ]
                     ],
-                    "consent_statistics": rng.random() < 0.9,
+                    "consent_statistics": i < len(showcase_slots) or rng.random() < 0.9,
                     "shared_with_organisation": organisation is not None and rng.random() < 0.6,
                     "submitted_at": start
                     + timedelta(days=rng.randrange(0, 640), minutes=rng.randrange(0, 600)),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from statistics import fmean
 from typing import Any
 
 from django.conf import settings
@@ -506,11 +507,27 @@ def territory_practices(territory: Any) -> TerritoryPractices:
         )
     }
     result.situations = [(s, stats.get(s.key, {})) for s in tree.situations]
+    # The barycentre is the mean of each assessment's position in the triangle, as for the
+    # peer groups of the results page and in the territory report.
     levers = {a.key: a.lever for a in tree.axes}
-    means = {levers[k]: row["mean"] for k, row in stats.items() if k in levers}
-    result.barycentre = scoring.ternary(
-        means.get("gestion"), means.get("action"), means.get("vision")
-    )
+    by_assessment: dict[int, dict[str, float]] = {}
+    for row in AssessmentScore.objects.filter(
+        assessment__in=ids, element_key__in=list(levers)
+    ).values("assessment_id", "element_key", "score"):
+        by_assessment.setdefault(row["assessment_id"], {})[levers[row["element_key"]]] = row[
+            "score"
+        ]
+    positions = [
+        position
+        for scores in by_assessment.values()
+        if (
+            position := scoring.ternary(
+                scores.get("gestion"), scores.get("action"), scores.get("vision")
+            )
+        )
+    ]
+    if positions:
+        result.barycentre = tuple(fmean(p[i] for p in positions) for i in range(3))  # type: ignore[assignment]
     counts = {
         row["practice_id"]: row
         for row in Answer.objects.filter(assessment__in=ids)

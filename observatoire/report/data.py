@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -195,27 +194,6 @@ class ReportData:
 def report_filename(territory: Territory) -> str:
     """« rapport-vincennes-94080.pdf »"""
     return f"rapport-{slugify(territory.name)}-{slugify(territory.code)}.pdf"
-
-
-# --- scope -----------------------------------------------------------------------------------
-
-
-def territory_scope(territory: Territory) -> Q:
-    """Territories of action that count for a report: the territory itself and, above the
-    commune, its member communes (and member EPCI for a territoire de projet)."""
-    own = Q(pk=territory.pk)
-    if territory.level == Level.EPCI:
-        return own | Q(epci_id=territory.pk)
-    if territory.level == Level.DEPARTEMENT:
-        return (
-            own | Q(departement_id=territory.pk) | Q(level=Level.EPCI, departement_id=territory.pk)
-        )
-    if territory.level == Level.REGION:
-        return own | Q(region_id=territory.pk)
-    if territory.level == Level.PROJECT:
-        members = list(territory.memberships.values_list("member_id", flat=True))
-        return own | Q(pk__in=members) | Q(epci_id__in=members)
-    return own
 
 
 # --- aggregation of self-assessments (pure) ------------------------------------------------

@@ -29,8 +29,8 @@ from observatoire.report.data import (
     Maturity,
     PracticeCarry,
     ResourceLine,
-    territory_scope,
 )
+from pratiques.queries import territory_scope
 from territoires.models import Fragility, Level, SizeSegment, Territory
 
 # pratiques' « portage » scale: 1 en interne, 2 en partenariat, 3 les deux.
@@ -212,11 +212,11 @@ def _current_version() -> Any | None:
 
 
 def _scoped_assessments(territory: Territory, version: Any) -> Any:
+    # The same scope as the territory page's practice section (pratiques.queries).
     assessment = _model("pratiques", "Assessment")
-    scope = Territory.objects.filter(territory_scope(territory)).values("pk")
     return assessment.objects.filter(
-        status="submitted", consent_statistics=True, version=version, territory__in=scope
-    )
+        territory_scope(territory), status="submitted", consent_statistics=True, version=version
+    ).distinct()
 
 
 def territory_assessments(
