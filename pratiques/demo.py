@@ -14,6 +14,7 @@ from typing import Any, TextIO
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import F
 
 from config.roles import Role
 from pratiques import services
@@ -267,6 +268,10 @@ def load_demo_assessments(*, stdout: TextIO) -> None:
             ]
     Answer.objects.bulk_create(all_answers, batch_size=2000)
     AssessmentScore.objects.bulk_create(scores, batch_size=2000)
+    # created_at is set on insert: a demo assessment was started a few days before its submission.
+    Assessment.objects.filter(is_demo=True, submitted_at__isnull=False).update(
+        created_at=F("submitted_at") - timedelta(days=4)
+    )
     services.peer_buckets_rebuild(version=version)
     if demo_login is not None:
         draft = services.assessment_start(
