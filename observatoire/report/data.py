@@ -170,7 +170,6 @@ class ReportData:
     segments: list[SizeSegment]
     member_count: int
     maturity: Maturity | None
-    maturity_available: bool
     domains: list[DomainSection]
     peers_label: str
     indicators_available: bool
@@ -178,7 +177,6 @@ class ReportData:
     practices: PracticeSummary | None
     grid_label: str
     resources: list[ResourceLine]
-    resources_available: bool
     resources_attached: bool
     vintages: list[tuple[str, str]]
     demo_data: bool
@@ -316,7 +314,7 @@ def collect_report_data(territory: Territory, *, today: date | None = None) -> R
 
     segments = list(SizeSegment.objects.all())
     segment = territory.size_segment(segments)
-    maturity, maturity_available = sources.latest_maturity(territory)
+    maturity = sources.latest_maturity(territory)
     fragilities = list(Fragility.objects.select_related("criterion").order_by("order", "pk"))
     domains, indicators_available, peers_label, vintages, demo = sources.fragility_domains(
         territory, fragilities, segment, segments
@@ -325,7 +323,7 @@ def collect_report_data(territory: Territory, *, today: date | None = None) -> R
     threshold = settings.ANONYMITY_THRESHOLD
     summary = summarize_assessments(records, situations, practices, threshold=threshold)
     to_develop = summary.most_to_develop if summary else []
-    resources, resources_available, resources_attached = sources.resources_for(to_develop)
+    resources, resources_attached = sources.resources_for(to_develop)
     demo = demo or sources.assessments_are_demo(records) or bool(maturity and maturity.demo)
     return ReportData(
         territory=territory,
@@ -337,7 +335,6 @@ def collect_report_data(territory: Territory, *, today: date | None = None) -> R
         segments=segments,
         member_count=_member_count(territory),
         maturity=maturity,
-        maturity_available=maturity_available,
         domains=domains,
         peers_label=peers_label,
         indicators_available=indicators_available,
@@ -345,7 +342,6 @@ def collect_report_data(territory: Territory, *, today: date | None = None) -> R
         practices=summary,
         grid_label=grid_label,
         resources=resources,
-        resources_available=resources_available,
         resources_attached=resources_attached,
         vintages=vintages,
         demo_data=demo,

@@ -3,8 +3,6 @@
 Each function reads one source (maturity, fragility profile, indicators, assessments, resources)
 and returns the report's own plain structures, so the template and the cache key never depend on
 another app's model fields. ``dependency_stamp`` lists what a cached PDF depends on.
-Models are looked up through the app registry so the report degrades to « not available yet »
-sentences on a platform where a part is not installed.
 """
 
 from __future__ import annotations
@@ -12,11 +10,12 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from django.apps import apps
 from django.db import connection
 from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
+from observatoire import queries
+from observatoire.models import ImportRun, Indicator, IndicatorValue, PeerDistribution
 from observatoire.report.data import (
     CARRIED_BOTH,
     CARRIED_IN_HOUSE,
@@ -30,8 +29,27 @@ from observatoire.report.data import (
     PracticeCarry,
     ResourceLine,
 )
+from pratiques.curation.queries import resources_for_practice_keys
+from pratiques.models import (
+    Answer,
+    Assessment,
+    AssessmentScore,
+    GridVersion,
+    Practice,
+    Resource,
+    ResourceAttachment,
+    Situation,
+)
 from pratiques.queries import territory_scope
-from territoires.models import Fragility, Level, SizeSegment, Territory
+from territoires.models import (
+    Fragility,
+    FragilityReading,
+    Level,
+    MaturityAssessment,
+    MaturityProfile,
+    SizeSegment,
+    Territory,
+)
 
 # pratiques' « portage » scale: 1 en interne, 2 en partenariat, 3 les deux.
 CARRYING = {1: CARRIED_IN_HOUSE, 2: CARRIED_PARTNERSHIP, 3: CARRIED_BOTH}
@@ -39,50 +57,34 @@ RESOURCES_PER_PRACTICE = 3
 LIBRARY_LIMIT = 12
 
 
-def _model(app_label: str, name: str) -> Any | None:
-    try:
-        return apps.get_model(app_label, name)
-    except LookupError:
-        return None
-
-
 # --- maturity and fragility profile (territoires) -------------------------------------------
 
 
-def latest_maturity(territory: Territory) -> tuple[Maturity | None, bool]:
-    """The territory's latest maturity assessment, and whether maturity is recorded at all."""
-    model = _model("territoires", "MaturityAssessment")
-    if model is None:
-        return None, False
+def latest_maturity(territory: Territory) -> Maturity | None:
+    """The territory's latest maturity assessment."""
     latest = (
-        model.objects.filter(territory=territory)
+        MaturityAssessment.objects.filter(territory=territory)
         .select_related("profile")
         .order_by("-assessed_at", "-pk")
         .first()
     )
     if latest is None:
-        return None, True
+        return None
     dimensions = [(str(label), str(display)) for label, _value, display in latest.scores()]
-    return (
-        Maturity(
-            label=latest.profile.label,
-            description=latest.profile.description,
-            assessed_on=timezone.localdate(latest.assessed_at),
-            rationale=latest.rationale,
-            dimensions=dimensions,
-            demo=latest.is_demo,
-        ),
-        True,
+    return Maturity(
+        label=latest.profile.label,
+        description=latest.profile.description,
+        assessed_on=timezone.localdate(latest.assessed_at),
+        rationale=latest.rationale,
+        dimensions=dimensions,
+        demo=latest.is_demo,
     )
 
 
 def fragility_readings(territory: Territory) -> dict[int, tuple[str, str, bool]]:
     """Fragility id → (level label, source, is demo) of the latest reading of each domain."""
-    model = _model("territoires", "FragilityReading")
-    if model is None:
-        return {}
     readings = (
-        model.objects.filter(territory=territory)
+        FragilityReading.objects.filter(territory=territory)
         .order_by("fragility_id", "-recorded_at", "-pk")
         .distinct("fragility_id")
     )
@@ -143,14 +145,9 @@ def fragility_domains(
         )
         domains.append(section)
         by_id[fragility.pk] = section
-    value_model = _model("observatoire", "IndicatorValue")
-    if value_model is None:
-        return domains, False, peers_label(territory, segment), [], demo
-    from observatoire import queries
-
     vintages: dict[str, set[str]] = defaultdict(set)
     any_line = False
-    for fragility_id, line in _indicator_lines(territory, segments, queries):
+    for fragility_id, line in _indicator_lines(territory, segments):
         section = by_id.get(fragility_id) if fragility_id else None
         if section is None:
             continue
@@ -167,7 +164,7 @@ def fragility_domains(
 
 
 def _indicator_lines(
-    territory: Territory, segments: list[SizeSegment], queries: Any
+    territory: Territory, segments: list[SizeSegment]
 ) -> list[tuple[int | None, IndicatorLine]]:
     """The territory's indicators from ``observatoire.queries.territory_indicator_profile`` (the
     same reads as the territory page: latest year of each indicator, département, région and
@@ -204,17 +201,13 @@ def _indicator_lines(
 # --- self-assessments (pratiques) ------------------------------------------------------------
 
 
-def _current_version() -> Any | None:
-    version_model = _model("pratiques", "GridVersion")
-    if version_model is None:
-        return None
-    return version_model.objects.filter(status="published").first()
+def _current_version() -> GridVersion | None:
+    return GridVersion.objects.filter(status="published").first()
 
 
-def _scoped_assessments(territory: Territory, version: Any) -> Any:
+def _scoped_assessments(territory: Territory, version: GridVersion) -> Any:
     # The same scope as the territory page's practice section (pratiques.queries).
-    assessment = _model("pratiques", "Assessment")
-    return assessment.objects.filter(
+    return Assessment.objects.filter(
         territory_scope(territory), status="submitted", consent_statistics=True, version=version
     ).distinct()
 
@@ -227,11 +220,7 @@ def territory_assessments(
     version = _current_version()
     if version is None:
         return [], "", [], []
-    situation_model = _model("pratiques", "Situation")
-    practice_model = _model("pratiques", "Practice")
-    score_model = _model("pratiques", "AssessmentScore")
-    answer_model = _model("pratiques", "Answer")
-    situations_qs = situation_model.objects.filter(version=version).select_related("axis")
+    situations_qs = Situation.objects.filter(version=version).select_related("axis")
     situations_qs = situations_qs.order_by("axis__order", "order")
     situations = []
     situation_by_key: dict[str, str] = {}
@@ -247,7 +236,7 @@ def territory_assessments(
     practices = []
     practice_code: dict[int, str] = {}
     for practice in (
-        practice_model.objects.filter(version=version)
+        Practice.objects.filter(version=version)
         .select_related("situation")
         .order_by("situation__axis__order", "situation__order", "order")
     ):
@@ -262,7 +251,7 @@ def territory_assessments(
     }
     if not records:
         return [], version.label, situations, practices
-    for assessment_id, kind, key, score in score_model.objects.filter(
+    for assessment_id, kind, key, score in AssessmentScore.objects.filter(
         assessment_id__in=records
     ).values_list("assessment_id", "kind", "element_key", "score"):
         record = records[assessment_id]
@@ -270,7 +259,7 @@ def territory_assessments(
             record.situation_scores[situation_by_key[str(key)]] = score
         elif kind == "axis" and str(key) in lever_by_axis_key:
             record.lever_scores[lever_by_axis_key[str(key)]] = score
-    for assessment_id, practice_id, carrying, develop in answer_model.objects.filter(
+    for assessment_id, practice_id, carrying, develop in Answer.objects.filter(
         assessment_id__in=records, not_concerned=False
     ).values_list("assessment_id", "practice_id", "carrying", "wants_to_develop"):
         if practice_id in practice_code:
@@ -288,29 +277,21 @@ def assessments_are_demo(records: list[AssessmentRecord]) -> bool:
 # --- resources (pratiques, M.E.D.O.C.) -------------------------------------------------------
 
 
-def resources_for(practices: list[PracticeCarry]) -> tuple[list[ResourceLine], bool, bool]:
+def resources_for(practices: list[PracticeCarry]) -> tuple[list[ResourceLine], bool]:
     """M.E.D.O.C. resources for the practices most often marked « à développer »: (resources,
-    whether the platform has a resource library, whether they are attached to those practices).
+    whether they are attached to those practices).
     When none is attached to them, the library's resources are listed instead, and said so."""
-    attachment = _model("pratiques", "ResourceAttachment")
-    if attachment is None:
-        return [], False, False
-    keys = [p.key for p in practices if p.key]
     labels = {p.key: f"{p.code} {p.label}" for p in practices}
+    attached = resources_for_practice_keys(p.key for p in practices if p.key)
+    items = sorted(
+        ((str(key), resource) for key, resources in attached.items() for resource in resources),
+        key=lambda item: (item[1].kind, item[1].title),
+    )
     lines: dict[int, ResourceLine] = {}
     per_practice: dict[str, int] = defaultdict(int)
-    items = (
-        attachment.objects.filter(practice_key__in=keys)
-        .select_related("resource")
-        .order_by("resource__kind", "resource__title")
-        if keys
-        else []
-    )
-    for item in items:
-        key = str(item.practice_key)
-        if per_practice[key] >= RESOURCES_PER_PRACTICE and item.resource_id not in lines:
+    for key, resource in items:
+        if per_practice[key] >= RESOURCES_PER_PRACTICE and resource.pk not in lines:
             continue
-        resource = item.resource
         line = lines.get(resource.pk)
         if line is None:
             line = lines[resource.pk] = ResourceLine(
@@ -319,11 +300,10 @@ def resources_for(practices: list[PracticeCarry]) -> tuple[list[ResourceLine], b
         line.practices.append(labels.get(key, ""))
         per_practice[key] += 1
     if lines:
-        return list(lines.values()), True, True
-    library = _model("pratiques", "Resource").objects.order_by("kind", "title")[:LIBRARY_LIMIT]
+        return list(lines.values()), True
+    library = Resource.objects.order_by("kind", "title")[:LIBRARY_LIMIT]
     return (
         [ResourceLine(r.title, r.get_kind_display(), r.url, "", []) for r in library],
-        True,
         False,
     )
 
@@ -331,9 +311,9 @@ def resources_for(practices: list[PracticeCarry]) -> tuple[list[ResourceLine], b
 # --- cache key -------------------------------------------------------------------------------
 
 
-def _observatoire_stamp(territory: Territory, import_run: Any, indicator: Any) -> list[Any]:
+def _observatoire_stamp(territory: Territory) -> list[Any]:
     """Import runs, indicator catalogue and peer distributions of the level, in one query."""
-    runs, indicators = import_run._meta.db_table, indicator._meta.db_table
+    runs, indicators = ImportRun._meta.db_table, Indicator._meta.db_table
     parts = [
         f"SELECT count(*) FROM {runs}",
         f"SELECT max(finished_at) FROM {runs}",
@@ -342,12 +322,11 @@ def _observatoire_stamp(territory: Territory, import_run: Any, indicator: Any) -
         f"SELECT max(id) FROM {indicators}",
     ]
     params: list[Any] = []
-    distribution = _model("observatoire", "PeerDistribution")
-    if distribution is not None:  # the peers' quantiles behind the percentiles
-        table = distribution._meta.db_table
-        for expression in ("count(*)", "max(id)", "sum(count)"):
-            parts.append(f"SELECT {expression} FROM {table} WHERE level = %s")
-            params.append(territory.level)
+    # The peers' quantiles behind the percentiles.
+    table = PeerDistribution._meta.db_table
+    for expression in ("count(*)", "max(id)", "sum(count)"):
+        parts.append(f"SELECT {expression} FROM {table} WHERE level = %s")
+        params.append(territory.level)
     sql = "SELECT " + ", ".join(f"({part})" for part in parts)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -370,39 +349,29 @@ def dependency_stamp(territory: Territory) -> dict[str, Any]:
     }
     if territory.level == Level.PROJECT:
         stamp["members"] = list(territory.memberships.values_list("member_id", flat=True))
-    maturity = _model("territoires", "MaturityAssessment")
-    if maturity is not None:
-        stamp["maturity"] = _stamp(
-            maturity.objects.filter(territory=territory), "assessed_at", "pk"
-        )
-        profile = _model("territoires", "MaturityProfile")
-        stamp["maturity_profiles"] = list(profile.objects.values_list("pk", "label", "description"))
-    readings = _model("territoires", "FragilityReading")
-    if readings is not None:
-        stamp["fragility"] = _stamp(
-            readings.objects.filter(territory=territory), "recorded_at", "pk"
-        )
-    import_run = _model("observatoire", "ImportRun")
-    if import_run is not None:
-        value = _model("observatoire", "IndicatorValue")
-        indicator = _model("observatoire", "Indicator")
-        stamp["observatoire"] = _observatoire_stamp(territory, import_run, indicator)
-        # The territory's own values (a demo reload without an import run changes them).
-        stamp["values"] = list(
-            value.objects.filter(territory=territory)
-            .aggregate(n=Count("value"), s=Max("year"), t=Sum("value"))
-            .values()
-        )
+    stamp["maturity"] = _stamp(
+        MaturityAssessment.objects.filter(territory=territory), "assessed_at", "pk"
+    )
+    stamp["maturity_profiles"] = list(
+        MaturityProfile.objects.values_list("pk", "label", "description")
+    )
+    stamp["fragility"] = _stamp(
+        FragilityReading.objects.filter(territory=territory), "recorded_at", "pk"
+    )
+    stamp["observatoire"] = _observatoire_stamp(territory)
+    # The territory's own values (a demo reload without an import run changes them).
+    stamp["values"] = list(
+        IndicatorValue.objects.filter(territory=territory)
+        .aggregate(n=Count("value"), s=Max("year"), t=Sum("value"))
+        .values()
+    )
     version = _current_version()
     if version is not None:
         stamp["grid"] = [version.pk, version.label]
         stamp["assessments"] = _stamp(
             _scoped_assessments(territory, version), "submitted_at", "updated_at", "pk"
         )
-    attachment = _model("pratiques", "ResourceAttachment")
-    if attachment is not None:
-        resource = _model("pratiques", "Resource")
-        stamp["resources"] = _stamp(resource.objects.all(), "updated_at", "pk") + _stamp(
-            attachment.objects.all(), "pk"
-        )
+    stamp["resources"] = _stamp(Resource.objects.all(), "updated_at", "pk") + _stamp(
+        ResourceAttachment.objects.all(), "pk"
+    )
     return stamp
