@@ -22,7 +22,6 @@ from pratiques.models import (
     Answer,
     Assessment,
     AssessmentScore,
-    GridStatus,
     GridVersion,
     Organisation,
     OrganisationMembership,
@@ -111,7 +110,7 @@ def load_demo_assessments(*, stdout: TextIO) -> None:
     if Assessment.objects.filter(is_demo=True).exists():
         stdout.write("  auto-évaluations de démonstration déjà présentes : inchangées")
         return
-    version = GridVersion.objects.filter(status=GridStatus.PUBLISHED).first()
+    version = GridVersion.objects.current()
     if version is None:
         stdout.write("  aucune grille publiée : pas d'auto-évaluations de démonstration")
         return

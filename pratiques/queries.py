@@ -48,7 +48,7 @@ def public_version(slug: str | None) -> GridVersion | None:
     """The current version (no slug) or a published / archived one; drafts are not public."""
     qs = GridVersion.objects.exclude(status=GridStatus.DRAFT)
     if slug is None:
-        return qs.filter(status=GridStatus.PUBLISHED).first()
+        return qs.current()
     return qs.filter(slug=slug).first()
 
 
@@ -378,7 +378,7 @@ class Dialogue:
 
 def organisation_dialogue(organisation: Any) -> Dialogue:
     """Per practice, the spread of the shared answers of an organisation's members (latest each)."""
-    version = GridVersion.objects.filter(status=GridStatus.PUBLISHED).first()
+    version = GridVersion.objects.current()
     if version is None:
         return Dialogue(None, [], [], None)
     assessments = list(
@@ -479,7 +479,7 @@ def territory_practices(territory: Any) -> TerritoryPractices:
     """Consenting, submitted assessments of catalysts acting on a territory (current version):
     quartiles per situation, how each practice is carried, the Gestion–Action–Vision barycentre.
     Nothing but the count below ANONYMITY_THRESHOLD."""
-    version = GridVersion.objects.filter(status=GridStatus.PUBLISHED).first()
+    version = GridVersion.objects.current()
     threshold = settings.ANONYMITY_THRESHOLD
     if version is None:
         return TerritoryPractices(None, 0, threshold)

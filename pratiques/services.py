@@ -16,7 +16,6 @@ from pratiques.models import (
     AssessmentScore,
     AssessmentStatus,
     Axis,
-    GridStatus,
     GridVersion,
     Organisation,
     OrganisationMembership,
@@ -97,7 +96,7 @@ def answer_data_from(data: Any, *, practice_id: int) -> AnswerData:
 
 
 def current_version() -> GridVersion:
-    version = GridVersion.objects.filter(status=GridStatus.PUBLISHED).first()
+    version = GridVersion.objects.current()
     if version is None:
         raise NoPublishedGrid
     return version

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.text import slugify
 
+from pratiques import scoring
 from territoires.models import Fragility, Level, SizeSegment, Territory
 
 # Bump when the template or the collected data change shape: cached PDFs are then rebuilt.
@@ -264,11 +265,8 @@ def summarize_assessments(
 
 def _ternary(scores: dict[str, float]) -> tuple[float, float, float] | None:
     """Lever scores → shares of 100 (the position in the Gestion–Action–Vision triangle)."""
-    values = [scores.get(lever) for lever in LEVERS]
-    if any(v is None for v in values) or sum(values) <= 0:  # type: ignore[arg-type]
-        return None
-    total = sum(values)  # type: ignore[arg-type]
-    return tuple(100 * v / total for v in values)  # type: ignore[return-value, operator]
+    shares = scoring.ternary(*(scores.get(lever) for lever in LEVERS))
+    return None if shares is None else (100 * shares[0], 100 * shares[1], 100 * shares[2])
 
 
 # --- collectors ------------------------------------------------------------------------------

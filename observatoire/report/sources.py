@@ -201,10 +201,6 @@ def _indicator_lines(
 # --- self-assessments (pratiques) ------------------------------------------------------------
 
 
-def _current_version() -> GridVersion | None:
-    return GridVersion.objects.filter(status="published").first()
-
-
 def _scoped_assessments(territory: Territory, version: GridVersion) -> Any:
     # The same scope as the territory page's practice section (pratiques.queries).
     return Assessment.objects.filter(
@@ -217,7 +213,7 @@ def territory_assessments(
 ) -> tuple[list[AssessmentRecord], str, list[GridSituation], list[GridPractice]]:
     """Submitted, consenting assessments on the current grid whose territory of action is in the
     territory's scope, reduced to scores and answers (5 queries whatever their number)."""
-    version = _current_version()
+    version = GridVersion.objects.current()
     if version is None:
         return [], "", [], []
     situations_qs = Situation.objects.filter(version=version).select_related("axis")
@@ -365,7 +361,7 @@ def dependency_stamp(territory: Territory) -> dict[str, Any]:
         .aggregate(n=Count("value"), s=Max("year"), t=Sum("value"))
         .values()
     )
-    version = _current_version()
+    version = GridVersion.objects.current()
     if version is not None:
         stamp["grid"] = [version.pk, version.label]
         stamp["assessments"] = _stamp(

@@ -116,10 +116,6 @@ def lock_draft(version: GridVersion) -> GridVersion:
     return locked
 
 
-def current_version() -> GridVersion | None:
-    return GridVersion.objects.filter(status=GridStatus.PUBLISHED).first()
-
-
 @transaction.atomic
 def version_copy(
     *, actor: Any, label: str, source: GridVersion | None = None, notes: str = ""
@@ -143,7 +139,7 @@ def version_copy(
         )
     if GridVersion.objects.filter(models.Q(label=label) | models.Q(slug=slug)).exists():
         raise ValidationError({"label": f"Une version « {label} » existe déjà."})
-    source = source or current_version()
+    source = source or GridVersion.objects.current()
     if source is None:
         raise ValidationError("Aucune version publiée à copier.")
     version = GridVersion.objects.create(
@@ -669,7 +665,7 @@ def assessment_move_forward(*, user: Any, assessment: Assessment) -> MoveReport:
         raise ValidationError("Cette auto-évaluation n'est pas la vôtre.")
     if not assessment.is_draft:
         raise ValidationError("Une auto-évaluation validée reste sur sa version.")
-    target = current_version()
+    target = GridVersion.objects.current()
     if target is None or target.pk == assessment.version_id:
         raise ValidationError("Cette auto-évaluation est déjà sur la version courante.")
     by_key = {p.key: p for p in Practice.objects.filter(version=target)}

@@ -71,6 +71,15 @@ def render_page(
     return render(request, f"{template}#{fragment}" if request.htmx else template, context)
 
 
+def add_service_errors(form: Any, error: ValidationError) -> None:
+    """A service's ValidationError on the form: per field where the form has it, else on top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
 def validation_messages(error: ValidationError) -> list[str]:
     return list(error.messages)
 
@@ -110,11 +119,7 @@ def version_new(request: HtmxHttpRequest) -> HttpResponse:
                 notes=form.cleaned_data["notes"],
             )
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Brouillon « {version.label} » créé : modifiez-le ici.")
             url = reverse("pratiques:curation:version", kwargs={"slug": version.slug})
@@ -198,7 +203,7 @@ def version_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     context = editor_context(
         version,
         notes_form=cforms.VersionNotesForm(instance=version),
-        current=GridVersion.objects.filter(status=GridStatus.PUBLISHED).first(),
+        current=GridVersion.objects.current(),
     )
     return render_page(request, "pratiques/curation/version_detail.html", "tree", context)
 
@@ -344,7 +349,7 @@ def element_move(request: HtmxHttpRequest, slug: str, kind: str, pk: int) -> Htt
 @admin_required
 def version_publish(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     version = get_version(slug)
-    current = GridVersion.objects.filter(status=GridStatus.PUBLISHED).first()
+    current = GridVersion.objects.current()
     errors: list[str] = []
     if version.status != GridStatus.DRAFT:
         errors = validation_messages(services.locked_error(version))
@@ -569,11 +574,7 @@ def reference_edit(request: HtmxHttpRequest, kind: str, pk: int) -> HttpResponse
                     actor=request.user, item=item, changes=dict(form.cleaned_data)
                 )
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             if request.htmx:
                 response = render(
@@ -622,10 +623,6 @@ def resources_context(version: GridVersion | None) -> dict[str, Any]:
     }
 
 
-def current_or_none() -> GridVersion | None:
-    return GridVersion.objects.filter(status=GridStatus.PUBLISHED).first()
-
-
 @require_GET
 @admin_required
 def resource_list(request: HtmxHttpRequest) -> HttpResponse:
@@ -633,7 +630,7 @@ def resource_list(request: HtmxHttpRequest) -> HttpResponse:
         request,
         "pratiques/curation/resources.html",
         "library",
-        resources_context(current_or_none()),
+        resources_context(GridVersion.objects.current()),
     )
 
 
@@ -673,7 +670,7 @@ def library_response(request: HtmxHttpRequest, anchor: str) -> HttpResponse:
         response = render(
             request,
             "pratiques/curation/resources.html#library",
-            resources_context(current_or_none()),
+            resources_context(GridVersion.objects.current()),
         )
         return reswap(retarget(response, "#bibliotheque"), "outerHTML")
     return redirect(reverse("pratiques:curation:resources") + f"#{anchor}")
@@ -683,7 +680,7 @@ def library_response(request: HtmxHttpRequest, anchor: str) -> HttpResponse:
 @admin_required
 def resource_attach(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     resource = get_object_or_404(Resource, pk=pk)
-    form = cforms.AttachForm(request.POST, version=current_or_none())
+    form = cforms.AttachForm(request.POST, version=GridVersion.objects.current())
     if form.is_valid():
         services.resource_attach(
             actor=request.user, resource=resource, practice=form.cleaned_data["practice"]
@@ -713,7 +710,7 @@ def resource_detach(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @admin_required
 def analytics(request: HtmxHttpRequest) -> HttpResponse:
-    version = current_or_none()
+    version = GridVersion.objects.current()
     if version is None:
         raise Http404("Aucune version publiée.")
     total, distributions = queries.practice_distributions(version)
@@ -825,7 +822,7 @@ def assessment_move_forward(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     assessment = get_object_or_404(
         Assessment.objects.select_related("version"), pk=pk, user=request.user
     )
-    current = current_or_none()
+    current = GridVersion.objects.current()
     if not assessment.is_draft or current is None or assessment.version_id == current.pk:
         return redirect(assessment)
     if request.method == "POST":

@@ -28,6 +28,12 @@ class Lever(models.TextChoices):
     VISION = "vision", _("Vision partagée")
 
 
+class GridVersionQuerySet(models.QuerySet["GridVersion"]):
+    def current(self) -> GridVersion | None:
+        """The published version (at most one, by constraint), or None."""
+        return self.filter(status=GridStatus.PUBLISHED).first()
+
+
 class GridVersion(models.Model):
     label = models.CharField(_("libellé"), max_length=60, unique=True)
     slug = models.SlugField(
@@ -51,6 +57,8 @@ class GridVersion(models.Model):
         ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = GridVersionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-label"]
