@@ -6,9 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 
-from config.fixtures import reference_fixtures
 from config.roles import Role
 from observatoire.models import IndicatorValue
 from observatoire.services import catalogue_import
@@ -27,7 +25,6 @@ def test_an_admin_checks_then_imports_values_and_sees_them_among_peers(
 ) -> None:
     settings.TASKS = IMMEDIATE
     settings.MEDIA_ROOT = tmp_path
-    call_command("loaddata", *reference_fixtures(), verbosity=0)
     mini_geography()
     make_user("nadia", Role.NETWORK_ADMIN, first_name="Nadia", last_name="Admin")
     assert catalogue_import(data=CATALOGUE_CSV.encode(), file_name="c.csv").status == "reussi"
