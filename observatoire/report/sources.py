@@ -103,13 +103,7 @@ def fragility_readings(territory: Territory) -> dict[int, tuple[str, str, bool]]
 
 
 def peers_label(territory: Territory, segment: SizeSegment | None) -> str:
-    plural = {
-        Level.COMMUNE: "les communes",
-        Level.EPCI: "les intercommunalités",
-        Level.DEPARTEMENT: "les départements",
-        Level.REGION: "les régions",
-        Level.PROJECT: "les territoires de projet",
-    }.get(Level(territory.level), "les territoires")
+    plural = f"les {queries.PEER_NOUNS.get(Level(territory.level), 'territoires')}"
     if segment is not None:
         return f"{plural} de {segment.label}"
     return plural
