@@ -36,3 +36,7 @@ def load_demo(*, stdout: TextIO) -> None:
     from pratiques.curation.setup import load_demo_attachments
 
     load_demo_attachments(stdout=stdout)
+    from pratiques.aggregates import release_aggregates
+
+    release = release_aggregates(trigger="démonstration")
+    stdout.write(f"  {release} des agrégats de pratiques ({release.people} personnes)")

@@ -32,6 +32,11 @@ urlpatterns = [
         views.territory_practices,
         name="territory_practices",
     ),
+    path(
+        "territoires/<slug:level>/<str:code>/pratiques.csv",
+        views.territory_practices_csv,
+        name="territory_practices_csv",
+    ),
     # Curation by network admins (issue 7), and the catalyst's offer to move a draft forward.
     path("administration/", include("pratiques.curation.urls")),
     path(

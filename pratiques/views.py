@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from config.roles import Role, role_required
 from config.types import HtmxHttpRequest
-from pratiques import queries, services
+from pratiques import aggregates, disclosure, queries, services
 from pratiques.curation.queries import resources_for_practice_keys
 from pratiques.forms import JoinForm, PreferencesForm, StartForm
 from pratiques.models import Assessment, AssessmentStatus, Organisation, OrganisationMembership
@@ -532,6 +532,30 @@ def territory_practices(request: HtmxHttpRequest, level: str, code: str) -> Http
     territory = Territory.objects.filter(level=level, code=code).first()
     if territory is None:
         raise Http404("Territoire introuvable.")
-    data = queries.territory_practices(territory)
-    context = {"territory": territory, "t": data, "barycentre_pct": _pct(data.barycentre)}
+    data = aggregates.territory_practices(territory)
+    context = {
+        "territory": territory,
+        "t": data,
+        "cadence": disclosure.RELEASE_CADENCE,
+        "distribution_min": disclosure.DISTRIBUTION_MIN,
+    }
     return _render(request, "pratiques/territory_practices.html", "territory_practices", context)
+
+
+@require_GET
+def territory_practices_csv(request: HtmxHttpRequest, level: str, code: str) -> HttpResponse:
+    """The same released figures as the page, one line per practice (nothing when not published)."""
+    from territoires.models import Territory
+
+    territory = Territory.objects.filter(level=level, code=code).first()
+    if territory is None:
+        raise Http404("Territoire introuvable.")
+    data = aggregates.territory_practices(territory)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="pratiques-{territory.level}-{territory.code}.csv"'
+    )
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerows(aggregates.csv_rows(territory, data))
+    return response

@@ -29,6 +29,7 @@ from pratiques.models.grid import (
     ScaleStep,
     Situation,
 )
+from pratiques.models.release import Release, ReleasedAggregate
 from pratiques.models.resources import Resource, ResourceAttachment, ResourceKind
 
 __all__ = [
@@ -50,6 +51,8 @@ __all__ = [
     "PeerBucket",
     "PeerGroupKind",
     "Practice",
+    "Release",
+    "ReleasedAggregate",
     "Resource",
     "ResourceAttachment",
     "ResourceKind",
