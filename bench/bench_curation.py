@@ -24,10 +24,10 @@ from _setup import Rollback
 from pratiques.curation.queries import (
     export_rows,
     practice_distributions,
-    resources_for_practice_keys,
     statistics_assessments,
     version_comparison,
 )
+from pratiques.queries import resources_for_practice_keys
 from pratiques.curation.services import element_update, version_copy, version_publish
 from pratiques.models import Answer, GridVersion, Practice
 

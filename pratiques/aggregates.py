@@ -49,6 +49,7 @@ class Person:
 
     user_id: int
     assessment_id: int
+    demo: bool = False
     scopes: set[str] = field(default_factory=set)
     # practice key → (answered, carrying 1/2/3 or None, wants to develop)
     practices: dict[str, tuple[bool, int | None, bool]] = field(default_factory=dict)
@@ -80,6 +81,7 @@ def consenting_people() -> list[Person]:
             "territory__epci__code",
             "territory__departement__code",
             "territory__region__code",
+            "is_demo",
         )
     )
     projects: dict[int, set[str]] = defaultdict(set)
@@ -87,7 +89,7 @@ def consenting_people() -> list[Person]:
         projects[member_id].add(f"projet:{code}")
     people = {}
     for row in latest:
-        person = Person(row["user_id"], row["pk"])
+        person = Person(row["user_id"], row["pk"], row["is_demo"])
         person.scopes.add("pays:FR")
         if row["territory__level"] and row["territory__level"] != "pays":
             person.scopes.add(f"{row['territory__level']}:{row['territory__code']}")
@@ -162,6 +164,7 @@ def protected_figures(group: list[Person]) -> dict[str, Any]:
         "situations": {},
         "levers": {},
         "barycentre": None,
+        "demo": any(p.demo for p in group),
     }
     if not disclosure.shows_distribution(len(group)):
         return figures
@@ -303,6 +306,7 @@ class TerritoryPractices:
     levers: dict[str, int | None] = field(default_factory=dict)
     barycentre: tuple[int, int, int] | None = None
     left_out: int = 0  # practices of the current grid without a released figure
+    demo: bool = False  # « données de démonstration » among the people
 
     @property
     def shown(self) -> bool:
@@ -346,6 +350,7 @@ def territory_practices(territory: Any) -> TerritoryPractices:
     result.status = row.status
     figures = row.figures
     result.people = figures.get("people")
+    result.demo = bool(figures.get("demo"))
     tree = grid_tree(version)
     situations = figures.get("situations", {})
     for situation in tree.situations:

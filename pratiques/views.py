@@ -18,7 +18,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from config.roles import Role, role_required
 from config.types import HtmxHttpRequest
 from pratiques import aggregates, disclosure, queries, services
-from pratiques.curation.queries import resources_for_practice_keys
 from pratiques.forms import JoinForm, PreferencesForm, StartForm
 from pratiques.models import Assessment, AssessmentStatus, Organisation, OrganisationMembership
 
@@ -267,7 +266,7 @@ def assessment_results(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "ternary_pct": _pct(data.ternary),
         "barycentre_pct": _pct(data.selected.barycentre if data.selected else None),
         # M.E.D.O.C. resources attached to the practices to develop (issue 7, one query).
-        "resources": resources_for_practice_keys(p.key for p, _ in data.to_develop),
+        "resources": queries.resources_for_practice_keys(p.key for p, _ in data.to_develop),
     }
     fragment = "peers" if request.htmx and request.GET.get("groupe") else "results"
     return _render(request, "pratiques/assessment_results.html", fragment, context)

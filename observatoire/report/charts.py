@@ -225,22 +225,9 @@ def situations_radar_figure(
     )
 
 
-def lever_triangle_figure(
-    points: list[tuple[float, float, float]], barycentre: tuple[float, float, float]
-) -> go.Figure:
-    """Gestion – Action – Vision triangle: each assessment a grey dot, the barycentre a big dot."""
+def lever_triangle_figure(barycentre: tuple[float, float, float]) -> go.Figure:
+    """Gestion – Action – Vision triangle: the released barycentre only (no per-person point)."""
     fig = go.Figure()
-    if points:
-        fig.add_trace(
-            go.Scatterternary(
-                a=[p[0] for p in points],
-                b=[p[1] for p in points],
-                c=[p[2] for p in points],
-                mode="markers",
-                marker={"color": "rgba(138, 148, 160, 0.55)", "size": 6},
-                name="autodiagnostics",
-            )
-        )
     fig.add_trace(
         go.Scatterternary(
             a=[barycentre[0]],

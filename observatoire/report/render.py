@@ -10,8 +10,9 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from observatoire.report import charts
-from observatoire.report.data import ReportData
+from observatoire.report.data import LEVER_LABELS, ReportData
 from observatoire.report.typography import french_html
+from pratiques import disclosure
 
 logger = logging.getLogger(__name__)
 
@@ -45,17 +46,19 @@ def build_charts(data: ReportData) -> dict[str, str]:
             peers_label=data.peers_label,
         )
         images["fragility"] = _image(fig, width=680, height=470)
-    summary = data.practices
-    if summary is not None:
-        labels = [f"{s.code}. {_short(s.title)}" for s in summary.situations]
+    released = data.practices
+    if released.shown and released.has_distribution:
+        labels = [f"{s.situation.code}. {_short(s.situation.title)}" for s in released.situations]
         fig = charts.situations_radar_figure(
             labels,
-            [s.median for s in summary.situations],
-            [s.q1 for s in summary.situations],
-            [s.q3 for s in summary.situations],
+            [s.median for s in released.situations],
+            [s.q1 for s in released.situations],
+            [s.q3 for s in released.situations],
         )
         images["radar"] = _image(fig, width=680, height=400)
-        fig = charts.lever_triangle_figure(summary.points, summary.barycentre)
+    if released.shown and released.barycentre:
+        # The barycentre only: no chart ever draws one person's assessment.
+        fig = charts.lever_triangle_figure(released.barycentre)
         images["triangle"] = _image(fig, width=330, height=300)
     return images
 
@@ -84,7 +87,14 @@ def _short(title: str, width: int = 26) -> str:
 
 def render_html(data: ReportData, images: dict[str, str] | None = None) -> str:
     images = build_charts(data) if images is None else images
-    html = render_to_string(TEMPLATE, {"data": data, "images": images, "t": data.territory})
+    context = {
+        "data": data,
+        "images": images,
+        "t": data.territory,
+        "lever_labels": list(LEVER_LABELS.items()),
+        "distribution_min": disclosure.DISTRIBUTION_MIN,
+    }
+    html = render_to_string(TEMPLATE, context)
     return french_html(html)
 
 

@@ -16,31 +16,10 @@ from django.utils import timezone
 
 from observatoire import queries
 from observatoire.models import ImportRun, Indicator, IndicatorValue, PeerDistribution
-from observatoire.report.data import (
-    CARRIED_BOTH,
-    CARRIED_IN_HOUSE,
-    CARRIED_PARTNERSHIP,
-    AssessmentRecord,
-    DomainSection,
-    GridPractice,
-    GridSituation,
-    IndicatorLine,
-    Maturity,
-    PracticeCarry,
-    ResourceLine,
-)
-from pratiques.curation.queries import resources_for_practice_keys
-from pratiques.models import (
-    Answer,
-    Assessment,
-    AssessmentScore,
-    GridVersion,
-    Practice,
-    Resource,
-    ResourceAttachment,
-    Situation,
-)
-from pratiques.queries import territory_scope
+from observatoire.report.data import DomainSection, IndicatorLine, Maturity, ResourceLine
+from pratiques.aggregates import PracticeFigure
+from pratiques.models import GridVersion, Release, Resource, ResourceAttachment
+from pratiques.queries import resources_for_practice_keys
 from territoires.models import (
     Fragility,
     FragilityReading,
@@ -51,8 +30,6 @@ from territoires.models import (
     Territory,
 )
 
-# pratiques' « portage » scale: 1 en interne, 2 en partenariat, 3 les deux.
-CARRYING = {1: CARRIED_IN_HOUSE, 2: CARRIED_PARTNERSHIP, 3: CARRIED_BOTH}
 RESOURCES_PER_PRACTICE = 3
 LIBRARY_LIMIT = 12
 
@@ -192,87 +169,15 @@ def _indicator_lines(
     return lines
 
 
-# --- self-assessments (pratiques) ------------------------------------------------------------
-
-
-def _scoped_assessments(territory: Territory, version: GridVersion) -> Any:
-    # The same scope as the territory page's practice section (pratiques.queries).
-    return Assessment.objects.filter(
-        territory_scope(territory), status="submitted", consent_statistics=True, version=version
-    ).distinct()
-
-
-def territory_assessments(
-    territory: Territory,
-) -> tuple[list[AssessmentRecord], str, list[GridSituation], list[GridPractice]]:
-    """Submitted, consenting assessments on the current grid whose territory of action is in the
-    territory's scope, reduced to scores and answers (5 queries whatever their number)."""
-    version = GridVersion.objects.current()
-    if version is None:
-        return [], "", [], []
-    situations_qs = Situation.objects.filter(version=version).select_related("axis")
-    situations_qs = situations_qs.order_by("axis__order", "order")
-    situations = []
-    situation_by_key: dict[str, str] = {}
-    lever_by_axis_key: dict[str, str] = {}
-    for situation in situations_qs:
-        situations.append(
-            GridSituation(
-                situation.code, situation.title, situation.axis.title, situation.axis.lever
-            )
-        )
-        situation_by_key[str(situation.key)] = situation.code
-        lever_by_axis_key[str(situation.axis.key)] = situation.axis.lever
-    practices = []
-    practice_code: dict[int, str] = {}
-    for practice in (
-        Practice.objects.filter(version=version)
-        .select_related("situation")
-        .order_by("situation__axis__order", "situation__order", "order")
-    ):
-        practices.append(
-            GridPractice(practice.code, practice.label, practice.situation.code, str(practice.key))
-        )
-        practice_code[practice.pk] = practice.code
-    assessments = _scoped_assessments(territory, version)
-    records: dict[int, AssessmentRecord] = {
-        pk: AssessmentRecord({}, {}, {}, submitted_at, demo)
-        for pk, submitted_at, demo in assessments.values_list("pk", "submitted_at", "is_demo")
-    }
-    if not records:
-        return [], version.label, situations, practices
-    for assessment_id, kind, key, score in AssessmentScore.objects.filter(
-        assessment_id__in=records
-    ).values_list("assessment_id", "kind", "element_key", "score"):
-        record = records[assessment_id]
-        if kind == "situation" and str(key) in situation_by_key:
-            record.situation_scores[situation_by_key[str(key)]] = score
-        elif kind == "axis" and str(key) in lever_by_axis_key:
-            record.lever_scores[lever_by_axis_key[str(key)]] = score
-    for assessment_id, practice_id, carrying, develop in Answer.objects.filter(
-        assessment_id__in=records, not_concerned=False
-    ).values_list("assessment_id", "practice_id", "carrying", "wants_to_develop"):
-        if practice_id in practice_code:
-            records[assessment_id].practices[practice_code[practice_id]] = (
-                CARRYING.get(carrying, ""),
-                develop,
-            )
-    return list(records.values()), version.label, situations, practices
-
-
-def assessments_are_demo(records: list[AssessmentRecord]) -> bool:
-    return any(record.demo for record in records)
-
-
 # --- resources (pratiques, M.E.D.O.C.) -------------------------------------------------------
 
 
-def resources_for(practices: list[PracticeCarry]) -> tuple[list[ResourceLine], bool]:
+def resources_for(practices: list[PracticeFigure]) -> tuple[list[ResourceLine], bool]:
     """M.E.D.O.C. resources for the practices most often marked « à développer »: (resources,
     whether they are attached to those practices).
     When none is attached to them, the library's resources are listed instead, and said so."""
-    labels = {p.key: f"{p.code} {p.label}" for p in practices}
-    attached = resources_for_practice_keys(p.key for p in practices if p.key)
+    labels = {str(p.practice.key): f"{p.practice.code} {p.practice.label}" for p in practices}
+    attached = resources_for_practice_keys(p.practice.key for p in practices)
     items = sorted(
         ((str(key), resource) for key, resources in attached.items() for resource in resources),
         key=lambda item: (item[1].kind, item[1].title),
@@ -358,9 +263,10 @@ def dependency_stamp(territory: Territory) -> dict[str, Any]:
     version = GridVersion.objects.current()
     if version is not None:
         stamp["grid"] = [version.pk, version.label]
-        stamp["assessments"] = _stamp(
-            _scoped_assessments(territory, version), "submitted_at", "updated_at", "pk"
-        )
+    # Practice figures change only at a release (pratiques.aggregates).
+    stamp["release"] = (
+        Release.objects.order_by("-released_at", "-pk").values_list("pk", flat=True)[:1].first()
+    )
     stamp["resources"] = _stamp(Resource.objects.all(), "updated_at", "pk") + _stamp(
         ResourceAttachment.objects.all(), "pk"
     )

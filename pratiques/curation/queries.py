@@ -24,8 +24,6 @@ from pratiques.models import (
     Lever,
     LineageKind,
     Practice,
-    Resource,
-    ResourceAttachment,
     Scale,
     ScaleStep,
     Situation,
@@ -226,24 +224,6 @@ def lineage_descriptions(
 
 
 # --- resources -----------------------------------------------------------------------------
-
-
-def resources_for_practice_keys(keys: Iterable[uuid.UUID | str]) -> dict[uuid.UUID, list[Resource]]:
-    """Resources attached to each practice key (one query); keys without any are absent."""
-    keys = [k if isinstance(k, uuid.UUID) else uuid.UUID(str(k)) for k in keys]
-    result: dict[uuid.UUID, list[Resource]] = defaultdict(list)
-    if not keys:
-        return {}
-    attachments = (
-        ResourceAttachment.objects.filter(practice_key__in=keys)
-        .select_related("resource")
-        .order_by("resource__kind", "resource__title")
-    )
-    for attachment in attachments:
-        # Each row has its own Resource instance: it can say whether the link is demo data.
-        attachment.resource.demo_attachment = attachment.is_demo
-        result[attachment.practice_key].append(attachment.resource)
-    return dict(result)
 
 
 # --- analytics -----------------------------------------------------------------------------

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from pratiques.curation.queries import resources_for_practice_keys
 from pratiques.curation.services import resource_attach, version_publish
 from pratiques.models import CurationEvent, Practice, Resource, ResourceAttachment
+from pratiques.queries import resources_for_practice_keys
 from tests.conftest import logged_in
 from tests.pratiques.curation_helpers import copy_current
 
