@@ -6,13 +6,13 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from statistics import fmean
+from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Aggregate, Avg, Count, FloatField, Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 
-from pratiques import scoring
+from pratiques import disclosure, scoring
 from pratiques.models import (
     Answer,
     Assessment,
@@ -162,6 +162,92 @@ class PeerGroup:
     axes: dict[Any, Distribution] = field(default_factory=dict)
     barycentre: tuple[float, float, float] | None = None
     spread: list[tuple[float, float, float, int]] = field(default_factory=list)
+    people: int = 0  # distinct other people (the unit of the threshold)
+
+    @property
+    def people_label(self) -> str:
+        return disclosure.count_label(disclosure.round_to(self.people, disclosure.COUNT_STEP))
+
+    @property
+    def has_distribution(self) -> bool:
+        return bool(self.situations)
+
+
+def protected(dist: Distribution) -> Distribution:
+    """A peer distribution as shown: scores in steps of 5, shares below in steps of 10 %."""
+    return Distribution(
+        n=dist.n,
+        q1=disclosure.score(dist.q1),
+        median=disclosure.score(dist.median),
+        q3=disclosure.score(dist.q3),
+        below=None
+        if dist.below is None
+        else disclosure.round_to(dist.below, disclosure.SHARE_STEP),
+        quartile=dist.quartile,
+    )
+
+
+def viewer_contributions(
+    assessment: Assessment, levers: dict[Any, str]
+) -> list[tuple[set[tuple[str, int]], dict[tuple[str, int], int]]]:
+    """Each of the viewer's statistics assessments on this version: its peer groups and the
+    histogram cells it adds to them (3 queries)."""
+    own = list(
+        Assessment.objects.filter(
+            user_id=assessment.user_id,
+            version_id=assessment.version_id,
+            status=AssessmentStatus.SUBMITTED,
+            consent_statistics=True,
+        ).values("pk", "actor_profile_id", "size_segment_id", "region_id")
+    )
+    if not own:
+        return []
+    ids = [row["pk"] for row in own]
+    engineerings: dict[int, list[int]] = defaultdict(list)
+    for assessment_id, engineering_id in Assessment.engineerings.through.objects.filter(
+        assessment_id__in=ids
+    ).values_list("assessment_id", "engineering_id"):
+        engineerings[assessment_id].append(engineering_id)
+    scores: dict[int, list[tuple[str, Any, float]]] = defaultdict(list)
+    for assessment_id, kind, key, value in AssessmentScore.objects.filter(
+        assessment_id__in=ids
+    ).values_list("assessment_id", "kind", "element_key", "score"):
+        scores[assessment_id].append((kind, key, value))
+    result = []
+    for row in own:
+        shape = SimpleNamespace(**{k: row[k] for k in row if k != "pk"})
+        keys = set(peer_groups_of(shape, engineerings.get(row["pk"], [])))  # type: ignore[arg-type]
+        result.append((keys, assessment_dimensions(scores[row["pk"]], levers)))
+    return result
+
+
+GROUP_FILTERS = {
+    PeerGroupKind.ALL.value: lambda value: Q(),
+    PeerGroupKind.PROFILE.value: lambda value: Q(actor_profile_id=value),
+    PeerGroupKind.SEGMENT.value: lambda value: Q(size_segment_id=value),
+    PeerGroupKind.REGION.value: lambda value: Q(region_id=value),
+    PeerGroupKind.ENGINEERING.value: lambda value: Q(engineerings=value),
+}
+
+
+def distinct_peers(
+    assessment: Assessment, keys: list[tuple[str, int]]
+) -> dict[tuple[str, int], int]:
+    """Distinct other people with a statistics assessment in each peer group (one query)."""
+    counts = {
+        f"g{i}": Count("user_id", distinct=True, filter=GROUP_FILTERS[kind](value))
+        for i, (kind, value) in enumerate(keys)
+    }
+    row = (
+        Assessment.objects.filter(
+            version_id=assessment.version_id,
+            status=AssessmentStatus.SUBMITTED,
+            consent_statistics=True,
+        )
+        .exclude(user_id=assessment.user_id)
+        .aggregate(**counts)
+    )
+    return {key: row[f"g{i}"] for i, key in enumerate(keys)}
 
 
 def group_label(
@@ -221,14 +307,17 @@ def results(assessment: Assessment, group_key: str | None = None) -> Results:
     hist: dict[tuple[str, int], dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
     for kind, value, dimension, bucket, count in rows:
         hist[(kind, value)][dimension][bucket] = count
-    # Peers are the others: take this assessment out of the histograms it feeds.
-    if assessment.consent_statistics and assessment.status == AssessmentStatus.SUBMITTED:
-        own_cells = assessment_dimensions(own_scores, levers)
+    # Peers are the others: take ALL of the viewer's statistics assessments out of the groups
+    # they feed (disclosure policy), and count distinct people, not assessments.
+    for own_keys, own_cells in viewer_contributions(assessment, levers):  # 3
         for key in keys:
+            if key not in own_keys:
+                continue
             for (dimension, bucket), count in own_cells.items():
                 if dimension == "n" or key == selected_key:
                     cell = hist[key][dimension]
                     cell[bucket] = cell.get(bucket, 0) - count
+    people = distinct_peers(assessment, keys)  # 1
     threshold = settings.ANONYMITY_THRESHOLD
     names = {e.pk: e.label for e in engineerings}
     groups = []
@@ -237,29 +326,37 @@ def results(assessment: Assessment, group_key: str | None = None) -> Results:
         data = hist[(kind, value)]
         group = PeerGroup(kind, value, group_label(kind, assessment, names, value))
         group.n = data.get("n", {}).get(0, 0)
-        group.shown = group.n >= threshold
+        group.people = people.get((kind, value), 0)
+        group.shown = min(group.n, group.people) >= threshold
         groups.append(group)
         if (kind, value) != selected_key:
             continue
         selected = group
-        if not group.shown:
+        # Quartiles and barycentre only where one person cannot move them readably.
+        if not group.shown or not disclosure.shows_distribution(group.people):
             continue
         for situation in tree.situations:
-            group.situations[situation.key] = distribution(
-                data.get(f"s:{situation.key}", {}), situation_scores.get(situation.key)
+            group.situations[situation.key] = protected(
+                distribution(
+                    data.get(f"s:{situation.key}", {}), situation_scores.get(situation.key)
+                )
             )
         for axis in tree.axes:
-            group.axes[axis.key] = distribution(
-                data.get(f"a:{axis.key}", {}), axis_scores.get(axis.key)
+            group.axes[axis.key] = protected(
+                distribution(data.get(f"a:{axis.key}", {}), axis_scores.get(axis.key))
             )
         placed = sum(c for c in data.get("t", {}).values() if c > 0)
         if placed:
             group.barycentre = tuple(
-                data.get(f"sum:{lever}", {}).get(0, 0) / 1_000_000 / placed
+                disclosure.score(100 * data.get(f"sum:{lever}", {}).get(0, 0) / 1_000_000 / placed)
+                / 100
                 for lever in ("gestion", "action", "vision")
             )
+            # The spread shows only cells shared by at least k peers: never one person's point.
             group.spread = [
-                (*scoring.cell_shares(cell), c) for cell, c in data.get("t", {}).items() if c > 0
+                (*scoring.cell_shares(cell), c)
+                for cell, c in data.get("t", {}).items()
+                if c >= threshold
             ]
 
     answers = list(Answer.objects.filter(assessment=assessment))  # 1
@@ -429,126 +526,6 @@ def organisation_dialogue(organisation: Any) -> Dialogue:
             )
         )
     return Dialogue(version, assessments, rows, tree)
-
-
-# --- a territory's practices (aggregates only) ---------------------------------------------------
-
-
-@dataclass
-class TerritoryPractices:
-    version: GridVersion | None
-    n: int
-    threshold: int
-    situations: list[tuple[Situation, dict[str, float | None]]] = field(default_factory=list)
-    carrying: list[tuple[Practice, int, int, int, int]] = field(default_factory=list)
-    barycentre: tuple[float, float, float] | None = None
-
-    @property
-    def shown(self) -> bool:
-        return self.n >= self.threshold
-
-
-def territory_scope(territory: Any) -> Q:
-    """Assessments whose territory of action is this one or lies inside it."""
-    from territoires.models import Level
-
-    if territory.level == Level.COUNTRY:
-        return Q()
-    condition = Q(territory=territory)
-    if territory.level == Level.REGION:
-        condition |= Q(territory__region=territory)
-    elif territory.level == Level.DEPARTEMENT:
-        condition |= Q(territory__departement=territory)
-    elif territory.level == Level.EPCI:
-        condition |= Q(territory__epci=territory)
-    elif territory.level == Level.PROJECT:
-        condition |= Q(territory__project_memberships__project=territory) | Q(
-            territory__epci__project_memberships__project=territory
-        )
-    return condition
-
-
-class Percentile(Aggregate):
-    """PostgreSQL's continuous percentile of a column."""
-
-    function = "percentile_cont"
-    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
-
-    def __init__(self, expression: Any, fraction: float) -> None:
-        super().__init__(expression, fraction=fraction)
-
-
-def territory_practices(territory: Any) -> TerritoryPractices:
-    """Consenting, submitted assessments of catalysts acting on a territory (current version):
-    quartiles per situation, how each practice is carried, the Gestion–Action–Vision barycentre.
-    Nothing but the count below ANONYMITY_THRESHOLD."""
-    version = GridVersion.objects.current()
-    threshold = settings.ANONYMITY_THRESHOLD
-    if version is None:
-        return TerritoryPractices(None, 0, threshold)
-    ids = Assessment.objects.filter(
-        territory_scope(territory),
-        version=version,
-        status=AssessmentStatus.SUBMITTED,
-        consent_statistics=True,
-    ).values("pk")
-    n = ids.distinct().count()
-    result = TerritoryPractices(version, n, threshold)
-    if n < threshold:
-        return result
-    tree = grid_tree(version)
-    stats = {
-        row["element_key"]: row
-        for row in AssessmentScore.objects.filter(assessment__in=ids)
-        .values("element_key")
-        .annotate(
-            n=Count("pk"),
-            q1=Percentile("score", 0.25),
-            median=Percentile("score", 0.5),
-            q3=Percentile("score", 0.75),
-            mean=Avg("score"),
-        )
-    }
-    result.situations = [(s, stats.get(s.key, {})) for s in tree.situations]
-    # The barycentre is the mean of each assessment's position in the triangle, as for the
-    # peer groups of the results page and in the territory report.
-    levers = {a.key: a.lever for a in tree.axes}
-    by_assessment: dict[int, dict[str, float]] = {}
-    for row in AssessmentScore.objects.filter(
-        assessment__in=ids, element_key__in=list(levers)
-    ).values("assessment_id", "element_key", "score"):
-        by_assessment.setdefault(row["assessment_id"], {})[levers[row["element_key"]]] = row[
-            "score"
-        ]
-    positions = [
-        position
-        for scores in by_assessment.values()
-        if (
-            position := scoring.ternary(
-                scores.get("gestion"), scores.get("action"), scores.get("vision")
-            )
-        )
-    ]
-    if positions:
-        result.barycentre = tuple(fmean(p[i] for p in positions) for i in range(3))  # type: ignore[assignment]
-    counts = {
-        row["practice_id"]: row
-        for row in Answer.objects.filter(assessment__in=ids)
-        .values("practice_id")
-        .annotate(
-            internal=Count("pk", filter=Q(carrying=1)),
-            partnership=Count("pk", filter=Q(carrying=2)),
-            both=Count("pk", filter=Q(carrying=3)),
-            develop=Count("pk", filter=Q(wants_to_develop=True)),
-        )
-    }
-    empty = {"internal": 0, "partnership": 0, "both": 0, "develop": 0}
-    result.carrying = [
-        (p, *(counts.get(p.pk, empty)[k] for k in ("internal", "partnership", "both", "develop")))
-        for p in tree.practices
-    ]
-    return result
 
 
 # --- resources (M.E.D.O.C.) ------------------------------------------------------------------

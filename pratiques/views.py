@@ -265,6 +265,7 @@ def assessment_results(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "rows": _score_rows(data),
         "ternary_pct": _pct(data.ternary),
         "barycentre_pct": _pct(data.selected.barycentre if data.selected else None),
+        "distribution_min": disclosure.DISTRIBUTION_MIN,
         # M.E.D.O.C. resources attached to the practices to develop (issue 7, one query).
         "resources": queries.resources_for_practice_keys(p.key for p, _ in data.to_develop),
     }
@@ -325,7 +326,7 @@ def _score_rows(data: queries.Results) -> list[dict]:
 def _charts(data: queries.Results) -> dict:
     """Data of the two plotly charts (drawn by static/pratiques/results.js)."""
     situations = data.tree.situations
-    selected = data.selected if data.selected and data.selected.shown else None
+    selected = data.selected if data.selected and data.selected.has_distribution else None
     radar = {
         "labels": [f"{s.code}. {s.title}" for s in situations],
         "mine": [data.situation_scores.get(s.key) for s in situations],

@@ -110,3 +110,55 @@ def exact_figures(user_ids: list[int]) -> tuple[Figures, int]:
             for c in ("in_house", "partnership", "both")
         } | {"develop": 100 * sum(1 for p in people if p[code][1]) / len(people)}
     return figures, len(people)
+
+
+def person(username: str) -> Any:
+    from django.contrib.auth.models import Group, User
+
+    from config.roles import Role
+
+    user = User.objects.create(username=username)  # no password: hashing is slow
+    user.groups.add(Group.objects.get(name=Role.CATALYST.value))
+    return user
+
+
+def submit_random(user: Any, territory: Any, seed: int, *, consent: bool = True) -> Any:
+    """A submitted assessment whose carrying and « à développer » vary by practice."""
+    import random
+
+    from pratiques import services
+    from tests.pratiques.helpers import current_practices, start
+
+    rng = random.Random(seed)
+    assessment = start(user, territory)
+    Answer.objects.bulk_create(
+        [
+            Answer(
+                assessment=assessment,
+                practice=practice,
+                frequency=rng.randint(1, 4),
+                involvement=rng.randint(1, 4),
+                carrying=rng.choice([1, 2, 3, None]),
+                wants_to_develop=rng.random() < 0.4,
+            )
+            for practice in current_practices()
+        ]
+    )
+    return services.assessment_submit(
+        assessment_id=assessment.pk,
+        user=user,
+        consent_statistics=consent,
+        share_with_organisation=False,
+    )
+
+
+def known_counts(user_ids: list[int]) -> dict[str, dict[str, float]]:
+    """What the attacker knows of their own accounts, as counts per practice."""
+    result: dict[str, dict[str, float]] = {}
+    for user_id in user_ids:
+        for code, (carrying, develop) in truth(user_id).items():
+            cells = result.setdefault(code, dict.fromkeys(CELLS, 0.0))
+            if carrying:
+                cells[carrying] += 1
+            cells["develop"] += develop
+    return result
