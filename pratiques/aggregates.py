@@ -212,8 +212,8 @@ def protected_figures(group: list[Person]) -> dict[str, Any]:
 def release_aggregates(*, trigger: str = "commande", now: Any = None) -> Release:
     """Compute, protect and store every territory aggregate at once (a « diffusion »).
 
-    A scope whose people changed by fewer than ``release_change_min`` since its previous release
-    keeps its previous figures (no before/after subtraction); complementary suppression then runs
+    A scope whose people changed by fewer than ``release_change_min`` since its last published
+    figures keeps those figures (no before/after subtraction); complementary suppression then runs
     over the member sets behind the figures as they will be read.
     """
     people = consenting_people()
@@ -231,7 +231,14 @@ def release_aggregates(*, trigger: str = "commande", now: Any = None) -> Release
     kept: dict[str, ReleasedAggregate] = {}
     if previous is not None:
         change_min = disclosure.release_change_min()
-        for row in previous.aggregates.all():
+        # Only figures that went out can be subtracted: compare with the last ones published
+        # for the scope (in any earlier release); a scope never published is drawn afresh.
+        last_published = (
+            ReleasedAggregate.objects.filter(status=disclosure.PUBLISHED)
+            .order_by("scope", "-release__released_at", "-release_id")
+            .distinct("scope")
+        )
+        for row in last_published:
             now_members = {p.user_id for p in groups.get(row.scope, [])}
             if len(now_members ^ set(row.members)) < change_min:
                 kept[row.scope] = row

@@ -76,51 +76,70 @@ def version_practices(version: Any) -> Any:
     return Practice.objects.filter(version=version)
 
 
+def person(username: str) -> Any:
+    from django.contrib.auth.models import User
+
+    return User.objects.create(username=username)  # no password: hashing is slow
+
+
 @pytest.mark.django_db
-def test_four_assessments_give_no_practice_section_five_do(geo: Any, alice: Any) -> None:
+def test_four_people_give_no_practice_section_five_do(geo: Any, alice: Any) -> None:
+    from pratiques.aggregates import release_aggregates
+
     client = Client()
-    # Four on communes of the Métropole du Grand Paris, plus ones that never count.
+    # Four people on communes of the Métropole du Grand Paris, plus ones that never count.
     for seed, commune in enumerate(
         [geo.vincennes, geo.vincennes, geo.saint_mande, geo.saint_mande]
     ):
-        submit(alice, commune, seed=seed)
-    submit(alice, geo.vincennes, seed=9, consent=False)  # no consent
-    submit(alice, geo.saint_etienne, seed=8)  # another EPCI
-    draft = submit(alice, geo.vincennes, seed=7)
+        submit(person(f"p{seed}"), commune, seed=seed)
+    submit(person("p-no"), geo.vincennes, seed=9, consent=False)  # no consent
+    for i in range(5):  # another EPCI (France minus the EPCI: 5 people, no suppression)
+        submit(person(f"p-other{i}"), geo.saint_etienne, seed=8 + i)
+    draft = submit(person("p-draft"), geo.vincennes, seed=7)
     Assessment.objects.filter(pk=draft.pk).update(status="draft", submitted_at=None)
+    submit(person("p0-twice"), geo.vincennes, seed=3)
+    Assessment.objects.filter(user__username="p0-twice").update(
+        user=Assessment.objects.filter(user__username="p0").values("user_id")[:1]
+    )  # a second assessment of the same person counts once
+    release_aggregates()
 
     text = pdf_text(client.get("/territoires/epci/200054781/rapport.pdf").content)
-    assert "Seuls 4 autodiagnostics concernent ce territoire" in text
-    assert "Couverture par axe et par situation" not in text
+    assert "Moins de 5 catalyseurs agissant sur ce territoire" in text
+    assert "Comment les pratiques sont portées" not in text
+    assert "4 autodiagnostics" not in text and "Seuls" not in text  # never an exact small count
 
     before = render.stats["renders"]
-    submit(alice, geo.grand_paris, seed=5)  # on the EPCI itself: the fifth
+    submit(alice, geo.grand_paris, seed=5)  # on the EPCI itself: the fifth person
     response = client.get("/territoires/epci/200054781/rapport.pdf")
-    assert response["X-Report-Cache"] == "miss" and render.stats["renders"] == before + 1
+    assert "Moins de 5 catalyseurs" in pdf_text(response.content)  # nothing until a release
+    release_aggregates()
+    response = client.get("/territoires/epci/200054781/rapport.pdf")
+    assert response["X-Report-Cache"] == "miss" and render.stats["renders"] >= before + 1
     text = pdf_text(response.content)
-    assert "Synthèse anonymisée de 5 autodiagnostics" in text
-    assert "Couverture par axe et par situation" in text
-    assert "Trouver et diversifier des financements" in text
+    assert "Catalyseurs pris en compte : environ" in text and "Diffusion du" in text
+    assert "Comment les pratiques sont portées" in text
     assert "Faire valoir les impacts des alliances" in text  # 5.3, the practice to develop
-    # A commune alone stays under the threshold.
-    assert "Seuls 2 autodiagnostics" in pdf_text(
+    # Medians and quartiles wait for 10 people; a commune alone stays under the threshold.
+    assert "ne sont publiés qu’à partir de 10 catalyseurs" in text
+    assert "Moins de 5 catalyseurs" in pdf_text(
         client.get("/territoires/commune/94080/rapport.pdf").content
     )
 
 
 @pytest.mark.django_db
-def test_the_summary_counts_carrying_and_practices_to_develop(geo: Any, alice: Any) -> None:
-    for seed in range(6):
-        submit(alice, geo.firminy, seed=seed)
-    data = collect_report_data(geo.st_etienne_metropole)
-    summary = data.practices
-    assert summary is not None and summary.count == 6
-    assert len(summary.situations) == 8 and len(summary.practices) == 24
-    first = summary.practices[0]
-    assert first.answered == 6 and first.in_house + first.partnership + first.both == 6
-    assert [p.code for p in summary.most_to_develop] == ["5.3"]
-    assert summary.most_to_develop[0].to_develop == 6
-    assert abs(sum(summary.barycentre) - 100) < 1e-6
+def test_the_released_figures_carrying_and_practices_to_develop(geo: Any) -> None:
+    from pratiques.aggregates import release_aggregates
+
+    for seed in range(10):
+        submit(person(f"p{seed}"), geo.firminy, seed=seed)
+    release_aggregates()
+    released = collect_report_data(geo.st_etienne_metropole).practices
+    assert released.shown and released.people is not None and released.people % 5 == 0
+    assert len(released.situations) == 8 and len(released.practices) == 24
+    first = released.practices[0]
+    assert all(v is None or v % 10 == 0 for v in (first.in_house, first.partnership, first.both))
+    assert "5.3" in [p.practice.code for p in released.most_to_develop]
+    assert released.barycentre is not None and sum(released.barycentre) == 100
 
 
 @pytest.mark.django_db
@@ -171,8 +190,11 @@ def test_maturity_and_indicators_show_and_invalidate_the_cache(geo: Any, nadia: 
 def test_resources_of_the_practices_to_develop(geo: Any, alice: Any) -> None:
     from pratiques.models import Practice, Resource, ResourceAttachment
 
-    for seed in range(5):
-        submit(alice, geo.firminy, seed=seed)
+    from pratiques.aggregates import release_aggregates
+
+    for seed in range(10):  # 10 people: 5.3 stands out of the noise among the most to develop
+        submit(person(f"p{seed}"), geo.firminy, seed=seed)
+    release_aggregates()
     client = Client()
     text = pdf_text(client.get("/territoires/epci/244200770/rapport.pdf").content)
     # Nothing attached yet: the section says so and lists the network's library.

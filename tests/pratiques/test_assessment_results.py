@@ -27,21 +27,30 @@ def test_below_the_threshold_peers_are_not_shown(alice: User, geo) -> None:
     peers(geo.vincennes, 4)
     mine = submitted(alice, geo.vincennes, 2, 2)
     html = logged_in(alice).get(results_url(mine)).content.decode()
-    assert "moins de 5 auto-évaluations partagées" in html
+    assert "moins de 5 autres personnes ayant partagé" in html
     assert chart_data(html)["radar"]["median"] is None
     assert "Médiane" not in html
 
 
-def test_from_the_threshold_peers_are_compared_by_quartiles(alice: User, geo) -> None:
+def test_from_the_threshold_peers_are_counted_from_ten_compared_by_quartiles(
+    alice: User, geo
+) -> None:
     peers(geo.vincennes, 5)
     mine = submitted(alice, geo.vincennes, 3, 3)
+    html = logged_in(alice).get(results_url(mine)).content.decode()
+    # 5 other people: the group is shown, but one of them could move its quartiles readably.
+    assert "(environ 5 autres personnes)" in html and "qu'à partir de 10 personnes" in html
+    assert "Médiane" not in html and chart_data(html)["radar"]["median"] is None
+    peers(geo.vincennes, 5, start_index=5)
     html = logged_in(alice).get(results_url(mine)).content.decode()
     assert "Médiane" in html and "dans le quart le plus haut" in html
     data = chart_data(html)
     assert data["radar"]["mine"][0] == 100
     assert data["radar"]["median"] is not None
-    assert data["ternary"]["barycentre"] is not None and data["ternary"]["spread"]
-    assert "Tous les catalyseurs" in html and "(5 auto-évaluations)" in html
+    assert all(value % 5 == 0 for value in data["radar"]["median"])  # steps of 5
+    assert data["ternary"]["barycentre"] is not None
+    assert all(cell[3] >= 5 for cell in data["ternary"]["spread"])  # never one person's point
+    assert "Tous les catalyseurs" in html and "(environ 10 autres personnes)" in html
 
 
 def test_non_consenting_peers_are_not_counted(alice: User, geo) -> None:
@@ -49,7 +58,7 @@ def test_non_consenting_peers_are_not_counted(alice: User, geo) -> None:
     peers(geo.vincennes, 3, start_index=20, consent=False)
     mine = submitted(alice, geo.vincennes, 2, 2)
     assert (
-        "moins de 5 auto-évaluations partagées"
+        "moins de 5 autres personnes ayant partagé"
         in logged_in(alice).get(results_url(mine)).content.decode()
     )
 
@@ -62,7 +71,9 @@ def test_a_peer_group_can_be_chosen_full_page_and_fragment(alice: User, geo, htm
     client = logged_in(alice)
     full = client.get(results_url(mine) + f"?groupe=region-{geo.idf.pk}").content.decode()
     assert (
-        "<html" in full and "Même région (Île-de-France)" in full and "(3 auto-évaluations)" in full
+        "<html" in full
+        and "Même région (Île-de-France)" in full
+        and "(environ 5 autres personnes)" in full
     )
     fragment = client.get(
         results_url(mine) + f"?groupe=region-{geo.idf.pk}", headers=htmx
@@ -77,10 +88,11 @@ def test_constant_number_of_queries(alice: User, geo, django_assert_num_queries)
     first = submitted(alice, geo.vincennes, 1, 1)
     mine = submitted(alice, geo.vincennes, 3, 2)
     client = logged_in(alice)
-    with django_assert_num_queries(13):
+    # + 4: the viewer's own assessments taken out (3), distinct people per group (1).
+    with django_assert_num_queries(17):
         client.get(results_url(mine))
     peers(geo.saint_etienne, 6, start_index=30)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(17):
         html = client.get(results_url(mine)).content.decode()
     assert first.pk != mine.pk
     assert "Ce qui a bougé" in html and "▲" in html

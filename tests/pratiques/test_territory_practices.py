@@ -4,58 +4,72 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
+from pratiques.aggregates import release_aggregates, territory_practices
 from tests.pratiques.helpers import peers
 
 pytestmark = pytest.mark.django_db
 
 
-def test_below_the_threshold_only_a_sentence(geo) -> None:
-    peers(geo.vincennes, 4)
+def test_before_any_release_nothing_is_published(geo) -> None:
+    peers(geo.vincennes, 6)
     html = Client().get("/pratiques/territoires/commune/94080/").content.decode()
-    assert "moins de 5" in html and "Médiane" not in html
+    assert "Aucune diffusion" in html and "Médiane" not in html
 
 
-def test_aggregates_for_a_commune_and_its_epci(geo, htmx, django_assert_num_queries) -> None:
-    peers(geo.vincennes, 3)
-    peers(geo.saint_mande, 3, start_index=10)
-    with django_assert_num_queries(9):
+def test_below_the_threshold_only_a_sentence_never_the_count(geo) -> None:
+    peers(geo.vincennes, 4)
+    release_aggregates()
+    html = Client().get("/pratiques/territoires/commune/94080/").content.decode()
+    assert "Moins de 5" in html and "Médiane" not in html and "4 catalyseur" not in html
+
+
+def test_released_figures_for_an_epci_page_fragment_and_csv(
+    geo, htmx, django_assert_num_queries
+) -> None:
+    peers(geo.vincennes, 6)
+    peers(geo.saint_mande, 6, start_index=10)
+    peers(geo.saint_etienne, 5, start_index=20)  # France minus the EPCI: 5 people
+    release_aggregates()
+    # territory, current version, latest release, its row, the grid (3): whatever the people.
+    with django_assert_num_queries(7):
         html = Client().get("/pratiques/territoires/epci/200054781/", headers=htmx).content.decode()
-    assert "<html" not in html and "D&#x27;après 6 auto-évaluations" not in html
-    assert "après 6 auto-évaluations" in html and "Médiane" in html and "En partenariat" in html
-    full = Client().get("/pratiques/territoires/region/11/").content.decode()
-    assert "<html" in full and "après 6 auto-évaluations" in full
-    assert (
-        "Aucun·e catalyseur·rice"
-        in Client().get("/pratiques/territoires/region/84/").content.decode()
-    )
+    assert "<html" not in html and "Diffusion du" in html
+    assert "pris en compte : environ" in html and "Médiane" in html and "En partenariat" in html
+    full = Client().get("/pratiques/territoires/epci/200054781/").content.decode()
+    assert "<html" in full and "Médiane" in full
+    csv = Client().get("/pratiques/territoires/epci/200054781/pratiques.csv")
+    assert csv["Content-Type"].startswith("text/csv")
+    lines = csv.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("territoire;diffusion;personnes") and len(lines) == 25
+    # The page, the CSV and the report read the same released figures.
+    released = territory_practices(geo.grand_paris)
+    first = released.practices[0]
+    assert lines[1].split(";")[5:] == [
+        "" if v is None else str(v)
+        for v in (first.in_house, first.partnership, first.both, first.develop)
+    ]
+    assert "Moins de 5" in Client().get("/pratiques/territoires/region/84/").content.decode()
 
 
 def test_unknown_territory_is_404(alice: User) -> None:
     assert Client().get("/pratiques/territoires/commune/00000/").status_code == 404
+    assert Client().get("/pratiques/territoires/commune/00000/pratiques.csv").status_code == 404
 
 
-def test_barycentre_is_the_mean_of_each_assessment_position(geo) -> None:
-    """Same definition as the results page's peer barycentre and the territory report's."""
-    from statistics import fmean
-
-    from pratiques import scoring
-    from pratiques.models import AssessmentScore, Axis
-    from pratiques.queries import territory_practices
+def test_a_new_grid_version_keeps_the_released_figures(geo, nadia) -> None:
+    """Figures are keyed by stable keys: a new version shows them for the keys that persist."""
+    from pratiques.curation import services as curation
+    from pratiques.models import GridVersion
 
     peers(geo.vincennes, 6)
-    levers = {a.key: a.lever for a in Axis.objects.filter(version__status="published")}
-    by_assessment: dict[int, dict[str, float]] = {}
-    for row in AssessmentScore.objects.filter(element_key__in=list(levers)).values(
-        "assessment_id", "element_key", "score"
-    ):
-        by_assessment.setdefault(row["assessment_id"], {})[levers[row["element_key"]]] = row[
-            "score"
-        ]
-    positions = [
-        p
-        for s in by_assessment.values()
-        if (p := scoring.ternary(s["gestion"], s["action"], s["vision"])) is not None
-    ]
-    expected = tuple(fmean(p[i] for p in positions) for i in range(3))
-    barycentre = territory_practices(geo.vincennes).barycentre
-    assert barycentre == pytest.approx(expected)
+    release_aggregates()
+    before = territory_practices(geo.vincennes)
+    assert before.shown and len(before.practices) == 24
+    draft = curation.version_copy(actor=nadia, label="2026")
+    curation.version_publish(actor=nadia, version=draft)
+    assert GridVersion.objects.current().label == "2026"
+    after = territory_practices(geo.vincennes)
+    assert after.shown and after.version.label == "2026"
+    assert [p.in_house for p in after.practices] == [p.in_house for p in before.practices]
+    release_aggregates()  # assessments on 2024 still count for the keys that persist
+    assert territory_practices(geo.vincennes).shown
