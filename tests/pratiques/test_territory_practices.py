@@ -48,7 +48,7 @@ def test_released_figures_for_an_epci_page_fragment_and_csv(
         "" if v is None else str(v)
         for v in (first.in_house, first.partnership, first.both, first.develop)
     ]
-    assert "Moins de 5" in Client().get("/pratiques/territoires/region/84/").content.decode()
+    assert "Moins de 5" in Client().get("/pratiques/territoires/commune/42095/").content.decode()
 
 
 def test_unknown_territory_is_404(alice: User) -> None:
