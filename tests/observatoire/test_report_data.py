@@ -188,9 +188,8 @@ def test_maturity_and_indicators_show_and_invalidate_the_cache(geo: Any, nadia: 
 
 @pytest.mark.django_db
 def test_resources_of_the_practices_to_develop(geo: Any, alice: Any) -> None:
-    from pratiques.models import Practice, Resource, ResourceAttachment
-
     from pratiques.aggregates import release_aggregates
+    from pratiques.models import Practice, Resource, ResourceAttachment
 
     for seed in range(10):  # 10 people: 5.3 stands out of the noise among the most to develop
         submit(person(f"p{seed}"), geo.firminy, seed=seed)

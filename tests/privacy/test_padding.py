@@ -48,6 +48,10 @@ def test_padding_with_four_sybil_accounts_recovers_nobody(geo) -> None:
         attack.submit_random(sybil, geo.small_commune, seed=20 + i)
     own = attack.known_counts([s.pk for s in sybils])
     true = attack.truth(victim.pk)
+    # Control: on exact figures the padding gives the victim away.
+    exact, n = attack.exact_figures([victim.pk, *(s.pk for s in sybils)])
+    residual = attack.subtract(attack.counts(exact, n), own)
+    assert attack.recovered(attack.guess(residual, list(true)), true)
     recovered, best = 0, 0
     for _ in range(DRAWS):
         Release.objects.all().delete()  # a fresh draw of the noise, as at a new release
