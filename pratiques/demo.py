@@ -272,6 +272,7 @@ def load_demo_assessments(*, stdout: TextIO) -> None:
         created_at=F("submitted_at") - timedelta(days=4)
     )
     services.peer_buckets_rebuild(version=version)
+    services.pseudonyms_assign()
     if demo_login is not None:
         draft = services.assessment_start(
             user=demo_login,

@@ -106,6 +106,11 @@ def count_label(count: int | None) -> str:
     return f"environ {count}"
 
 
+def small_cell(count: int) -> int | str:
+    """A cell of an internal table: exact from k on, « < k » between 1 and k - 1."""
+    return f"< {threshold()}" if 0 < count < threshold() else count
+
+
 def share(part: int, whole: int) -> int | None:
     """A share of two noisy counts, in steps of SHARE_STEP %, clamped to 0–100."""
     if whole <= 0:

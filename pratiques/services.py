@@ -13,6 +13,7 @@ from pratiques import scoring
 from pratiques.models import (
     Answer,
     Assessment,
+    AssessmentPseudonym,
     AssessmentScore,
     AssessmentStatus,
     Axis,
@@ -289,6 +290,8 @@ def assessment_submit(
     assessment.size_segment = SizeSegment.for_population(territory.population)
     assessment.region = region_of(territory)
     assessment.save()
+    # The export's pseudonym is given here, once, so that reading the export never writes.
+    AssessmentPseudonym.objects.get_or_create(assessment=assessment)
     if consent_statistics:
         peer_buckets_apply(assessment=assessment, sign=1)
     return assessment
@@ -455,3 +458,19 @@ def peer_buckets_rebuild(*, version: GridVersion) -> int:
     with connection.cursor() as cursor:
         cursor.execute(_REBUILD, {"version": version.pk, "steps": scoring.TERNARY_STEPS})
         return cursor.rowcount
+
+
+def pseudonyms_assign() -> None:
+    """Give every submitted assessment without one its random pseudonym (one statement; bulk
+    loaders call it, submission gives it one by one)."""
+    with connection.cursor() as cursor:
+        cursor.execute(PSEUDONYMS_SQL, [AssessmentStatus.SUBMITTED])
+
+
+PSEUDONYMS_SQL = """
+    INSERT INTO pratiques_assessmentpseudonym (assessment_id, pseudonym)
+    SELECT a.id, 'p-' || substr(md5(random()::text || clock_timestamp()::text || a.id), 1, 12)
+    FROM pratiques_assessment a
+    WHERE a.status = %s
+    ON CONFLICT DO NOTHING
+"""

@@ -8,10 +8,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection, models
+from django.db import models
 from django.db.models import Count
 from django.utils.safestring import SafeString
 
+from pratiques import disclosure
 from pratiques.curation.diff import word_diff
 from pratiques.models import (
     Answer,
@@ -257,13 +258,16 @@ def practice_distributions(version: GridVersion) -> tuple[int, list[PracticeDist
         .select_related("situation")
         .order_by("situation__order", "order")
     )
-    total = statistics_assessments(version).count()
+    # The unit is a distinct person: each one's latest statistics assessment on the version.
+    latest = (
+        statistics_assessments(version)
+        .order_by("user_id", "-submitted_at", "-pk")
+        .distinct("user_id")
+        .values("pk")
+    )
+    total = Assessment.objects.filter(pk__in=latest).count()
     grouped = (
-        Answer.objects.filter(
-            assessment__version=version,
-            assessment__status=AssessmentStatus.SUBMITTED,
-            assessment__consent_statistics=True,
-        )
+        Answer.objects.filter(assessment__in=latest)
         .values(
             "practice_id",
             "not_concerned",
@@ -332,7 +336,7 @@ def scale_labels(versions: Iterable[int]) -> dict[tuple[int, str, int], str]:
 EXPORT_COLUMNS = [
     "pseudonyme",
     "version",
-    "annee_validation",
+    "annee_ou_periode",
     "segment_taille",
     "profil_acteur",
     "ingenieries",
@@ -353,49 +357,100 @@ EXPORT_COLUMNS = [
 ]
 
 
-def ensure_pseudonyms() -> None:
-    """Give every statistics assessment its random pseudonym, once (one statement)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            INSERT INTO pratiques_assessmentpseudonym (assessment_id, pseudonym)
-            SELECT a.id, 'p-' || substr(md5(random()::text || clock_timestamp()::text || a.id), 1, 12)
-            FROM pratiques_assessment a
-            WHERE a.status = %s AND a.consent_statistics
-            ON CONFLICT DO NOTHING
-            """,
-            [AssessmentStatus.SUBMITTED],
-        )
+# Quasi-identifiers of the export, generalised step by step (global recoding) until few rows
+# sit in classes smaller than k, then the rows of the remaining small classes are left out.
+QUASI_IDENTIFIERS = ("version", "annee", "segment", "profil", "ingenieries", "region")
+OVERSEAS_REGIONS = {"Guadeloupe", "Martinique", "Guyane", "La Réunion", "Mayotte"}
 
 
-def export_rows() -> Iterator[list[Any]]:
-    """One row per answer of every statistics assessment, without any name or account id.
+def _period(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    version, year, segment, profile, engineerings, region = row
+    period = f"{year - year % 3}–{year - year % 3 + 2}" if isinstance(year, int) else year
+    return (version, period, segment, profile, engineerings, region)
 
-    Context is kept coarse: size segment, actor profile, engineerings, région, year.
-    """
-    ensure_pseudonyms()
-    assessments = statistics_assessments()
-    context: dict[int, dict[str, Any]] = {}
-    for row in assessments.values(
-        "pk",
-        "pseudonym__pseudonym",
-        "version_id",
-        "version__label",
-        "submitted_at",
-        "size_segment__label",
-        "actor_profile__label",
-        "region__name",
-    ).iterator(chunk_size=2000):
-        context[row["pk"]] = row
+
+def _zone(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    version, year, segment, profile, engineerings, region = row
+    zone = "Outre-mer" if region in OVERSEAS_REGIONS else "France métropolitaine"
+    return (version, year, segment, profile, engineerings, zone if region else "")
+
+
+def _no_engineerings(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    return (*row[:4], "(non diffusé)", row[5])
+
+
+def _no_profile(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    return (*row[:3], "(non diffusé)", *row[4:])
+
+
+def _no_segment(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    return (*row[:2], "(non diffusé)", *row[3:])
+
+
+GENERALISATIONS = [_period, _zone, _no_engineerings, _no_profile, _no_segment]
+
+
+def export_assessments() -> models.QuerySet[Assessment]:
+    """The unit is a distinct consenting person: each one's latest statistics assessment."""
+    latest = (
+        statistics_assessments()
+        .order_by("user_id", "-submitted_at", "-pk")
+        .distinct("user_id")
+        .values("pk")
+    )
+    return Assessment.objects.filter(pk__in=latest)
+
+
+def export_classes() -> tuple[dict[int, tuple[Any, ...]], int]:
+    """Generalised quasi-identifiers of each exported assessment (k-anonymous, k =
+    ANONYMITY_THRESHOLD) and the number of assessments left out (4 queries)."""
+    assessments = export_assessments()
     engineerings: dict[int, list[str]] = defaultdict(list)
     through = Assessment.engineerings.through
     for assessment_id, label in (
         through.objects.filter(assessment__in=assessments)
-        .order_by("engineering__order")
+        .order_by("engineering__order", "engineering__label")
         .values_list("assessment_id", "engineering__label")
-        .iterator(chunk_size=5000)
     ):
         engineerings[assessment_id].append(label)
+    rows = {
+        pk: (
+            version,
+            submitted_at.year if submitted_at else "",
+            segment or "",
+            profile or "",
+            " ; ".join(engineerings.get(pk, [])),
+            region or "",
+        )
+        for pk, version, submitted_at, segment, profile, region in assessments.values_list(
+            "pk",
+            "version__label",
+            "submitted_at",
+            "size_segment__label",
+            "actor_profile__label",
+            "region__name",
+        )
+    }
+    return disclosure.k_anonymise(rows, GENERALISATIONS)
+
+
+def export_smallest_class() -> tuple[int, int, int]:
+    """(smallest equivalence class, assessments exported, assessments left out)."""
+    kept, suppressed = export_classes()
+    return disclosure.smallest_class(kept.values()), len(kept), suppressed
+
+
+def export_rows() -> Iterator[list[Any]]:
+    """One row per answer of each consenting person's latest assessment, without any name,
+    account id or comment; the context columns are generalised so that every combination of
+    them is shared by at least k people (rows of smaller classes are left out). Reads only."""
+    classes, _ = export_classes()
+    assessments = Assessment.objects.filter(pk__in=list(classes))
+    context: dict[int, dict[str, Any]] = {}
+    for row in assessments.values("pk", "pseudonym__pseudonym", "version_id").iterator(
+        chunk_size=2000
+    ):
+        context[row["pk"]] = row
     labels = scale_labels({row["version_id"] for row in context.values()})
     answers = (
         Answer.objects.filter(assessment__in=assessments)
@@ -429,14 +484,15 @@ def export_rows() -> Iterator[list[Any]]:
     ) in answers.iterator(chunk_size=5000):
         ctx = context[assessment_id]
         version_id = ctx["version_id"]
+        version, period, segment, profile, engineering_labels, region = classes[assessment_id]
         yield [
-            ctx["pseudonym__pseudonym"],
-            ctx["version__label"],
-            ctx["submitted_at"].year if ctx["submitted_at"] else "",
-            ctx["size_segment__label"] or "",
-            ctx["actor_profile__label"] or "",
-            " ; ".join(engineerings.get(assessment_id, [])),
-            ctx["region__name"] or "",
+            ctx["pseudonym__pseudonym"] or "",
+            version,
+            period,
+            segment,
+            profile,
+            engineering_labels,
+            region,
             axis_code,
             situation_code,
             code,

@@ -22,6 +22,7 @@ from django_htmx.http import reswap, retarget
 
 from config.roles import Role, role_required
 from config.types import HtmxHttpRequest
+from pratiques import disclosure
 from pratiques.curation import forms as cforms
 from pratiques.curation import queries, services
 from pratiques.curation.diff import word_diff
@@ -719,21 +720,35 @@ def analytics(request: HtmxHttpRequest) -> HttpResponse:
         for scale in (Scale.FREQUENCY,)
     }
     frequency_steps = steps[Scale.FREQUENCY]
+    # Disclosure policy: no count between 1 and k - 1, even for the network's admins.
+    small = disclosure.small_cell
     for distribution in distributions:
         distribution.frequency_cells = [
-            distribution.frequency.get(step.value, 0) for step in frequency_steps
+            small(distribution.frequency.get(step.value, 0)) for step in frequency_steps
         ]
+        distribution.shown = {
+            "not_concerned": small(distribution.not_concerned),
+            "unanswered": small(distribution.unanswered),
+            "to_develop": small(distribution.to_develop),
+        }
+
+    def plotted(value: int) -> int | None:
+        return value if not 0 < value < disclosure.threshold() else None
+
     chart = {
         "practices": [f"{d.practice.code} {d.practice.label}" for d in distributions],
         "series": [
-            {"name": step.label, "values": [d.frequency.get(step.value, 0) for d in distributions]}
+            {
+                "name": step.label,
+                "values": [plotted(d.frequency.get(step.value, 0)) for d in distributions],
+            }
             for step in frequency_steps
         ]
         + [
-            {"name": "Non concerné·e", "values": [d.not_concerned for d in distributions]},
-            {"name": "Pas de réponse", "values": [d.unanswered for d in distributions]},
+            {"name": "Non concerné·e", "values": [plotted(d.not_concerned) for d in distributions]},
+            {"name": "Pas de réponse", "values": [plotted(d.unanswered) for d in distributions]},
         ],
-        "to_develop": [d.to_develop for d in distributions],
+        "to_develop": [plotted(d.to_develop) for d in distributions],
     }
     context = {
         "version": version,
@@ -741,7 +756,8 @@ def analytics(request: HtmxHttpRequest) -> HttpResponse:
         "distributions": distributions,
         "frequency_steps": frequency_steps,
         "chart": chart,
-        "threshold_ok": total >= 5,
+        "threshold_ok": total >= disclosure.threshold(),
+        "threshold": disclosure.threshold(),
     }
     return render_page(request, "pratiques/curation/analytics.html", "analytics", context)
 

@@ -79,4 +79,16 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
+        # Pseudonyms of the anonymised export are given at submission from now on: the export (a
+        # GET) no longer writes; assessments submitted before get theirs here.
+        migrations.RunSQL(
+            """
+        INSERT INTO pratiques_assessmentpseudonym (assessment_id, pseudonym)
+        SELECT a.id, 'p-' || substr(md5(random()::text || clock_timestamp()::text || a.id), 1, 12)
+        FROM pratiques_assessment a
+        WHERE a.status = 'submitted'
+        ON CONFLICT DO NOTHING
+        """,
+            migrations.RunSQL.noop,
+        ),
     ]

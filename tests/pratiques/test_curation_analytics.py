@@ -7,6 +7,8 @@ import io
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -23,7 +25,7 @@ CSV = reverse("pratiques:curation:export_csv")
 XLSX = reverse("pratiques:curation:export_xlsx")
 
 
-def submitted(n: int, geo, *, consent: bool = True) -> list[Assessment]:
+def submitted(n: int, geo, *, consent: bool = True, prefix: str = "cat") -> list[Assessment]:
     version = GridVersion.objects.get(slug="2024")
     practices = list(Practice.objects.filter(version=version).order_by("situation__order", "order"))
     profile = ActorProfile.objects.order_by("order").first()
@@ -33,7 +35,7 @@ def submitted(n: int, geo, *, consent: bool = True) -> list[Assessment]:
     for i in range(n):
         # No password: hashing one per user would dominate the test's time.
         user = User.objects.create(
-            username=f"cat{i}{'c' if consent else 'n'}", first_name="Secret", last_name=f"Nom{i}"
+            username=f"{prefix}{i}{'c' if consent else 'n'}", first_name="Secret", last_name=f"Nom{i}"
         )
         assessment = Assessment.objects.create(
             user=user,
@@ -47,6 +49,7 @@ def submitted(n: int, geo, *, consent: bool = True) -> list[Assessment]:
             consent_statistics=consent,
         )
         assessment.engineerings.add(engineering)
+        AssessmentPseudonym.objects.create(assessment=assessment)  # given at submission
         Answer.objects.bulk_create(
             [
                 Answer(
@@ -76,7 +79,7 @@ def test_distributions_full_page_and_fragment(
         response = client.get(ANALYTICS)
     html = response.content.decode()
     assert "<html" in html and "plotly.min.js" in html
-    assert "<strong>6</strong> auto-évaluations" in html
+    assert "<strong>6</strong> personnes" in html
     assert 'id="distribution-data"' in html
     fragment = client.get(ANALYTICS, headers=htmx).content.decode()
     assert "<html" not in fragment and 'id="analyses"' in fragment
@@ -94,13 +97,23 @@ def test_query_count_does_not_grow_with_assessments(
 def test_fewer_than_five_shows_no_distribution(nadia, geo) -> None:
     submitted(3, geo)
     html = logged_in(nadia).get(ANALYTICS).content.decode()
-    assert "Moins de 5 auto-évaluations" in html
+    assert "Moins de 5 personnes" in html
     assert 'id="distribution-data"' not in html
 
 
 def test_csv_export_is_anonymised(nadia, geo) -> None:
     assessments = submitted(5, geo)
     submitted(1, geo, consent=False)
+    client = logged_in(nadia)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(CSV)
+        b"".join(response.streaming_content)
+    # Reading the export never writes (pseudonyms are given at submission).
+    assert not any(
+        q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+        for q in queries.captured_queries
+        if "django_session" not in q["sql"]
+    )
     response = logged_in(nadia).get(CSV)
     assert response["Content-Type"].startswith("text/csv")
     text = b"".join(response.streaming_content).decode("utf-8-sig")
@@ -114,7 +127,7 @@ def test_csv_export_is_anonymised(nadia, geo) -> None:
     pseudonyms = {row[0] for row in rows[1:]}
     assert len(pseudonyms) == 5 and all(p.startswith("p-") for p in pseudonyms)
     first = dict(zip(EXPORT_COLUMNS, rows[1], strict=True))
-    assert first["region"] == "Île-de-France"
+    assert first["region"] in ("Île-de-France", "France métropolitaine")
     assert first["segment_taille"] == "plus de 50 000 habitants"
     assert first["version"] == "2024" and first["pratique_code"] == "1.1"
     assert first["frequence_libelle"] == "Jamais"
@@ -124,7 +137,28 @@ def test_csv_export_is_anonymised(nadia, geo) -> None:
     # Stable: the same pseudonyms on the next export.
     again = b"".join(logged_in(nadia).get(CSV).streaming_content).decode("utf-8-sig")
     assert {r[0] for r in list(csv.reader(io.StringIO(again), delimiter=";"))[1:]} == pseudonyms
-    assert AssessmentPseudonym.objects.count() == 5
+    assert AssessmentPseudonym.objects.count() == 6
+
+
+def test_the_export_is_k_anonymous_on_its_quasi_identifiers(nadia, geo) -> None:
+    from pratiques.curation.queries import export_smallest_class
+
+    submitted(5, geo)
+    smallest, exported, left_out = export_smallest_class()
+    assert smallest >= 5 and exported == 5 and left_out == 0
+    # A sixth person alone in their class (another region, another year) is generalised or left out.
+    other = submitted(1, geo, prefix="autre")[0]
+    Assessment.objects.filter(pk=other.pk).update(
+        region=geo.ara, submitted_at=timezone.now().replace(year=2023)
+    )
+    smallest, exported, left_out = export_smallest_class()
+    assert smallest >= 5 and exported + left_out == 6
+    text = b"".join(logged_in(nadia).get(CSV).streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))[1:]
+    classes: dict[tuple[str, ...], set[str]] = {}
+    for row in rows:
+        classes.setdefault(tuple(row[1:7]), set()).add(row[0])
+    assert min(len(people) for people in classes.values()) >= 5
 
 
 def test_xlsx_export(nadia, geo) -> None:
