@@ -52,6 +52,7 @@ urlpatterns = [
         name="resource_detach",
     ),
     path("analyses/", views.analytics, name="analytics"),
+    path("analyses/diffusion/", views.release_create, name="release_create"),
     path("analyses/reponses-anonymisees.csv", views.export_csv, name="export_csv"),
     path("analyses/reponses-anonymisees.xlsx", views.export_xlsx, name="export_xlsx"),
 ]

@@ -36,6 +36,7 @@ from pratiques.models import (
     KeyLineage,
     Lever,
     Practice,
+    Release,
     Resource,
     ResourceAttachment,
     ResourceKind,
@@ -758,8 +759,25 @@ def analytics(request: HtmxHttpRequest) -> HttpResponse:
         "chart": chart,
         "threshold_ok": total >= disclosure.threshold(),
         "threshold": disclosure.threshold(),
+        "release": Release.objects.order_by("-released_at", "-pk").first(),
+        "cadence": disclosure.RELEASE_CADENCE,
     }
     return render_page(request, "pratiques/curation/analytics.html", "analytics", context)
+
+
+@require_POST
+@admin_required
+def release_create(request: HtmxHttpRequest) -> HttpResponse:
+    """A new dated release of the public practice aggregates, computed by the task worker."""
+    from pratiques.tasks import release_aggregates_task
+
+    release_aggregates_task.enqueue(f"administration ({request.user.get_username()})")
+    messages.success(
+        request,
+        "Nouvelle diffusion demandée : les agrégats publics seront recalculés par le service de "
+        "tâches de fond dans quelques instants.",
+    )
+    return redirect("pratiques:curation:analytics")
 
 
 class Echo:

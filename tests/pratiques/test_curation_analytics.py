@@ -35,7 +35,9 @@ def submitted(n: int, geo, *, consent: bool = True, prefix: str = "cat") -> list
     for i in range(n):
         # No password: hashing one per user would dominate the test's time.
         user = User.objects.create(
-            username=f"{prefix}{i}{'c' if consent else 'n'}", first_name="Secret", last_name=f"Nom{i}"
+            username=f"{prefix}{i}{'c' if consent else 'n'}",
+            first_name="Secret",
+            last_name=f"Nom{i}",
         )
         assessment = Assessment.objects.create(
             user=user,
@@ -190,3 +192,17 @@ def test_xlsx_splits_sheets_and_handles_no_answer(nadia, geo, monkeypatch) -> No
         )
         == 120
     )
+
+
+def test_an_admin_asks_for_a_release_others_cannot(nadia, alice, geo) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    url = reverse("pratiques:curation:release_create")
+    assert logged_in(alice).post(url).status_code == 403
+    assert logged_in(nadia).get(url).status_code == 405
+    client = logged_in(nadia)
+    response = client.post(url)
+    assert response.status_code == 302 and response["Location"] == ANALYTICS
+    assert DBTaskResult.objects.filter(task_path__endswith="release_aggregates_task").exists()
+    html = client.get(ANALYTICS).content.decode()
+    assert "Nouvelle diffusion demandée" in html and "Aucune diffusion n'a encore eu lieu" in html
