@@ -89,6 +89,15 @@ def test_no_nested_pair_of_the_demo_data_gives_anyone_away(demo_network) -> None
     assert control >= 2
     assert recovered == 0
     the_issue_pair_through_the_pdfs(client, demo_network)
+    the_export_is_k_anonymous_on_the_demo_data()
+
+
+def the_export_is_k_anonymous_on_the_demo_data() -> None:
+    from pratiques.curation.queries import export_smallest_class
+
+    smallest, exported, left_out = export_smallest_class()
+    print(f"export: smallest class {smallest}, {exported} people exported, {left_out} left out")
+    assert smallest >= 5
 
 
 def the_issue_pair_through_the_pdfs(client: Client, demo_network) -> None:
