@@ -90,6 +90,29 @@ def test_no_nested_pair_of_the_demo_data_gives_anyone_away(demo_network) -> None
     assert recovered == 0
     the_issue_pair_through_the_pdfs(client, demo_network)
     the_export_is_k_anonymous_on_the_demo_data()
+    page_and_csv_give_the_same_figures(client, demo_network)
+
+
+def page_and_csv_give_the_same_figures(client: Client, rows: dict[str, ReleasedAggregate]) -> None:
+    """Every published scope of every level: the page and the CSV format the same figures."""
+    published = [scope for scope, row in rows.items() if row.status == "published"]
+    assert {scope.split(":")[0] for scope in published} >= {
+        "commune",
+        "epci",
+        "departement",
+        "region",
+        "pays",
+        "projet",
+    }
+    for scope in published:
+        figures, people = page(client, scope)
+        level, code = scope.split(":")
+        lines = client.get(f"/pratiques/territoires/{level}/{code}/pratiques.csv")
+        for line in lines.content.decode("utf-8-sig").splitlines()[1:]:
+            cells = line.split(";")
+            assert cells[2] == f"environ {people}"
+            shares = [None if v == "" else float(v) for v in cells[5:9]]
+            assert shares == [figures[cells[3]][c] for c in attack.CELLS], (scope, cells[3])
 
 
 def the_export_is_k_anonymous_on_the_demo_data() -> None:
