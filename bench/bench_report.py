@@ -81,7 +81,7 @@ def main() -> None:
         data = collect_report_data(territory)
         pages_info = (
             f"{territory.name} ({territory.code}), {len([d for d in data.domains if d.indicators])} "
-            f"domaines renseignés, {data.assessment_count} autodiagnostics"
+            f"domaines renseignés, pratiques : {data.practices.people_label} personnes"
         )
         if first is None:
             clear(territory, charts_too=True)

@@ -93,12 +93,6 @@ def round_to(value: float, step: int) -> int:
     return int(step * round(value / step))
 
 
-def released_count(noisy_count: int) -> int | None:
-    """A noisy count to the nearest COUNT_STEP; None (« moins de k ») below k."""
-    rounded = round_to(noisy_count, COUNT_STEP)
-    return rounded if rounded >= threshold() else None
-
-
 def count_label(count: int | None) -> str:
     """« environ 25 » or « moins de 5 »; never an exact small count."""
     if count is None or count < threshold():
@@ -159,6 +153,8 @@ def suppress_differences(members: dict[str, frozenset[int]]) -> dict[str, str]:
                 if status[b] != PUBLISHED:
                     continue
                 mb = members[b]
+                if len(mb) - len(ma) >= k or len(mb) < len(ma):
+                    continue  # B adds at least k people, or B is the smaller one (seen from B)
                 if ma == mb:
                     continue  # the same people: the same figures are released for both
                 only_b, only_a = len(mb - ma), len(ma - mb)
