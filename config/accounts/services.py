@@ -74,6 +74,7 @@ def status_label(user: User) -> str:
 
 
 def _send(template: str, to: str, context: dict) -> None:
+    """Sent inside the transaction: if the mail server refuses, nothing is recorded."""
     context = {"site_url": settings.SITE_URL.rstrip("/"), **context}
     subject = render_to_string(f"comptes/emails/{template}_subject.txt", context).strip()
     body = render_to_string(f"comptes/emails/{template}.txt", context)
@@ -123,9 +124,9 @@ def signup_request(*, email: str, first_name: str, last_name: str, password: str
     existing = _by_email(email)
     if existing is not None:
         if is_pending_signup(existing):
-            transaction.on_commit(lambda: _send_signup_link(existing))
+            _send_signup_link(existing)
         else:
-            transaction.on_commit(lambda: _send("signup_existing", existing.email, {"user": existing}))
+            _send("signup_existing", existing.email, {"user": existing})
         return None
     user = User(
         username=email[:150],
@@ -138,7 +139,7 @@ def signup_request(*, email: str, first_name: str, last_name: str, password: str
     user.save()
     user.groups.add(Group.objects.get(name=Role.CATALYST.value))
     history_record(actor=None, user=user, message="Inscription (catalyseur·rice), adresse à confirmer", flag=ADDITION)
-    transaction.on_commit(lambda: _send_signup_link(user))
+    _send_signup_link(user)
     return user
 
 
@@ -177,7 +178,7 @@ def invitation_send(
     user.save()
     user.groups.set(Group.objects.filter(name__in=[r.value for r in roles]))
     history_record(actor=actor, user=user, message=f"Invitation envoyée ({role_labels(roles)})", flag=ADDITION)
-    transaction.on_commit(lambda: _send_invitation(user, actor, roles))
+    _send_invitation(user, actor, roles)
     return user
 
 
@@ -187,7 +188,7 @@ def invitation_resend(*, actor: User, user: User) -> None:
         raise AccountRefused("Cette personne n'a pas d'invitation en attente.")
     roles = user_roles(user)
     history_record(actor=actor, user=user, message="Invitation renvoyée")
-    transaction.on_commit(lambda: _send_invitation(user, actor, roles))
+    _send_invitation(user, actor, roles)
 
 
 @transaction.atomic
