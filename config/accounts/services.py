@@ -230,12 +230,15 @@ def roles_set(*, actor: User, user: User, roles: list[Role]) -> None:
 def account_active_set(*, actor: User, user: User, active: bool) -> None:
     if user.pk == actor.pk:
         raise AccountRefused("Vous ne pouvez pas désactiver votre propre compte.")
+    if not active and is_pending_invitation(user):
+        user.set_unusable_password()  # a fresh marker: the pending invitation link stops working
+        user.save(update_fields=["password"])
+        history_record(actor=actor, user=user, message="Invitation annulée")
+        return
     if active == user.is_active:
         return
     if active and user.last_login is None and not user.has_usable_password():
         raise AccountRefused("Cette personne n'a pas encore accepté son invitation : renvoyez-la.")
-    if not active and is_pending_invitation(user):
-        user.set_unusable_password()  # a fresh marker: the pending invitation link stops working
     user.is_active = active
     user.save()
     history_record(actor=actor, user=user, message="Compte réactivé" if active else "Compte désactivé")

@@ -346,7 +346,7 @@ def person_active(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         lambda user: services.account_active_set(actor=request.user, user=user, active=active),
-        "Compte réactivé." if active else "Compte désactivé.",
+        "Compte réactivé." if active else "Compte désactivé (ou invitation annulée).",
     )
 
 
