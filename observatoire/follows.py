@@ -149,7 +149,8 @@ def _send_report_changed(item: Follow) -> bool:
         "territory": territory,
         "report_url": site
         + reverse(
-            "observatoire:territory_report", kwargs={"level": territory.level, "code": territory.code}
+            "observatoire:territory_report",
+            kwargs={"level": territory.level, "code": territory.code},
         ),
         "space_url": site + reverse("dashboard", args=["elu"]),
     }

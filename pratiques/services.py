@@ -358,9 +358,12 @@ def assessment_context_of_latest(*, user: Any) -> dict[str, Any]:
     )
     if latest is None:
         return {}
-    member = latest.organisation_id and OrganisationMembership.objects.filter(
-        organisation_id=latest.organisation_id, user=user
-    ).exists()
+    member = (
+        latest.organisation_id
+        and OrganisationMembership.objects.filter(
+            organisation_id=latest.organisation_id, user=user
+        ).exists()
+    )
     return {
         "organisation": latest.organisation_id if member else None,
         "territory": latest.territory,

@@ -493,7 +493,9 @@ def assessment_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     assessment = _own(request, pk)
     if request.method == "POST":
         if request.POST.get("confirm") != "oui":
-            messages.error(request, "Cochez la case de confirmation pour supprimer l'auto-évaluation.")
+            messages.error(
+                request, "Cochez la case de confirmation pour supprimer l'auto-évaluation."
+            )
             return redirect("pratiques:assessment_delete", pk)
         services.assessment_delete(assessment_id=assessment.pk, user=request.user)
         messages.success(request, "L'auto-évaluation a été supprimée.")

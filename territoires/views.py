@@ -352,7 +352,9 @@ def follow(request: HtmxHttpRequest, level: str, code: str) -> HttpResponse:
     following = request.POST.get("suivre", "oui") != "non"
     follow_set(user=request.user, territory=territory, follow=following)
     if following:
-        messages.success(request, f"Vous suivez {territory.name} : il figure dans votre espace élu·e.")
+        messages.success(
+            request, f"Vous suivez {territory.name} : il figure dans votre espace élu·e."
+        )
     else:
         messages.success(request, f"Vous ne suivez plus {territory.name}.")
     return redirect(territory.get_absolute_url())
@@ -368,7 +370,9 @@ def follow_notify(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     except Follow.DoesNotExist:
         raise Http404("Territoire suivi introuvable.") from None
     if item.notify_by_email:
-        messages.success(request, f"Vous recevrez un e-mail quand le rapport de {item.territory.name} change.")
+        messages.success(
+            request, f"Vous recevrez un e-mail quand le rapport de {item.territory.name} change."
+        )
     else:
         messages.success(request, f"Plus d'e-mail pour {item.territory.name}.")
     return redirect("dashboard", "elu")

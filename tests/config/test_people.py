@@ -189,7 +189,9 @@ def test_an_admin_cannot_drop_their_own_admin_role_or_deactivate_themself(nadia:
     admin = logged_in(nadia)
     admin.post(f"/comptes/personnes/{nadia.pk}/roles/", {"roles": ["catalyseur"]})
     assert user_roles(User.objects.get(pk=nadia.pk)) == [Role.NETWORK_ADMIN]
-    response = admin.post(f"/comptes/personnes/{nadia.pk}/activation/", {"active": "non"}, follow=True)
+    response = admin.post(
+        f"/comptes/personnes/{nadia.pk}/activation/", {"active": "non"}, follow=True
+    )
     assert "propre compte" in response.content.decode()
     nadia.refresh_from_db()
     assert nadia.is_active

@@ -115,7 +115,9 @@ def test_an_official_follows_from_the_territory_page(geo, elise: User) -> None:
 
 @pytest.mark.django_db
 def test_the_follow_button_is_for_officials_only(geo, alice: User) -> None:
-    assert "Suivre ce territoire" not in Client().get("/territoires/commune/94080/").content.decode()
+    assert (
+        "Suivre ce territoire" not in Client().get("/territoires/commune/94080/").content.decode()
+    )
     html = logged_in(alice).get("/territoires/commune/94080/").content.decode()
     assert "Suivre ce territoire" not in html
     assert logged_in(alice).post("/territoires/commune/94080/suivre/").status_code == 403
@@ -129,7 +131,9 @@ def test_the_email_option_belongs_to_the_follower(geo, elise: User, alice: User)
     assert item.notify_by_email
     other = User.objects.create(username="autre-elu")
     other.groups.add(*elise.groups.all())
-    response = logged_in(other).post(f"/territoires/suivis/{item.pk}/courriel/", {"courriel": "non"})
+    response = logged_in(other).post(
+        f"/territoires/suivis/{item.pk}/courriel/", {"courriel": "non"}
+    )
     assert response.status_code == 404
     item.refresh_from_db()
     assert item.notify_by_email
