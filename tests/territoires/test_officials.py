@@ -137,3 +137,12 @@ def test_the_email_option_belongs_to_the_follower(geo, elise: User, alice: User)
     assert response.status_code == 404
     item.refresh_from_db()
     assert item.notify_by_email
+
+
+@pytest.mark.django_db
+def test_the_country_has_no_follow_button_and_cannot_be_followed(geo, elise: User) -> None:
+    official = logged_in(elise)
+    assert "Suivre ce territoire" not in official.get("/territoires/pays/FR/").content.decode()
+    response = official.post("/territoires/pays/FR/suivre/", {"suivre": "oui"}, follow=True)
+    assert "On suit une commune" in response.content.decode()
+    assert not Follow.objects.exists()
