@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config import views
+from config.accounts.views import ThrottledPasswordResetView
 
 admin.site.site_header = "Administration technique — Ingénierie territoriale"
 admin.site.site_title = "Ingénierie territoriale"
@@ -12,6 +13,13 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
     path("espace/<slug:space>/", views.dashboard, name="dashboard"),
+    # Throttled password reset first, so it wins over django.contrib.auth's own view.
+    path(
+        "comptes/password_reset/",
+        ThrottledPasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path("comptes/", include("config.accounts.urls")),
     path("comptes/", include("django.contrib.auth.urls")),
     path("territoires/", include("territoires.urls")),
     path("pratiques/", include("pratiques.urls")),

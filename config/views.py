@@ -50,4 +50,19 @@ def dashboard(request: HtmxHttpRequest, space: str) -> HttpResponse:
     template = f"dashboard_{space}.html"
     if request.htmx:
         template += "#links"
-    return render(request, template, {"role": role})
+    context: dict = {"role": role}
+    if space == "elu" and not request.htmx:
+        context |= _official_space(request)
+    return render(request, template, context)
+
+
+def _official_space(request: HtmxHttpRequest) -> dict:
+    """Followed territories (what changed since the last visit) and declared mandates."""
+    from observatoire.follows import followed_for_space
+    from territoires.forms import MandateForm
+
+    return {
+        "followed": followed_for_space(request.user),
+        "mandates": list(request.user.mandates.select_related("territory")),
+        "mandate_form": MandateForm(),
+    }

@@ -42,4 +42,13 @@ def import_run_task(run_id: int) -> str:
         run = import_run_execute(run=run, progress=writer)
     finally:
         writer.close()
+    notify_followers.enqueue()  # a new vintage changes reports that officials follow
     return run.status
+
+
+@task
+def notify_followers() -> int:
+    """E-mails officials whose followed territory's report changed (``observatoire.follows``)."""
+    from observatoire.follows import followers_notify
+
+    return followers_notify()

@@ -338,6 +338,43 @@ def user_data_delete(*, user: Any) -> int:
     return len(ids)
 
 
+@transaction.atomic
+def organisation_leave(*, user: Any, organisation_id: int) -> Organisation:
+    """Leaves an organisation: its members no longer see this person's assessments."""
+    membership = OrganisationMembership.objects.select_related("organisation").get(
+        organisation_id=organisation_id, user=user
+    )
+    Assessment.objects.filter(user=user, organisation_id=organisation_id).update(
+        shared_with_organisation=False
+    )
+    membership.delete()
+    return membership.organisation
+
+
+def assessment_context_of_latest(*, user: Any) -> dict[str, Any]:
+    """The context of a person's latest assessment, to pre-fill the next one."""
+    latest = (
+        Assessment.objects.filter(user=user)
+        .select_related("territory", "organisation")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if latest is None:
+        return {}
+    member = (
+        latest.organisation_id
+        and OrganisationMembership.objects.filter(
+            organisation_id=latest.organisation_id, user=user
+        ).exists()
+    )
+    return {
+        "organisation": latest.organisation_id if member else None,
+        "territory": latest.territory,
+        "actor_profile": latest.actor_profile_id,
+        "engineerings": list(latest.engineerings.values_list("pk", flat=True)),
+    }
+
+
 def organisation_join(*, user: Any, join_code: str) -> Organisation:
     organisation = Organisation.objects.get(join_code=join_code.strip())
     OrganisationMembership.objects.get_or_create(organisation=organisation, user=user)

@@ -26,6 +26,8 @@ urlpatterns = [
     path("mes-donnees/supprimer/", views.my_data_delete, name="my_data_delete"),
     path("organisations/rejoindre/", views.organisation_join, name="organisation_join"),
     path("organisations/<int:pk>/", views.organisation_dialogue, name="organisation_dialogue"),
+    path("organisations/<int:pk>/quitter/", views.organisation_leave, name="organisation_leave"),
+    path("evaluations/<int:pk>/supprimer/", views.assessment_delete, name="assessment_delete"),
     # The « pratiques » part of a territory page, pulled by it with hx-get (TERRITORY_PAGE_SECTIONS).
     path(
         "territoires/<slug:level>/<str:code>/",

@@ -92,7 +92,8 @@ def assessment_start(request: HtmxHttpRequest) -> HttpResponse:
         version = services.current_version()
     except services.NoPublishedGrid:
         raise Http404("Aucune version de la grille n'est publiée.") from None
-    form = StartForm(request.POST or None, user=request.user)
+    initial = services.assessment_context_of_latest(user=request.user)
+    form = StartForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         assessment = services.assessment_start(
@@ -106,9 +107,8 @@ def assessment_start(request: HtmxHttpRequest) -> HttpResponse:
         )
         return redirect(assessment)
     status = 400 if request.method == "POST" else 200
-    response = _render(
-        request, "pratiques/assessment_start.html", "start_form", {"form": form, "version": version}
-    )
+    context = {"form": form, "version": version, "prefilled": bool(initial)}
+    response = _render(request, "pratiques/assessment_start.html", "start_form", context)
     response.status_code = status
     return response
 
@@ -399,7 +399,10 @@ def _csv_rows(assessments: list[Assessment]) -> list[list[str]]:
                     str(assessment.pk),
                     assessment.version.label,
                     assessment.get_status_display(),
-                    assessment.submitted_at.date().isoformat() if assessment.submitted_at else "",
+                    # The platform's time zone (Europe/Paris), as on screen.
+                    timezone.localtime(assessment.submitted_at).date().isoformat()
+                    if assessment.submitted_at
+                    else "",
                     str(assessment.territory),
                     practice.code,
                     practice.situation.title,
@@ -483,7 +486,38 @@ def my_data_delete(request: HtmxHttpRequest) -> HttpResponse:
     return redirect("pratiques:home")
 
 
+@require_http_methods(["GET", "POST"])
+@role_required(Role.CATALYST)
+def assessment_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Deletes one assessment (withdrawn from the peer statistics if it fed them)."""
+    assessment = _own(request, pk)
+    if request.method == "POST":
+        if request.POST.get("confirm") != "oui":
+            messages.error(
+                request, "Cochez la case de confirmation pour supprimer l'auto-évaluation."
+            )
+            return redirect("pratiques:assessment_delete", pk)
+        services.assessment_delete(assessment_id=assessment.pk, user=request.user)
+        messages.success(request, "L'auto-évaluation a été supprimée.")
+        return redirect("pratiques:home")
+    return render(request, "pratiques/assessment_delete.html", {"assessment": assessment})
+
+
 # --- organisations -------------------------------------------------------------------------------
+
+
+@require_POST
+@role_required(Role.CATALYST)
+def organisation_leave(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    try:
+        organisation = services.organisation_leave(user=request.user, organisation_id=pk)
+    except OrganisationMembership.DoesNotExist:
+        raise Http404("Organisation introuvable.") from None
+    messages.success(
+        request,
+        f"Vous avez quitté « {organisation.name} » : ses membres ne voient plus vos auto-évaluations.",
+    )
+    return redirect("pratiques:home")
 
 
 @require_POST

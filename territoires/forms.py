@@ -243,3 +243,20 @@ class FragilityReadingForm(forms.Form):
             if not data.get("diagnosis_date"):
                 self.add_error("diagnosis_date", _("Indiquez la date du diagnostic local."))
         return data
+
+
+class MandateForm(forms.Form):
+    """An official declares a territory they represent."""
+
+    territory = TerritoryField(
+        label=_("Territoire représenté"),
+        help_text=_(
+            "Commune, intercommunalité (EPCI), département, région ou territoire de projet."
+        ),
+    )
+    role_label = forms.CharField(
+        label=_("Fonction"),
+        max_length=120,
+        required=False,
+        help_text=_("ex. maire, conseillère départementale, vice-président à l'aménagement"),
+    )

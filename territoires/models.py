@@ -455,3 +455,82 @@ class FragilityReading(models.Model):
 
     def __str__(self) -> str:
         return f"{self.territory} — {self.fragility} : {self.get_level_display()}"
+
+
+# --- elected officials: the territories they represent and those they follow ---------------------
+
+MANDATE_LEVELS = (Level.COMMUNE, Level.EPCI, Level.DEPARTEMENT, Level.REGION, Level.PROJECT)
+
+
+class MandateStatus(models.TextChoices):
+    PENDING = "en-attente", _("en attente de confirmation")
+    CONFIRMED = "confirme", _("confirmé")
+    REFUSED = "refuse", _("refusé")
+
+
+class Mandate(models.Model):
+    """A territory an official says they represent; shown anywhere only once an admin confirmed it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="mandates", verbose_name=_("élu·e")
+    )
+    territory = models.ForeignKey(
+        Territory, models.CASCADE, related_name="mandates", verbose_name=_("territoire")
+    )
+    role_label = models.CharField(
+        _("fonction"), max_length=120, blank=True, help_text=_("ex. maire, vice-président·e")
+    )
+    status = models.CharField(
+        _("statut"), max_length=12, choices=MandateStatus.choices, default=MandateStatus.PENDING
+    )
+    declared_at = models.DateTimeField(_("déclaré le"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("décidé par"),
+    )
+    decided_at = models.DateTimeField(_("décidé le"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-declared_at", "-id"]
+        verbose_name = _("mandat")
+        verbose_name_plural = _("mandats")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "territory"], name="mandate_once_per_territory")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.territory} ({self.get_status_display()})"
+
+
+class Follow(models.Model):
+    """A territory an official follows. ``seen_state`` and ``notified_key`` are opaque stamps
+    computed by the Observatoire (what the space showed at the last visit; the report key of the
+    last notification)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="follows", verbose_name=_("élu·e")
+    )
+    territory = models.ForeignKey(
+        Territory, models.CASCADE, related_name="follows", verbose_name=_("territoire")
+    )
+    created_at = models.DateTimeField(_("suivi depuis"), default=timezone.now)
+    notify_by_email = models.BooleanField(_("prévenir par e-mail"), default=False)
+    seen_state = models.JSONField(_("état à la dernière visite"), default=dict, blank=True)
+    seen_at = models.DateTimeField(_("dernière visite"), null=True, blank=True)
+    notified_key = models.CharField(_("clé du dernier rapport notifié"), max_length=64, blank=True)
+    notified_at = models.DateTimeField(_("dernière notification"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["territory__name", "id"]
+        verbose_name = _("territoire suivi")
+        verbose_name_plural = _("territoires suivis")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "territory"], name="follow_once_per_territory")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.territory)

@@ -13,10 +13,13 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from territoires.models import (
+    MANDATE_LEVELS,
+    Follow,
     Fragility,
     FragilityReading,
     FragilitySource,
     Level,
+    Mandate,
     MaturityAssessment,
     MaturityProfile,
     ProjectMember,
@@ -194,3 +197,48 @@ def fragility_record(
         recorded_at=recorded_at or timezone.now(),
         is_demo=is_demo,
     )
+
+
+# --- elected officials: mandates and follows -----------------------------------------------------
+
+
+class MandateRefused(Exception):
+    """A mandate that cannot be declared; ``str(error)`` is the French message."""
+
+
+@transaction.atomic
+def mandate_declare(*, user: Any, territory: Territory, role_label: str = "") -> Mandate:
+    """An official declares representing a territory; pending until an admin confirms it."""
+    if territory.level not in MANDATE_LEVELS:
+        raise MandateRefused(
+            _("Un mandat porte sur une commune, un EPCI, un département, une région ou un projet.")
+        )
+    mandate, created = Mandate.objects.get_or_create(
+        user=user, territory=territory, defaults={"role_label": role_label.strip()[:120]}
+    )
+    if not created:
+        raise MandateRefused(
+            _("Vous avez déjà déclaré ce territoire (%(status)s).")
+            % {"status": mandate.get_status_display()}
+        )
+    return mandate
+
+
+def follow_set(*, user: Any, territory: Territory, follow: bool) -> Follow | None:
+    """Follows (idempotent) or stops following a territory."""
+    if not follow:
+        Follow.objects.filter(user=user, territory=territory).delete()
+        return None
+    if territory.level not in MANDATE_LEVELS:
+        raise MandateRefused(
+            _("On suit une commune, un EPCI, un département, une région ou un projet.")
+        )
+    instance, _created = Follow.objects.get_or_create(user=user, territory=territory)
+    return instance
+
+
+def follow_notify_set(*, user: Any, follow_id: int, notify: bool) -> Follow:
+    follow = Follow.objects.get(pk=follow_id, user=user)
+    follow.notify_by_email = notify
+    follow.save(update_fields=["notify_by_email"])
+    return follow

@@ -21,7 +21,10 @@ urlpatterns = [
         views.project_member_remove_view,
         name="project_member_remove",
     ),
+    path("mandats/declarer/", views.mandate_declare_view, name="mandate_declare"),
+    path("suivis/<int:pk>/courriel/", views.follow_notify, name="follow_notify"),
     path("<str:level>/<str:code>/", views.territory_detail, name="detail"),
+    path("<str:level>/<str:code>/suivre/", views.follow, name="follow"),
     path("<str:level>/<str:code>/maturite/", views.maturity_create, name="maturity_create"),
     path("<str:level>/<str:code>/fragilites/", views.fragility_create, name="fragility_create"),
 ]

@@ -15,6 +15,7 @@ from config.roles import Role, has_role, role_required
 from config.types import HtmxHttpRequest
 from territoires.forms import (
     FragilityReadingForm,
+    MandateForm,
     MaturityAssessmentForm,
     ProjectCreateForm,
     ProjectMemberForm,
@@ -22,9 +23,13 @@ from territoires.forms import (
     territory_choice_label,
 )
 from territoires.models import (
+    MANDATE_LEVELS,
     MATURITY_DIMENSIONS,
+    Follow,
     FragilityLevel,
     Level,
+    Mandate,
+    MandateStatus,
     MaturityProfile,
     MaturityScore,
     SizeSegment,
@@ -43,7 +48,11 @@ from territoires.queries import (
     territory_for_page,
 )
 from territoires.services import (
+    MandateRefused,
+    follow_notify_set,
+    follow_set,
     fragility_record,
+    mandate_declare,
     maturity_assess,
     project_create,
     project_member_add,
@@ -134,6 +143,7 @@ def _detail_context(request: HtmxHttpRequest, territory: Territory) -> dict[str,
         communes_page = paginator.get_page(request.GET.get("page"))
     members = project_members(territory) if territory.level == Level.PROJECT else []
     is_admin = has_role(request.user, Role.NETWORK_ADMIN)
+    is_official = has_role(request.user, Role.OFFICIAL)
     history = maturity_history(territory)
     return {
         "territory": territory,
@@ -149,6 +159,15 @@ def _detail_context(request: HtmxHttpRequest, territory: Territory) -> dict[str,
         "sections": _sections(territory),
         "report_url": _report_url(territory),
         "is_admin": is_admin,
+        "is_official": is_official and territory.level in MANDATE_LEVELS,
+        "following": is_official
+        and Follow.objects.filter(user=request.user, territory=territory).exists(),
+        # Only mandates an admin confirmed are ever shown.
+        "representatives": list(
+            Mandate.objects.filter(territory=territory, status=MandateStatus.CONFIRMED)
+            .select_related("user")
+            .order_by("user__last_name", "user__first_name")
+        ),
     }
 
 
@@ -321,3 +340,74 @@ def project_member_remove_view(request: HtmxHttpRequest, code: str, member_id: i
     if request.htmx:
         template += "#members"
     return render(request, template, _editor_context(project, error=error, notice=notice))
+
+
+# --- elected officials: follow a territory, declare a mandate ----------------------------------------
+
+
+@require_POST
+@role_required(Role.OFFICIAL)
+def follow(request: HtmxHttpRequest, level: str, code: str) -> HttpResponse:
+    """« Suivre ce territoire » / « Ne plus suivre » from the territory page."""
+    territory = _page_territory(level, code)
+    following = request.POST.get("suivre", "oui") != "non"
+    try:
+        follow_set(user=request.user, territory=territory, follow=following)
+    except MandateRefused as error:
+        messages.error(request, str(error))
+    else:
+        _follow_message(request, territory, following)
+    return redirect(territory.get_absolute_url())
+
+
+def _follow_message(request: HtmxHttpRequest, territory: Territory, following: bool) -> None:
+    if following:
+        messages.success(
+            request, f"Vous suivez {territory.name} : il figure dans votre espace élu·e."
+        )
+    else:
+        messages.success(request, f"Vous ne suivez plus {territory.name}.")
+
+
+@require_POST
+@role_required(Role.OFFICIAL)
+def follow_notify(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    try:
+        item = follow_notify_set(
+            user=request.user, follow_id=pk, notify=request.POST.get("courriel") == "oui"
+        )
+    except Follow.DoesNotExist:
+        raise Http404("Territoire suivi introuvable.") from None
+    if item.notify_by_email:
+        messages.success(
+            request, f"Vous recevrez un e-mail quand le rapport de {item.territory.name} change."
+        )
+    else:
+        messages.success(request, f"Plus d'e-mail pour {item.territory.name}.")
+    return redirect("dashboard", "elu")
+
+
+@require_POST
+@role_required(Role.OFFICIAL)
+def mandate_declare_view(request: HtmxHttpRequest) -> HttpResponse:
+    form = MandateForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("dashboard", "elu")
+    try:
+        mandate = mandate_declare(
+            user=request.user,
+            territory=form.cleaned_data["territory"],
+            role_label=form.cleaned_data["role_label"],
+        )
+    except MandateRefused as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            f"Mandat déclaré : {mandate.territory.name}. Il sera visible une fois confirmé par "
+            "un·e administrateur·rice du réseau.",
+        )
+    return redirect("dashboard", "elu")

@@ -20,7 +20,9 @@ def test_login_flow(alice: User) -> None:
     client = Client()
     response = client.post("/comptes/login/", {"username": "alice", "password": PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == "/"
+    # Login lands on the role space: one role → its space.
+    assert response["Location"] == "/comptes/mon-espace/"
+    assert client.get(response["Location"])["Location"] == "/espace/catalyseur/"
     assert "Alice Martin" in client.get("/").content.decode()
     response = client.post("/comptes/logout/")
     assert response.status_code == 302

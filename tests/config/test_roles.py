@@ -21,6 +21,6 @@ def test_create_network_admin_without_createsuperuser(capsys: pytest.CaptureFixt
     out = capsys.readouterr().out
     assert "Mot de passe initial" in out
     user = User.objects.get(username="premiere-admin")
-    assert has_role(user, Role.NETWORK_ADMIN) and user.is_staff
+    assert has_role(user, Role.NETWORK_ADMIN) and not user.is_staff
     password = out.split("Mot de passe initial : ")[1].split()[0]
     assert user.check_password(password)

@@ -17,7 +17,7 @@ APPS = ["territoires", "pratiques", "observatoire"]
 
 DEMO_PASSWORD = "demo-catalyseurs-2026"
 DEMO_ACCOUNTS = [
-    ("admin-demo", Role.NETWORK_ADMIN, "Administratrice", "Démo", True),
+    ("admin-demo", Role.NETWORK_ADMIN, "Administratrice", "Démo", False),
     ("catalyseur-demo", Role.CATALYST, "Camille", "Catalyseur (démo)", False),
     ("elu-demo", Role.OFFICIAL, "Élise", "Élue (démo)", False),
 ]

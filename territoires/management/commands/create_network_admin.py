@@ -1,4 +1,7 @@
-"""A first network admin without createsuperuser: prints a generated password once."""
+"""A first network admin without createsuperuser: prints a generated password once.
+
+Network admins are not staff: they work in the platform's own pages; Django's admin is for
+superusers (technical maintenance)."""
 
 from __future__ import annotations
 
@@ -32,7 +35,6 @@ class Command(BaseCommand):
         new_password = password or (secrets.token_urlsafe(12) if created else None)
         if new_password:
             user.set_password(new_password)
-        user.is_staff = True
         if email:
             user.email = email
         user.save()

@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.models import User
+from django.utils.translation import gettext_lazy as _
+
+from config.roles import Role
+
+
+class _PasswordPair(forms.Form):
+    password1 = forms.CharField(
+        label=_("Mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Confirmation du mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def _user_for_validation(self) -> User:
+        data = self.cleaned_data
+        return User(
+            username=data.get("email", ""),
+            email=data.get("email", ""),
+            first_name=data.get("first_name", ""),
+            last_name=data.get("last_name", ""),
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("Les deux mots de passe ne correspondent pas."))
+        elif p1:
+            try:
+                password_validation.validate_password(p1, self._user_for_validation())
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+class SignupForm(_PasswordPair):
+    field_order = ["first_name", "last_name", "email", "password1", "password2", "consent"]
+
+    first_name = forms.CharField(label=_("Prénom"), max_length=150)
+    last_name = forms.CharField(label=_("Nom"), max_length=150)
+    email = forms.EmailField(
+        label=_("Adresse électronique"),
+        max_length=150,
+        help_text=_("Elle sert d'identifiant ; un lien de confirmation y sera envoyé."),
+    )
+    consent = forms.BooleanField(
+        label=_("J'accepte ces conditions"),
+        help_text=_(
+            "Mon nom et mon adresse électronique sont conservés pour mon compte. Mes "
+            "auto-évaluations ne sont visibles que par moi (et par mon organisation si je la "
+            "partage) ; je choisis à chaque validation si elles alimentent les statistiques "
+            "anonymisées, jamais montrées en dessous de 5 auto-évaluations. Je peux exporter ou "
+            "supprimer mes données, et mon compte, à tout moment."
+        ),
+        error_messages={"required": _("Cochez la case pour accepter ces conditions.")},
+    )
+
+
+class InvitationAcceptForm(_PasswordPair):
+    field_order = ["first_name", "last_name", "password1", "password2"]
+
+    first_name = forms.CharField(label=_("Prénom"), max_length=150)
+    last_name = forms.CharField(label=_("Nom"), max_length=150)
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        self.invited = user
+        kwargs.setdefault("initial", {"first_name": user.first_name, "last_name": user.last_name})
+        super().__init__(*args, **kwargs)
+
+    def _user_for_validation(self) -> User:
+        user = super()._user_for_validation()
+        user.username = user.email = self.invited.email
+        return user
+
+
+ROLE_CHOICES = [(role.value, role.label) for role in Role]
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("Adresse électronique"), max_length=150)
+    first_name = forms.CharField(label=_("Prénom"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Nom"), max_length=150, required=False)
+    roles = forms.MultipleChoiceField(
+        label=_("Rôle(s)"),
+        choices=ROLE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choisissez au moins un rôle.")},
+    )
+
+
+class RolesForm(forms.Form):
+    roles = forms.MultipleChoiceField(
+        label=_("Rôles"), choices=ROLE_CHOICES, widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label=_("Votre mot de passe, pour confirmer"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("Mot de passe incorrect."))
+        return password

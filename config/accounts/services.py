@@ -1,0 +1,351 @@
+"""Writes on accounts: each one atomic, each change to a person recorded (who, when, what)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
+from django.contrib.auth.models import Group, User
+from django.contrib.contenttypes.models import ContentType
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from config import links
+from config.links import Purpose
+from config.roles import Role, user_roles
+from territoires.models import Mandate, MandateStatus
+
+
+class AccountRefused(Exception):
+    """A change the rules forbid; ``str(error)`` is the French message to show."""
+
+
+# --- history -----------------------------------------------------------------------------------
+
+
+def history_record(
+    *, actor: User | None, user: User | None, message: str, flag: int = CHANGE
+) -> None:
+    """One line of the people history. ``actor`` None = the person themself (sign-up, deletion)."""
+    LogEntry.objects.create(
+        user_id=(actor or user).pk,
+        content_type=ContentType.objects.get_for_model(User),
+        object_id=str(user.pk) if user else None,
+        object_repr=(_display(user) if user else "—")[:200],
+        action_flag=flag,
+        change_message=message,
+    )
+
+
+def _display(user: User) -> str:
+    name = user.get_full_name()
+    return f"{name} <{user.email}>" if name else user.email or user.username
+
+
+def role_labels(roles: list[Role]) -> str:
+    return ", ".join(str(role.label) for role in roles) or "aucun rôle"
+
+
+# --- states ------------------------------------------------------------------------------------
+
+
+def is_pending_invitation(user: User) -> bool:
+    return not user.is_active and user.last_login is None and not user.has_usable_password()
+
+
+def is_pending_signup(user: User) -> bool:
+    return not user.is_active and user.last_login is None and user.has_usable_password()
+
+
+def status_label(user: User) -> str:
+    if user.is_active:
+        return "actif"
+    if is_pending_invitation(user):
+        return "invitation en attente"
+    if is_pending_signup(user):
+        return "adresse non confirmée"
+    return "désactivé"
+
+
+# --- e-mails -----------------------------------------------------------------------------------
+
+
+def _send(template: str, to: str, context: dict) -> None:
+    """Sent inside the transaction: if the mail server refuses, nothing is recorded."""
+    context = {"site_url": settings.SITE_URL.rstrip("/"), **context}
+    subject = render_to_string(f"comptes/emails/{template}_subject.txt", context).strip()
+    body = render_to_string(f"comptes/emails/{template}.txt", context)
+    send_mail(subject, body, None, [to])
+
+
+def _send_signup_link(user: User) -> None:
+    token = links.make_link_token(user, Purpose.SIGNUP)
+    _send(
+        "signup",
+        user.email,
+        {
+            "user": user,
+            "url": links.link_url("accounts:signup_confirm", token),
+            "hours": settings.SIGNUP_LINK_MAX_AGE_HOURS,
+        },
+    )
+
+
+def _send_invitation(user: User, actor: User, roles: list[Role]) -> None:
+    token = links.make_link_token(user, Purpose.INVITATION)
+    _send(
+        "invitation",
+        user.email,
+        {
+            "user": user,
+            "actor": actor,
+            "roles": role_labels(roles),
+            "url": links.link_url("accounts:invitation_accept", token),
+            "days": settings.INVITATION_LINK_MAX_AGE_DAYS,
+        },
+    )
+
+
+def _by_email(email: str) -> User | None:
+    return User.objects.filter(email__iexact=email.strip()).order_by("pk").first()
+
+
+# --- sign-up (catalysts) -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def signup_request(*, email: str, first_name: str, last_name: str, password: str) -> User | None:
+    """Creates an inactive catalyst and e-mails the confirmation link. An address already known
+    gets an e-mail saying so (the page answers the same either way, like the password reset)."""
+    email = email.strip().lower()
+    existing = _by_email(email)
+    if existing is not None:
+        if is_pending_signup(existing):
+            _send_signup_link(existing)
+        else:
+            _send("signup_existing", existing.email, {"user": existing})
+        return None
+    user = User(
+        username=email[:150],
+        email=email,
+        first_name=first_name.strip()[:150],
+        last_name=last_name.strip()[:150],
+        is_active=False,
+    )
+    user.set_password(password)
+    user.save()
+    user.groups.add(Group.objects.get(name=Role.CATALYST.value))
+    history_record(
+        actor=None,
+        user=user,
+        message="Inscription (catalyseur·rice), adresse à confirmer",
+        flag=ADDITION,
+    )
+    _send_signup_link(user)
+    return user
+
+
+@transaction.atomic
+def signup_confirm(*, token: str) -> User:
+    user = links.check_link_token(token, Purpose.SIGNUP)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not is_pending_signup(user):
+        raise links.LinkError(links.LinkError.USED)
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    history_record(actor=None, user=user, message="Adresse électronique confirmée, compte activé")
+    return user
+
+
+# --- invitations -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def invitation_send(
+    *, actor: User, email: str, first_name: str, last_name: str, roles: list[Role]
+) -> User:
+    email = email.strip().lower()
+    if _by_email(email) is not None:
+        raise AccountRefused(
+            "Un compte existe déjà avec cette adresse : changez ses rôles depuis sa fiche."
+        )
+    user = User(
+        username=email[:150],
+        email=email,
+        first_name=first_name.strip()[:150],
+        last_name=last_name.strip()[:150],
+        is_active=False,
+    )
+    user.set_unusable_password()
+    user.save()
+    user.groups.set(Group.objects.filter(name__in=[r.value for r in roles]))
+    history_record(
+        actor=actor, user=user, message=f"Invitation envoyée ({role_labels(roles)})", flag=ADDITION
+    )
+    _send_invitation(user, actor, roles)
+    return user
+
+
+@transaction.atomic
+def invitation_resend(*, actor: User, user: User) -> None:
+    if not is_pending_invitation(user):
+        raise AccountRefused("Cette personne n'a pas d'invitation en attente.")
+    roles = user_roles(user)
+    history_record(actor=actor, user=user, message="Invitation renvoyée")
+    _send_invitation(user, actor, roles)
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, password: str, first_name: str, last_name: str) -> User:
+    user = links.check_link_token(token, Purpose.INVITATION)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not is_pending_invitation(user):
+        raise links.LinkError(links.LinkError.USED)
+    user.set_password(password)
+    user.first_name = first_name.strip()[:150] or user.first_name
+    user.last_name = last_name.strip()[:150] or user.last_name
+    user.is_active = True
+    user.save()
+    history_record(actor=None, user=user, message="Invitation acceptée, compte activé")
+    return user
+
+
+# --- roles and status ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def roles_set(*, actor: User, user: User, roles: list[Role]) -> None:
+    before = (
+        user_roles(user)
+        if not user.is_superuser
+        else [r for r in Role if user.groups.filter(name=r.value).exists()]
+    )
+    if user.pk == actor.pk and Role.NETWORK_ADMIN not in roles:
+        raise AccountRefused("Vous ne pouvez pas retirer votre propre rôle d'administrateur·rice.")
+    user.groups.set(Group.objects.filter(name__in=[r.value for r in roles]))
+    user.__dict__.pop("_role_names", None)
+    if set(before) != set(roles):
+        history_record(
+            actor=actor,
+            user=user,
+            message=f"Rôles : {role_labels(before)} → {role_labels(roles)}",
+        )
+
+
+@transaction.atomic
+def account_active_set(*, actor: User, user: User, active: bool) -> None:
+    if user.pk == actor.pk:
+        raise AccountRefused("Vous ne pouvez pas désactiver votre propre compte.")
+    if not active and is_pending_invitation(user):
+        user.set_unusable_password()  # a fresh marker: the pending invitation link stops working
+        user.save(update_fields=["password"])
+        history_record(actor=actor, user=user, message="Invitation annulée")
+        return
+    if active == user.is_active:
+        return
+    if active and user.last_login is None and not user.has_usable_password():
+        raise AccountRefused("Cette personne n'a pas encore accepté son invitation : renvoyez-la.")
+    user.is_active = active
+    user.save()
+    history_record(
+        actor=actor, user=user, message="Compte réactivé" if active else "Compte désactivé"
+    )
+
+
+# --- lockouts (django-axes) ----------------------------------------------------------------------
+
+
+@dataclass
+class Lockout:
+    username: str
+    ip_address: str
+    failures: int
+    last_attempt: datetime
+    until: datetime
+
+
+def lockouts() -> list[Lockout]:
+    """Current lockouts: pairs over the failure limit whose cool-off has not ended."""
+    cooloff = settings.AXES_COOLOFF_TIME
+    since = timezone.now() - cooloff
+    attempts = AccessAttempt.objects.filter(
+        failures_since_start__gte=settings.AXES_FAILURE_LIMIT, attempt_time__gte=since
+    ).order_by("-attempt_time")
+    return [
+        Lockout(
+            a.username or "",
+            a.ip_address or "",
+            a.failures_since_start,
+            a.attempt_time,
+            a.attempt_time + cooloff,
+        )
+        for a in attempts
+    ]
+
+
+@transaction.atomic
+def lockout_lift(*, actor: User, username: str, ip_address: str) -> int:
+    attempts = AccessAttempt.objects.filter(username=username)
+    if ip_address:
+        attempts = attempts.filter(ip_address=ip_address)
+    count, _ = attempts.delete()
+    user = User.objects.filter(username=username).first()
+    where = f" (adresse {ip_address})" if ip_address else ""
+    history_record(
+        actor=actor, user=user, message=f"Verrou de connexion levé pour « {username} »{where}"
+    )
+    return count
+
+
+# --- mandates of elected officials -------------------------------------------------------------
+
+
+@transaction.atomic
+def mandate_decide(*, actor: User, mandate: Mandate, confirm: bool) -> Mandate:
+    mandate.status = MandateStatus.CONFIRMED if confirm else MandateStatus.REFUSED
+    mandate.decided_by = actor
+    mandate.decided_at = timezone.now()
+    mandate.save(update_fields=["status", "decided_by", "decided_at"])
+    verb = "confirmé" if confirm else "refusé"
+    history_record(actor=actor, user=mandate.user, message=f"Mandat {verb} : {mandate.territory}")
+    return mandate
+
+
+# --- deletion on request -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def account_delete(*, user: User) -> int:
+    """Removes everything personal: assessments (withdrawn from the peer statistics), memberships,
+    mandates, follows, login attempts; the account itself is anonymised so that the history of what
+    this person did as an admin keeps a (nameless) author. Returns the number of assessments removed.
+    Aggregates already released (reports, published figures) stay, anonymised."""
+    from pratiques.services import user_data_delete
+
+    count = user_data_delete(user=user)
+    user.mandates.all().delete()
+    user.follows.all().delete()
+    AccessAttempt.objects.filter(username=user.username).delete()
+    anonymous = f"compte-supprime-{user.pk}"
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk)
+    ).update(object_repr=f"Compte supprimé n° {user.pk}")
+    user.username = anonymous
+    user.email = ""
+    user.first_name = ""
+    user.last_name = ""
+    user.is_active = False
+    user.is_staff = False
+    user.is_superuser = False
+    user.set_unusable_password()
+    user.save()
+    user.groups.clear()
+    history_record(
+        actor=None, user=user, message="Compte supprimé à la demande de la personne", flag=DELETION
+    )
+    return count

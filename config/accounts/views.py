@@ -1,0 +1,418 @@
+from __future__ import annotations
+
+from typing import Any
+
+from axes.helpers import get_client_ip_address
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from config import links
+from config.accounts import services, throttle
+from config.accounts.forms import (
+    DeleteAccountForm,
+    InvitationAcceptForm,
+    InviteForm,
+    RolesForm,
+    SignupForm,
+)
+from config.links import LinkError, Purpose
+from config.roles import Role, role_required, user_roles
+from config.types import HtmxHttpRequest
+from territoires.models import Mandate, MandateStatus
+
+PEOPLE_PER_PAGE = 50
+HISTORY_PER_PAGE = 50
+ROLE_SPACES = {
+    Role.CATALYST: "catalyseur",
+    Role.NETWORK_ADMIN: "administration",
+    Role.OFFICIAL: "elu",
+}
+STATUS_FILTERS = {
+    "actif": Q(is_active=True),
+    "desactive": Q(is_active=False, last_login__isnull=False),
+    "en-attente": Q(is_active=False, last_login__isnull=True),
+}
+THROTTLED = "Trop de demandes en peu de temps : réessayez dans une heure."
+
+
+def _client(request: HttpRequest) -> str:
+    return get_client_ip_address(request) or "inconnue"
+
+
+def _allowed(request: HttpRequest, scope: str, email: str) -> bool:
+    """Per address and per e-mail: both count every request, either one can refuse."""
+    limit = settings.PASSWORD_RESET_LIMIT
+    window = settings.PASSWORD_RESET_WINDOW_MINUTES * 60
+    by_ip = throttle.allow(scope, f"ip:{_client(request)}", limit=limit, window_seconds=window)
+    by_email = throttle.allow(
+        scope, f"email:{email.strip().lower()}", limit=limit, window_seconds=window
+    )
+    return by_ip and by_email
+
+
+# --- landing after login -------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def landing(request: HttpRequest) -> HttpResponse:
+    """One role → its space; several → a choice; none → the home page."""
+    roles = user_roles(request.user)
+    if len(roles) == 1:
+        return redirect("dashboard", ROLE_SPACES[roles[0]])
+    if not roles:
+        return redirect("home")
+    spaces = [(role, ROLE_SPACES[role]) for role in roles]
+    return render(request, "comptes/landing.html", {"spaces": spaces})
+
+
+# --- password reset, throttled ---------------------------------------------------------------------
+
+
+class ThrottledPasswordResetView(auth_views.PasswordResetView):
+    """Django's reset flow, with at most PASSWORD_RESET_LIMIT requests per address and per e-mail
+    in PASSWORD_RESET_WINDOW_MINUTES (django-axes only watches logins)."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not _allowed(request, "password-reset", request.POST.get("email", "")):
+            form = self.get_form()
+            form.is_valid()
+            form.add_error(None, THROTTLED)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
+
+# --- sign-up ---------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HtmxHttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("accounts:landing")
+    form = SignupForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if not _allowed(request, "signup", request.POST.get("email", "")):
+            form.is_valid()
+            form.add_error(None, THROTTLED)
+            status = 429
+        elif form.is_valid():
+            data = form.cleaned_data
+            services.signup_request(
+                email=data["email"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                password=data["password1"],
+            )
+            request.session["signup_email"] = data["email"]
+            return redirect("accounts:signup_sent")
+        else:
+            status = 400
+    return render(request, "comptes/signup.html", {"form": form}, status=status)
+
+
+@require_GET
+def signup_sent(request: HttpRequest) -> HttpResponse:
+    context = {
+        "email": request.session.get("signup_email", ""),
+        "hours": settings.SIGNUP_LINK_MAX_AGE_HOURS,
+    }
+    return render(request, "comptes/signup_sent.html", context)
+
+
+def _link_error(request: HttpRequest, error: LinkError, purpose: Purpose) -> HttpResponse:
+    return render(
+        request, "comptes/link_error.html", {"message": str(error), "purpose": purpose}, status=400
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def signup_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a button (mail scanners follow links); POST activates and signs in."""
+    try:
+        user = links.check_link_token(token, Purpose.SIGNUP)
+        if not services.is_pending_signup(user):
+            raise LinkError(LinkError.USED)
+        if request.method == "POST":
+            user = services.signup_confirm(token=token)
+    except LinkError as error:
+        return _link_error(request, error, Purpose.SIGNUP)
+    if request.method == "GET":
+        return render(request, "comptes/signup_confirm.html", {"invited": user})
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    messages.success(request, "Votre adresse est confirmée : bienvenue !")
+    return redirect("dashboard", "catalyseur")
+
+
+# --- invitations -----------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        user = links.check_link_token(token, Purpose.INVITATION)
+        if not services.is_pending_invitation(user):
+            raise LinkError(LinkError.USED)
+    except LinkError as error:
+        return _link_error(request, error, Purpose.INVITATION)
+    form = InvitationAcceptForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept(
+                token=token,
+                password=form.cleaned_data["password1"],
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+            )
+        except LinkError as error:
+            return _link_error(request, error, Purpose.INVITATION)
+        if request.user.is_authenticated:
+            logout(request)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, "Votre compte est prêt : bienvenue !")
+        return redirect("accounts:landing")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "comptes/invitation_accept.html",
+        {"form": form, "invited": user, "roles": services.role_labels(user_roles(user))},
+        status=status,
+    )
+
+
+# --- deletion on request ------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def account_delete(request: HttpRequest) -> HttpResponse:
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        services.account_delete(user=user)
+        logout(request)
+        messages.success(
+            request,
+            "Votre compte et vos données personnelles ont été supprimés. Les statistiques "
+            "anonymisées déjà diffusées restent, sans rien qui permette de vous identifier.",
+        )
+        return redirect("home")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "comptes/account_delete.html", {"form": form}, status=status)
+
+
+# --- people management (network admins) ----------------------------------------------------------------
+
+
+def _render(
+    request: HtmxHttpRequest, template: str, fragment: str, context: dict, status: int = 200
+) -> HttpResponse:
+    if request.htmx:
+        template += f"#{fragment}"
+    return render(request, template, context, status=status)
+
+
+@require_GET
+@role_required(Role.NETWORK_ADMIN)
+def people(request: HtmxHttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()[:100]
+    role = request.GET.get("role", "")
+    status = request.GET.get("statut", "")
+    users = User.objects.exclude(username__startswith="compte-supprime-").prefetch_related("groups")
+    if q:
+        users = users.filter(
+            Q(first_name__icontains=q)
+            | Q(last_name__icontains=q)
+            | Q(email__icontains=q)
+            | Q(username__icontains=q)
+        )
+    if role in {r.value for r in Role}:
+        users = users.filter(groups__name=role)
+    if status in STATUS_FILTERS:
+        users = users.filter(STATUS_FILTERS[status])
+    page = Paginator(
+        users.order_by("last_name", "first_name", "email", "pk"), PEOPLE_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    role_labels = {r.value: str(r.label) for r in Role}
+    rows = [
+        {
+            "user": user,
+            "roles": [role_labels[g.name] for g in user.groups.all() if g.name in role_labels],
+            "status": services.status_label(user),
+        }
+        for user in page.object_list
+    ]
+    context = {
+        "rows": rows,
+        "page": page,
+        "q": q,
+        "role": role,
+        "status": status,
+        "roles": list(Role),
+        "status_choices": [
+            ("actif", "actif"),
+            ("en-attente", "en attente"),
+            ("desactive", "désactivé"),
+        ],
+        "lockouts": services.lockouts(),
+        "pending_mandates": list(
+            Mandate.objects.filter(status=MandateStatus.PENDING)
+            .select_related("user", "territory")
+            .order_by("declared_at")
+        ),
+        "invite_form": InviteForm(),
+    }
+    return _render(request, "comptes/people.html", "people_table", context)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.NETWORK_ADMIN)
+def people_invite(request: HtmxHttpRequest) -> HttpResponse:
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.invitation_send(
+                actor=request.user,
+                email=data["email"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                roles=[Role(r) for r in data["roles"]],
+            )
+        except services.AccountRefused as error:
+            form.add_error("email", str(error))
+        else:
+            messages.success(request, f"Invitation envoyée à {user.email}.")
+            return redirect("accounts:person", user.pk)
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "days": settings.INVITATION_LINK_MAX_AGE_DAYS}
+    return _render(request, "comptes/people_invite.html", "invite_form", context, status)
+
+
+def _history(user: User | None = None) -> Any:
+    entries = LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(User)
+    ).select_related("user")
+    if user is not None:
+        entries = entries.filter(object_id=str(user.pk))
+    return entries.order_by("-action_time", "-pk")
+
+
+@require_GET
+@role_required(Role.NETWORK_ADMIN)
+def person(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    user = get_object_or_404(User, pk=pk)
+    context = {
+        "person": user,
+        "status": services.status_label(user),
+        "pending_invitation": services.is_pending_invitation(user),
+        "roles_form": RolesForm(initial={"roles": [g.name for g in user.groups.all()]}),
+        "mandates": list(user.mandates.select_related("territory")),
+        "lockouts": [lock for lock in services.lockouts() if lock.username == user.username],
+        "history": list(_history(user)[:HISTORY_PER_PAGE]),
+    }
+    return _render(request, "comptes/person.html", "person_panel", context)
+
+
+def _person_action(request: HttpRequest, pk: int, action: Any, success: str) -> HttpResponse:
+    user = get_object_or_404(User, pk=pk)
+    try:
+        action(user)
+    except services.AccountRefused as error:
+        messages.error(request, str(error))
+        return redirect("accounts:person", pk)
+    messages.success(request, success)
+    return redirect("accounts:person", pk)
+
+
+@require_POST
+@role_required(Role.NETWORK_ADMIN)
+def person_roles(request: HttpRequest, pk: int) -> HttpResponse:
+    form = RolesForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choisissez des rôles parmi ceux proposés.")
+        return redirect("accounts:person", pk)
+    roles = [Role(r) for r in form.cleaned_data["roles"]]
+    return _person_action(
+        request,
+        pk,
+        lambda user: services.roles_set(actor=request.user, user=user, roles=roles),
+        "Rôles enregistrés.",
+    )
+
+
+@require_POST
+@role_required(Role.NETWORK_ADMIN)
+def person_active(request: HttpRequest, pk: int) -> HttpResponse:
+    active = request.POST.get("active") == "oui"
+    return _person_action(
+        request,
+        pk,
+        lambda user: services.account_active_set(actor=request.user, user=user, active=active),
+        "Compte réactivé." if active else "Compte désactivé (ou invitation annulée).",
+    )
+
+
+@require_POST
+@role_required(Role.NETWORK_ADMIN)
+def person_resend(request: HttpRequest, pk: int) -> HttpResponse:
+    return _person_action(
+        request,
+        pk,
+        lambda user: services.invitation_resend(actor=request.user, user=user),
+        "Invitation renvoyée.",
+    )
+
+
+@require_POST
+@role_required(Role.NETWORK_ADMIN)
+def lockout_lift(request: HttpRequest) -> HttpResponse:
+    username = request.POST.get("username", "").strip()
+    if not username:
+        messages.error(request, "Indiquez l'identifiant dont il faut lever le verrou.")
+    else:
+        services.lockout_lift(
+            actor=request.user, username=username, ip_address=request.POST.get("ip", "").strip()
+        )
+        messages.success(request, f"Verrou levé pour « {username} ».")
+    target = request.POST.get("next", "")
+    return redirect(
+        target if target.startswith("/comptes/personnes/") else reverse("accounts:people")
+    )
+
+
+@require_POST
+@role_required(Role.NETWORK_ADMIN)
+def mandate_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    mandate = get_object_or_404(Mandate.objects.select_related("user", "territory"), pk=pk)
+    decision = request.POST.get("decision")
+    if decision not in {"confirmer", "refuser"}:
+        messages.error(request, "Choisissez de confirmer ou de refuser le mandat.")
+    else:
+        services.mandate_decide(
+            actor=request.user, mandate=mandate, confirm=decision == "confirmer"
+        )
+        messages.success(
+            request,
+            f"Mandat {'confirmé' if decision == 'confirmer' else 'refusé'} : {mandate.territory}.",
+        )
+    return redirect("accounts:people")
+
+
+@require_GET
+@role_required(Role.NETWORK_ADMIN)
+def people_history(request: HtmxHttpRequest) -> HttpResponse:
+    page = Paginator(_history(), HISTORY_PER_PAGE).get_page(request.GET.get("page"))
+    return _render(request, "comptes/people_history.html", "history", {"page": page})

@@ -1,0 +1,88 @@
+"""Signed, expiring, single-use links — one mechanism for every e-mailed link of the platform.
+
+A link names a user and a ``Purpose``; it is signed with ``TimestampSigner`` (salted with the
+purpose, so a sign-up link is never accepted as an invitation) and carries a digest of the state
+that using the link changes (``is_active``, ``last_login``, password hash, e-mail): once used, that
+state has changed and the same link is refused as « déjà utilisé ».
+
+    token = make_link_token(user, Purpose.INVITATION)
+    url = link_url("accounts:invitation_accept", token)        # absolute, for an e-mail
+    user = check_link_token(token, Purpose.INVITATION)          # or raises LinkError (French text)
+
+A purpose's maximum age comes from ``max_age(purpose)`` (settings ``SIGNUP_LINK_MAX_AGE_HOURS``,
+``INVITATION_LINK_MAX_AGE_DAYS``). Campaign invitations reuse ``Purpose.INVITATION`` (or add a purpose
+here): the person is created inactive without a usable password, and accepting activates them.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core import signing
+from django.db import models
+from django.urls import reverse
+from django.utils.crypto import constant_time_compare, salted_hmac
+
+
+class Purpose(models.TextChoices):
+    SIGNUP = "inscription", "Confirmation d'inscription"
+    INVITATION = "invitation", "Invitation"
+
+
+class LinkError(Exception):
+    """A link that cannot be used; ``str(error)`` is the French message to show."""
+
+    EXPIRED = "Ce lien a expiré. Demandez-en un nouveau."
+    USED = "Ce lien a déjà été utilisé. Connectez-vous, ou demandez un nouveau lien."
+    INVALID = "Ce lien n'est pas valide. Vérifiez qu'il a été copié en entier."
+
+
+def max_age(purpose: Purpose) -> timedelta:
+    if purpose == Purpose.SIGNUP:
+        return timedelta(hours=settings.SIGNUP_LINK_MAX_AGE_HOURS)
+    return timedelta(days=settings.INVITATION_LINK_MAX_AGE_DAYS)
+
+
+def _signer(purpose: Purpose) -> signing.TimestampSigner:
+    return signing.TimestampSigner(salt=f"config.links.{purpose.value}")
+
+
+def _state(user: AbstractBaseUser, purpose: Purpose) -> str:
+    last_login = (
+        "" if user.last_login is None else user.last_login.replace(microsecond=0).isoformat()
+    )
+    value = f"{user.pk}|{user.is_active}|{last_login}|{user.password}|{user.email}"
+    return salted_hmac(
+        f"config.links.state.{purpose.value}", value, algorithm="sha256"
+    ).hexdigest()[:20]
+
+
+def make_link_token(user: AbstractBaseUser, purpose: Purpose) -> str:
+    """A URL-safe token for ``user`` and ``purpose``."""
+    return _signer(purpose).sign_object({"u": user.pk, "s": _state(user, purpose)}, compress=True)
+
+
+def check_link_token(token: str, purpose: Purpose) -> AbstractBaseUser:
+    """The user a valid, unexpired, unused token names; raises ``LinkError`` otherwise."""
+    try:
+        data = _signer(purpose).unsign_object(token, max_age=max_age(purpose))
+    except signing.SignatureExpired:
+        raise LinkError(LinkError.EXPIRED) from None
+    except (signing.BadSignature, ValueError):
+        raise LinkError(LinkError.INVALID) from None
+    if not isinstance(data, dict) or "u" not in data or "s" not in data:
+        raise LinkError(LinkError.INVALID)
+    user = get_user_model().objects.filter(pk=data["u"]).first()
+    if user is None:
+        raise LinkError(LinkError.INVALID)
+    if not constant_time_compare(str(data["s"]), _state(user, purpose)):
+        raise LinkError(LinkError.USED)
+    return user
+
+
+def link_url(url_name: str, token: str) -> str:
+    """The absolute address of a link view taking ``token`` (for an e-mail)."""
+    return settings.SITE_URL.rstrip("/") + reverse(url_name, kwargs={"token": token})
