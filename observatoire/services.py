@@ -135,7 +135,8 @@ def _run_finish(run: ImportRun) -> None:
     run.message = storable(run.message, 4_000)
     run.file_name = storable(run.file_name, 255)
     try:
-        run.save()
+        with transaction.atomic():  # a savepoint: a failed save leaves the connection usable
+            run.save()
     except Exception:
         logger.exception("Import %s : rapport impossible à enregistrer", run.pk)
         run.status = ImportStatus.FAILED
