@@ -11,6 +11,8 @@ from django.template.loader import render_to_string
 # No address of the platform has a path segment this long (codes, slugs, ids are short).
 MAX_PATH_SEGMENT = 200
 MAX_PATH = 2_000
+# Identifiers are PostgreSQL bigints (at most 19 digits); a longer number names nothing.
+MAX_DIGITS = 18
 FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
@@ -20,7 +22,8 @@ def bad_request(request: HttpRequest, reason: str, status: int = 400) -> HttpRes
 
 
 class MalformedInputMiddleware:
-    """NUL characters (PostgreSQL text cannot hold them) or absurd lengths in the path → 404;
+    """NUL characters (PostgreSQL text cannot hold them), absurd lengths or numbers beyond a
+    bigint in the path → 404;
     NUL in a query parameter or a form field → 400; a body above the upload limit → 413.
 
     A NUL byte is never meaningful in an address or a form of the platform, so refusing it here
@@ -34,7 +37,10 @@ class MalformedInputMiddleware:
         if (
             "\x00" in path
             or len(path) > MAX_PATH
-            or any(len(segment) > MAX_PATH_SEGMENT for segment in path.split("/"))
+            or any(
+                len(segment) > MAX_PATH_SEGMENT or (segment.isdigit() and len(segment) > MAX_DIGITS)
+                for segment in path.split("/")
+            )
         ):
             raise Http404("Adresse invalide.")
         if _has_nul(request.GET):
