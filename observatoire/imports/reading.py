@@ -15,6 +15,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 
@@ -223,18 +224,28 @@ def _read_csv(data: bytes, *, text_columns: list[str], all_text: bool) -> Table:
     else:
         dtypes = {column: str for column in columns if column.lower() in wanted_text}
     try:
-        frame = pd.read_csv(
-            io.BytesIO(data),
-            sep=separator,
-            decimal="," if separator != "," else ".",
-            encoding=encoding,
-            dtype=dtypes,
-            na_values=MISSING_MARKERS,
-            keep_default_na=False,
-            skipinitialspace=True,
-            skip_blank_lines=True,
-            encoding_errors="replace",
-        )
+        with warnings.catch_warnings():
+            # pandas only warns when a line has more fields than the header, and drops them.
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(
+                io.BytesIO(data),
+                sep=separator,
+                decimal="," if separator != "," else ".",
+                encoding=encoding,
+                dtype=dtypes,
+                na_values=MISSING_MARKERS,
+                keep_default_na=False,
+                skipinitialspace=True,
+                skip_blank_lines=True,
+                encoding_errors="replace",
+                # A data line longer than the header must not turn the first column into the index.
+                index_col=False,
+            )
+    except pd.errors.ParserWarning as exc:
+        raise refuse(
+            "une ligne compte plus de champs que la ligne des noms de colonnes : vérifiez le "
+            "séparateur et les guillemets."
+        ) from exc
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, csv.Error) as exc:
         raise refuse(f"Lecture CSV impossible : {_short(exc)}") from exc
     frame.columns = [str(column).strip() for column in frame.columns]
