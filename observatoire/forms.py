@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from observatoire.imports.values import FIRST_YEAR
 from territoires.models import Level
 
-MAX_UPLOAD_MB = 300
 ACCEPTED = (".csv", ".txt", ".xlsx")
 
 
@@ -23,9 +23,13 @@ class ImportFileField(forms.FileField):
             raise forms.ValidationError(
                 _("Format non reconnu : envoyez un fichier CSV ou XLSX."), code="format"
             )
-        if upload.size > MAX_UPLOAD_MB * 1024 * 1024:
+        if upload.size > settings.UPLOAD_MAX_BYTES:
             raise forms.ValidationError(
-                _("Fichier trop volumineux (plus de %(mb)s Mo).") % {"mb": MAX_UPLOAD_MB}
+                _(
+                    "Fichier trop volumineux (plus de %(mb)s Mo) : importez-le avec la commande "
+                    "manage.py import_indicateurs."
+                )
+                % {"mb": settings.UPLOAD_MAX_BYTES // 1_048_576}
             )
         return upload
 

@@ -19,7 +19,7 @@ from observatoire.imports.loading import (
     peer_distributions_refresh,
     values_load,
 )
-from observatoire.imports.problems import STORED_PROBLEMS_MAX, FileRefused, Problem
+from observatoire.imports.problems import STORED_PROBLEMS_MAX, FileRefused, Problem, storable
 from observatoire.imports.values import read_values_file
 from observatoire.models import ImportKind, ImportRun, ImportStatus, Indicator
 from territoires.models import Fragility, Level, Territory
@@ -62,7 +62,7 @@ def import_run_create(
         kind=kind,
         dry_run=dry_run,
         user=user if user is not None and user.is_authenticated else None,
-        file_name=Path(file_name).name[:255],
+        file_name=storable(Path(file_name).name, 255),
         file_path=path,
         sha256=digest,
         year=year,
@@ -91,12 +91,13 @@ def import_run_confirm(*, dry_run: ImportRun, user: Any = None) -> ImportRun:
 def import_run_execute(
     *, run: ImportRun, data: bytes | None = None, progress: Progress | None = None
 ) -> ImportRun:
-    """Run an import (dry or real). Any problem → status « refusé » and nothing written."""
+    """Run an import (dry or real). Any problem → status « refusé » and nothing written; any
+    other error → « échoué », nothing written. The run never stays « en cours »."""
     progress = progress or _no_progress
     started = time.monotonic()
-    run.status = ImportStatus.RUNNING
-    run.save(update_fields=["status"])
     try:
+        run.status = ImportStatus.RUNNING
+        run.save(update_fields=["status"])
         if data is None:
             data = Path(run.file_path).read_bytes()
         if run.kind == ImportKind.CATALOGUE:
@@ -118,14 +119,45 @@ def import_run_execute(
     except Exception as exc:
         logger.exception("Import %s en échec", run.pk)
         run.status = ImportStatus.FAILED
+        run.problems, run.problem_count = [], 0
         run.created = run.updated = run.unchanged = 0
-        run.message = f"Échec technique : {exc}. Rien n’a été enregistré."
+        run.message = f"Échec technique : {storable(exc, 300)}. Rien n’a été enregistré."
     run.duration = round(time.monotonic() - started, 3)
     run.finished_at = timezone.now()
     run.progress = 100
     run.progress_label = str(run.get_status_display())
-    run.save()
+    _run_finish(run)
     return run
+
+
+def _run_finish(run: ImportRun) -> None:
+    """Store the outcome; if the full report cannot be stored, the run still ends « échoué »."""
+    run.message = storable(run.message, 4_000)
+    run.file_name = storable(run.file_name, 255)
+    try:
+        with transaction.atomic():  # a savepoint: a failed save leaves the connection usable
+            run.save()
+    except Exception:
+        logger.exception("Import %s : rapport impossible à enregistrer", run.pk)
+        run.status = ImportStatus.FAILED
+        run.problems, run.problem_count = [], 0
+        run.message = "Échec technique : le rapport de l’import n’a pas pu être enregistré."
+        try:
+            ImportRun.objects.filter(pk=run.pk).update(
+                status=run.status,
+                problems=[],
+                problem_count=0,
+                created=0,
+                updated=0,
+                unchanged=0,
+                message=run.message,
+                progress=100,
+                progress_label=str(run.get_status_display()),
+                finished_at=run.finished_at,
+                duration=run.duration,
+            )
+        except Exception:
+            logger.exception("Import %s : statut impossible à enregistrer", run.pk)
 
 
 def _catalogue_execute(run: ImportRun, data: bytes, progress: Progress) -> None:

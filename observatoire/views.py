@@ -11,6 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.roles import Role, role_required
+from config.spreadsheets import spreadsheet_row
 from config.types import HtmxHttpRequest
 from observatoire.forms import CatalogueUploadForm, ValuesUploadForm
 from observatoire.models import ImportKind, ImportRun, ImportStatus
@@ -113,14 +114,16 @@ def territory_indicators_csv(request: HtmxHttpRequest, level: str, code: str) ->
                 f"{source} (données de démonstration)" if source else "données de démonstration"
             )
         writer.writerow(
-            [
-                indicator.code,
-                indicator.label,
-                item.year,
-                plain_number(item.value),
-                indicator.unit,
-                source,
-            ]
+            spreadsheet_row(
+                [
+                    indicator.code,
+                    indicator.label,
+                    item.year,
+                    plain_number(item.value),
+                    indicator.unit,
+                    source,
+                ]
+            )
         )
     return response
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.roles import Role, role_required
+from config.spreadsheets import spreadsheet_row
 from config.types import HtmxHttpRequest
 from pratiques import aggregates, disclosure, queries, services
 from pratiques.forms import JoinForm, PreferencesForm, StartForm
@@ -422,7 +423,7 @@ def _csv_response(rows: list[list[str]], filename: str) -> HttpResponse:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow(CSV_HEADER)
-    writer.writerows(rows)
+    writer.writerows(spreadsheet_row(row) for row in rows)
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import re
+from dataclasses import dataclass
 from typing import Any
 
 # Kinds of problem, with their French label for reports.
@@ -16,8 +17,24 @@ KINDS = {
     "champ_invalide": "champ invalide",
 }
 
-# A report keeps this many problems in the database; the command prints all of them.
+# A report keeps this many problems in the database; the command prints this many too, then
+# « … et N autres problèmes ».
 STORED_PROBLEMS_MAX = 5_000
+PRINTED_PROBLEMS_MAX = 1_000
+MESSAGE_MAX = 500
+
+# PostgreSQL text cannot hold NUL; other C0 controls (but tab and newline) and lone surrogates
+# only garble a report.
+_UNSTORABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
+
+
+def storable(text: str, limit: int | None = None) -> str:
+    """``text`` without the characters a PostgreSQL text column or a report cannot hold,
+    shortened to ``limit`` characters."""
+    text = _UNSTORABLE.sub("\ufffd", str(text))
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return text
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,16 +45,23 @@ class Problem:
     message: str
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """Storable in a JSON column (no NUL, bounded length)."""
+        return {
+            "line": self.line,
+            "column": None if self.column is None else storable(self.column, 200),
+            "kind": self.kind,
+            "message": storable(self.message, MESSAGE_MAX),
+        }
 
     def __str__(self) -> str:
         where = []
         if self.line is not None:
             where.append(f"ligne {self.line}")
         if self.column:
-            where.append(f"colonne « {self.column} »")
+            where.append(f"colonne « {storable(self.column, 200)} »")
         prefix = ", ".join(where) or "fichier"
-        return f"{prefix} : {KINDS.get(self.kind, self.kind)} — {self.message}"
+        message = storable(self.message, MESSAGE_MAX)
+        return f"{prefix} : {KINDS.get(self.kind, self.kind)} — {message}"
 
 
 class FileRefused(Exception):

@@ -38,11 +38,11 @@ def _path(batch_id: str) -> Path:
 
 
 def read_progress(batch_id: str) -> dict[str, Any] | None:
-    if not batch_id.isalnum():
+    if not batch_id.isalnum() or len(batch_id) > 64:  # ids are uuid4 hex (32 characters)
         return None
     try:
         return json.loads(_path(batch_id).read_text())
-    except (FileNotFoundError, json.JSONDecodeError):
+    except (OSError, ValueError):
         return None
 
 

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import reswap, retarget
 
 from config.roles import Role, role_required
+from config.spreadsheets import spreadsheet_row
 from config.types import HtmxHttpRequest
 from pratiques import disclosure
 from pratiques.curation import forms as cforms
@@ -797,7 +798,7 @@ def export_csv(request: HtmxHttpRequest) -> StreamingHttpResponse:
     def lines() -> Any:
         yield "\ufeff" + writer.writerow(queries.EXPORT_COLUMNS)
         for row in queries.export_rows():
-            yield writer.writerow(row)
+            yield writer.writerow(spreadsheet_row(row))
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{export_filename("csv")}"'
@@ -821,7 +822,7 @@ def export_xlsx(request: HtmxHttpRequest) -> HttpResponse:
             sheet = workbook.create_sheet("reponses" if sheets == 1 else f"reponses-{sheets}")
             sheet.append(queries.EXPORT_COLUMNS)
             rows_in_sheet = 0
-        sheet.append(row)
+        sheet.append(spreadsheet_row(row))
         rows_in_sheet += 1
     if sheet is None:
         workbook.create_sheet("reponses").append(queries.EXPORT_COLUMNS)

@@ -7,9 +7,21 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from observatoire.imports.problems import PRINTED_PROBLEMS_MAX
 from observatoire.management.commands._progress import ProgressBar
 from observatoire.models import ImportRun, ImportStatus
 from observatoire.services import catalogue_import
+
+
+def read_file(file: str) -> tuple[bytes, str]:
+    """The bytes of the file named on the command line, or a French error (non-zero exit)."""
+    path = Path(file)
+    if not path.is_file():
+        raise CommandError(f"Fichier introuvable : {file}")
+    try:
+        return path.read_bytes(), path.name
+    except (OSError, MemoryError) as exc:
+        raise CommandError(f"Lecture du fichier impossible : {exc.__class__.__name__}.") from exc
 
 
 def report_run(command: BaseCommand, run: ImportRun) -> None:
@@ -21,8 +33,12 @@ def report_run(command: BaseCommand, run: ImportRun) -> None:
     if run.status == ImportStatus.SUCCEEDED:
         command.stdout.write(command.style.SUCCESS(run.message))
         return
-    for problem in getattr(run, "all_problems", []):
+    problems = getattr(run, "all_problems", [])
+    for problem in problems[:PRINTED_PROBLEMS_MAX]:
         command.stderr.write(str(problem))
+    if len(problems) > PRINTED_PROBLEMS_MAX:
+        others = len(problems) - PRINTED_PROBLEMS_MAX
+        command.stderr.write(f"… et {others} autre(s) problème(s).")
     raise CommandError(run.message)
 
 
@@ -39,13 +55,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, file: str, dry_run: bool, **options: Any) -> None:
-        path = Path(file)
-        if not path.is_file():
-            raise CommandError(f"Fichier introuvable : {file}")
+        data, name = read_file(file)
         bar = ProgressBar(self.stderr._out)
-        run = catalogue_import(
-            data=path.read_bytes(), file_name=path.name, dry_run=dry_run, progress=bar
-        )
+        run = catalogue_import(data=data, file_name=name, dry_run=dry_run, progress=bar)
         bar(1.0, str(run.get_status_display()))
         bar.close()
         report_run(self, run)

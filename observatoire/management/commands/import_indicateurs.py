@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
 from observatoire.management.commands._progress import ProgressBar
-from observatoire.management.commands.import_catalogue import report_run
+from observatoire.management.commands.import_catalogue import read_file, report_run
 from observatoire.services import values_import
 from territoires.models import Level
 
@@ -52,13 +51,11 @@ class Command(BaseCommand):
         dry_run: bool,
         **options: Any,
     ) -> None:
-        path = Path(file)
-        if not path.is_file():
-            raise CommandError(f"Fichier introuvable : {file}")
+        data, name = read_file(file)
         bar = ProgressBar(self.stderr._out)
         run = values_import(
-            data=path.read_bytes(),
-            file_name=path.name,
+            data=data,
+            file_name=name,
             year=annee,
             level=niveau,
             code_column=colonne_code,

