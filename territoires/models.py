@@ -25,6 +25,7 @@ class Level(models.TextChoices):
     DEPARTEMENT = "departement", _("Département")
     EPCI = "epci", _("Intercommunalité (EPCI)")
     COMMUNE = "commune", _("Commune")
+    ARRONDISSEMENT = "arrondissement", _("Arrondissement municipal")
     PROJECT = "projet", _("Territoire de projet")
 
 
@@ -40,6 +41,7 @@ class Echelon(models.TextChoices):
 
 ECHELON_OF_LEVEL = {
     Level.COMMUNE: Echelon.LOCAL,
+    Level.ARRONDISSEMENT: Echelon.LOCAL,
     Level.EPCI: Echelon.LOCAL,
     Level.DEPARTEMENT: Echelon.LOCAL,
     Level.PROJECT: Echelon.LOCAL,
@@ -59,6 +61,10 @@ KIND_LABELS = {
     "METRO": _("métropole (EPCI)"),
     "MET69": _("Métropole de Lyon (collectivité à statut particulier)"),
 }
+
+
+# Every way of writing an EPCI's type: « CC du Pays de Gex » still finds « CA du Pays de Gex ».
+EPCI_KIND_WORDS = "CC CA CU communauté de communes d'agglomération urbaine"
 
 
 class SizeSegment(models.Model):
@@ -110,7 +116,7 @@ class SizeSegment(models.Model):
 class Territory(models.Model):
     """Every level in one table: France, régions, départements, EPCI, communes, projects."""
 
-    level = models.CharField(_("niveau"), max_length=12, choices=Level.choices, db_index=True)
+    level = models.CharField(_("niveau"), max_length=16, choices=Level.choices, db_index=True)
     code = models.CharField(
         _("code officiel"),
         max_length=20,
@@ -148,7 +154,23 @@ class Territory(models.Model):
         related_name="member_communes",
         verbose_name=_("intercommunalité"),
     )
+    # The commune of an arrondissement municipal (Paris, Lyon, Marseille).
+    commune = models.ForeignKey(
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="arrondissements",
+        verbose_name=_("commune"),
+    )
     postal_codes = models.CharField(_("codes postaux"), max_length=400, blank=True)
+    # Communes déléguées / associées merged into it, earlier EPCI names (shown « anciennement »).
+    former_names = ArrayField(
+        models.CharField(max_length=200),
+        default=list,
+        blank=True,
+        verbose_name=_("anciens noms"),
+    )
     # Normalised name (see territoires.text.normalize), indexed for prefix search.
     search_name = models.CharField(max_length=200, editable=False, db_index=True)
     # Every prefix of every word-suffix of the name, and of the codes (GIN-indexed type-ahead).
@@ -165,6 +187,8 @@ class Territory(models.Model):
         verbose_name=_("membres (territoire de projet)"),
     )
     description = models.TextField(_("description"), blank=True)
+    is_demo = models.BooleanField(_("données de démonstration"), default=False)
+    archived_at = models.DateTimeField(_("archivé le"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -194,10 +218,24 @@ class Territory(models.Model):
     def save(self, *args, **kwargs) -> None:
         # Derived columns only; no business logic here.
         self.search_name = normalize(self.name)
-        self.search_prefixes = search_prefixes(self.name, self.code, self.postal_codes)
+        self.search_prefixes = search_prefixes(
+            self.name,
+            self.code,
+            self.postal_codes,
+            context=self.search_context(),
+            former_names=self.former_names,
+        )
         if not self.echelon:
             self.echelon = ECHELON_OF_LEVEL[Level(self.level)]
         super().save(*args, **kwargs)
+
+    def search_context(self) -> list[str]:
+        """Words a query may add to the name: the département's code and name (« st denis 93 »,
+        « st denis reunion »)."""
+        context = [EPCI_KIND_WORDS] if self.level == Level.EPCI else []
+        if self.departement_id and self.level != Level.DEPARTEMENT:
+            context += [self.departement.code, self.departement.name]
+        return context
 
     def get_absolute_url(self) -> str:
         return reverse("territoires:detail", kwargs={"level": self.level, "code": self.code})
