@@ -87,6 +87,8 @@ def demo_load() -> str:
         for level, code in DEMO_PROJECT_MEMBERS
         if (t := Territory.objects.filter(level=level, code=code).first())
     ]
+    # Flagged: a demo project is never proposed by the public search outside demo mode.
+    Territory.objects.filter(level=Level.PROJECT, name=DEMO_PROJECT_NAME).update(is_demo=True)
     if (
         members
         and not Territory.objects.filter(level=Level.PROJECT, name=DEMO_PROJECT_NAME).exists()
@@ -96,6 +98,7 @@ def demo_load() -> str:
             members=members,
             user=None,
             description="Données de démonstration : un périmètre fictif de trois communes.",
+            is_demo=True,
         )
         project = f", projet {created.code}"
     return (

@@ -196,6 +196,7 @@ PAGE_LEVELS = [
     Level.DEPARTEMENT,
     Level.EPCI,
     Level.COMMUNE,
+    Level.ARRONDISSEMENT,
     Level.PROJECT,
 ]
 MEMBERS_PER_PAGE = 25
@@ -206,7 +207,7 @@ def territory_for_page(level: str, code: str) -> Territory | None:
     if level not in PAGE_LEVELS:
         return None
     return (
-        Territory.objects.select_related("region", "departement", "epci")
+        Territory.objects.select_related("region", "departement", "epci", "commune")
         .defer("search_prefixes")
         .filter(level=level, code=code[:20])
         .first()
@@ -217,6 +218,26 @@ def member_communes(territory: Territory) -> QuerySet[Territory]:
     return territory.member_communes.only(
         "id", "level", "code", "name", "population", "postal_codes"
     ).order_by(F("population").desc(nulls_last=True), "name")
+
+
+def arrondissements_of(commune: Territory) -> list[Territory]:
+    return list(
+        commune.arrondissements.only("id", "level", "code", "name").order_by("code")
+    )
+
+
+def project_coverage(project: Territory) -> dict[str, list[Territory]]:
+    """The départements and régions a project's members lie in, most populous first."""
+    members = Territory.objects.filter(project_memberships__project=project)
+    coverage: dict[str, list[Territory]] = {}
+    for key, field in [("departements", "departement"), ("regions", "region")]:
+        ids = members.values(f"{field}_id")
+        coverage[key] = list(
+            Territory.objects.filter(pk__in=ids)
+            .only("id", "level", "code", "name")
+            .order_by(F("population").desc(nulls_last=True), "name")
+        )
+    return coverage
 
 
 def project_members(project: Territory) -> list[Territory]:

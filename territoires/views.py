@@ -32,6 +32,8 @@ from territoires.models import (
 )
 from territoires.queries import (
     MEMBERS_PER_PAGE,
+    arrondissements_of,
+    project_coverage,
     SEARCH_MAX_LENGTH,
     fragility_history,
     fragility_profile,
@@ -45,7 +47,9 @@ from territoires.queries import (
 from territoires.services import (
     fragility_record,
     maturity_assess,
+    project_archive,
     project_create,
+    project_delete,
     project_member_add,
     project_member_remove,
     project_update,
@@ -133,6 +137,8 @@ def _detail_context(request: HtmxHttpRequest, territory: Territory) -> dict[str,
         paginator = Paginator(member_communes(territory), MEMBERS_PER_PAGE)
         communes_page = paginator.get_page(request.GET.get("page"))
     members = project_members(territory) if territory.level == Level.PROJECT else []
+    coverage = project_coverage(territory) if territory.level == Level.PROJECT else {}
+    arrondissements = arrondissements_of(territory) if territory.level == Level.COMMUNE else []
     is_admin = has_role(request.user, Role.NETWORK_ADMIN)
     history = maturity_history(territory)
     return {
@@ -140,6 +146,8 @@ def _detail_context(request: HtmxHttpRequest, territory: Territory) -> dict[str,
         "segment": territory.size_segment(segments),
         "communes_page": communes_page,
         "members": members,
+        "coverage": coverage,
+        "arrondissements": arrondissements,
         "projects": projects_of(territory)
         if territory.level in (Level.EPCI, Level.COMMUNE)
         else [],
@@ -248,6 +256,7 @@ def _editor_context(
     update_form: ProjectUpdateForm | None = None,
     error: str = "",
     notice: str = "",
+    project_error: str = "",
 ) -> dict[str, Any]:
     segments = list(SizeSegment.objects.all())
     return {
@@ -259,6 +268,7 @@ def _editor_context(
         or ProjectUpdateForm(initial={"name": project.name, "description": project.description}),
         "member_error": error,
         "member_notice": notice,
+        "project_error": project_error,
     }
 
 
@@ -321,3 +331,31 @@ def project_member_remove_view(request: HtmxHttpRequest, code: str, member_id: i
     if request.htmx:
         template += "#members"
     return render(request, template, _editor_context(project, error=error, notice=notice))
+
+
+@require_POST
+@role_required(Role.NETWORK_ADMIN)
+def project_archive_view(request: HtmxHttpRequest, code: str) -> HttpResponse:
+    """Archive a project (kept, no longer proposed by search), or bring it back."""
+    project = _project(code)
+    archived = request.POST.get("archive", "1") != "0"
+    project_archive(project=project, archived=archived)
+    messages.success(
+        request,
+        f"« {project.name} » archivé." if archived else f"« {project.name} » désarchivé.",
+    )
+    return redirect("territoires:project_edit", code=project.code)
+
+
+@require_POST
+@role_required(Role.NETWORK_ADMIN)
+def project_delete_view(request: HtmxHttpRequest, code: str) -> HttpResponse:
+    """Delete a project; refused with the reason while anything refers to it (409)."""
+    project = _project(code)
+    try:
+        project_delete(project=project)
+    except ValidationError as error:
+        context = _editor_context(project, project_error=error.messages[0])
+        return render(request, "territoires/project_edit.html", context, status=409)
+    messages.success(request, f"Territoire de projet « {project.name} » supprimé.")
+    return redirect("territoires:project_new")

@@ -5,6 +5,14 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+def flag_demo_projects(apps, schema_editor):
+    """Projects made by earlier demo loads are named so: flag them (hidden outside demo mode)."""
+    Territory = apps.get_model("territoires", "Territory")
+    Territory.objects.filter(
+        level="projet", name__icontains="données de démonstration"
+    ).update(is_demo=True)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -37,4 +45,5 @@ class Migration(migrations.Migration):
             name='level',
             field=models.CharField(choices=[('pays', 'France'), ('region', 'Région'), ('departement', 'Département'), ('epci', 'Intercommunalité (EPCI)'), ('commune', 'Commune'), ('arrondissement', 'Arrondissement municipal'), ('projet', 'Territoire de projet')], db_index=True, max_length=16, verbose_name='niveau'),
         ),
+        migrations.RunPython(flag_demo_projects, migrations.RunPython.noop),
     ]
