@@ -68,6 +68,7 @@ class FragilityProfile:
 
 PEER_NOUNS = {
     Level.COMMUNE: "communes",
+    Level.ARRONDISSEMENT: "arrondissements municipaux",
     Level.EPCI: "intercommunalités",
     Level.DEPARTEMENT: "départements",
     Level.REGION: "régions",
