@@ -461,6 +461,10 @@ class FragilityReading(models.Model):
     source = models.CharField(_("source"), max_length=12, choices=FragilitySource.choices)
     # Code of an observatoire indicator, as text: territoires never imports observatoire.
     indicator_code = models.CharField(_("code de l'indicateur"), max_length=80, blank=True)
+    # Set when a code typed before the catalogue was enforced names no indicator of it.
+    indicator_unknown = models.BooleanField(
+        _("indicateur absent du catalogue (à vérifier)"), default=False
+    )
     diagnosis_author = models.CharField(_("auteur du diagnostic"), max_length=200, blank=True)
     diagnosis_date = models.DateField(_("date du diagnostic"), null=True, blank=True)
     note = models.TextField(_("commentaire"), blank=True)

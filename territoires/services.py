@@ -24,6 +24,8 @@ from territoires.models import (
     maturity_rank,
 )
 
+from territoires.registry import indicator_catalogue
+
 MEMBER_LEVELS = (Level.EPCI, Level.COMMUNE)
 
 
@@ -257,9 +259,18 @@ def fragility_record(
     recorded_at: datetime.datetime | None = None,
     is_demo: bool = False,
 ) -> FragilityReading:
-    """Record a territory's level on one fragility domain; earlier readings stay as history."""
+    """Record a territory's level on one fragility domain; earlier readings stay as history.
+
+    An indicator source must be an indicator of the catalogue (when an app provides one)."""
     if source == FragilitySource.INDICATOR:
         diagnosis_author, diagnosis_date = "", None
+        catalogue = indicator_catalogue()
+        if catalogue is not None and indicator_code not in {c.code for c in catalogue}:
+            raise ValidationError(
+                _("« %(code)s » n'est pas un indicateur du catalogue de l'observatoire."),
+                params={"code": indicator_code},
+                code="unknown_indicator",
+            )
     else:
         indicator_code = ""
     return FragilityReading.objects.create(
