@@ -168,9 +168,7 @@ def _values_execute(run: ImportRun, data: bytes, progress: Progress) -> None:
     progress(0.02, "lecture du fichier")
     # A commune file may also give Paris, Lyon and Marseille by arrondissement municipal.
     levels = [run.level, Level.ARRONDISSEMENT] if run.level == Level.COMMUNE else [run.level]
-    territory_codes = dict(
-        Territory.objects.filter(level__in=levels).values_list("code", "pk")
-    )
+    territory_codes = dict(Territory.objects.filter(level__in=levels).values_list("code", "pk"))
     indicator_codes = dict(Indicator.objects.values_list("code", "pk"))
     values_file = read_values_file(
         data,

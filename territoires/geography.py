@@ -83,9 +83,12 @@ def former_commune_names(entries: list[dict[str, Any]]) -> dict[str, list[str]]:
         if entry.get("type") not in ("commune-deleguee", "commune-associee"):
             continue
         head = entry.get("chefLieu", "")
-        if head in current and not _same(entry["nom"], current[head]):
-            if not any(_same(entry["nom"], known) for known in names[head]):
-                names[head].append(entry["nom"])
+        if (
+            head in current
+            and not _same(entry["nom"], current[head])
+            and not any(_same(entry["nom"], known) for known in names[head])
+        ):
+            names[head].append(entry["nom"])
     return names
 
 

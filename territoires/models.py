@@ -229,6 +229,9 @@ class Territory(models.Model):
             self.echelon = ECHELON_OF_LEVEL[Level(self.level)]
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        return reverse("territoires:detail", kwargs={"level": self.level, "code": self.code})
+
     def search_context(self) -> list[str]:
         """Words a query may add to the name: the département's code and name (« st denis 93 »,
         « st denis reunion »)."""
@@ -236,9 +239,6 @@ class Territory(models.Model):
         if self.departement_id and self.level != Level.DEPARTEMENT:
             context += [self.departement.code, self.departement.name]
         return context
-
-    def get_absolute_url(self) -> str:
-        return reverse("territoires:detail", kwargs={"level": self.level, "code": self.code})
 
     def kind_label(self) -> str:
         return str(KIND_LABELS.get(self.kind, self.kind))

@@ -13,7 +13,12 @@ from territoires.models import (
     MaturityAssessment,
     Territory,
 )
-from territoires.text import PREFIX_MAX_LENGTH, SQL_GLUE_PATTERN, name_words, normalize, query_tokens
+from territoires.text import (
+    PREFIX_MAX_LENGTH,
+    SQL_GLUE_PATTERN,
+    name_words,
+    query_tokens,
+)
 
 SEARCH_MAX_LENGTH = 100
 SHORT_QUERY_LENGTH = 2
@@ -74,8 +79,7 @@ def _context_order(tokens: list[str]) -> RawSQL:
     for token in tokens:
         params += [SQL_GLUE_PATTERN, f"% {token}%"]
     return RawSQL(
-        f"CASE WHEN {each} = %s THEN 0 "
-        f"ELSE (%s - ({each})) * 1000 + length({T}.search_name) END",
+        f"CASE WHEN {each} = %s THEN 0 ELSE (%s - ({each})) * 1000 + length({T}.search_name) END",
         [*params, len(tokens), len(tokens), *params],
     )
 
@@ -160,8 +164,7 @@ def search_territories(
         # name is enough, and the B-tree prefix index is cheaper than the array for so many rows.
         qs = qs.filter(search_name__startswith=text)
         rank = RawSQL(
-            f"CASE WHEN {T}.search_name = %s THEN 0 WHEN {T}.search_name LIKE %s THEN 1 "
-            "ELSE 2 END",
+            f"CASE WHEN {T}.search_name = %s THEN 0 WHEN {T}.search_name LIKE %s THEN 1 ELSE 2 END",
             [text, f"{text} %"],
         )
         detail = RawSQL("0", [])
@@ -173,9 +176,9 @@ def search_territories(
         qs.select_related("departement")
         .defer("search_prefixes", "departement__search_prefixes")
         .annotate(rank=rank, detail=detail, level_order=_LEVEL_ORDER)
-        .order_by(
-            "rank", "detail", F("population").desc(nulls_last=True), "level_order", "name"
-        )[:limit]
+        .order_by("rank", "detail", F("population").desc(nulls_last=True), "level_order", "name")[
+            :limit
+        ]
     )
     for territory in results:
         _explain(territory, code, tokens)
@@ -221,9 +224,7 @@ def member_communes(territory: Territory) -> QuerySet[Territory]:
 
 
 def arrondissements_of(commune: Territory) -> list[Territory]:
-    return list(
-        commune.arrondissements.only("id", "level", "code", "name").order_by("code")
-    )
+    return list(commune.arrondissements.only("id", "level", "code", "name").order_by("code"))
 
 
 def project_coverage(project: Territory) -> dict[str, list[Territory]]:

@@ -23,7 +23,6 @@ from territoires.models import (
     Territory,
     maturity_rank,
 )
-
 from territoires.registry import indicator_catalogue
 
 MEMBER_LEVELS = (Level.EPCI, Level.COMMUNE)
@@ -172,7 +171,9 @@ def project_archive(*, project: Territory, archived: bool = True) -> Territory:
 
 def _references(error: ProtectedError | RestrictedError) -> str:
     counts: dict[str, int] = {}
-    for obj in error.protected_objects if isinstance(error, ProtectedError) else error.restricted_objects:
+    for obj in (
+        error.protected_objects if isinstance(error, ProtectedError) else error.restricted_objects
+    ):
         label = str(obj._meta.verbose_name_plural)
         counts[label] = counts.get(label, 0) + 1
     return ", ".join(f"{n} {label}" for label, n in sorted(counts.items()))

@@ -32,13 +32,13 @@ from territoires.models import (
 )
 from territoires.queries import (
     MEMBERS_PER_PAGE,
-    arrondissements_of,
-    project_coverage,
     SEARCH_MAX_LENGTH,
+    arrondissements_of,
     fragility_history,
     fragility_profile,
     maturity_history,
     member_communes,
+    project_coverage,
     project_members,
     projects_of,
     search_territories,

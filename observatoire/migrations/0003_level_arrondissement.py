@@ -4,20 +4,44 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('observatoire', '0002_peerdistribution'),
+        ("observatoire", "0002_peerdistribution"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='importrun',
-            name='level',
-            field=models.CharField(choices=[('pays', 'France'), ('region', 'Région'), ('departement', 'Département'), ('epci', 'Intercommunalité (EPCI)'), ('commune', 'Commune'), ('arrondissement', 'Arrondissement municipal'), ('projet', 'Territoire de projet')], default='commune', max_length=16, verbose_name='niveau'),
+            model_name="importrun",
+            name="level",
+            field=models.CharField(
+                choices=[
+                    ("pays", "France"),
+                    ("region", "Région"),
+                    ("departement", "Département"),
+                    ("epci", "Intercommunalité (EPCI)"),
+                    ("commune", "Commune"),
+                    ("arrondissement", "Arrondissement municipal"),
+                    ("projet", "Territoire de projet"),
+                ],
+                default="commune",
+                max_length=16,
+                verbose_name="niveau",
+            ),
         ),
         migrations.AlterField(
-            model_name='peerdistribution',
-            name='level',
-            field=models.CharField(choices=[('pays', 'France'), ('region', 'Région'), ('departement', 'Département'), ('epci', 'Intercommunalité (EPCI)'), ('commune', 'Commune'), ('arrondissement', 'Arrondissement municipal'), ('projet', 'Territoire de projet')], max_length=16, verbose_name='niveau'),
+            model_name="peerdistribution",
+            name="level",
+            field=models.CharField(
+                choices=[
+                    ("pays", "France"),
+                    ("region", "Région"),
+                    ("departement", "Département"),
+                    ("epci", "Intercommunalité (EPCI)"),
+                    ("commune", "Commune"),
+                    ("arrondissement", "Arrondissement municipal"),
+                    ("projet", "Territoire de projet"),
+                ],
+                max_length=16,
+                verbose_name="niveau",
+            ),
         ),
     ]

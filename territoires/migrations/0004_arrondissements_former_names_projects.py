@@ -8,42 +8,66 @@ from django.db import migrations, models
 def flag_demo_projects(apps, schema_editor):
     """Projects made by earlier demo loads are named so: flag them (hidden outside demo mode)."""
     Territory = apps.get_model("territoires", "Territory")
-    Territory.objects.filter(
-        level="projet", name__icontains="données de démonstration"
-    ).update(is_demo=True)
+    Territory.objects.filter(level="projet", name__icontains="données de démonstration").update(
+        is_demo=True
+    )
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('territoires', '0003_geography_search_maturity_fragility'),
+        ("territoires", "0003_geography_search_maturity_fragility"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='territory',
-            name='archived_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='archivé le'),
+            model_name="territory",
+            name="archived_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="archivé le"),
         ),
         migrations.AddField(
-            model_name='territory',
-            name='commune',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='arrondissements', to='territoires.territory', verbose_name='commune'),
+            model_name="territory",
+            name="commune",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="arrondissements",
+                to="territoires.territory",
+                verbose_name="commune",
+            ),
         ),
         migrations.AddField(
-            model_name='territory',
-            name='former_names',
-            field=django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=200), blank=True, default=list, verbose_name='anciens noms'),
+            model_name="territory",
+            name="former_names",
+            field=django.contrib.postgres.fields.ArrayField(
+                base_field=models.CharField(max_length=200),
+                blank=True,
+                default=list,
+                verbose_name="anciens noms",
+            ),
         ),
         migrations.AddField(
-            model_name='territory',
-            name='is_demo',
-            field=models.BooleanField(default=False, verbose_name='données de démonstration'),
+            model_name="territory",
+            name="is_demo",
+            field=models.BooleanField(default=False, verbose_name="données de démonstration"),
         ),
         migrations.AlterField(
-            model_name='territory',
-            name='level',
-            field=models.CharField(choices=[('pays', 'France'), ('region', 'Région'), ('departement', 'Département'), ('epci', 'Intercommunalité (EPCI)'), ('commune', 'Commune'), ('arrondissement', 'Arrondissement municipal'), ('projet', 'Territoire de projet')], db_index=True, max_length=16, verbose_name='niveau'),
+            model_name="territory",
+            name="level",
+            field=models.CharField(
+                choices=[
+                    ("pays", "France"),
+                    ("region", "Région"),
+                    ("departement", "Département"),
+                    ("epci", "Intercommunalité (EPCI)"),
+                    ("commune", "Commune"),
+                    ("arrondissement", "Arrondissement municipal"),
+                    ("projet", "Territoire de projet"),
+                ],
+                db_index=True,
+                max_length=16,
+                verbose_name="niveau",
+            ),
         ),
         migrations.RunPython(flag_demo_projects, migrations.RunPython.noop),
     ]

@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('territoires', '0004_arrondissements_former_names_projects'),
+        ("territoires", "0004_arrondissements_former_names_projects"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='fragilityreading',
-            name='indicator_unknown',
-            field=models.BooleanField(default=False, verbose_name='indicateur absent du catalogue (à vérifier)'),
+            model_name="fragilityreading",
+            name="indicator_unknown",
+            field=models.BooleanField(
+                default=False, verbose_name="indicateur absent du catalogue (à vérifier)"
+            ),
         ),
     ]

@@ -43,9 +43,7 @@ def paris(geo: Any) -> Territory:
 
 def values(code: str) -> dict[str, float | None]:
     return dict(
-        IndicatorValue.objects.filter(indicator__code=code).values_list(
-            "territory__code", "value"
-        )
+        IndicatorValue.objects.filter(indicator__code=code).values_list("territory__code", "value")
     )
 
 
@@ -82,7 +80,9 @@ def test_a_file_with_the_commune_keeps_its_own_value(
     assert population["75"] == 2_103_778  # not + the arrondissements
 
 
-def test_an_unknown_code_is_still_refused(paris: Territory, catalogue: dict[str, Indicator]) -> None:
+def test_an_unknown_code_is_still_refused(
+    paris: Territory, catalogue: dict[str, Indicator]
+) -> None:
     run = run_values("CODGEO;P21_POP\n75199;1000\n")
     assert run.status != "reussi"
     assert "« 75199 » n’est pas un code de commune connu." in str(run.problems)

@@ -190,7 +190,9 @@ def test_former_names_are_said(full_geography: GeographyReport) -> None:
 
 
 @pytest.mark.django_db
-def test_one_query_per_keystroke(full_geography: GeographyReport, django_assert_num_queries) -> None:
+def test_one_query_per_keystroke(
+    full_geography: GeographyReport, django_assert_num_queries
+) -> None:
     for query in ["m", "ma", "marseille 13", "69001", "st denis reunion", "lhay"]:
         with django_assert_num_queries(1):
             search_territories(query)

@@ -138,6 +138,8 @@ def test_an_archived_project_leaves_the_search(geo, nadia) -> None:
 def test_demo_projects_only_in_demo_mode(geo, client) -> None:
     project_create(name="Est parisien démo", members=[geo.vincennes], user=None, is_demo=True)
     assert search_territories("est parisien") == []
-    assert "Est parisien" not in client.get("/territoires/recherche/", {"q": "est"}).content.decode()
+    assert (
+        "Est parisien" not in client.get("/territoires/recherche/", {"q": "est"}).content.decode()
+    )
     with override_settings(DEMO_MODE=True):
         assert search_territories("est parisien")[0].name == "Est parisien démo"
