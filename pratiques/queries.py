@@ -457,6 +457,8 @@ def territory_scope(territory: Any) -> Q:
         condition |= Q(territory__departement=territory)
     elif territory.level == Level.EPCI:
         condition |= Q(territory__epci=territory)
+    elif territory.level == Level.COMMUNE:
+        condition |= Q(territory__commune=territory)  # Paris, Lyon, Marseille: arrondissements
     elif territory.level == Level.PROJECT:
         condition |= Q(territory__project_memberships__project=territory) | Q(
             territory__epci__project_memberships__project=territory

@@ -352,6 +352,11 @@ def project_archive_view(request: HtmxHttpRequest, code: str) -> HttpResponse:
 def project_delete_view(request: HtmxHttpRequest, code: str) -> HttpResponse:
     """Delete a project; refused with the reason while anything refers to it (409)."""
     project = _project(code)
+    if request.POST.get("confirmer") != "1":
+        context = _editor_context(
+            project, project_error="Cochez la case de confirmation pour supprimer ce territoire."
+        )
+        return render(request, "territoires/project_edit.html", context, status=400)
     try:
         project_delete(project=project)
     except ValidationError as error:

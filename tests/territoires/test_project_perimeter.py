@@ -103,11 +103,14 @@ def test_delete_view_refuses_with_the_reason_then_deletes(geo, nadia, alice) -> 
     client = logged_in(nadia)
     project = project_create(name="PETR vue", members=[geo.vincennes], user=None)
     assessment = start(alice, project)
-    refused = client.post(f"/territoires/projet/{project.code}/supprimer/")
+    unconfirmed = client.post(f"/territoires/projet/{project.code}/supprimer/")
+    assert unconfirmed.status_code == 400
+    assert "Cochez la case de confirmation" in unconfirmed.content.decode()
+    refused = client.post(f"/territoires/projet/{project.code}/supprimer/", {"confirmer": "1"})
     assert refused.status_code == 409
     assert "Impossible de supprimer « PETR vue »" in refused.content.decode()
     assessment.delete()
-    deleted = client.post(f"/territoires/projet/{project.code}/supprimer/")
+    deleted = client.post(f"/territoires/projet/{project.code}/supprimer/", {"confirmer": "1"})
     assert deleted.status_code == 302
     assert not Territory.objects.filter(level=Level.PROJECT, code=project.code).exists()
 
