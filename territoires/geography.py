@@ -22,7 +22,7 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 
 from territoires.models import ECHELON_OF_LEVEL, EPCI_KIND_WORDS, Level, Territory
-from territoires.text import normalize, search_prefixes
+from territoires.text import normalize, search_prefixes, search_words
 
 VINTAGE = "6.0.0"
 GEOGRAPHY_FIXTURE = (
@@ -297,7 +297,7 @@ def geography_load(
         existing = {
             t.code: t
             for t in Territory.objects.filter(level=level).only(
-                "id", "code", "search_name", "search_prefixes", *COMPARED
+                "id", "code", "search_name", "search_words", "search_prefixes", *COMPARED
             )
         }
         for t in existing.values():
@@ -334,10 +334,12 @@ def geography_load(
                 if (
                     any(getattr(current, key) != value for key, value in values.items())
                     or current.search_prefixes != keys
+                    or current.search_words != search_words(values["name"])
                 ):
                     for key, value in values.items():
                         setattr(current, key, value)
                     current.search_name = normalize(current.name)
+                    current.search_words = search_words(current.name)
                     current.search_prefixes = keys
                     to_update.append(current)
         if level == Level.DEPARTEMENT:
@@ -353,7 +355,8 @@ def geography_load(
         if to_update:
             Territory.objects.bulk_update(
                 to_update,
-                [f.removesuffix("_id") for f in COMPARED] + ["search_name", "search_prefixes"],
+                [f.removesuffix("_id") for f in COMPARED]
+                + ["search_name", "search_words", "search_prefixes"],
                 batch_size=1000,
             )
         report.created[level.value] = len(to_create)
@@ -382,6 +385,7 @@ COPY_FIELDS = [
     "commune_id",
     "former_names",
     "search_name",
+    "search_words",
     "search_prefixes",
     "description",
     "created_at",
@@ -421,6 +425,7 @@ def _new_row(level: Level, code: str, values: dict[str, Any], context: list[str]
         values["commune_id"],
         values["former_names"],
         normalize(values["name"]),
+        search_words(values["name"]),
         "{" + ",".join(f'"{key}"' for key in keys) + "}",
     )
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from territoires.text import normalize, search_prefixes
+from territoires.text import normalize, search_prefixes, search_words
 
 
 class Level(models.TextChoices):
@@ -173,6 +173,8 @@ class Territory(models.Model):
     )
     # Normalised name (see territoires.text.normalize), indexed for prefix search.
     search_name = models.CharField(max_length=200, editable=False, db_index=True)
+    # The name's words, plain and glued, for ranking (see territoires.text.search_words).
+    search_words = models.TextField(editable=False, default="")
     # Every prefix of every word-suffix of the name, and of the codes (GIN-indexed type-ahead).
     search_prefixes = ArrayField(
         models.CharField(max_length=40), default=list, blank=True, editable=False
@@ -218,6 +220,7 @@ class Territory(models.Model):
     def save(self, *args, **kwargs) -> None:
         # Derived columns only; no business logic here.
         self.search_name = normalize(self.name)
+        self.search_words = search_words(self.name)
         self.search_prefixes = search_prefixes(
             self.name,
             self.code,

@@ -13,12 +13,7 @@ from territoires.models import (
     MaturityAssessment,
     Territory,
 )
-from territoires.text import (
-    PREFIX_MAX_LENGTH,
-    SQL_GLUE_PATTERN,
-    name_words,
-    query_tokens,
-)
+from territoires.text import PREFIX_MAX_LENGTH, name_words, query_tokens
 
 SEARCH_MAX_LENGTH = 100
 SHORT_QUERY_LENGTH = 2
@@ -38,9 +33,8 @@ _LEVEL_ORDER = RawSQL(
     "WHEN 'departement' THEN 3 WHEN 'region' THEN 4 ELSE 5 END",
     [],
 )
-_GLUED = f"regexp_replace({T}.search_name, %s, '\\1', 'g')"
-# The name's words, also with elided words glued (« l hay » → « lhay »), padded for LIKE.
-_WORDS = f"(' ' || {T}.search_name || ' ' || {_GLUED} || ' ')"
+# The name's words, plain then glued (« l hay les roses | lhay les roses »), padded for LIKE.
+_WORDS = f"{T}.search_words"
 _CODE_LABELS = {
     Level.COMMUNE: "code INSEE",
     Level.ARRONDISSEMENT: "code INSEE",
@@ -55,19 +49,24 @@ def _text_rank(text: str, tokens: list[str]) -> RawSQL:
     """0 exact name; 1 every word typed is a whole word of the name, in any order (« lyon » →
     Métropole de Lyon); 2 the name starts with the text; 3 every word typed starts a word of the
     name; 4 matched through the département, a code or a former name."""
-    each = " AND ".join([f"{_WORDS} LIKE %s"] * len(tokens))
+    whole = " AND ".join([f"{_WORDS} LIKE %s"] * len(tokens))
+    prefix = " AND ".join([f"{_WORDS} LIKE %s"] * len(tokens))
     sql = (
-        f"CASE WHEN {T}.search_name = %s OR {_GLUED} = %s THEN 0 "
-        f"WHEN {each} THEN 1 WHEN {T}.search_name LIKE %s THEN 2 "
-        f"WHEN {each} THEN 3 ELSE 4 END"
+        f"CASE WHEN {T}.search_name = %s OR {_WORDS} LIKE %s THEN 0 "
+        f"WHEN {whole} THEN 1 WHEN {T}.search_name LIKE %s OR {_WORDS} LIKE %s THEN 2 "
+        f"WHEN {prefix} THEN 3 ELSE 4 END"
     )
-    params: list[str] = [text, SQL_GLUE_PATTERN, text]
-    for token in tokens:
-        params += [SQL_GLUE_PATTERN, f"% {token} %"]
-    params.append(f"{text}%")
-    for token in tokens:
-        params += [SQL_GLUE_PATTERN, f"% {token}%"]
-    return RawSQL(sql, params)
+    return RawSQL(
+        sql,
+        [
+            text,
+            f"% | {text} ",
+            *[f"% {token} %" for token in tokens],
+            f"{text}%",
+            f"% | {text}%",
+            *[f"% {token}%" for token in tokens],
+        ],
+    )
 
 
 def _context_order(tokens: list[str]) -> RawSQL:
@@ -75,11 +74,10 @@ def _context_order(tokens: list[str]) -> RawSQL:
     typed found in the name first, then the shorter name (Saint-Denis before Seine-Saint-Denis).
     0 when every word typed is in the name (population decides)."""
     each = " + ".join([f"({_WORDS} LIKE %s)::int"] * len(tokens))
-    params: list[str] = []
-    for token in tokens:
-        params += [SQL_GLUE_PATTERN, f"% {token}%"]
+    params = [f"% {token}%" for token in tokens]
     return RawSQL(
-        f"CASE WHEN {each} = %s THEN 0 ELSE (%s - ({each})) * 1000 + length({T}.search_name) END",
+        f"CASE WHEN {each} = %s THEN 0 "
+        f"ELSE (%s - ({each})) * 1000 + length({T}.search_name) END",
         [*params, len(tokens), len(tokens), *params],
     )
 

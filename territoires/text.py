@@ -14,8 +14,6 @@ _SAINTE = re.compile(r"\b(sainte|ste)\b")
 _ORDINAL = re.compile(r"\b(\d+)(?:er|re|ere|eme|e|nd|nde)\b")
 # Elided words (« L'Haÿ », « d'Olonne »): also indexed glued to the next word (« lhay »).
 ELIDED = frozenset({"l", "d", "j", "m", "n", "s", "c", "qu"})
-# The same regular expression in PostgreSQL (``\m`` = start of a word), for ranking.
-SQL_GLUE_PATTERN = r"\m(l|d|j|m|n|s|c|qu) "
 
 
 def normalize(text: str) -> str:
@@ -54,6 +52,18 @@ def glued(words: str) -> str:
     return " ".join(out)
 
 
+def search_words(name: str) -> str:
+    """The name's words for ranking, padded for ``LIKE '% word %'``: the normalised name, then
+    « | » and its glued form (« l hay les roses | lhay les roses »), so that the glued form can
+    be matched exactly (``LIKE '% | lhay les roses '``) without a regular expression in SQL.
+
+    >>> search_words("L'Haÿ-les-Roses")
+    ' l hay les roses | lhay les roses '
+    """
+    words = normalize(name)
+    return f" {words} | {glued(words)} "
+
+
 # A token is indexed by its first 24 characters; longer ones are checked on the rows found.
 PREFIX_MAX_LENGTH = 24
 
@@ -79,7 +89,8 @@ def search_prefixes(
     former_names: Iterable[str] = (),
 ) -> list[str]:
     """The keys a query token can be: every prefix of every word of the name (and of its glued
-    form), of each code, and of the context (département code and name) and former names.
+    form), of each code and of former names; the words of the context (département code and
+    name, type of an EPCI) whole.
 
     A query matches when every one of its tokens is a key (``search_prefixes @> tokens``, GIN),
     whatever their order: « etie », « st », « lyon 1 », « marseille 13 », « lhay ».
@@ -92,7 +103,11 @@ def search_prefixes(
     _word_prefixes(name_words(name), keys)
     for token in [code, *postal_codes.split()]:
         _word_prefixes([token.lower()], keys)
-    for text in [*context, *former_names]:
+    # The context (département, type of EPCI) only as whole words: its prefixes would bring
+    # every commune of the Marne into « mar ».
+    for text in context:
+        keys.update(word[:PREFIX_MAX_LENGTH] for word in name_words(text))
+    for text in former_names:
         _word_prefixes(name_words(text), keys)
     return sorted(key for key in keys if key)
 
