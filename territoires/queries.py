@@ -76,8 +76,7 @@ def _context_order(tokens: list[str]) -> RawSQL:
     each = " + ".join([f"({_WORDS} LIKE %s)::int"] * len(tokens))
     params = [f"% {token}%" for token in tokens]
     return RawSQL(
-        f"CASE WHEN {each} = %s THEN 0 "
-        f"ELSE (%s - ({each})) * 1000 + length({T}.search_name) END",
+        f"CASE WHEN {each} = %s THEN 0 ELSE (%s - ({each})) * 1000 + length({T}.search_name) END",
         [*params, len(tokens), len(tokens), *params],
     )
 
