@@ -352,7 +352,9 @@ def geography_load(
             if level == Level.DEPARTEMENT:
                 for row in by_level.get(level.value, []):
                     context_of[pk_of[("departement", row["code"])]] = [row["code"], row["name"]]
-        if to_update:
+        if len(to_update) > BULK_INDEX_THRESHOLD:
+            _copy_update(to_update)
+        elif to_update:
             Territory.objects.bulk_update(
                 to_update,
                 [f.removesuffix("_id") for f in COMPARED]
@@ -453,6 +455,45 @@ def _copy_create(rows: list[tuple], *, rebuild_index: bool = False) -> None:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             cursor.execute(f'CREATE INDEX "{GIN_INDEX}" ON {table} USING gin ("search_prefixes")')
+
+
+UPDATED_FIELDS = [*COMPARED, "search_name", "search_words", "search_prefixes"]
+
+
+def _copy_update(territories: list[Territory]) -> None:
+    """Many rows changed (a new vintage, new search keys): COPY them into a temporary table and
+    update in one statement — ``bulk_update`` took minutes for 36 000 rows of arrays."""
+    table = Territory._meta.db_table
+    columns = ", ".join(f'"{name}"' for name in ["id", *UPDATED_FIELDS])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE territory_stage ON COMMIT DROP AS "
+            f"SELECT {columns} FROM {table} WITH NO DATA"
+        )
+        with cursor.cursor.copy(f"COPY territory_stage ({columns}) FROM STDIN") as copy:
+            for t in territories:
+                copy.write_row(
+                    (
+                        t.pk,
+                        *(getattr(t, name) for name in COMPARED[:-1]),
+                        t.former_names,
+                        t.search_name,
+                        t.search_words,
+                        "{" + ",".join(f'"{key}"' for key in t.search_prefixes) + "}",
+                    )
+                )
+        assignments = ", ".join(f'"{name}" = s."{name}"' for name in UPDATED_FIELDS)
+        # As for a first load: the GIN index is rebuilt once rather than updated row by row.
+        cursor.execute(f'DROP INDEX IF EXISTS "{GIN_INDEX}"')
+        cursor.execute(
+            f"UPDATE {table} t SET {assignments}, updated_at = now() "
+            f"FROM territory_stage s WHERE t.id = s.id"
+        )
+        # Run the deferred foreign-key checks now: an index cannot be built while they wait.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        cursor.execute(f'CREATE INDEX "{GIN_INDEX}" ON {table} USING gin ("search_prefixes")')
+        cursor.execute("DROP TABLE territory_stage")
 
 
 def _prune(disappeared: list[str]) -> int:

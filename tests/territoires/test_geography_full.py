@@ -196,3 +196,17 @@ def test_one_query_per_keystroke(
     for query in ["m", "ma", "marseille 13", "69001", "st denis reunion", "lhay"]:
         with django_assert_num_queries(1):
             search_territories(query)
+
+
+@pytest.mark.django_db
+def test_many_changed_rows_are_rewritten_in_one_statement(
+    full_geography: GeographyReport, django_assert_max_num_queries
+) -> None:
+    # As after a change of the search keys: every row differs from what the loader computes.
+    Territory.objects.exclude(level=Level.PROJECT).update(search_words="", former_names=[])
+    with django_assert_max_num_queries(30):  # COPY into a staging table, one UPDATE per level
+        report = geography_load()
+    assert report.updated["commune"] == 34969 and report.updated["arrondissement"] == 45
+    assert search_territories("lhay les roses")[0].code == "94038"
+    assert search_territories("Cherbourg-Octeville")[0].matched_former_name
+    assert not geography_load().changed
