@@ -51,6 +51,16 @@ TYPED = [
     "200054781",
     "2A004",
     "Pointe-à-Pitre",
+    # Several words, numbers, elisions, former names (issue 17)
+    "marseille 13",
+    "Lyon 1er",
+    "st denis reunion",
+    "lhay les roses",
+    "saint denis 93",
+    "CC du Pays de Gex",
+    "Cherbourg-Octeville",
+    "69001",
+    "75",
 ]
 
 

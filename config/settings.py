@@ -227,6 +227,9 @@ BROWSER_PATH = os.environ.get("BROWSER_PATH", "")
 # Peer groups and aggregates are shown only above this number of submitted assessments.
 ANONYMITY_THRESHOLD = int(os.environ.get("ANONYMITY_THRESHOLD", "5"))
 
+# Demo mode: demo territoires de projet are proposed by the public search (never otherwise).
+DEMO_MODE = env_bool("DEMO_MODE", False)
+
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -9,7 +9,8 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from observatoire.imports.values import FIRST_YEAR
-from territoires.models import Level
+from observatoire.models import Collection, ImportKind, ImportStatus
+from territoires.models import Fragility, Level
 
 ACCEPTED = (".csv", ".txt", ".xlsx")
 
@@ -74,4 +75,71 @@ class ValuesUploadForm(forms.Form):
     )
     code_column = forms.CharField(
         label=_("Colonne du code du territoire"), initial="CODGEO", max_length=60
+    )
+
+
+CATALOGUE_SORTS = {
+    "domaine": _("domaine de fragilité"),
+    "code": _("code"),
+    "libelle": _("libellé"),
+    "polarite": _("polarité"),
+    "collection": _("collection"),
+    "source": _("source"),
+}
+
+
+class CatalogueFilterForm(forms.Form):
+    """Search, filters and sort of the indicator catalogue (GET parameters, all optional)."""
+
+    q = forms.CharField(
+        label=_("Rechercher"),
+        required=False,
+        max_length=100,
+        error_messages={"max_length": _("100 caractères au plus.")},
+    )
+    domaine = forms.ModelChoiceField(
+        label=_("Domaine"),
+        queryset=Fragility.objects.order_by("order", "label"),
+        to_field_name="code",
+        required=False,
+        empty_label=_("tous les domaines"),
+        error_messages={"invalid_choice": _("Ce domaine n’existe pas : choisissez-en un des 16.")},
+    )
+    polarite = forms.ChoiceField(
+        label=_("Polarité"),
+        required=False,
+        choices=[
+            ("", _("toutes")),
+            ("fragilite", _("fragilité")),
+            ("atout", _("atout")),
+            ("aucune", _("non précisée")),
+        ],
+    )
+    niveau = forms.ChoiceField(
+        label=_("Niveau"),
+        required=False,
+        choices=[("", _("tous")), *[(v, lbl) for v, lbl in Level.choices if v != Level.PROJECT]],
+    )
+    collection = forms.ChoiceField(
+        label=_("Collection"),
+        required=False,
+        choices=[("", _("toutes")), *Collection.choices],
+    )
+    tri = forms.ChoiceField(
+        label=_("Trier par"),
+        required=False,
+        choices=[
+            choice
+            for key, label in CATALOGUE_SORTS.items()
+            for choice in ((key, label), (f"-{key}", _("%(label)s (inverse)") % {"label": label}))
+        ],
+    )
+
+
+class ImportRunFilterForm(forms.Form):
+    statut = forms.ChoiceField(
+        label=_("Statut"), required=False, choices=[("", _("tous")), *ImportStatus.choices]
+    )
+    type = forms.ChoiceField(
+        label=_("Type"), required=False, choices=[("", _("tous")), *ImportKind.choices]
     )

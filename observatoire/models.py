@@ -130,7 +130,7 @@ class ImportRun(models.Model):
     sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
     year = models.PositiveSmallIntegerField(_("année"), null=True, blank=True)
     level = models.CharField(
-        _("niveau"), max_length=12, choices=Level.choices, default=Level.COMMUNE
+        _("niveau"), max_length=16, choices=Level.choices, default=Level.COMMUNE
     )
     code_column = models.CharField(_("colonne du code"), max_length=60, default="CODGEO")
     layout = models.CharField(_("format"), max_length=10, blank=True)
@@ -179,7 +179,7 @@ class PeerDistribution(models.Model):
 
     indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="distributions")
     year = models.PositiveSmallIntegerField(_("année"))
-    level = models.CharField(_("niveau"), max_length=12, choices=Level.choices)
+    level = models.CharField(_("niveau"), max_length=16, choices=Level.choices)
     segment = models.ForeignKey(
         "territoires.SizeSegment", models.CASCADE, related_name="+", verbose_name=_("segment")
     )

@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet, Subquery
 
 from observatoire.models import ImportRun, Indicator, IndicatorValue, PeerDistribution, Polarity
 from territoires.models import Fragility, Level, SizeSegment, Territory
+from territoires.text import normalize
 
 QUANTILES = (0.0, 0.1, 0.25, 0.5, 0.75, 0.9, 1.0)
 
@@ -68,6 +69,7 @@ class FragilityProfile:
 
 PEER_NOUNS = {
     Level.COMMUNE: "communes",
+    Level.ARRONDISSEMENT: "arrondissements municipaux",
     Level.EPCI: "intercommunalités",
     Level.DEPARTEMENT: "départements",
     Level.REGION: "régions",
@@ -250,5 +252,60 @@ def indicator_catalogue() -> QuerySet[Indicator]:
     )
 
 
-def recent_import_runs(limit: int = 20) -> list[ImportRun]:
-    return list(ImportRun.objects.select_related("user")[:limit])
+def recent_import_runs(limit: int = 20, *, status: str = "", kind: str = "") -> list[ImportRun]:
+    runs = ImportRun.objects.select_related("user")
+    if status:
+        runs = runs.filter(status=status)
+    if kind:
+        runs = runs.filter(kind=kind)
+    return list(runs[:limit])
+
+
+_CATALOGUE_SORT_KEYS = {
+    "domaine": lambda i: (i.fragility is None, i.fragility.order if i.fragility else 0, i.order),
+    "code": lambda i: normalize(i.code),
+    "libelle": lambda i: normalize(i.label),
+    "polarite": lambda i: (i.polarity == "", i.polarity),
+    "collection": lambda i: i.collection,
+    "source": lambda i: normalize(i.source),
+}
+
+
+def filtered_catalogue(
+    *,
+    text: str = "",
+    fragility: Fragility | None = None,
+    polarity: str = "",
+    level: str = "",
+    collection: str = "",
+    sort: str = "",
+) -> tuple[list[Indicator], int]:
+    """The catalogue (a few dozen rows, one query) searched and filtered in Python: the words
+    typed match code, label, source or domain whatever their accents and order. Returns the
+    indicators kept and the size of the whole catalogue."""
+    words = normalize(text).split()
+    indicators = []
+    everything = list(indicator_catalogue())
+    for indicator in everything:
+        haystack = normalize(
+            " ".join(
+                [indicator.code, indicator.label, indicator.source, str(indicator.fragility or "")]
+            )
+        )
+        if words and not all(word in haystack for word in words):
+            continue
+        if fragility is not None and indicator.fragility_id != fragility.pk:
+            continue
+        if polarity and indicator.polarity != ("" if polarity == "aucune" else polarity):
+            continue
+        if level and level not in (indicator.levels or []):
+            continue
+        if collection and indicator.collection != collection:
+            continue
+        indicators.append(indicator)
+    key = sort.removeprefix("-")
+    if key in _CATALOGUE_SORT_KEYS:
+        indicators.sort(key=lambda i: (i.is_demo, _CATALOGUE_SORT_KEYS[key](i), i.code))
+        if sort.startswith("-"):
+            indicators.reverse()
+    return indicators, len(everything)

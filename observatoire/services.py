@@ -16,6 +16,7 @@ from django.utils import timezone
 from observatoire.imports.catalogue import read_catalogue_file
 from observatoire.imports.loading import (
     additive_aggregates_refresh,
+    arrondissement_totals_refresh,
     peer_distributions_refresh,
     values_load,
 )
@@ -197,7 +198,9 @@ def _catalogue_execute(run: ImportRun, data: bytes, progress: Progress) -> None:
 def _values_execute(run: ImportRun, data: bytes, progress: Progress) -> None:
     started = time.monotonic()
     progress(0.02, "lecture du fichier")
-    territory_codes = dict(Territory.objects.filter(level=run.level).values_list("code", "pk"))
+    # A commune file may also give Paris, Lyon and Marseille by arrondissement municipal.
+    levels = [run.level, Level.ARRONDISSEMENT] if run.level == Level.COMMUNE else [run.level]
+    territory_codes = dict(Territory.objects.filter(level__in=levels).values_list("code", "pk"))
     indicator_codes = dict(Indicator.objects.values_list("code", "pk"))
     values_file = read_values_file(
         data,
@@ -227,10 +230,17 @@ def _values_execute(run: ImportRun, data: bytes, progress: Progress) -> None:
             progress=progress,
         )
         aggregates, distributions, loaded_in, refreshed_in = 0, 0, time.monotonic() - started, 0.0
+        arrondissements = 0
         if run.dry_run:
             transaction.set_rollback(True)
         elif counts.created or counts.updated:
             if run.level == Level.COMMUNE:
+                progress(0.88, "communes à arrondissements")
+                arrondissements = arrondissement_totals_refresh(
+                    indicator_ids=values_file.indicator_ids,
+                    years=values_file.years,
+                    present=values_file.territory_ids(),
+                )
                 progress(0.9, "agrégats des effectifs")
                 aggregates = additive_aggregates_refresh(
                     indicator_ids=values_file.indicator_ids, years=values_file.years
@@ -243,6 +253,11 @@ def _values_execute(run: ImportRun, data: bytes, progress: Progress) -> None:
             refreshed_in = time.monotonic() - refresh_started
     run.created, run.updated, run.unchanged = counts.created, counts.updated, counts.unchanged
     run.message = _summary(run) + f" Méthode : {counts.method}."
+    if arrondissements:
+        run.message += (
+            f" Effectifs de Paris, Lyon ou Marseille sommés de leurs arrondissements "
+            f"(absents du fichier) : {arrondissements} valeur(s)."
+        )
     if aggregates:
         run.message += (
             f" Effectifs sommés des communes vers EPCI, départements, régions et France : "

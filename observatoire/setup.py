@@ -116,10 +116,18 @@ def demo_blocks(indicators: list[Indicator]) -> list[Block]:
         )
         for level in (Level.EPCI, Level.DEPARTEMENT, Level.REGION, Level.COUNTRY)
     }
+    # Arrondissements municipaux: their own generator, so the communes' values stay the same.
+    arrondissements = list(
+        Territory.objects.filter(level=Level.ARRONDISSEMENT, commune__isnull=False)
+        .order_by("code")
+        .values_list("pk", "population", "commune_id")
+    )
+    arrondissement_rng = np.random.default_rng(DEMO_SEED + 1)
     blocks: list[Block] = []
     if not communes:
         return blocks
     ids = np.array([row[0] for row in communes], dtype=np.int64)
+    position = {pk: index for index, pk in enumerate(ids.tolist())}
     population = np.array([row[1] or 500 for row in communes], dtype=np.float64)
     parents = {
         Level.EPCI: np.array([row[2] or 0 for row in communes], dtype=np.int64),
@@ -142,6 +150,20 @@ def demo_blocks(indicators: list[Indicator]) -> list[Block]:
             secret = (population < 300) & (rng.random(len(ids)) < DEMO_SECRET_SHARE)
             values[secret] = np.nan
         blocks.append(_block(indicator.pk, ids, values))
+        if arrondissements:
+            blocks.append(
+                _arrondissement_block(
+                    indicator.pk,
+                    arrondissements,
+                    values,
+                    position,
+                    additive,
+                    mean,
+                    spread,
+                    unit,
+                    arrondissement_rng,
+                )
+            )
         for level, level_ids in upper.items():
             if not level_ids:
                 continue
@@ -158,6 +180,33 @@ def demo_blocks(indicators: list[Indicator]) -> list[Block]:
     return blocks
 
 
+def _arrondissement_block(
+    indicator_id: int,
+    arrondissements: list[tuple[int, int | None, int]],
+    commune_values: np.ndarray,
+    position: dict[int, int],
+    additive: bool,
+    mean: float,
+    spread: float,
+    unit: str,
+    rng: np.random.Generator,
+) -> Block:
+    """A count is the commune's split by population (the arrondissements sum to it, the commune
+    is counted once above); a rate is drawn for each arrondissement."""
+    ids = np.array([row[0] for row in arrondissements], dtype=np.int64)
+    population = np.array([row[1] or 0 for row in arrondissements], dtype=np.float64)
+    commune = np.array([row[2] for row in arrondissements], dtype=np.int64)
+    if additive:
+        share = population / pd.Series(population).groupby(commune).transform("sum").to_numpy()
+        totals = np.array([commune_values[position[c]] for c in commune], dtype=np.float64)
+        values = np.round(totals * np.nan_to_num(share))
+    else:
+        values = np.round(mean * rng.lognormal(0.0, spread, len(ids)), 1)
+        if unit == "%":
+            values = np.clip(values, 0, 100)
+    return _block(indicator_id, ids, values)
+
+
 def _block(indicator_id: int, territory_ids: np.ndarray, values: np.ndarray) -> Block:
     return Block(
         np.full(len(territory_ids), indicator_id, dtype=np.int64),
@@ -168,7 +217,8 @@ def _block(indicator_id: int, territory_ids: np.ndarray, values: np.ndarray) -> 
 
 
 def load_demo(*, stdout: TextIO) -> None:
-    """Deterministic demo indicators for every commune, EPCI, département, région and France."""
+    """Deterministic demo indicators for every commune, arrondissement municipal, EPCI,
+    département, région and France."""
     started = time.monotonic()
     with transaction.atomic():
         indicators = demo_indicators_upsert()

@@ -13,11 +13,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from config.roles import Role, role_required
 from config.spreadsheets import spreadsheet_row
 from config.types import HtmxHttpRequest
-from observatoire.forms import CatalogueUploadForm, ValuesUploadForm
+from observatoire.forms import (
+    CatalogueFilterForm,
+    CatalogueUploadForm,
+    ImportRunFilterForm,
+    ValuesUploadForm,
+)
 from observatoire.models import ImportKind, ImportRun, ImportStatus
 from observatoire.queries import (
     TerritoryProfile,
-    indicator_catalogue,
+    filtered_catalogue,
     recent_import_runs,
     territory_for_indicators,
     territory_indicator_profile,
@@ -27,6 +32,17 @@ from observatoire.services import import_run_confirm, import_run_create
 from observatoire.tasks import import_run_task
 
 PROBLEMS_SHOWN = 500
+# (sort key or "" when the column does not sort, heading) of the catalogue's table.
+SORT_COLUMNS = [
+    ("code", "Code"),
+    ("libelle", "Libellé"),
+    ("domaine", "Domaine de fragilité"),
+    ("polarite", "Polarité"),
+    ("", "Unité"),
+    ("source", "Source, millésime"),
+    ("collection", "Collection"),
+    ("", "Type"),
+]
 
 
 def plain_number(value: float | None) -> str:
@@ -130,14 +146,43 @@ def territory_indicators_csv(request: HtmxHttpRequest, level: str, code: str) ->
 
 @require_GET
 def catalogue(request: HtmxHttpRequest) -> HttpResponse:
-    indicators = list(indicator_catalogue())
+    """The catalogue, searchable, filterable (domain, polarity, level, collection), sortable."""
+    form = CatalogueFilterForm(request.GET)
+    status = 200
+    if form.is_valid():
+        data = form.cleaned_data
+        indicators, total = filtered_catalogue(
+            text=data["q"],
+            fragility=data["domaine"],
+            polarity=data["polarite"],
+            level=data["niveau"],
+            collection=data["collection"],
+            sort=data["tri"],
+        )
+    else:
+        indicators, total, status = [], 0, 400
+    sort = form.cleaned_data.get("tri", "") if form.is_valid() else ""
+    params = request.GET.copy()
+    params.pop("tri", None)
     template = "observatoire/indicator_list.html"
     if request.htmx:
         template += "#catalogue"
     return render(
         request,
         template,
-        {"indicators": indicators, "has_demo": any(i.is_demo for i in indicators)},
+        {
+            "form": form,
+            "indicators": indicators,
+            "total": total,
+            "sort": sort,
+            "sort_base": params.urlencode(),
+            "sort_columns": SORT_COLUMNS,
+            "filtered": any(
+                request.GET.get(key) for key in ("q", "domaine", "polarite", "niveau", "collection")
+            ),
+            "has_demo": any(i.is_demo for i in indicators),
+        },
+        status=status,
     )
 
 
@@ -175,15 +220,20 @@ def import_upload(request: HtmxHttpRequest) -> HttpResponse:
             import_run_task.enqueue(run.pk)
             return redirect("observatoire:import_detail", pk=run.pk)
         messages.error(request, "Le fichier n’a pas été envoyé : corrigez le formulaire.")
+    run_filter = ImportRunFilterForm(request.GET)
+    filters = run_filter.cleaned_data if run_filter.is_valid() else {}
     context = {
         "catalogue_form": catalogue_form,
         "values_form": values_form,
-        "runs": recent_import_runs(),
+        "run_filter": run_filter,
+        "runs_filtered": bool(filters.get("statut") or filters.get("type")),
+        "runs": recent_import_runs(status=filters.get("statut", ""), kind=filters.get("type", "")),
     }
     template = "observatoire/import_upload.html"
     if request.htmx:
         template += "#runs"
-    return render(request, template, context, status=400 if request.method == "POST" else 200)
+    status = 400 if request.method == "POST" or run_filter.errors else 200
+    return render(request, template, context, status=status)
 
 
 @require_GET

@@ -79,6 +79,7 @@ def consenting_people() -> list[Person]:
             "territory__code",
             "territory__epci_id",
             "territory__epci__code",
+            "territory__commune__code",
             "territory__departement__code",
             "territory__region__code",
             "is_demo",
@@ -95,6 +96,7 @@ def consenting_people() -> list[Person]:
             person.scopes.add(f"{row['territory__level']}:{row['territory__code']}")
         for level, code in (
             ("epci", row["territory__epci__code"]),
+            ("commune", row["territory__commune__code"]),  # Paris, Lyon, Marseille: arrondissements
             ("departement", row["territory__departement__code"]),
             ("region", row["territory__region__code"]),
         ):

@@ -18,6 +18,7 @@ from territoires.models import (
     MaturityAssessment,
     Territory,
 )
+from territoires.registry import indicator_catalogue
 from territoires.services import fragility_record, maturity_assess, project_create
 
 SEED = 2026
@@ -46,6 +47,10 @@ def demo_load() -> str:
         for level, code in DEMO_TERRITORIES
         if (t := Territory.objects.filter(level=level, code=code).first())
     ]
+    # Indicator sources come from the catalogue, when it cites an indicator of the domain.
+    indicator_of = {
+        choice.fragility_code: choice.code for choice in reversed(indicator_catalogue() or [])
+    }
     assessments = readings = 0
     for territory in territories:
         for step in range(rng.randint(1, 3)):
@@ -66,13 +71,13 @@ def demo_load() -> str:
             )
             assessments += 1
         for fragility in fragilities:
-            indicator = rng.random() < 0.5
+            indicator = rng.random() < 0.5 and fragility.code in indicator_of
             fragility_record(
                 territory=territory,
                 fragility=fragility,
                 level=rng.randint(0, 3),
                 source=FragilitySource.INDICATOR if indicator else FragilitySource.DIAGNOSIS,
-                indicator_code=f"demo-{fragility.code}" if indicator else "",
+                indicator_code=indicator_of[fragility.code] if indicator else "",
                 diagnosis_author="" if indicator else DEMO_AUTHOR,
                 diagnosis_date=None if indicator else datetime.date(2025, 1, 15),
                 note="Données de démonstration.",
@@ -87,6 +92,8 @@ def demo_load() -> str:
         for level, code in DEMO_PROJECT_MEMBERS
         if (t := Territory.objects.filter(level=level, code=code).first())
     ]
+    # Flagged: a demo project is never proposed by the public search outside demo mode.
+    Territory.objects.filter(level=Level.PROJECT, name=DEMO_PROJECT_NAME).update(is_demo=True)
     if (
         members
         and not Territory.objects.filter(level=Level.PROJECT, name=DEMO_PROJECT_NAME).exists()
@@ -96,6 +103,7 @@ def demo_load() -> str:
             members=members,
             user=None,
             description="Données de démonstration : un périmètre fictif de trois communes.",
+            is_demo=True,
         )
         project = f", projet {created.code}"
     return (

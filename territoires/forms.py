@@ -16,6 +16,7 @@ from territoires.models import (
     Territory,
 )
 from territoires.queries import search_territories, territory_from_key
+from territoires.registry import indicator_catalogue
 
 
 class TerritoryInput(forms.TextInput):
@@ -190,6 +191,16 @@ class MaturityAssessmentForm(forms.Form):
     )
 
 
+def indicator_choices() -> list[tuple[str, Any]]:
+    """The catalogue's indicators grouped by fragility domain (empty without a catalogue)."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for choice in indicator_catalogue() or []:
+        groups.setdefault(choice.fragility_label or str(_("Sans domaine")), []).append(
+            (choice.code, f"{choice.label} ({choice.code})")
+        )
+    return [("", _("— choisir un indicateur —")), *groups.items()]
+
+
 class FragilityReadingForm(forms.Form):
     fragility = forms.ModelChoiceField(
         label=_("Domaine"),
@@ -210,11 +221,17 @@ class FragilityReadingForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choisissez la source : indicateur ou diagnostic local.")},
     )
-    indicator_code = forms.CharField(
-        label=_("Code de l'indicateur de l'observatoire"),
-        max_length=80,
+    indicator_code = forms.ChoiceField(
+        label=_("Indicateur de l'observatoire"),
+        choices=lambda: indicator_choices(),
         required=False,
-        help_text=_("Si la source est un indicateur."),
+        help_text=_("Si la source est un indicateur : un indicateur du catalogue."),
+        error_messages={
+            "invalid_choice": _(
+                "« %(value)s » n'est pas un indicateur du catalogue de l'observatoire : "
+                "choisissez-en un dans la liste."
+            )
+        },
     )
     diagnosis_author = forms.CharField(
         label=_("Auteur du diagnostic local"),
@@ -235,7 +252,7 @@ class FragilityReadingForm(forms.Form):
         data = super().clean()
         if data.get("source") == FragilitySource.INDICATOR and not data.get("indicator_code"):
             self.add_error(
-                "indicator_code", _("Indiquez le code de l'indicateur de l'observatoire.")
+                "indicator_code", _("Choisissez un indicateur du catalogue de l'observatoire.")
             )
         if data.get("source") == FragilitySource.DIAGNOSIS:
             if not data.get("diagnosis_author"):

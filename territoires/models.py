@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from territoires.text import normalize, search_prefixes
+from territoires.text import normalize, search_prefixes, search_words
 
 
 class Level(models.TextChoices):
@@ -25,6 +25,7 @@ class Level(models.TextChoices):
     DEPARTEMENT = "departement", _("Département")
     EPCI = "epci", _("Intercommunalité (EPCI)")
     COMMUNE = "commune", _("Commune")
+    ARRONDISSEMENT = "arrondissement", _("Arrondissement municipal")
     PROJECT = "projet", _("Territoire de projet")
 
 
@@ -40,6 +41,7 @@ class Echelon(models.TextChoices):
 
 ECHELON_OF_LEVEL = {
     Level.COMMUNE: Echelon.LOCAL,
+    Level.ARRONDISSEMENT: Echelon.LOCAL,
     Level.EPCI: Echelon.LOCAL,
     Level.DEPARTEMENT: Echelon.LOCAL,
     Level.PROJECT: Echelon.LOCAL,
@@ -59,6 +61,10 @@ KIND_LABELS = {
     "METRO": _("métropole (EPCI)"),
     "MET69": _("Métropole de Lyon (collectivité à statut particulier)"),
 }
+
+
+# Every way of writing an EPCI's type: « CC du Pays de Gex » still finds « CA du Pays de Gex ».
+EPCI_KIND_WORDS = "CC CA CU communauté de communes d'agglomération urbaine"
 
 
 class SizeSegment(models.Model):
@@ -110,7 +116,7 @@ class SizeSegment(models.Model):
 class Territory(models.Model):
     """Every level in one table: France, régions, départements, EPCI, communes, projects."""
 
-    level = models.CharField(_("niveau"), max_length=12, choices=Level.choices, db_index=True)
+    level = models.CharField(_("niveau"), max_length=16, choices=Level.choices, db_index=True)
     code = models.CharField(
         _("code officiel"),
         max_length=20,
@@ -148,9 +154,27 @@ class Territory(models.Model):
         related_name="member_communes",
         verbose_name=_("intercommunalité"),
     )
+    # The commune of an arrondissement municipal (Paris, Lyon, Marseille).
+    commune = models.ForeignKey(
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="arrondissements",
+        verbose_name=_("commune"),
+    )
     postal_codes = models.CharField(_("codes postaux"), max_length=400, blank=True)
+    # Communes déléguées / associées merged into it, earlier EPCI names (shown « anciennement »).
+    former_names = ArrayField(
+        models.CharField(max_length=200),
+        default=list,
+        blank=True,
+        verbose_name=_("anciens noms"),
+    )
     # Normalised name (see territoires.text.normalize), indexed for prefix search.
     search_name = models.CharField(max_length=200, editable=False, db_index=True)
+    # The name's words, plain and glued, for ranking (see territoires.text.search_words).
+    search_words = models.TextField(editable=False, default="")
     # Every prefix of every word-suffix of the name, and of the codes (GIN-indexed type-ahead).
     search_prefixes = ArrayField(
         models.CharField(max_length=40), default=list, blank=True, editable=False
@@ -165,6 +189,8 @@ class Territory(models.Model):
         verbose_name=_("membres (territoire de projet)"),
     )
     description = models.TextField(_("description"), blank=True)
+    is_demo = models.BooleanField(_("données de démonstration"), default=False)
+    archived_at = models.DateTimeField(_("archivé le"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -194,13 +220,28 @@ class Territory(models.Model):
     def save(self, *args, **kwargs) -> None:
         # Derived columns only; no business logic here.
         self.search_name = normalize(self.name)
-        self.search_prefixes = search_prefixes(self.name, self.code, self.postal_codes)
+        self.search_words = search_words(self.name)
+        self.search_prefixes = search_prefixes(
+            self.name,
+            self.code,
+            self.postal_codes,
+            context=self.search_context(),
+            former_names=self.former_names,
+        )
         if not self.echelon:
             self.echelon = ECHELON_OF_LEVEL[Level(self.level)]
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("territoires:detail", kwargs={"level": self.level, "code": self.code})
+
+    def search_context(self) -> list[str]:
+        """Words a query may add to the name: the département's code and name (« st denis 93 »,
+        « st denis reunion »)."""
+        context = [EPCI_KIND_WORDS] if self.level == Level.EPCI else []
+        if self.departement_id and self.level != Level.DEPARTEMENT:
+            context += [self.departement.code, self.departement.name]
+        return context
 
     def kind_label(self) -> str:
         return str(KIND_LABELS.get(self.kind, self.kind))
@@ -423,6 +464,10 @@ class FragilityReading(models.Model):
     source = models.CharField(_("source"), max_length=12, choices=FragilitySource.choices)
     # Code of an observatoire indicator, as text: territoires never imports observatoire.
     indicator_code = models.CharField(_("code de l'indicateur"), max_length=80, blank=True)
+    # Set when a code typed before the catalogue was enforced names no indicator of it.
+    indicator_unknown = models.BooleanField(
+        _("indicateur absent du catalogue (à vérifier)"), default=False
+    )
     diagnosis_author = models.CharField(_("auteur du diagnostic"), max_length=200, blank=True)
     diagnosis_date = models.DateField(_("date du diagnostic"), null=True, blank=True)
     note = models.TextField(_("commentaire"), blank=True)

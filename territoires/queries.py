@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.conf import settings
+from django.db.models import F, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from territoires.models import (
     Fragility,
@@ -11,59 +13,173 @@ from territoires.models import (
     MaturityAssessment,
     Territory,
 )
-from territoires.text import PREFIX_MAX_LENGTH, normalize
+from territoires.text import PREFIX_MAX_LENGTH, name_words, query_tokens
 
 SEARCH_MAX_LENGTH = 100
 SHORT_QUERY_LENGTH = 2
-SEARCHABLE_LEVELS = [Level.COMMUNE, Level.EPCI, Level.DEPARTEMENT, Level.REGION, Level.PROJECT]
+SEARCHABLE_LEVELS = [
+    Level.COMMUNE,
+    Level.ARRONDISSEMENT,
+    Level.EPCI,
+    Level.DEPARTEMENT,
+    Level.REGION,
+    Level.PROJECT,
+]
+# At equal match and population: commune, then arrondissement, EPCI, département, région.
+# Columns of the searched table, qualified: the query joins the département (same table).
+T = '"territoires_territory"'
+_LEVEL_ORDER = RawSQL(
+    f"CASE {T}.level WHEN 'commune' THEN 0 WHEN 'arrondissement' THEN 1 WHEN 'epci' THEN 2 "
+    "WHEN 'departement' THEN 3 WHEN 'region' THEN 4 ELSE 5 END",
+    [],
+)
+# The name's words, plain then glued (« l hay les roses | lhay les roses »), padded for LIKE.
+_WORDS = f"{T}.search_words"
+_CODE_LABELS = {
+    Level.COMMUNE: "code INSEE",
+    Level.ARRONDISSEMENT: "code INSEE",
+    Level.EPCI: "SIREN",
+    Level.DEPARTEMENT: "département",
+    Level.REGION: "code région",
+    Level.PROJECT: "identifiant",
+}
+
+
+def _text_rank(text: str, tokens: list[str]) -> RawSQL:
+    """0 exact name; 1 every word typed is a whole word of the name, in any order (« lyon » →
+    Métropole de Lyon); 2 the name starts with the text; 3 every word typed starts a word of the
+    name; 4 matched through the département, a code or a former name."""
+    whole = " AND ".join([f"{_WORDS} LIKE %s"] * len(tokens))
+    prefix = " AND ".join([f"{_WORDS} LIKE %s"] * len(tokens))
+    sql = (
+        f"CASE WHEN {T}.search_name = %s OR {_WORDS} LIKE %s THEN 0 "
+        f"WHEN {whole} THEN 1 WHEN {T}.search_name LIKE %s OR {_WORDS} LIKE %s THEN 2 "
+        f"WHEN {prefix} THEN 3 ELSE 4 END"
+    )
+    return RawSQL(
+        sql,
+        [
+            text,
+            f"% | {text} ",
+            *[f"% {token} %" for token in tokens],
+            f"{text}%",
+            f"% | {text}%",
+            *[f"% {token}%" for token in tokens],
+        ],
+    )
+
+
+def _context_order(tokens: list[str]) -> RawSQL:
+    """Among places matched partly through their département (« saint denis 93 »): more words
+    typed found in the name first, then the shorter name (Saint-Denis before Seine-Saint-Denis).
+    0 when every word typed is in the name (population decides)."""
+    each = " + ".join([f"({_WORDS} LIKE %s)::int"] * len(tokens))
+    params = [f"% {token}%" for token in tokens]
+    return RawSQL(
+        f"CASE WHEN {each} = %s THEN 0 ELSE (%s - ({each})) * 1000 + length({T}.search_name) END",
+        [*params, len(tokens), len(tokens), *params],
+    )
+
+
+def _code_rank(code: str) -> RawSQL:
+    """0 a département's code (« 75 » is Paris before the région 75); 1 an official code, or
+    the only postcode of the place (« 69001 » → Lyon 1er); 2 one of its postcodes; 3 the start
+    of its code; 4 the start of a postcode or of its département's code."""
+    return RawSQL(
+        f"CASE WHEN {T}.level = 'departement' AND {T}.code = %s THEN 0 "
+        f"WHEN {T}.code = %s OR {T}.postal_codes = %s THEN 1 "
+        f"WHEN (' ' || {T}.postal_codes || ' ') LIKE %s THEN 2 "
+        f"WHEN {T}.code LIKE %s THEN 3 ELSE 4 END",
+        [code, code, code.lower(), f"% {code.lower()} %", f"{code}%"],
+    )
+
+
+def _explain(territory: Territory, code: str, tokens: list[str]) -> None:
+    """Say what a result matched: which code (« code INSEE 69001 », « CP 69001 »), or which
+    former name (« anciennement … ») when the current name does not hold every word typed."""
+    territory.matched_code = ""
+    territory.matched_former_name = ""
+    if code:
+        postal = territory.postal_codes.split()
+        if territory.code.upper() == code or territory.code.upper().startswith(code):
+            label = _CODE_LABELS.get(Level(territory.level), "code")
+            territory.matched_code = f"{label} {territory.code}"
+        elif code.lower() in postal or any(p.startswith(code.lower()) for p in postal):
+            exact = code.lower() if code.lower() in postal else None
+            match = exact or next(p for p in postal if p.startswith(code.lower()))
+            territory.matched_code = f"CP {match}"
+        elif territory.departement_id and territory.departement.code.upper().startswith(code):
+            territory.matched_code = f"département {territory.departement.code}"
+        return
+    words = name_words(territory.name)
+    if all(any(w.startswith(t) for w in words) for t in tokens):
+        return
+    for former in territory.former_names:
+        former_words = name_words(former)
+        if all(any(w.startswith(t) for w in former_words) for t in tokens):
+            territory.matched_former_name = former
+            return
 
 
 def search_territories(
-    query: str, *, limit: int = 10, levels: list[Level] | None = None
+    query: str,
+    *,
+    limit: int = 10,
+    levels: list[Level] | None = None,
+    include_demo: bool | None = None,
 ) -> list[Territory]:
-    """Territories matching a name, postal code or official code, exact and populous first.
+    """Territories matching a name, postal code or official code, best match first.
 
-    Accents, case, hyphens and « Saint »/« St » are ignored (see ``territoires.text.normalize``).
-    Ranking: exact name or code (0), name or code starting with the query (1), a later word of
-    the name or a postal code starting with it (2); then population, largest first.
-    One indexed lookup: ``search_prefixes`` holds every prefix of every word-suffix (GIN).
+    Accents, case, hyphens, apostrophes and « Saint »/« St » are ignored, words may come in
+    any order and a number matches a département code, an arrondissement or a postcode
+    (« marseille 13 », « lyon 1er », « st denis reunion », « lhay les roses »). Ranking: match
+    quality (see ``_text_rank`` and ``_code_rank``), then population (largest first), then level.
+    One indexed lookup: ``search_prefixes`` (GIN) must contain every word typed.
+    Each result says what matched: ``matched_code`` for a code, ``matched_former_name``.
+    Demo projects are left out unless ``include_demo`` (default: ``settings.DEMO_MODE``);
+    archived projects are never proposed.
     """
-    text = normalize(query[:SEARCH_MAX_LENGTH])
-    if not text:
+    tokens = [t[:PREFIX_MAX_LENGTH] for t in query_tokens(query[:SEARCH_MAX_LENGTH])]
+    if not tokens:
         return []
+    text = " ".join(tokens)
     qs: QuerySet[Territory] = Territory.objects.filter(level__in=levels or SEARCHABLE_LEVELS)
-    compact = text.replace(" ", "")
-    if compact.isalnum() and any(ch.isdigit() for ch in compact):
+    if include_demo is None:
+        include_demo = getattr(settings, "DEMO_MODE", False)
+    qs = qs.filter(archived_at__isnull=True)
+    if not include_demo:
+        qs = qs.filter(is_demo=False)
+    code = ""
+    if len(tokens) == 1 and any(ch.isdigit() for ch in text):
         # A code: INSEE (« 94080 », « 2A004 »), SIREN, département (« 94 ») or postal code.
-        code = compact.upper()
-        qs = qs.filter(search_prefixes__contains=[compact[:PREFIX_MAX_LENGTH]])
-        rank = Case(
-            When(code=code, then=Value(0)),
-            When(code__startswith=code, then=Value(1)),
-            default=Value(2),
-            output_field=IntegerField(),
-        )
-    elif len(text) <= SHORT_QUERY_LENGTH:
+        code = text.upper()
+        qs = qs.filter(search_prefixes__contains=tokens)
+        rank = _code_rank(code)
+        detail = RawSQL("0", [])
+    elif len(tokens) == 1 and len(text) <= SHORT_QUERY_LENGTH:
         # One or two letters match a quarter of France through later words: the start of the
         # name is enough, and the B-tree prefix index is cheaper than the array for so many rows.
         qs = qs.filter(search_name__startswith=text)
-        rank = Case(When(search_name=text, then=Value(0)), default=Value(1))
-    else:
-        qs = qs.filter(search_prefixes__contains=[text[:PREFIX_MAX_LENGTH]])
-        if len(text) > PREFIX_MAX_LENGTH:
-            qs = qs.filter(Q(search_name__startswith=text) | Q(search_name__contains=f" {text}"))
-        rank = Case(
-            When(search_name=text, then=Value(0)),
-            When(search_name__startswith=text, then=Value(1)),
-            default=Value(2),
-            output_field=IntegerField(),
+        rank = RawSQL(
+            f"CASE WHEN {T}.search_name = %s THEN 0 WHEN {T}.search_name LIKE %s THEN 1 ELSE 2 END",
+            [text, f"{text} %"],
         )
-    return list(
+        detail = RawSQL("0", [])
+    else:
+        qs = qs.filter(search_prefixes__contains=tokens)
+        rank = _text_rank(text, tokens)
+        detail = _context_order(tokens)
+    results = list(
         qs.select_related("departement")
         .defer("search_prefixes", "departement__search_prefixes")
-        .annotate(rank=rank)
-        .order_by("rank", F("population").desc(nulls_last=True), "name")[:limit]
+        .annotate(rank=rank, detail=detail, level_order=_LEVEL_ORDER)
+        .order_by("rank", "detail", F("population").desc(nulls_last=True), "level_order", "name")[
+            :limit
+        ]
     )
+    for territory in results:
+        _explain(territory, code, tokens)
+    return results
 
 
 def territory_from_key(key: str) -> Territory | None:
@@ -80,6 +196,7 @@ PAGE_LEVELS = [
     Level.DEPARTEMENT,
     Level.EPCI,
     Level.COMMUNE,
+    Level.ARRONDISSEMENT,
     Level.PROJECT,
 ]
 MEMBERS_PER_PAGE = 25
@@ -90,7 +207,7 @@ def territory_for_page(level: str, code: str) -> Territory | None:
     if level not in PAGE_LEVELS:
         return None
     return (
-        Territory.objects.select_related("region", "departement", "epci")
+        Territory.objects.select_related("region", "departement", "epci", "commune")
         .defer("search_prefixes")
         .filter(level=level, code=code[:20])
         .first()
@@ -101,6 +218,24 @@ def member_communes(territory: Territory) -> QuerySet[Territory]:
     return territory.member_communes.only(
         "id", "level", "code", "name", "population", "postal_codes"
     ).order_by(F("population").desc(nulls_last=True), "name")
+
+
+def arrondissements_of(commune: Territory) -> list[Territory]:
+    return list(commune.arrondissements.only("id", "level", "code", "name").order_by("code"))
+
+
+def project_coverage(project: Territory) -> dict[str, list[Territory]]:
+    """The départements and régions a project's members lie in, most populous first."""
+    members = Territory.objects.filter(project_memberships__project=project)
+    coverage: dict[str, list[Territory]] = {}
+    for key, field in [("departements", "departement"), ("regions", "region")]:
+        ids = members.values(f"{field}_id")
+        coverage[key] = list(
+            Territory.objects.filter(pk__in=ids)
+            .only("id", "level", "code", "name")
+            .order_by(F("population").desc(nulls_last=True), "name")
+        )
+    return coverage
 
 
 def project_members(project: Territory) -> list[Territory]:

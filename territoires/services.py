@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import ProtectedError, RestrictedError, Sum
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -26,6 +26,7 @@ from territoires.models import (
     Territory,
     maturity_rank,
 )
+from territoires.registry import indicator_catalogue
 
 MEMBER_LEVELS = (Level.EPCI, Level.COMMUNE)
 
@@ -41,6 +42,36 @@ def project_population(project: Territory) -> int | None:
         or 0
     )
     return total if members.exists() else None
+
+
+def project_perimeter_refresh(project: Territory) -> None:
+    """Population, région and département from the members as they are now.
+
+    A perimeter across several départements or régions takes as its own the one holding most
+    of its population (the page lists them all, see ``queries.project_coverage``).
+    """
+    members = list(
+        Territory.objects.filter(project_memberships__project=project).only(
+            "id", "level", "population", "region_id", "departement_id", "epci_id"
+        )
+    )
+    by_departement: dict[int, int] = {}
+    by_region: dict[int, int] = {}
+    for member in members:
+        weight = member.population or 0
+        if member.departement_id:
+            by_departement[member.departement_id] = (
+                by_departement.get(member.departement_id, 0) + weight
+            )
+        if member.region_id:
+            by_region[member.region_id] = by_region.get(member.region_id, 0) + weight
+    project.population = project_population(project)
+    # Most populous first; the smaller id breaks ties, so the choice is stable.
+    project.departement_id = (
+        min(by_departement, key=lambda pk: (-by_departement[pk], pk)) if by_departement else None
+    )
+    project.region_id = min(by_region, key=lambda pk: (-by_region[pk], pk)) if by_region else None
+    project.save()
 
 
 def _unique_project_code(name: str) -> str:
@@ -66,7 +97,12 @@ def _check_member(member: Territory) -> None:
 
 @transaction.atomic
 def project_create(
-    *, name: str, members: list[Territory], user: Any, description: str = ""
+    *,
+    name: str,
+    members: list[Territory],
+    user: Any,
+    description: str = "",
+    is_demo: bool = False,
 ) -> Territory:
     """A territoire de projet (PETR, Pays…) made of EPCI and/or communes; at least one member."""
     if not members:
@@ -76,21 +112,18 @@ def project_create(
         )
     for member in members:
         _check_member(member)
-    first = members[0]
     project = Territory.objects.create(
         level=Level.PROJECT,
         code=_unique_project_code(name),
         name=name,
         description=description,
-        region_id=first.region_id,
-        departement_id=first.departement_id,
+        is_demo=is_demo,
         created_by=user if getattr(user, "is_authenticated", False) else None,
     )
     ProjectMember.objects.bulk_create(
         [ProjectMember(project=project, member=m) for m in dict.fromkeys(members)]
     )
-    project.population = project_population(project)
-    project.save(update_fields=["population", "updated_at"])
+    project_perimeter_refresh(project)
     return project
 
 
@@ -108,8 +141,7 @@ def project_member_add(*, project: Territory, member: Territory) -> bool:
     _check_member(member)
     _, created = ProjectMember.objects.get_or_create(project=project, member=member)
     if created:
-        project.population = project_population(project)
-        project.save(update_fields=["population", "updated_at"])
+        project_perimeter_refresh(project)
     return created
 
 
@@ -129,8 +161,60 @@ def project_member_remove(*, project: Territory, member: Territory) -> None:
             code="no_member",
         )
     memberships.filter(member=member).delete()
-    project.population = project_population(project)
-    project.save(update_fields=["population", "updated_at"])
+    project_perimeter_refresh(project)
+
+
+@transaction.atomic
+def project_archive(*, project: Territory, archived: bool = True) -> Territory:
+    """Archive (or bring back) a project: kept with its history, no longer proposed by search."""
+    project.archived_at = timezone.now() if archived else None
+    project.save()
+    return project
+
+
+def _references(error: ProtectedError | RestrictedError) -> str:
+    counts: dict[str, int] = {}
+    for obj in (
+        error.protected_objects if isinstance(error, ProtectedError) else error.restricted_objects
+    ):
+        label = str(obj._meta.verbose_name_plural)
+        counts[label] = counts.get(label, 0) + 1
+    return ", ".join(f"{n} {label}" for label, n in sorted(counts.items()))
+
+
+@transaction.atomic
+def project_delete(*, project: Territory) -> None:
+    """Delete a project with its members; refused, with the reason, while anything still refers
+    to it (self-assessments of another app through a protected key, or its own maturity
+    assessments and fragility readings, whose history must not vanish)."""
+    history = []
+    maturity = MaturityAssessment.objects.filter(territory=project).count()
+    if maturity:
+        history.append(f"{maturity} évaluation(s) de maturité")
+    readings = FragilityReading.objects.filter(territory=project).count()
+    if readings:
+        history.append(f"{readings} niveau(x) de fragilité")
+    if history:
+        raise ValidationError(
+            _(
+                "Impossible de supprimer « %(name)s » : %(refs)s s'y rapportent. "
+                "Archivez-le plutôt : il restera consultable avec son historique."
+            ),
+            params={"name": project.name, "refs": ", ".join(history)},
+            code="referenced",
+        )
+    try:
+        with transaction.atomic():
+            project.delete()
+    except (ProtectedError, RestrictedError) as error:
+        raise ValidationError(
+            _(
+                "Impossible de supprimer « %(name)s » : des données y font référence "
+                "(%(refs)s). Archivez-le plutôt : il restera consultable."
+            ),
+            params={"name": project.name, "refs": _references(error)},
+            code="referenced",
+        ) from error
 
 
 @transaction.atomic
@@ -179,9 +263,18 @@ def fragility_record(
     recorded_at: datetime.datetime | None = None,
     is_demo: bool = False,
 ) -> FragilityReading:
-    """Record a territory's level on one fragility domain; earlier readings stay as history."""
+    """Record a territory's level on one fragility domain; earlier readings stay as history.
+
+    An indicator source must be an indicator of the catalogue (when an app provides one)."""
     if source == FragilitySource.INDICATOR:
         diagnosis_author, diagnosis_date = "", None
+        catalogue = indicator_catalogue()
+        if catalogue is not None and indicator_code not in {c.code for c in catalogue}:
+            raise ValidationError(
+                _("« %(code)s » n'est pas un indicateur du catalogue de l'observatoire."),
+                params={"code": indicator_code},
+                code="unknown_indicator",
+            )
     else:
         indicator_code = ""
     return FragilityReading.objects.create(

@@ -11,6 +11,8 @@ urlpatterns = [
     path("recherche/options/", views.search_options, name="search_options"),
     path("projet/nouveau/", views.project_new, name="project_new"),
     path("projet/<str:code>/modifier/", views.project_edit, name="project_edit"),
+    path("projet/<str:code>/archiver/", views.project_archive_view, name="project_archive"),
+    path("projet/<str:code>/supprimer/", views.project_delete_view, name="project_delete"),
     path(
         "projet/<str:code>/membres/ajouter/",
         views.project_member_add_view,

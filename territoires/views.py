@@ -38,10 +38,12 @@ from territoires.models import (
 from territoires.queries import (
     MEMBERS_PER_PAGE,
     SEARCH_MAX_LENGTH,
+    arrondissements_of,
     fragility_history,
     fragility_profile,
     maturity_history,
     member_communes,
+    project_coverage,
     project_members,
     projects_of,
     search_territories,
@@ -54,7 +56,9 @@ from territoires.services import (
     fragility_record,
     mandate_declare,
     maturity_assess,
+    project_archive,
     project_create,
+    project_delete,
     project_member_add,
     project_member_remove,
     project_update,
@@ -142,6 +146,8 @@ def _detail_context(request: HtmxHttpRequest, territory: Territory) -> dict[str,
         paginator = Paginator(member_communes(territory), MEMBERS_PER_PAGE)
         communes_page = paginator.get_page(request.GET.get("page"))
     members = project_members(territory) if territory.level == Level.PROJECT else []
+    coverage = project_coverage(territory) if territory.level == Level.PROJECT else {}
+    arrondissements = arrondissements_of(territory) if territory.level == Level.COMMUNE else []
     is_admin = has_role(request.user, Role.NETWORK_ADMIN)
     is_official = has_role(request.user, Role.OFFICIAL)
     history = maturity_history(territory)
@@ -150,6 +156,8 @@ def _detail_context(request: HtmxHttpRequest, territory: Territory) -> dict[str,
         "segment": territory.size_segment(segments),
         "communes_page": communes_page,
         "members": members,
+        "coverage": coverage,
+        "arrondissements": arrondissements,
         "projects": projects_of(territory)
         if territory.level in (Level.EPCI, Level.COMMUNE)
         else [],
@@ -267,6 +275,7 @@ def _editor_context(
     update_form: ProjectUpdateForm | None = None,
     error: str = "",
     notice: str = "",
+    project_error: str = "",
 ) -> dict[str, Any]:
     segments = list(SizeSegment.objects.all())
     return {
@@ -278,6 +287,7 @@ def _editor_context(
         or ProjectUpdateForm(initial={"name": project.name, "description": project.description}),
         "member_error": error,
         "member_notice": notice,
+        "project_error": project_error,
     }
 
 
@@ -411,3 +421,36 @@ def mandate_declare_view(request: HtmxHttpRequest) -> HttpResponse:
             "un·e administrateur·rice du réseau.",
         )
     return redirect("dashboard", "elu")
+
+
+@require_POST
+@role_required(Role.NETWORK_ADMIN)
+def project_archive_view(request: HtmxHttpRequest, code: str) -> HttpResponse:
+    """Archive a project (kept, no longer proposed by search), or bring it back."""
+    project = _project(code)
+    archived = request.POST.get("archive", "1") != "0"
+    project_archive(project=project, archived=archived)
+    messages.success(
+        request,
+        f"« {project.name} » archivé." if archived else f"« {project.name} » désarchivé.",
+    )
+    return redirect("territoires:project_edit", code=project.code)
+
+
+@require_POST
+@role_required(Role.NETWORK_ADMIN)
+def project_delete_view(request: HtmxHttpRequest, code: str) -> HttpResponse:
+    """Delete a project; refused with the reason while anything refers to it (409)."""
+    project = _project(code)
+    if request.POST.get("confirmer") != "1":
+        context = _editor_context(
+            project, project_error="Cochez la case de confirmation pour supprimer ce territoire."
+        )
+        return render(request, "territoires/project_edit.html", context, status=400)
+    try:
+        project_delete(project=project)
+    except ValidationError as error:
+        context = _editor_context(project, project_error=error.messages[0])
+        return render(request, "territoires/project_edit.html", context, status=409)
+    messages.success(request, f"Territoire de projet « {project.name} » supprimé.")
+    return redirect("territoires:project_new")

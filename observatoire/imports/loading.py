@@ -287,6 +287,54 @@ def values_load(
     return counts
 
 
+def arrondissement_totals_refresh(
+    *, indicator_ids: list[int], years: list[int], present: set[int]
+) -> int:
+    """Paris, Lyon and Marseille from their arrondissements municipaux, for additive indicators:
+    a commune the file has a row for keeps its own value; a commune the file gives only by
+    arrondissement gets their sum (NULL unless every arrondissement has a value). Returns the
+    number of rows created or changed. Arrondissements never count in the upper levels' totals
+    (those sum communes only), so nothing is counted twice."""
+    from observatoire.models import Indicator
+    from territoires.models import Level, Territory
+
+    additive = list(
+        Indicator.objects.filter(pk__in=indicator_ids, additive=True).values_list("pk", flat=True)
+    )
+    if not additive or not years:
+        return 0
+    territories = Territory._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH members AS (
+                SELECT commune_id, count(*) AS n FROM {territories}
+                WHERE level = %(arrondissement)s AND commune_id IS NOT NULL GROUP BY 1
+            ), sums AS (
+                SELECT v.indicator_id, a.commune_id, v.year,
+                       count(v.value) AS filled, sum(v.value) AS total
+                FROM {TABLE} v JOIN {territories} a ON a.id = v.territory_id
+                WHERE a.level = %(arrondissement)s AND a.commune_id IS NOT NULL
+                  AND NOT (a.commune_id = ANY(%(present)s))
+                  AND v.indicator_id = ANY(%(indicators)s) AND v.year = ANY(%(years)s)
+                GROUP BY 1, 2, 3
+            )
+            INSERT INTO {TABLE} AS t ({COLUMNS})
+            SELECT s.indicator_id, s.commune_id, s.year, CASE WHEN s.filled = m.n THEN s.total END
+            FROM sums s JOIN members m ON m.commune_id = s.commune_id
+            ON CONFLICT (indicator_id, territory_id, year) DO UPDATE SET value = EXCLUDED.value
+            WHERE t.value IS DISTINCT FROM EXCLUDED.value
+            """,
+            {
+                "arrondissement": Level.ARRONDISSEMENT,
+                "present": sorted(present),
+                "indicators": additive,
+                "years": years,
+            },
+        )
+        return cursor.rowcount
+
+
 def additive_aggregates_refresh(*, indicator_ids: list[int], years: list[int]) -> int:
     """Sum the communes' values of additive indicators (counts) into their EPCI, département,
     région and France; rates are never aggregated. A total is written only when every member

@@ -67,6 +67,12 @@ class ValuesFile:
         for block in self._blocks:
             yield Block(*block)
 
+    def territory_ids(self) -> set[int]:
+        """Every territory the file has a row for."""
+        if self._territory_ids is not None:
+            return {int(pk) for pk in np.unique(self._territory_ids)}
+        return {int(pk) for block in self._blocks for pk in np.unique(block[1])}
+
     @property
     def block_count(self) -> int:
         return len(self.indicator_ids) if self._matrix is not None else len(self._blocks)

@@ -23,7 +23,14 @@ from territoires.models import Level, Territory
 
 logger = logging.getLogger(__name__)
 
-BATCH_LEVELS = [Level.COMMUNE, Level.EPCI, Level.DEPARTEMENT, Level.REGION, Level.PROJECT]
+BATCH_LEVELS = [
+    Level.COMMUNE,
+    Level.ARRONDISSEMENT,
+    Level.EPCI,
+    Level.DEPARTEMENT,
+    Level.REGION,
+    Level.PROJECT,
+]
 MAX_LISTED_FAILURES = 200
 
 

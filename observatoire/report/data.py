@@ -134,6 +134,7 @@ def _parents(territory: Territory) -> list[tuple[str, str]]:
 def _codes(territory: Territory) -> list[tuple[str, str]]:
     kind = {
         Level.COMMUNE: "Code INSEE",
+        Level.ARRONDISSEMENT: "Code INSEE",
         Level.EPCI: "SIREN",
         Level.DEPARTEMENT: "Code département",
         Level.REGION: "Code région",

@@ -1,8 +1,13 @@
 from __future__ import annotations
 
-import pytest
+import importlib
 
-from territoires.models import Fragility, FragilityReading
+import pytest
+from django.apps import apps
+
+from observatoire.models import Indicator
+from territoires.models import Fragility, FragilityReading, FragilitySource
+from territoires.services import fragility_record
 from tests.conftest import logged_in
 
 URL = "/territoires/commune/94080/fragilites/"
@@ -27,6 +32,8 @@ def test_form_page_and_fragment(geo, nadia, htmx) -> None:
 def test_indicator_and_diagnosis_sources_with_history(geo, nadia, client) -> None:
     admin = logged_in(nadia)
     fragility = Fragility.objects.order_by("order").first()
+    Indicator.objects.create(code="insee-chomage", label="Taux de chômage", fragility=fragility)
+    assert 'value="insee-chomage"' in admin.get(URL).content.decode()  # a choice, not free text
     first = admin.post(
         URL,
         {
@@ -61,7 +68,7 @@ def test_indicator_and_diagnosis_sources_with_history(geo, nadia, client) -> Non
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"level": 2, "source": "indicateur"}, "Indiquez le code de l&#x27;indicateur"),
+        ({"level": 2, "source": "indicateur"}, "Choisissez un indicateur du catalogue"),
         ({"level": 2, "source": "diagnostic"}, "Indiquez l&#x27;auteur du diagnostic local"),
         (
             {"level": 2, "source": "diagnostic", "diagnosis_author": "X"},
@@ -84,3 +91,57 @@ def test_invalid_input_is_explained(geo, nadia, data, message) -> None:
 @pytest.mark.django_db
 def test_it_checks_the_role(geo, elise) -> None:
     assert logged_in(elise).get(URL).status_code == 403
+
+
+@pytest.mark.django_db
+def test_an_indicator_outside_the_catalogue_is_refused(geo, nadia, client) -> None:
+    fragility = Fragility.objects.first()
+    data = {"level": 2, "source": "indicateur", "indicator_code": "CODE-INEXISTANT-XYZ"}
+    response = logged_in(nadia).post(URL, {"fragility": fragility.pk, **data})
+    assert response.status_code == 200
+    assert (
+        "« CODE-INEXISTANT-XYZ » n&#x27;est pas un indicateur du catalogue"
+        in response.content.decode()
+    )
+    assert not FragilityReading.objects.exists()
+    assert "CODE-INEXISTANT-XYZ" not in client.get("/territoires/commune/94080/").content.decode()
+
+
+@pytest.mark.django_db
+def test_free_text_sources_of_before_are_corrected_or_flagged(geo) -> None:
+    fragility = Fragility.objects.first()
+    Indicator.objects.create(code="TX_CHOM", label="Taux de chômage", fragility=fragility)
+    readings = []
+    for code in ["tx_chom", "CODE-INEXISTANT-XYZ"]:
+        readings.append(
+            FragilityReading.objects.create(
+                territory=geo.vincennes,
+                fragility=fragility,
+                level=2,
+                source=FragilitySource.INDICATOR,
+                indicator_code=code,
+            )
+        )
+    migration = importlib.import_module(
+        "observatoire.migrations.0004_fragility_sources_from_catalogue"
+    )
+    migration.check_sources(apps, None)
+    case, unknown = (FragilityReading.objects.get(pk=r.pk) for r in readings)
+    assert (case.indicator_code, case.indicator_unknown) == ("TX_CHOM", False)
+    assert unknown.indicator_unknown
+    assert "absent du catalogue, à vérifier" in logged_in_page(geo)
+    with pytest.raises(Exception, match="n'est pas un indicateur du catalogue"):
+        fragility_record(
+            territory=geo.vincennes,
+            fragility=fragility,
+            level=1,
+            source=FragilitySource.INDICATOR,
+            indicator_code="CODE-INEXISTANT-XYZ",
+            user=None,
+        )
+
+
+def logged_in_page(geo) -> str:
+    from django.test import Client
+
+    return Client().get("/territoires/commune/94080/").content.decode()

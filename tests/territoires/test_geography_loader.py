@@ -105,6 +105,7 @@ def test_load_is_idempotent_and_reports_changes(
         "departement": 1,
         "epci": 1,
         "commune": 3,
+        "arrondissement": 0,
     }
     vincennes = Territory.objects.select_related("epci", "departement", "region").get(
         level=Level.COMMUNE, code="94080"

@@ -10,9 +10,9 @@ from tests.conftest import logged_in
 
 @pytest.mark.django_db
 def test_commune_page(geo, client: Client, django_assert_num_queries) -> None:
-    # territory+parents, segments, projects, maturity, fragility readings, fragilities,
-    # confirmed officials
-    with django_assert_num_queries(7):
+    # territory+parents, segments, arrondissements, projects, maturity, fragility readings,
+    # fragilities, confirmed officials
+    with django_assert_num_queries(8):
         response = client.get("/territoires/commune/94080/")
     html = response.content.decode()
     assert response.status_code == 200
@@ -104,8 +104,9 @@ def test_query_count_does_not_grow_with_members(
     project = project_create(
         name="PETR test", members=[geo.grand_paris, geo.vincennes, geo.firminy], user=None
     )
-    # territory, segments, members, maturity, readings, fragilities
-    with django_assert_num_queries(7):
+    # territory, segments, members, départements and régions covered, maturity, readings,
+    # fragilities, confirmed officials
+    with django_assert_num_queries(9):
         html = client.get(project.get_absolute_url()).content.decode()
     assert "Membres du territoire de projet (3)" in html
 

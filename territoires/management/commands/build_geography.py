@@ -19,10 +19,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("data_dir", help="Dossier data/ du paquet (après npm pack + tar xzf).")
         parser.add_argument(
+            "--versions-anterieures",
+            dest="earlier",
+            nargs="*",
+            default=[],
+            help="Dossiers data/ de versions antérieures du paquet : anciens noms des EPCI.",
+        )
+        parser.add_argument(
             "--sortie", default=str(GEOGRAPHY_FIXTURE), help="Fichier .csv.gz à écrire."
         )
 
-    def handle(self, *args: Any, data_dir: str, sortie: str, **options: Any) -> None:
+    def handle(
+        self, *args: Any, data_dir: str, sortie: str, earlier: list[str], **options: Any
+    ) -> None:
         folder = Path(data_dir)
         missing = [
             n
@@ -33,7 +42,10 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Fichiers manquants dans {folder} : {', '.join(m + '.json' for m in missing)}."
             )
-        rows = build_rows(folder)
+        missing_earlier = [e for e in earlier if not (Path(e) / "epci.json").exists()]
+        if missing_earlier:
+            raise CommandError(f"epci.json manquant dans : {', '.join(missing_earlier)}.")
+        rows = build_rows(folder, [Path(e) for e in earlier])
         write_fixture(rows, Path(sortie))
         counts: dict[str, int] = {}
         for row in rows:
