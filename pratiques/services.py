@@ -17,6 +17,7 @@ from pratiques.models import (
     AssessmentStatus,
     Axis,
     GridVersion,
+    Invitee,
     Organisation,
     OrganisationMembership,
     PeerBucket,
@@ -28,6 +29,10 @@ from territoires.models import ActorProfile, Engineering, Level, SizeSegment, Te
 
 class AssessmentLocked(Exception):
     """The assessment was submitted: its answers can no longer change."""
+
+
+class SubmissionClosed(Exception):
+    """The assessment belongs to a campaign that no longer accepts answers."""
 
 
 class NoPublishedGrid(Exception):
@@ -260,6 +265,9 @@ def assessment_submit(
     )
     if assessment.status != AssessmentStatus.DRAFT:
         raise AssessmentLocked
+    invitee = Invitee.objects.filter(assessment=assessment).select_related("campaign").first()
+    if invitee is not None and not invitee.campaign.accepts_answers():
+        raise SubmissionClosed
     answers = list(Answer.objects.filter(assessment=assessment).select_related("practice"))
     situations = list(
         Situation.objects.filter(version_id=assessment.version_id).select_related("axis")
@@ -358,9 +366,12 @@ def assessment_context_of_latest(*, user: Any) -> dict[str, Any]:
     )
     if latest is None:
         return {}
-    member = latest.organisation_id and OrganisationMembership.objects.filter(
-        organisation_id=latest.organisation_id, user=user
-    ).exists()
+    member = (
+        latest.organisation_id
+        and OrganisationMembership.objects.filter(
+            organisation_id=latest.organisation_id, user=user
+        ).exists()
+    )
     return {
         "organisation": latest.organisation_id if member else None,
         "territory": latest.territory,
