@@ -9,11 +9,12 @@ server un-stamps the batch so the next run retries it. Two workers never claim t
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage, mailers
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -77,7 +78,7 @@ def messages_send(*, campaign_id: int | None = None, batch: int = BATCH) -> int:
             return sent
         emails = [_email(message) for message in claimed]
         try:
-            with get_connection() as connection:
+            with _mailer() as connection:
                 connection.send_messages(emails)
         except Exception as exc:  # the mail server refused: release the batch for a later run
             CampaignMessage.objects.filter(pk__in=[m.pk for m in claimed]).update(
@@ -85,6 +86,10 @@ def messages_send(*, campaign_id: int | None = None, batch: int = BATCH) -> int:
             )
             raise
         sent += len(claimed)
+
+
+def _mailer() -> Any:
+    return mailers.default
 
 
 @transaction.atomic
