@@ -36,3 +36,6 @@ def load_demo(*, stdout: TextIO) -> None:
     from pratiques.curation.setup import load_demo_attachments
 
     load_demo_attachments(stdout=stdout)
+    from pratiques.campaigns.demo import load_demo_campaigns
+
+    load_demo_campaigns(stdout=stdout)
