@@ -101,7 +101,9 @@ def _campaign(
         ]
     )
     sent = datetime(opens_on.year, opens_on.month, opens_on.day, 9, tzinfo=UTC)
-    messages = [CampaignMessage(invitee=i, kind=MessageKind.INVITATION, sent_at=sent) for i in invitees]
+    messages = [
+        CampaignMessage(invitee=i, kind=MessageKind.INVITATION, sent_at=sent) for i in invitees
+    ]
     messages += [
         CampaignMessage(invitee=i, kind=MessageKind.REMINDER, number=n, sent_at=sent)
         for i in invitees

@@ -8,110 +8,283 @@ import pratiques.models.campaign
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('pratiques', '0004_grid_immutability_new_versions'),
-        ('territoires', '0005_network_admins_not_staff'),
+        ("pratiques", "0004_grid_immutability_new_versions"),
+        ("territoires", "0005_network_admins_not_staff"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Campaign',
+            name="Campaign",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='titre')),
-                ('opens_on', models.DateField(verbose_name='ouverture le')),
-                ('closes_on', models.DateField(verbose_name='clôture prévue le')),
-                ('invitation_text', models.TextField(verbose_name="texte de l'invitation")),
-                ('reminder_text', models.TextField(verbose_name='texte des relances')),
-                ('reminder_days', models.CharField(default='7,14', help_text='Nombres de jours séparés par des virgules, par exemple « 7,14 ».', max_length=60, verbose_name="relances (jours après l'ouverture)")),
-                ('open_registration', models.BooleanField(default=False, verbose_name="lien d'inscription ouvert")),
-                ('open_code', models.CharField(default=pratiques.models.campaign.new_open_code, max_length=24, unique=True)),
-                ('is_demo', models.BooleanField(default=False, verbose_name='données de démonstration')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='clôturée le')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='campaigns', to='pratiques.gridversion', verbose_name='version de la grille')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="titre")),
+                ("opens_on", models.DateField(verbose_name="ouverture le")),
+                ("closes_on", models.DateField(verbose_name="clôture prévue le")),
+                ("invitation_text", models.TextField(verbose_name="texte de l'invitation")),
+                ("reminder_text", models.TextField(verbose_name="texte des relances")),
+                (
+                    "reminder_days",
+                    models.CharField(
+                        default="7,14",
+                        help_text="Nombres de jours séparés par des virgules, par exemple « 7,14 ».",
+                        max_length=60,
+                        verbose_name="relances (jours après l'ouverture)",
+                    ),
+                ),
+                (
+                    "open_registration",
+                    models.BooleanField(default=False, verbose_name="lien d'inscription ouvert"),
+                ),
+                (
+                    "open_code",
+                    models.CharField(
+                        default=pratiques.models.campaign.new_open_code, max_length=24, unique=True
+                    ),
+                ),
+                (
+                    "is_demo",
+                    models.BooleanField(default=False, verbose_name="données de démonstration"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "closed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="clôturée le"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="campaigns",
+                        to="pratiques.gridversion",
+                        verbose_name="version de la grille",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'campagne',
-                'verbose_name_plural': 'campagnes',
-                'ordering': ['-opens_on', '-pk'],
+                "verbose_name": "campagne",
+                "verbose_name_plural": "campagnes",
+                "ordering": ["-opens_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='CampaignSnapshot',
+            name="CampaignSnapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('taken_at', models.DateTimeField()),
-                ('invited', models.PositiveIntegerField(default=0)),
-                ('grid', models.JSONField(default=dict)),
-                ('records', models.JSONField(default=list)),
-                ('campaign', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='snapshot', to='pratiques.campaign')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("taken_at", models.DateTimeField()),
+                ("invited", models.PositiveIntegerField(default=0)),
+                ("grid", models.JSONField(default=dict)),
+                ("records", models.JSONField(default=list)),
+                (
+                    "campaign",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="snapshot",
+                        to="pratiques.campaign",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "jeu de données figé d'une campagne",
+                "verbose_name": "jeu de données figé d'une campagne",
             },
         ),
         migrations.CreateModel(
-            name='Invitee',
+            name="Invitee",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254, verbose_name='adresse électronique')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='prénom')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='nom')),
-                ('organisation_name', models.CharField(blank=True, max_length=200, verbose_name='organisation')),
-                ('source', models.CharField(choices=[('import', 'Importé·e'), ('lien', 'Inscrit·e par le lien ouvert')], default='import', max_length=8)),
-                ('line', models.PositiveIntegerField(blank=True, null=True, verbose_name='ligne du fichier')),
-                ('reminders_stopped_at', models.DateTimeField(blank=True, null=True, verbose_name='relances arrêtées le')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('actor_profile', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='territoires.actorprofile', verbose_name="profil d'acteur")),
-                ('assessment', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='campaign_invitee', to='pratiques.assessment')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitees', to='pratiques.campaign')),
-                ('engineerings', models.ManyToManyField(blank=True, related_name='+', to='territoires.engineering')),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='territoires.territory')),
-                ('size_segment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='territoires.sizesegment')),
-                ('territory', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='territoires.territory', verbose_name='territoire')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='campaign_invitations', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254, verbose_name="adresse électronique")),
+                ("first_name", models.CharField(blank=True, max_length=150, verbose_name="prénom")),
+                ("last_name", models.CharField(blank=True, max_length=150, verbose_name="nom")),
+                (
+                    "organisation_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="organisation"),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("import", "Importé·e"), ("lien", "Inscrit·e par le lien ouvert")],
+                        default="import",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "line",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="ligne du fichier"
+                    ),
+                ),
+                (
+                    "reminders_stopped_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="relances arrêtées le"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "actor_profile",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="territoires.actorprofile",
+                        verbose_name="profil d'acteur",
+                    ),
+                ),
+                (
+                    "assessment",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="campaign_invitee",
+                        to="pratiques.assessment",
+                    ),
+                ),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="invitees",
+                        to="pratiques.campaign",
+                    ),
+                ),
+                (
+                    "engineerings",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="territoires.engineering"
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="territoires.territory",
+                    ),
+                ),
+                (
+                    "size_segment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="territoires.sizesegment",
+                    ),
+                ),
+                (
+                    "territory",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="territoires.territory",
+                        verbose_name="territoire",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="campaign_invitations",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'personne invitée',
-                'verbose_name_plural': 'personnes invitées',
-                'ordering': ['last_name', 'first_name', 'email'],
+                "verbose_name": "personne invitée",
+                "verbose_name_plural": "personnes invitées",
+                "ordering": ["last_name", "first_name", "email"],
             },
         ),
         migrations.CreateModel(
-            name='CampaignMessage',
+            name="CampaignMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('invitation', 'Invitation'), ('relance', 'Relance')], max_length=12)),
-                ('number', models.PositiveSmallIntegerField(default=0)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('error', models.CharField(blank=True, max_length=300)),
-                ('invitee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='pratiques.invitee')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("invitation", "Invitation"), ("relance", "Relance")],
+                        max_length=12,
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(default=0)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("error", models.CharField(blank=True, max_length=300)),
+                (
+                    "invitee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="messages",
+                        to="pratiques.invitee",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'message de campagne',
-                'verbose_name_plural': 'messages de campagne',
+                "verbose_name": "message de campagne",
+                "verbose_name_plural": "messages de campagne",
             },
         ),
         migrations.AddConstraint(
-            model_name='campaign',
-            constraint=models.CheckConstraint(condition=models.Q(('closes_on__gte', models.F('opens_on'))), name='campaign_dates_ordered'),
+            model_name="campaign",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("closes_on__gte", models.F("opens_on"))),
+                name="campaign_dates_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invitee',
-            constraint=models.UniqueConstraint(fields=('campaign', 'email'), name='invitee_campaign_email'),
+            model_name="invitee",
+            constraint=models.UniqueConstraint(
+                fields=("campaign", "email"), name="invitee_campaign_email"
+            ),
         ),
         migrations.AddIndex(
-            model_name='campaignmessage',
-            index=models.Index(condition=models.Q(('sent_at__isnull', True)), fields=['id'], name='campaign_message_unsent'),
+            model_name="campaignmessage",
+            index=models.Index(
+                condition=models.Q(("sent_at__isnull", True)),
+                fields=["id"],
+                name="campaign_message_unsent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='campaignmessage',
-            constraint=models.UniqueConstraint(fields=('invitee', 'kind', 'number'), name='campaign_message_once'),
+            model_name="campaignmessage",
+            constraint=models.UniqueConstraint(
+                fields=("invitee", "kind", "number"), name="campaign_message_once"
+            ),
         ),
     ]

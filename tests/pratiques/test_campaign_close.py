@@ -71,9 +71,9 @@ def test_submission_after_closing_is_refused(geo) -> None:
 
 
 def _ready(person: Invitee) -> Invitee:
-    from pratiques.campaigns.sending import invitees_users_ensure
-
     from django.contrib.auth.models import Group
+
+    from pratiques.campaigns.sending import invitees_users_ensure
 
     invitees_users_ensure([person])
     person.user.is_active = True
@@ -117,4 +117,7 @@ def test_report_page_and_its_pdf(geo, nadia: User, htmx) -> None:
     assert "Barycentre" in html and "à développer" in html and "moins de 5" in html
     pdf = client.get(f"/pratiques/campagnes/{campaign.pk}/rapport.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
-    assert logged_in(people[0].user).get(f"/pratiques/campagnes/{campaign.pk}/rapport.pdf").status_code == 403
+    assert (
+        logged_in(people[0].user).get(f"/pratiques/campagnes/{campaign.pk}/rapport.pdf").status_code
+        == 403
+    )

@@ -42,7 +42,7 @@ def test_two_campaigns_on_the_same_grid_compare_practices_and_situations(geo) ->
     assert comparison is not None and comparison.previous == before
     assert not comparison.situations_only
     assert len(comparison.practices) == 24 and len(comparison.situations) == 8
-    code, _label, old, new = comparison.practices[0]
+    _code, _label, old, new = comparison.practices[0]
     assert old == pytest.approx(100 / 3) and new == pytest.approx(100.0)
     assert "24 pratiques et 8 situations dont la clé stable persiste" in comparison.statement
     # The first campaign has nothing to compare with.

@@ -48,9 +48,7 @@ def test_the_rate_moves_and_small_groups_are_hidden(nadia: User, geo) -> None:
     assert "60 %" in html and "moins de 5" in html
 
 
-def test_it_keeps_a_constant_number_of_queries(
-    nadia: User, geo, django_assert_num_queries
-) -> None:
+def test_it_keeps_a_constant_number_of_queries(nadia: User, geo, django_assert_num_queries) -> None:
     small = invited(make_campaign("Petite"), 10)
     large = invited(make_campaign("Grande"), 50)
     for person in Invitee.objects.filter(campaign=large)[:20]:

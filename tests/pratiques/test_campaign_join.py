@@ -62,9 +62,9 @@ def test_a_tampered_link_or_another_invitee_is_refused(geo, client) -> None:
 def test_an_existing_catalyst_keeps_their_account_and_own_draft_elsewhere(
     alice: User, geo, client
 ) -> None:
-    from tests.pratiques.campaign_helpers import population_csv
     from pratiques.campaigns.population import population_import
     from pratiques.campaigns.sending import campaign_messages_run
+    from tests.pratiques.campaign_helpers import population_csv
 
     campaign = make_campaign()
     data = population_csv(0, extra_lines=["alice@exemple.fr;Alice;Martin;;ingenieries;94080;"])

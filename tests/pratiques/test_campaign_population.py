@@ -100,5 +100,7 @@ def test_only_admins_import(alice: User, geo) -> None:
     campaign = make_campaign()
     upload = io.BytesIO(population_csv(1))
     upload.name = "p.csv"
-    response = logged_in(alice).post(f"/pratiques/campagnes/{campaign.pk}/population/", {"file": upload})
+    response = logged_in(alice).post(
+        f"/pratiques/campagnes/{campaign.pk}/population/", {"file": upload}
+    )
     assert response.status_code == 403 and not Invitee.objects.exists()

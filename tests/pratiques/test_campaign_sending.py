@@ -104,8 +104,9 @@ def test_the_send_button_runs_the_task(nadia, geo) -> None:
 
 
 def test_the_command_runs_inline(geo) -> None:
-    from django.core.management import call_command
     import io
+
+    from django.core.management import call_command
 
     campaign = with_population(make_campaign(), 2)
     out = io.StringIO()
