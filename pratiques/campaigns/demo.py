@@ -17,6 +17,7 @@ from pratiques.models import (
     Assessment,
     Campaign,
     CampaignMessage,
+    CampaignSnapshot,
     GridVersion,
     Invitee,
     MessageKind,
@@ -45,8 +46,10 @@ def load_demo_campaigns(*, stdout: TextIO) -> None:
         stdout.write("  pas assez d'auto-évaluations de démonstration : pas de campagnes")
         return
     closed = _campaign(CLOSED, version, assessments[: CLOSED[3]], assessments[: CLOSED[3]])
-    campaign_close(campaign_id=closed.pk)
-    Campaign.objects.filter(pk=closed.pk).update(closed_at=datetime(2025, 7, 1, 9, tzinfo=UTC))
+    snapshot = campaign_close(campaign_id=closed.pk)
+    closed_at = datetime(2025, 7, 1, 9, tzinfo=UTC)
+    Campaign.objects.filter(pk=closed.pk).update(closed_at=closed_at)
+    CampaignSnapshot.objects.filter(pk=snapshot.pk).update(taken_at=closed_at)
     population = assessments[: CLOSED[3] + OPEN[3] + 40]
     respondents = assessments[CLOSED[3] : CLOSED[3] + OPEN[3]]
     _campaign(OPEN, version, population, respondents)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Count, Q
-from django.db.models.functions import TruncDate
+from django.db.models.functions import TruncWeek
 
 from pratiques.campaigns.disclosure import Disclosed, campaign_disclosure
 from pratiques.models import AssessmentStatus, Campaign, CampaignMessage, Invitee, MessageKind
@@ -33,7 +33,7 @@ class FollowUp:
     invitations_sent: int
     reminders_sent: int
     unsent: int
-    over_time: list[tuple[date, int, int]] = field(default_factory=list)  # day, new, cumulative
+    over_time: list[tuple[date, int, int]] = field(default_factory=list)  # week, new, cumulative
     breakdowns: list[tuple[str, list[Segment]]] = field(default_factory=list)
     non_respondents: list[Invitee] = field(default_factory=list)
     non_respondents_count: int = 0
@@ -68,15 +68,21 @@ def follow_up(campaign: Campaign) -> FollowUp:
     )
     days = (
         invitees.filter(SUBMITTED)
-        .annotate(day=TruncDate("assessment__submitted_at"))
+        .annotate(day=TruncWeek("assessment__submitted_at"))
         .values("day")
         .annotate(n=Count("pk"))
         .order_by("day")
     )
-    cumulative = 0
+    # Answers given before the opening (an adopted earlier draft) count in the first week.
+    first_week = campaign.opens_on - timedelta(days=campaign.opens_on.weekday())
+    weeks: dict[date, int] = {}
     for row in days:
-        cumulative += row["n"]
-        result.over_time.append((row["day"], row["n"], cumulative))
+        week = max(row["day"].date(), first_week)
+        weeks[week] = weeks.get(week, 0) + row["n"]
+    cumulative = 0
+    for week, count in weeks.items():
+        cumulative += count
+        result.over_time.append((week, count, cumulative))
     for title, path in (
         ("Taille de territoire", "size_segment__label"),
         ("Profil d'acteur", "actor_profile__label"),
