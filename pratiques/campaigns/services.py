@@ -49,6 +49,11 @@ def campaign_link_use(*, invitee_id: int, token: str) -> tuple[Any, Invitee]:
     )
     if invitee is None:
         raise LinkError(LinkError.INVALID)
+    if user.is_staff or user.is_superuser:
+        # An e-mailed link never opens an administration session.
+        raise CampaignRefused(
+            "Ce compte a des droits d'administration : connectez-vous avec votre mot de passe."
+        )
     if not user.is_active:
         if not _is_pending(user):
             raise CampaignRefused(

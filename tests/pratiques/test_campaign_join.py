@@ -117,3 +117,17 @@ def test_the_open_link_lets_a_catalyst_join(alice: User, geo) -> None:
     assert person.source == "lien"
     closed = make_campaign(title="Fermée", open_registration=False)
     assert client.get(f"/pratiques/campagnes/participer/{closed.open_code}/").status_code == 404
+
+
+def test_a_link_never_opens_an_administration_session(nadia: User, geo, client) -> None:
+    from pratiques.campaigns.population import population_import
+    from pratiques.campaigns.sending import campaign_messages_run
+    from tests.pratiques.campaign_helpers import population_csv
+
+    campaign = make_campaign()
+    data = population_csv(0, extra_lines=["nadia@exemple.fr;Nadia;Admin;;ingenieries;94080;"])
+    population_import(campaign=campaign, data=data, file_name="p.csv")
+    campaign_messages_run(campaign_id=campaign.pk)
+    response = client.get(link_for("nadia@exemple.fr"))
+    assert response.status_code == 403 and "droits d'administration" in response.content.decode()
+    assert "_auth_user_id" not in client.session
