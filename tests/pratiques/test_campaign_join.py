@@ -129,5 +129,8 @@ def test_a_link_never_opens_an_administration_session(nadia: User, geo, client) 
     population_import(campaign=campaign, data=data, file_name="p.csv")
     campaign_messages_run(campaign_id=campaign.pk)
     response = client.get(link_for("nadia@exemple.fr"))
-    assert response.status_code == 403 and "administration : connectez-vous" in response.content.decode()
+    assert (
+        response.status_code == 403
+        and "administration : connectez-vous" in response.content.decode()
+    )
     assert "_auth_user_id" not in client.session
