@@ -53,7 +53,9 @@ def _signer(purpose: Purpose) -> signing.TimestampSigner:
 
 
 def _state(user: AbstractBaseUser, purpose: Purpose) -> str:
-    last_login = "" if user.last_login is None else user.last_login.replace(microsecond=0).isoformat()
+    last_login = (
+        "" if user.last_login is None else user.last_login.replace(microsecond=0).isoformat()
+    )
     value = f"{user.pk}|{user.is_active}|{last_login}|{user.password}|{user.email}"
     return salted_hmac(
         f"config.links.state.{purpose.value}", value, algorithm="sha256"

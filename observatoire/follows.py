@@ -71,6 +71,7 @@ class FollowedTerritory:
     report_url: str
     state: dict[str, Any]
     changes: list[str] = field(default_factory=list)
+    first_visit: bool = False
 
 
 def followed_for_space(user: Any) -> list[FollowedTerritory]:
@@ -91,6 +92,7 @@ def followed_for_space(user: Any) -> list[FollowedTerritory]:
                 ),
                 state=state,
                 changes=changes_between(item.seen_state, state),
+                first_visit=item.seen_at is None,
             )
         )
         if state != item.seen_state:
@@ -149,7 +151,8 @@ def _send_report_changed(item: Follow) -> bool:
         "territory": territory,
         "report_url": site
         + reverse(
-            "observatoire:territory_report", kwargs={"level": territory.level, "code": territory.code}
+            "observatoire:territory_report",
+            kwargs={"level": territory.level, "code": territory.code},
         ),
         "space_url": site + reverse("dashboard", args=["elu"]),
     }

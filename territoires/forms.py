@@ -250,7 +250,9 @@ class MandateForm(forms.Form):
 
     territory = TerritoryField(
         label=_("Territoire représenté"),
-        help_text=_("Commune, intercommunalité (EPCI), département, région ou territoire de projet."),
+        help_text=_(
+            "Commune, intercommunalité (EPCI), département, région ou territoire de projet."
+        ),
     )
     role_label = forms.CharField(
         label=_("Fonction"),

@@ -229,6 +229,10 @@ def follow_set(*, user: Any, territory: Territory, follow: bool) -> Follow | Non
     if not follow:
         Follow.objects.filter(user=user, territory=territory).delete()
         return None
+    if territory.level not in MANDATE_LEVELS:
+        raise MandateRefused(
+            _("On suit une commune, un EPCI, un département, une région ou un projet.")
+        )
     instance, _created = Follow.objects.get_or_create(user=user, territory=territory)
     return instance
 

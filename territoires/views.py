@@ -23,6 +23,7 @@ from territoires.forms import (
     territory_choice_label,
 )
 from territoires.models import (
+    MANDATE_LEVELS,
     MATURITY_DIMENSIONS,
     Follow,
     FragilityLevel,
@@ -158,7 +159,7 @@ def _detail_context(request: HtmxHttpRequest, territory: Territory) -> dict[str,
         "sections": _sections(territory),
         "report_url": _report_url(territory),
         "is_admin": is_admin,
-        "is_official": is_official,
+        "is_official": is_official and territory.level in MANDATE_LEVELS,
         "following": is_official
         and Follow.objects.filter(user=request.user, territory=territory).exists(),
         # Only mandates an admin confirmed are ever shown.
@@ -350,12 +351,22 @@ def follow(request: HtmxHttpRequest, level: str, code: str) -> HttpResponse:
     """« Suivre ce territoire » / « Ne plus suivre » from the territory page."""
     territory = _page_territory(level, code)
     following = request.POST.get("suivre", "oui") != "non"
-    follow_set(user=request.user, territory=territory, follow=following)
+    try:
+        follow_set(user=request.user, territory=territory, follow=following)
+    except MandateRefused as error:
+        messages.error(request, str(error))
+    else:
+        _follow_message(request, territory, following)
+    return redirect(territory.get_absolute_url())
+
+
+def _follow_message(request: HtmxHttpRequest, territory: Territory, following: bool) -> None:
     if following:
-        messages.success(request, f"Vous suivez {territory.name} : il figure dans votre espace élu·e.")
+        messages.success(
+            request, f"Vous suivez {territory.name} : il figure dans votre espace élu·e."
+        )
     else:
         messages.success(request, f"Vous ne suivez plus {territory.name}.")
-    return redirect(territory.get_absolute_url())
 
 
 @require_POST
@@ -368,7 +379,9 @@ def follow_notify(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     except Follow.DoesNotExist:
         raise Http404("Territoire suivi introuvable.") from None
     if item.notify_by_email:
-        messages.success(request, f"Vous recevrez un e-mail quand le rapport de {item.territory.name} change.")
+        messages.success(
+            request, f"Vous recevrez un e-mail quand le rapport de {item.territory.name} change."
+        )
     else:
         messages.success(request, f"Plus d'e-mail pour {item.territory.name}.")
     return redirect("dashboard", "elu")

@@ -56,12 +56,13 @@ class SignupForm(_PasswordPair):
         help_text=_("Elle sert d'identifiant ; un lien de confirmation y sera envoyé."),
     )
     consent = forms.BooleanField(
-        label=_(
-            "J'accepte que mon nom et mon adresse électronique soient conservés pour mon compte. "
-            "Mes auto-évaluations ne sont visibles que par moi (et par mon organisation si je la "
+        label=_("J'accepte ces conditions"),
+        help_text=_(
+            "Mon nom et mon adresse électronique sont conservés pour mon compte. Mes "
+            "auto-évaluations ne sont visibles que par moi (et par mon organisation si je la "
             "partage) ; je choisis à chaque validation si elles alimentent les statistiques "
             "anonymisées, jamais montrées en dessous de 5 auto-évaluations. Je peux exporter ou "
-            "supprimer mes données à tout moment."
+            "supprimer mes données, et mon compte, à tout moment."
         ),
         error_messages={"required": _("Cochez la case pour accepter ces conditions.")},
     )

@@ -28,7 +28,9 @@ class AccountRefused(Exception):
 # --- history -----------------------------------------------------------------------------------
 
 
-def history_record(*, actor: User | None, user: User | None, message: str, flag: int = CHANGE) -> None:
+def history_record(
+    *, actor: User | None, user: User | None, message: str, flag: int = CHANGE
+) -> None:
     """One line of the people history. ``actor`` None = the person themself (sign-up, deletion)."""
     LogEntry.objects.create(
         user_id=(actor or user).pk,
@@ -138,7 +140,12 @@ def signup_request(*, email: str, first_name: str, last_name: str, password: str
     user.set_password(password)
     user.save()
     user.groups.add(Group.objects.get(name=Role.CATALYST.value))
-    history_record(actor=None, user=user, message="Inscription (catalyseur·rice), adresse à confirmer", flag=ADDITION)
+    history_record(
+        actor=None,
+        user=user,
+        message="Inscription (catalyseur·rice), adresse à confirmer",
+        flag=ADDITION,
+    )
     _send_signup_link(user)
     return user
 
@@ -177,7 +184,9 @@ def invitation_send(
     user.set_unusable_password()
     user.save()
     user.groups.set(Group.objects.filter(name__in=[r.value for r in roles]))
-    history_record(actor=actor, user=user, message=f"Invitation envoyée ({role_labels(roles)})", flag=ADDITION)
+    history_record(
+        actor=actor, user=user, message=f"Invitation envoyée ({role_labels(roles)})", flag=ADDITION
+    )
     _send_invitation(user, actor, roles)
     return user
 
@@ -211,9 +220,11 @@ def invitation_accept(*, token: str, password: str, first_name: str, last_name: 
 
 @transaction.atomic
 def roles_set(*, actor: User, user: User, roles: list[Role]) -> None:
-    before = user_roles(user) if not user.is_superuser else [
-        r for r in Role if user.groups.filter(name=r.value).exists()
-    ]
+    before = (
+        user_roles(user)
+        if not user.is_superuser
+        else [r for r in Role if user.groups.filter(name=r.value).exists()]
+    )
     if user.pk == actor.pk and Role.NETWORK_ADMIN not in roles:
         raise AccountRefused("Vous ne pouvez pas retirer votre propre rôle d'administrateur·rice.")
     user.groups.set(Group.objects.filter(name__in=[r.value for r in roles]))
@@ -241,7 +252,9 @@ def account_active_set(*, actor: User, user: User, active: bool) -> None:
         raise AccountRefused("Cette personne n'a pas encore accepté son invitation : renvoyez-la.")
     user.is_active = active
     user.save()
-    history_record(actor=actor, user=user, message="Compte réactivé" if active else "Compte désactivé")
+    history_record(
+        actor=actor, user=user, message="Compte réactivé" if active else "Compte désactivé"
+    )
 
 
 # --- lockouts (django-axes) ----------------------------------------------------------------------
@@ -264,7 +277,13 @@ def lockouts() -> list[Lockout]:
         failures_since_start__gte=settings.AXES_FAILURE_LIMIT, attempt_time__gte=since
     ).order_by("-attempt_time")
     return [
-        Lockout(a.username or "", a.ip_address or "", a.failures_since_start, a.attempt_time, a.attempt_time + cooloff)
+        Lockout(
+            a.username or "",
+            a.ip_address or "",
+            a.failures_since_start,
+            a.attempt_time,
+            a.attempt_time + cooloff,
+        )
         for a in attempts
     ]
 
@@ -277,7 +296,9 @@ def lockout_lift(*, actor: User, username: str, ip_address: str) -> int:
     count, _ = attempts.delete()
     user = User.objects.filter(username=username).first()
     where = f" (adresse {ip_address})" if ip_address else ""
-    history_record(actor=actor, user=user, message=f"Verrou de connexion levé pour « {username} »{where}")
+    history_record(
+        actor=actor, user=user, message=f"Verrou de connexion levé pour « {username} »{where}"
+    )
     return count
 
 
@@ -324,5 +345,7 @@ def account_delete(*, user: User) -> int:
     user.set_unusable_password()
     user.save()
     user.groups.clear()
-    history_record(actor=None, user=user, message="Compte supprimé à la demande de la personne", flag=DELETION)
+    history_record(
+        actor=None, user=user, message="Compte supprimé à la demande de la personne", flag=DELETION
+    )
     return count

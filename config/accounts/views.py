@@ -34,7 +34,11 @@ from territoires.models import Mandate, MandateStatus
 
 PEOPLE_PER_PAGE = 50
 HISTORY_PER_PAGE = 50
-ROLE_SPACES = {Role.CATALYST: "catalyseur", Role.NETWORK_ADMIN: "administration", Role.OFFICIAL: "elu"}
+ROLE_SPACES = {
+    Role.CATALYST: "catalyseur",
+    Role.NETWORK_ADMIN: "administration",
+    Role.OFFICIAL: "elu",
+}
 STATUS_FILTERS = {
     "actif": Q(is_active=True),
     "desactive": Q(is_active=False, last_login__isnull=False),
@@ -121,7 +125,10 @@ def signup(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_GET
 def signup_sent(request: HttpRequest) -> HttpResponse:
-    context = {"email": request.session.get("signup_email", ""), "hours": settings.SIGNUP_LINK_MAX_AGE_HOURS}
+    context = {
+        "email": request.session.get("signup_email", ""),
+        "hours": settings.SIGNUP_LINK_MAX_AGE_HOURS,
+    }
     return render(request, "comptes/signup_sent.html", context)
 
 
@@ -209,7 +216,9 @@ def account_delete(request: HttpRequest) -> HttpResponse:
 # --- people management (network admins) ----------------------------------------------------------------
 
 
-def _render(request: HtmxHttpRequest, template: str, fragment: str, context: dict, status: int = 200) -> HttpResponse:
+def _render(
+    request: HtmxHttpRequest, template: str, fragment: str, context: dict, status: int = 200
+) -> HttpResponse:
     if request.htmx:
         template += f"#{fragment}"
     return render(request, template, context, status=status)
@@ -233,9 +242,9 @@ def people(request: HtmxHttpRequest) -> HttpResponse:
         users = users.filter(groups__name=role)
     if status in STATUS_FILTERS:
         users = users.filter(STATUS_FILTERS[status])
-    page = Paginator(users.order_by("last_name", "first_name", "email", "pk"), PEOPLE_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        users.order_by("last_name", "first_name", "email", "pk"), PEOPLE_PER_PAGE
+    ).get_page(request.GET.get("page"))
     role_labels = {r.value: str(r.label) for r in Role}
     rows = [
         {
@@ -252,7 +261,11 @@ def people(request: HtmxHttpRequest) -> HttpResponse:
         "role": role,
         "status": status,
         "roles": list(Role),
-        "status_choices": [("actif", "actif"), ("en-attente", "en attente"), ("desactive", "désactivé")],
+        "status_choices": [
+            ("actif", "actif"),
+            ("en-attente", "en attente"),
+            ("desactive", "désactivé"),
+        ],
         "lockouts": services.lockouts(),
         "pending_mandates": list(
             Mandate.objects.filter(status=MandateStatus.PENDING)
@@ -289,7 +302,9 @@ def people_invite(request: HtmxHttpRequest) -> HttpResponse:
 
 
 def _history(user: User | None = None) -> Any:
-    entries = LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(User)).select_related("user")
+    entries = LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(User)
+    ).select_related("user")
     if user is not None:
         entries = entries.filter(object_id=str(user.pk))
     return entries.order_by("-action_time", "-pk")
@@ -373,7 +388,9 @@ def lockout_lift(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, f"Verrou levé pour « {username} ».")
     target = request.POST.get("next", "")
-    return redirect(target if target.startswith("/comptes/personnes/") else reverse("accounts:people"))
+    return redirect(
+        target if target.startswith("/comptes/personnes/") else reverse("accounts:people")
+    )
 
 
 @require_POST
@@ -384,9 +401,12 @@ def mandate_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if decision not in {"confirmer", "refuser"}:
         messages.error(request, "Choisissez de confirmer ou de refuser le mandat.")
     else:
-        services.mandate_decide(actor=request.user, mandate=mandate, confirm=decision == "confirmer")
+        services.mandate_decide(
+            actor=request.user, mandate=mandate, confirm=decision == "confirmer"
+        )
         messages.success(
-            request, f"Mandat {'confirmé' if decision == 'confirmer' else 'refusé'} : {mandate.territory}."
+            request,
+            f"Mandat {'confirmé' if decision == 'confirmer' else 'refusé'} : {mandate.territory}.",
         )
     return redirect("accounts:people")
 

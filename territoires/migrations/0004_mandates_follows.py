@@ -7,50 +7,163 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('territoires', '0003_geography_search_maturity_fragility'),
+        ("territoires", "0003_geography_search_maturity_fragility"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Follow',
+            name="Follow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='suivi depuis')),
-                ('notify_by_email', models.BooleanField(default=False, verbose_name='prévenir par e-mail')),
-                ('seen_state', models.JSONField(blank=True, default=dict, verbose_name='état à la dernière visite')),
-                ('seen_at', models.DateTimeField(blank=True, null=True, verbose_name='dernière visite')),
-                ('notified_key', models.CharField(blank=True, max_length=64, verbose_name='clé du dernier rapport notifié')),
-                ('notified_at', models.DateTimeField(blank=True, null=True, verbose_name='dernière notification')),
-                ('territory', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='follows', to='territoires.territory', verbose_name='territoire')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='follows', to=settings.AUTH_USER_MODEL, verbose_name='élu·e')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="suivi depuis"
+                    ),
+                ),
+                (
+                    "notify_by_email",
+                    models.BooleanField(default=False, verbose_name="prévenir par e-mail"),
+                ),
+                (
+                    "seen_state",
+                    models.JSONField(
+                        blank=True, default=dict, verbose_name="état à la dernière visite"
+                    ),
+                ),
+                (
+                    "seen_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="dernière visite"),
+                ),
+                (
+                    "notified_key",
+                    models.CharField(
+                        blank=True, max_length=64, verbose_name="clé du dernier rapport notifié"
+                    ),
+                ),
+                (
+                    "notified_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="dernière notification"
+                    ),
+                ),
+                (
+                    "territory",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="follows",
+                        to="territoires.territory",
+                        verbose_name="territoire",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="follows",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="élu·e",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'territoire suivi',
-                'verbose_name_plural': 'territoires suivis',
-                'ordering': ['territory__name', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('user', 'territory'), name='follow_once_per_territory')],
+                "verbose_name": "territoire suivi",
+                "verbose_name_plural": "territoires suivis",
+                "ordering": ["territory__name", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "territory"), name="follow_once_per_territory"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Mandate',
+            name="Mandate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role_label', models.CharField(blank=True, help_text='ex. maire, vice-président·e', max_length=120, verbose_name='fonction')),
-                ('status', models.CharField(choices=[('en-attente', 'en attente de confirmation'), ('confirme', 'confirmé'), ('refuse', 'refusé')], default='en-attente', max_length=12, verbose_name='statut')),
-                ('declared_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='déclaré le')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='décidé le')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='décidé par')),
-                ('territory', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mandates', to='territoires.territory', verbose_name='territoire')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mandates', to=settings.AUTH_USER_MODEL, verbose_name='élu·e')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role_label",
+                    models.CharField(
+                        blank=True,
+                        help_text="ex. maire, vice-président·e",
+                        max_length=120,
+                        verbose_name="fonction",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("en-attente", "en attente de confirmation"),
+                            ("confirme", "confirmé"),
+                            ("refuse", "refusé"),
+                        ],
+                        default="en-attente",
+                        max_length=12,
+                        verbose_name="statut",
+                    ),
+                ),
+                (
+                    "declared_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="déclaré le"
+                    ),
+                ),
+                (
+                    "decided_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="décidé le"),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="décidé par",
+                    ),
+                ),
+                (
+                    "territory",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mandates",
+                        to="territoires.territory",
+                        verbose_name="territoire",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mandates",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="élu·e",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'mandat',
-                'verbose_name_plural': 'mandats',
-                'ordering': ['-declared_at', '-id'],
-                'constraints': [models.UniqueConstraint(fields=('user', 'territory'), name='mandate_once_per_territory')],
+                "verbose_name": "mandat",
+                "verbose_name_plural": "mandats",
+                "ordering": ["-declared_at", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "territory"), name="mandate_once_per_territory"
+                    )
+                ],
             },
         ),
     ]

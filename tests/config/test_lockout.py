@@ -85,7 +85,10 @@ def test_only_admins_lift_locks(alice: User, bob: User) -> None:
 def test_password_reset_requests_are_limited_per_email_and_address(alice: User) -> None:
     client = Client()
     for _ in range(5):
-        assert client.post("/comptes/password_reset/", {"email": "alice@exemple.fr"}).status_code == 302
+        assert (
+            client.post("/comptes/password_reset/", {"email": "alice@exemple.fr"}).status_code
+            == 302
+        )
     response = client.post("/comptes/password_reset/", {"email": "alice@exemple.fr"})
     assert response.status_code == 429
     assert "Trop de demandes" in response.content.decode()
@@ -93,4 +96,6 @@ def test_password_reset_requests_are_limited_per_email_and_address(alice: User) 
     # Another address from elsewhere is still served; the same e-mail from elsewhere is not.
     elsewhere = Client(REMOTE_ADDR="10.0.0.2")
     assert elsewhere.post("/comptes/password_reset/", {"email": "x@exemple.fr"}).status_code == 302
-    assert elsewhere.post("/comptes/password_reset/", {"email": "alice@exemple.fr"}).status_code == 429
+    assert (
+        elsewhere.post("/comptes/password_reset/", {"email": "alice@exemple.fr"}).status_code == 429
+    )

@@ -189,7 +189,9 @@ def test_an_admin_cannot_drop_their_own_admin_role_or_deactivate_themself(nadia:
     admin = logged_in(nadia)
     admin.post(f"/comptes/personnes/{nadia.pk}/roles/", {"roles": ["catalyseur"]})
     assert user_roles(User.objects.get(pk=nadia.pk)) == [Role.NETWORK_ADMIN]
-    response = admin.post(f"/comptes/personnes/{nadia.pk}/activation/", {"active": "non"}, follow=True)
+    response = admin.post(
+        f"/comptes/personnes/{nadia.pk}/activation/", {"active": "non"}, follow=True
+    )
     assert "propre compte" in response.content.decode()
     nadia.refresh_from_db()
     assert nadia.is_active
@@ -217,3 +219,19 @@ def test_network_admins_are_not_staff_and_admin_stays_for_superusers(nadia: User
     client = Client()
     client.force_login(user)
     assert client.get("/admin/").status_code == 302  # to the admin login, not « aucune permission »
+
+
+@pytest.mark.django_db
+def test_the_history_page_lists_changes_in_few_queries(
+    alice: User, bob: User, nadia: User, htmx, django_assert_num_queries
+) -> None:
+    admin = logged_in(nadia)
+    for user in (alice, bob):
+        admin.post(f"/comptes/personnes/{user.pk}/roles/", {"roles": ["catalyseur", "elu"]})
+    admin.get("/comptes/personnes/historique/")
+    # session, user, role, content type (cached after), count, page of entries with their authors
+    with django_assert_num_queries(5):
+        html = admin.get("/comptes/personnes/historique/").content.decode()
+    assert html.count("Rôles : Catalyseur·rice → Catalyseur·rice, Élu·e") == 2
+    fragment = admin.get("/comptes/personnes/historique/", headers=htmx).content.decode()
+    assert "<html" not in fragment and 'id="history"' in fragment
