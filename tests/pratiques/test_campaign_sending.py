@@ -112,3 +112,54 @@ def test_the_command_runs_inline(geo) -> None:
     out = io.StringIO()
     call_command("campaign_send", "--campagne", str(campaign.pk), stdout=out)
     assert "2 message(s) envoyé(s)" in out.getvalue()
+
+
+def test_the_stop_link_asks_before_stopping(geo, client) -> None:
+    invited(make_campaign(), 1)
+    path = link_for("personne0000@exemple.fr", STOP_PATTERN)
+    page = client.get(path)
+    assert page.status_code == 200 and "Arrêter les relances" in page.content.decode()
+    assert (
+        Invitee.objects.get().reminders_stopped_at is None
+    )  # a GET (mail scanner) changes nothing
+    assert client.post(path).status_code == 200
+    assert Invitee.objects.get().reminders_stopped_at is not None
+    assert client.post(path[:-4] + "zzz/").status_code == 400
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_senders_never_claim_the_same_row() -> None:
+    import threading
+
+    from django.db import connection, transaction
+
+    from tests.factories import mini_geography
+
+    mini_geography()
+    campaign = with_population(make_campaign(), 4)
+    sending.messages_plan(campaign=campaign)
+    locked = threading.Event()
+    release = threading.Event()
+
+    def other_worker() -> None:
+        # Another worker holds a claim on two rows while this one runs.
+        with transaction.atomic():
+            rows = list(
+                CampaignMessage.objects.select_for_update(skip_locked=True).order_by("pk")[:2]
+            )
+            assert len(rows) == 2
+            locked.set()
+            release.wait(30)
+        connection.close()
+
+    thread = threading.Thread(target=other_worker)
+    thread.start()
+    locked.wait(30)
+    try:
+        assert sending.messages_send(campaign_id=campaign.pk) == 2
+    finally:
+        release.set()
+        thread.join()
+    assert len(mail.outbox) == 2
+    assert sending.messages_send(campaign_id=campaign.pk) == 2  # the released rows, once
+    assert len(mail.outbox) == 4 and len({m.to[0] for m in mail.outbox}) == 4
