@@ -163,3 +163,16 @@ def test_two_senders_never_claim_the_same_row() -> None:
     assert len(mail.outbox) == 2
     assert sending.messages_send(campaign_id=campaign.pk) == 2  # the released rows, once
     assert len(mail.outbox) == 4 and len({m.to[0] for m in mail.outbox}) == 4
+
+
+def test_the_task_schedules_itself_for_the_next_reminder_date(geo, settings) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    from pratiques.campaigns.tasks import campaign_messages_task
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    campaign = with_population(make_campaign(), 2)
+    assert campaign_messages_task.call(campaign.pk) == 2
+    scheduled = DBTaskResult.objects.get()
+    assert scheduled.task_path.endswith("campaign_messages_task")
+    assert timezone.localtime(scheduled.run_after).date() == campaign.reminder_dates()[0]
