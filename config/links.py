@@ -30,6 +30,8 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 class Purpose(models.TextChoices):
     SIGNUP = "inscription", "Confirmation d'inscription"
     INVITATION = "invitation", "Invitation"
+    CAMPAIGN = "campagne", "Invitation à une campagne"
+    CAMPAIGN_REMINDERS_STOP = "relances", "Arrêt des relances d'une campagne"
 
 
 class LinkError(Exception):

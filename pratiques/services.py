@@ -18,6 +18,7 @@ from pratiques.models import (
     AssessmentStatus,
     Axis,
     GridVersion,
+    Invitee,
     Organisation,
     OrganisationMembership,
     PeerBucket,
@@ -29,6 +30,10 @@ from territoires.models import ActorProfile, Engineering, Level, SizeSegment, Te
 
 class AssessmentLocked(Exception):
     """The assessment was submitted: its answers can no longer change."""
+
+
+class SubmissionClosed(Exception):
+    """The assessment belongs to a campaign that no longer accepts answers."""
 
 
 class NoPublishedGrid(Exception):
@@ -261,6 +266,9 @@ def assessment_submit(
     )
     if assessment.status != AssessmentStatus.DRAFT:
         raise AssessmentLocked
+    invitee = Invitee.objects.filter(assessment=assessment).select_related("campaign").first()
+    if invitee is not None and not invitee.campaign.accepts_answers():
+        raise SubmissionClosed
     answers = list(Answer.objects.filter(assessment=assessment).select_related("practice"))
     situations = list(
         Situation.objects.filter(version_id=assessment.version_id).select_related("axis")

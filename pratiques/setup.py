@@ -36,6 +36,9 @@ def load_demo(*, stdout: TextIO) -> None:
     from pratiques.curation.setup import load_demo_attachments
 
     load_demo_attachments(stdout=stdout)
+    from pratiques.campaigns.demo import load_demo_campaigns
+
+    load_demo_campaigns(stdout=stdout)
     from pratiques.aggregates import release_aggregates
 
     release = release_aggregates(trigger="démonstration")

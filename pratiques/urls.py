@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import include, path
 
 from pratiques import views
+from pratiques.campaigns.urls import campaign_urlpatterns
 from pratiques.curation import views as curation_views
 
 app_name = "pratiques"
@@ -46,4 +47,6 @@ urlpatterns = [
         curation_views.assessment_move_forward,
         name="assessment_move_forward",
     ),
+    # Network study campaigns (issue 14).
+    *campaign_urlpatterns,
 ]

@@ -230,19 +230,29 @@ def assessment_submit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         return redirect(assessment)
     form = PreferencesForm(request.POST or None, initial={"consent_statistics": True})
     if request.method == "POST" and form.is_valid():
-        with contextlib.suppress(services.AssessmentLocked):  # already submitted in another tab
-            services.assessment_submit(
-                assessment_id=assessment.pk,
-                user=request.user,
-                consent_statistics=form.cleaned_data["consent_statistics"],
-                share_with_organisation=form.cleaned_data["share_with_organisation"],
+        try:
+            with contextlib.suppress(services.AssessmentLocked):  # submitted in another tab
+                services.assessment_submit(
+                    assessment_id=assessment.pk,
+                    user=request.user,
+                    consent_statistics=form.cleaned_data["consent_statistics"],
+                    share_with_organisation=form.cleaned_data["share_with_organisation"],
+                )
+        except services.SubmissionClosed:
+            form.add_error(
+                None,
+                "La campagne de cette auto-évaluation est close : elle ne peut plus être validée.",
             )
-        messages.success(request, "Auto-évaluation validée. Voici vos résultats.")
-        return redirect("pratiques:assessment_results", pk=assessment.pk)
+        else:
+            messages.success(request, "Auto-évaluation validée. Voici vos résultats.")
+            return redirect("pratiques:assessment_results", pk=assessment.pk)
+    status = 409 if request.method == "POST" and form.non_field_errors() else 200
     context = _fill_context(assessment)
     context["form"] = form
     context["scores"] = queries.rescore(assessment)
-    return _render(request, "pratiques/assessment_submit.html", "submit_form", context)
+    response = _render(request, "pratiques/assessment_submit.html", "submit_form", context)
+    response.status_code = status
+    return response
 
 
 @require_GET

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from observatoire.report import views
+from observatoire.report import campaign, views
 
 report_urlpatterns = [
     path(
@@ -17,5 +17,10 @@ report_urlpatterns = [
         "observatoire/rapports/<slug:batch_id>/",
         views.report_batch_progress,
         name="report_batch_progress",
+    ),
+    path(
+        "pratiques/campagnes/<int:pk>/rapport.pdf",
+        campaign.campaign_report_pdf,
+        name="campaign_report_pdf",
     ),
 ]

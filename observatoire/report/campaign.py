@@ -1,0 +1,52 @@
+"""The PDF of a campaign report: data computed by ``pratiques.campaigns.report`` (from the frozen
+dataset), rendered by the same pipeline as territory reports (HTML + print CSS → WeasyPrint)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_GET
+
+from config.roles import Role, role_required
+from config.types import HtmxHttpRequest
+from observatoire.report import render
+from observatoire.report.typography import french_html
+from pratiques.campaigns.report import campaign_report, report_context
+from pratiques.models import Campaign, CampaignSnapshot
+
+TEMPLATE = "observatoire/report/campaign.html"
+
+
+def campaign_pdf(campaign: Campaign) -> bytes:
+    from weasyprint import HTML
+
+    data = campaign_report(campaign)
+    context = report_context(data)
+    if data.barycentre:
+        # The network's barycentre alone: no per-person point in any chart.
+        fig = render.charts.lever_triangle_figure([], tuple(v / 100 for v in data.barycentre))
+        context["triangle"] = render._image(fig, width=330, height=300)
+    html = french_html(render_to_string(TEMPLATE, context))
+    with render._lock:
+        document = HTML(string=html, base_url=str(settings.BASE_DIR))
+        pdf = document.write_pdf(
+            pdf_variant=render.PDF_VARIANT,
+            cache=render._weasy_cache,
+            font_config=render._fonts(),
+            custom_metadata=True,
+        )
+        render.stats["renders"] += 1
+    return pdf
+
+
+@require_GET
+@role_required(Role.NETWORK_ADMIN)
+def campaign_report_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    campaign = get_object_or_404(Campaign.objects.select_related("version"), pk=pk)
+    if not CampaignSnapshot.objects.filter(campaign=campaign).exists():
+        raise Http404("Cette campagne n'est pas encore close : pas de rapport.")
+    response = HttpResponse(campaign_pdf(campaign), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="rapport-campagne-{campaign.pk}.pdf"'
+    return response

@@ -1,0 +1,97 @@
+"""Forms of the campaigns: the campaign itself, a population file, the open-link sign-up."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from pratiques.models import Campaign, GridStatus, GridVersion
+from territoires.forms import TerritoryField
+from territoires.models import ActorProfile, Engineering
+
+DEFAULT_INVITATION = (
+    "Bonjour,\n\nLe Réseau des catalyseurs territoriaux mène son étude auprès de ses catalyseurs. "
+    "Merci de qualifier vos pratiques sur la grille : une vingtaine de minutes, vos réponses "
+    "restent personnelles et n'alimentent l'étude que de façon anonyme."
+)
+DEFAULT_REMINDER = (
+    "Bonjour,\n\nVotre auto-évaluation pour l'étude du réseau n'est pas encore validée. "
+    "Il est encore temps d'y répondre."
+)
+
+
+class CampaignForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = [
+            "title",
+            "version",
+            "opens_on",
+            "closes_on",
+            "invitation_text",
+            "reminder_text",
+            "reminder_days",
+            "open_registration",
+        ]
+        widgets = {
+            "opens_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "closes_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "invitation_text": forms.Textarea(attrs={"rows": 5}),
+            "reminder_text": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        versions = GridVersion.objects.exclude(status=GridStatus.DRAFT)
+        self.fields["version"].queryset = versions
+        self.fields["version"].empty_label = None
+        if not self.instance.pk:
+            self.fields["invitation_text"].initial = DEFAULT_INVITATION
+            self.fields["reminder_text"].initial = DEFAULT_REMINDER
+            current = versions.filter(status=GridStatus.PUBLISHED).first()
+            if current is not None:
+                self.fields["version"].initial = current.pk
+
+    def clean_reminder_days(self) -> str:
+        raw = self.cleaned_data["reminder_days"]
+        parts = [part.strip() for part in raw.split(",") if part.strip()]
+        if any(not part.isdigit() or int(part) < 1 for part in parts):
+            raise forms.ValidationError(
+                _("Indiquez des nombres de jours entiers positifs séparés par des virgules.")
+            )
+        return ",".join(str(n) for n in sorted({int(p) for p in parts}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        opens, closes = data.get("opens_on"), data.get("closes_on")
+        if opens and closes and closes < opens:
+            self.add_error("closes_on", _("La clôture doit suivre l'ouverture."))
+        return data
+
+
+class PopulationForm(forms.Form):
+    file = forms.FileField(
+        label=_("Fichier CSV ou XLSX"),
+        help_text=_(
+            "Colonnes : email, prenom, nom, organisation, profil, territoire (code INSEE ou "
+            "SIREN), ingenieries (facultatif). 5 Mo au plus."
+        ),
+    )
+
+
+class SelfRegisterForm(forms.Form):
+    territory = TerritoryField(label=_("Territoire d'action"))
+    actor_profile = forms.ModelChoiceField(
+        label=_("Profil d'acteur"),
+        queryset=ActorProfile.objects.all(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+    )
+    engineerings = forms.ModelMultipleChoiceField(
+        label=_("Ingénierie(s) pratiquée(s)"),
+        queryset=Engineering.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Cochez au moins une ingénierie.")},
+    )

@@ -1,0 +1,264 @@
+"""Writes on campaigns: joining by link, stopping reminders, closing (frozen dataset)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from config import links
+from config.links import LinkError, Purpose
+from config.roles import Role
+from pratiques import scoring
+from pratiques import services as assessment_services
+from pratiques.models import (
+    Answer,
+    Assessment,
+    AssessmentStatus,
+    Campaign,
+    CampaignMessage,
+    CampaignSnapshot,
+    Invitee,
+    InviteeSource,
+    Practice,
+    Situation,
+)
+from territoires.models import ActorProfile, Engineering, SizeSegment, Territory
+
+
+class CampaignRefused(Exception):
+    """``str(error)`` is the French message to show."""
+
+
+def _is_pending(user: Any) -> bool:
+    return not user.is_active and user.last_login is None and not user.has_usable_password()
+
+
+@transaction.atomic
+def campaign_link_use(*, invitee_id: int, token: str) -> tuple[Any, Invitee]:
+    """Checks a personal link; activates a pending account. The caller signs the person in,
+    which changes ``last_login``: the same link is then refused as already used."""
+    user = links.check_link_token(token, Purpose.CAMPAIGN)
+    invitee = (
+        Invitee.objects.select_for_update(of=("self",))
+        .select_related("campaign")
+        .filter(pk=invitee_id, user=user)
+        .first()
+    )
+    if invitee is None:
+        raise LinkError(LinkError.INVALID)
+    if user.is_staff or user.is_superuser:
+        # An e-mailed link never opens an administration session.
+        raise CampaignRefused(
+            "Ce compte a des droits d'administration : connectez-vous avec votre mot de passe."
+        )
+    if not user.is_active:
+        if not _is_pending(user):
+            raise CampaignRefused(
+                "Ce compte a été désactivé : contactez l'administration du réseau."
+            )
+        user.is_active = True
+        user.first_name = user.first_name or invitee.first_name
+        user.last_name = user.last_name or invitee.last_name
+        user.save(update_fields=["is_active", "first_name", "last_name"])
+    user.groups.add(Group.objects.get(name=Role.CATALYST.value))
+    return user, invitee
+
+
+def _start_draft(invitee: Invitee) -> Assessment:
+    """The campaign's draft of this person: their own draft on the same grid is adopted."""
+    campaign = invitee.campaign
+    user = invitee.user
+    draft = Assessment.objects.filter(user=user, status=AssessmentStatus.DRAFT).first()
+    if draft is not None:
+        taken = Invitee.objects.filter(assessment=draft).exclude(pk=invitee.pk).exists()
+        if draft.version_id != campaign.version_id or taken:
+            raise CampaignRefused(
+                "Vous avez déjà une auto-évaluation en cours : validez-la ou supprimez-la "
+                "depuis votre espace, puis rouvrez le lien de la campagne."
+            )
+        return draft
+    return assessment_services.assessment_start(
+        user=user,
+        territory=invitee.territory,
+        actor_profile=invitee.actor_profile,
+        engineerings=list(invitee.engineerings.all()),
+        organisation_name=invitee.organisation_name,
+        version=campaign.version,
+    )
+
+
+@transaction.atomic
+def campaign_assessment_open(*, invitee: Invitee) -> Assessment:
+    """The assessment of the invitee in this campaign, started as a draft if need be."""
+    invitee = (
+        Invitee.objects.select_for_update(of=("self",))
+        .select_related("campaign", "user", "assessment")
+        .get(pk=invitee.pk)
+    )
+    if invitee.assessment is not None:
+        return invitee.assessment
+    if not invitee.campaign.accepts_answers():
+        raise CampaignRefused("Cette campagne n'accepte plus de réponses : elle est close.")
+    invitee.assessment = _start_draft(invitee)
+    invitee.save(update_fields=["assessment"])
+    return invitee.assessment
+
+
+@transaction.atomic
+def campaign_self_register(
+    *,
+    campaign: Campaign,
+    user: Any,
+    territory: Territory,
+    actor_profile: ActorProfile,
+    engineerings: list[Engineering],
+) -> Invitee:
+    """Joins a campaign through its open link (a signed-in catalyst)."""
+    if not campaign.open_registration or not campaign.accepts_answers():
+        raise CampaignRefused("Cette campagne n'accepte pas d'inscription pour le moment.")
+    email = (user.email or f"{user.username}@sans-adresse.invalid").lower()
+    invitee, _ = Invitee.objects.get_or_create(
+        campaign=campaign,
+        email=email,
+        defaults={
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "actor_profile": actor_profile,
+            "territory": territory,
+            "region": assessment_services.region_of(territory),
+            "size_segment": SizeSegment.for_population(territory.population),
+            "source": InviteeSource.OPEN_LINK,
+            "user": user,
+        },
+    )
+    if invitee.user_id is None:
+        invitee.user = user
+        invitee.save(update_fields=["user"])
+    if invitee.user_id != user.pk:
+        raise CampaignRefused("Cette adresse est déjà inscrite à la campagne par un autre compte.")
+    if not invitee.engineerings.exists():
+        invitee.engineerings.set(engineerings)
+    return invitee
+
+
+@transaction.atomic
+def reminders_stop(*, invitee_id: int, user: Any) -> Invitee:
+    invitee = Invitee.objects.select_for_update().get(pk=invitee_id, user=user)
+    if invitee.reminders_stopped_at is None:
+        invitee.reminders_stopped_at = timezone.now()
+        invitee.save(update_fields=["reminders_stopped_at"])
+        CampaignMessage.objects.filter(invitee=invitee, sent_at__isnull=True).delete()
+    return invitee
+
+
+def reminders_stop_by_link(*, invitee_id: int, token: str) -> Invitee:
+    user = links.check_link_token(token, Purpose.CAMPAIGN_REMINDERS_STOP)
+    try:
+        return reminders_stop(invitee_id=invitee_id, user=user)
+    except Invitee.DoesNotExist:
+        raise LinkError(LinkError.INVALID) from None
+
+
+# --- closing --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def campaign_close(*, campaign_id: int) -> CampaignSnapshot:
+    """Freezes the submitted answers of the campaign; unsent messages are dropped."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign_id)
+    if campaign.is_closed:
+        raise CampaignRefused("Cette campagne est déjà close.")
+    now = timezone.now()
+    snapshot = CampaignSnapshot.objects.create(
+        campaign=campaign,
+        taken_at=now,
+        invited=Invitee.objects.filter(campaign=campaign).count(),
+        grid=grid_outline(campaign.version_id),
+        records=snapshot_records(campaign),
+    )
+    campaign.closed_at = now
+    campaign.save(update_fields=["closed_at"])
+    CampaignMessage.objects.filter(invitee__campaign=campaign, sent_at__isnull=True).delete()
+    return snapshot
+
+
+def grid_outline(version_id: int) -> dict[str, Any]:
+    situations = Situation.objects.filter(version_id=version_id).select_related("axis")
+    practices = Practice.objects.filter(version_id=version_id).select_related("situation")
+    return {
+        "situations": [
+            {
+                "key": str(s.key),
+                "code": s.code,
+                "title": s.title,
+                "lever": s.axis.lever,
+                "order": [s.axis.order, s.order],
+            }
+            for s in sorted(situations, key=lambda s: (s.axis.order, s.order, s.code))
+        ],
+        "practices": [
+            {
+                "key": str(p.key),
+                "code": p.code,
+                "label": p.label,
+                "situation": str(p.situation.key),
+            }
+            for p in sorted(practices, key=lambda p: (p.situation.order, p.order, p.code))
+        ],
+    }
+
+
+def snapshot_records(campaign: Campaign) -> list[dict[str, Any]]:
+    """One anonymous record per submitted assessment of the campaign (no name, no id)."""
+    assessments = list(
+        Assessment.objects.filter(
+            campaign_invitee__campaign=campaign, status=AssessmentStatus.SUBMITTED
+        )
+        .select_related("actor_profile", "size_segment", "region")
+        .prefetch_related("engineerings")
+        .order_by("submitted_at", "pk")
+    )
+    answers: dict[int, list[Answer]] = {a.pk: [] for a in assessments}
+    for answer in Answer.objects.filter(assessment__in=assessments).select_related(
+        "practice__situation"
+    ):
+        answers[answer.assessment_id].append(answer)
+    situations = list(
+        Situation.objects.filter(version_id=campaign.version_id).select_related("axis")
+    )
+    records = []
+    for assessment in assessments:
+        own = answers[assessment.pk]
+        scores = assessment_services.compute_scores(own, situations)
+        levers = scoring.ternary(
+            scores.levers.get("gestion"), scores.levers.get("action"), scores.levers.get("vision")
+        )
+        records.append(
+            {
+                "region": assessment.region.name if assessment.region else "",
+                "segment": assessment.size_segment.label if assessment.size_segment else "",
+                "profile": assessment.actor_profile.label,
+                "engineerings": sorted(e.label for e in assessment.engineerings.all()),
+                "year": assessment.submitted_at.year,
+                "answers": {
+                    str(a.practice.key): [
+                        a.not_concerned,
+                        a.frequency,
+                        a.involvement,
+                        a.carrying,
+                        a.wants_to_develop,
+                    ]
+                    for a in own
+                },
+                "situations": {
+                    str(key): score
+                    for key, (score, _n) in scores.situations.items()
+                    if score is not None
+                },
+                "levers": list(levers) if levers else None,
+            }
+        )
+    return records

@@ -1,0 +1,264 @@
+"""Campaign views: admins create, import, send, follow and close; invitees join by their link."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from config.links import LinkError
+from config.roles import Role, role_required
+from config.types import HtmxHttpRequest
+from pratiques.campaigns import queries, report, services, tasks
+from pratiques.campaigns.forms import CampaignForm, PopulationForm, SelfRegisterForm
+from pratiques.campaigns.population import PopulationRefused, population_import
+from pratiques.models import Campaign, CampaignSnapshot, Invitee
+
+T = "pratiques/campaigns/"
+
+
+# --- admins ---------------------------------------------------------------------------------
+
+
+@require_GET
+@role_required(Role.NETWORK_ADMIN)
+def campaign_list(request: HtmxHttpRequest) -> HttpResponse:
+    campaigns = Campaign.objects.select_related("version").order_by("-opens_on", "-pk")
+    return render(request, T + "campaign_list.html", {"campaigns": campaigns})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.NETWORK_ADMIN)
+def campaign_create(request: HtmxHttpRequest) -> HttpResponse:
+    form = CampaignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        campaign = form.save(commit=False)
+        campaign.created_by = request.user
+        campaign.save()
+        messages.success(request, "Campagne créée : importez maintenant sa population.")
+        return redirect(campaign)
+    status = 400 if request.method == "POST" else 200
+    return render(request, T + "campaign_form.html", {"form": form}, status=status)
+
+
+def _detail(
+    request: HtmxHttpRequest,
+    campaign: Campaign,
+    *,
+    form: PopulationForm | None = None,
+    problems: list | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    context = {
+        "campaign": campaign,
+        "follow": queries.follow_up(campaign),
+        "form": form or PopulationForm(),
+        "problems": problems or [],
+        "k": settings.ANONYMITY_THRESHOLD,
+        "link_days": settings.INVITATION_LINK_MAX_AGE_DAYS,
+        "open_url": request.build_absolute_uri(
+            reverse("pratiques:campaign_register", kwargs={"code": campaign.open_code})
+        ),
+    }
+    template = T + "campaign_detail.html"
+    if request.htmx and request.GET.get("fragment") == "follow":
+        template += "#follow"
+    return render(request, template, context, status=status)
+
+
+@require_GET
+@role_required(Role.NETWORK_ADMIN)
+def campaign_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    campaign = get_object_or_404(Campaign.objects.select_related("version"), pk=pk)
+    return _detail(request, campaign)
+
+
+@require_POST
+@role_required(Role.NETWORK_ADMIN)
+def campaign_import(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    campaign = get_object_or_404(Campaign.objects.select_related("version"), pk=pk)
+    form = PopulationForm(request.POST, request.FILES)
+    if campaign.is_closed:
+        form.add_error(None, "La campagne est close : sa population ne change plus.")
+        return _detail(request, campaign, form=form, status=409)
+    if not form.is_valid():
+        return _detail(request, campaign, form=form, status=400)
+    upload = form.cleaned_data["file"]
+    try:
+        result = population_import(
+            campaign=campaign, data=upload.read(), file_name=upload.name or ""
+        )
+    except PopulationRefused as refused:
+        form.add_error(
+            "file",
+            f"Fichier refusé, rien n'a été importé : {len(refused.problems)} problème(s) "
+            "à corriger, listés ci-dessous.",
+        )
+        return _detail(request, campaign, form=form, problems=refused.problems, status=400)
+    messages.success(
+        request,
+        f"Population importée : {result.created} personne(s) ajoutée(s), "
+        f"{result.updated} mise(s) à jour.",
+    )
+    return redirect(campaign)
+
+
+@require_POST
+@role_required(Role.NETWORK_ADMIN)
+def campaign_send(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    campaign = get_object_or_404(Campaign, pk=pk)
+    if not campaign.accepts_answers():
+        messages.error(request, "La campagne n'est pas ouverte : rien n'a été envoyé.")
+        return redirect(campaign)
+    tasks.campaign_messages_task.enqueue(campaign.pk)
+    messages.success(
+        request,
+        "Envoi lancé : les invitations et relances dues partent en tâche de fond "
+        "(personne ne reçoit deux fois le même message).",
+    )
+    return redirect(campaign)
+
+
+@require_POST
+@role_required(Role.NETWORK_ADMIN)
+def campaign_close(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    campaign = get_object_or_404(Campaign, pk=pk)
+    try:
+        services.campaign_close(campaign_id=campaign.pk)
+    except services.CampaignRefused as error:
+        messages.error(request, str(error))
+        return redirect(campaign)
+    messages.success(request, "Campagne close : son jeu de données est figé, le rapport est prêt.")
+    return redirect("pratiques:campaign_report", pk=campaign.pk)
+
+
+def _closed(pk: int) -> Campaign:
+    campaign = get_object_or_404(Campaign.objects.select_related("version"), pk=pk)
+    if not CampaignSnapshot.objects.filter(campaign=campaign).exists():
+        raise Http404("Cette campagne n'est pas encore close : pas de rapport.")
+    return campaign
+
+
+@require_GET
+@role_required(Role.NETWORK_ADMIN)
+def campaign_report(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    campaign = _closed(pk)
+    context = report.report_context(report.campaign_report(campaign))
+    return render(request, T + "campaign_report.html", context)
+
+
+@require_GET
+@role_required(Role.NETWORK_ADMIN)
+def campaign_export(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    campaign = _closed(pk)
+    response = HttpResponse(
+        report.anonymised_csv(campaign.snapshot), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="campagne-{campaign.pk}-anonyme.csv"'
+    return response
+
+
+# --- invitees -------------------------------------------------------------------------------
+
+
+def _link_error(request: HtmxHttpRequest, message: str, status: int = 400) -> HttpResponse:
+    return render(request, T + "link_error.html", {"message": message}, status=status)
+
+
+@require_GET
+def campaign_join(request: HtmxHttpRequest, invitee: int, token: str) -> HttpResponse:
+    """The personal link of an e-mail: signs the person in and opens their draft."""
+    try:
+        user, person = services.campaign_link_use(invitee_id=invitee, token=token)
+    except LinkError as error:
+        return _link_error(request, str(error), 410 if error.args[0] != LinkError.INVALID else 400)
+    except services.CampaignRefused as error:
+        return _link_error(request, str(error), 403)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    return _open(request, person)
+
+
+def _open(request: HtmxHttpRequest, person: Invitee) -> HttpResponse:
+    try:
+        assessment = services.campaign_assessment_open(invitee=person)
+    except services.CampaignRefused as error:
+        return _link_error(request, str(error), 409)
+    messages.info(request, f"Campagne « {person.campaign.title} » : votre auto-évaluation.")
+    return redirect(assessment)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.CATALYST)
+def campaign_open(request: HtmxHttpRequest, invitee: int) -> HttpResponse:
+    """From the catalyst's space: resume (or start) the assessment of one of their campaigns."""
+    person = get_object_or_404(
+        Invitee.objects.select_related("campaign"), pk=invitee, user=request.user
+    )
+    return _open(request, person)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.CATALYST)
+def campaign_register(request: HtmxHttpRequest, code: str) -> HttpResponse:
+    """The open link of a campaign: a signed-in catalyst joins it."""
+    campaign = get_object_or_404(Campaign, open_code=code, open_registration=True)
+    existing = Invitee.objects.filter(campaign=campaign, user=request.user).first()
+    if existing is not None:
+        return _open(request, existing)
+    form = SelfRegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.campaign_self_register(
+                campaign=campaign,
+                user=request.user,
+                territory=form.cleaned_data["territory"],
+                actor_profile=form.cleaned_data["actor_profile"],
+                engineerings=list(form.cleaned_data["engineerings"]),
+            )
+        except services.CampaignRefused as error:
+            form.add_error(None, str(error))
+        else:
+            return _open(request, person)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, T + "campaign_register.html", {"form": form, "campaign": campaign}, status=status
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def campaign_stop(request: HtmxHttpRequest, invitee: int, token: str) -> HttpResponse:
+    """« Ne plus recevoir de relances »: confirmed by a button (mail scanners follow links)."""
+    if request.method == "POST":
+        try:
+            person = services.reminders_stop_by_link(invitee_id=invitee, token=token)
+        except LinkError as error:
+            return _link_error(request, str(error))
+        return render(request, T + "reminders_stopped.html", {"campaign": person.campaign})
+    return render(request, T + "reminders_stop.html", {"invitee": invitee, "token": token})
+
+
+@require_POST
+@role_required(Role.CATALYST)
+def campaign_stop_mine(request: HtmxHttpRequest, invitee: int) -> HttpResponse:
+    try:
+        person = services.reminders_stop(invitee_id=invitee, user=request.user)
+    except Invitee.DoesNotExist:
+        raise Http404("Campagne introuvable.") from None
+    messages.success(
+        request, f"Vous ne recevrez plus de relances pour « {person.campaign.title} »."
+    )
+    return redirect("dashboard", space="catalyseur")
+
+
+@require_GET
+@role_required(Role.CATALYST)
+def my_campaigns(request: HtmxHttpRequest) -> HttpResponse:
+    """The « Mes campagnes » block of the catalyst's space (pulled in with hx-get)."""
+    template = T + "my_campaigns.html"
+    if request.htmx:
+        template += "#campaigns"
+    return render(request, template, {"rows": queries.my_campaigns(request.user)})
