@@ -15,11 +15,12 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.text import slugify
 
+from observatoire.queries import PERCENTILE_CONVENTION
 from pratiques import scoring
 from territoires.models import Fragility, Level, SizeSegment, Territory
 
 # Bump when the template or the collected data change shape: cached PDFs are then rebuilt.
-TEMPLATE_VERSION = "2026-11-21.6"
+TEMPLATE_VERSION = "2026-11-30.figures"
 
 LEVERS = ("gestion", "action", "vision")
 LEVER_LABELS = {
@@ -34,6 +35,8 @@ CARRIED_BOTH = "les-deux"
 
 @dataclass
 class IndicatorLine:
+    """One indicator as ``observatoire.queries`` returns it, flattened for the template."""
+
     code: str
     label: str
     unit: str
@@ -42,8 +45,9 @@ class IndicatorLine:
     departement: float | None
     region: float | None
     france: float | None
-    percentile: float | None  # 0–100 among peers, oriented so that 100 = most fragile
-    raw_percentile: float | None = None  # share of peers with a lower value (× 100)
+    percentile: int | None  # rank among peers, 100 = most fragile (queries.PERCENTILE_CONVENTION)
+    rate: float | None = None  # a count per 1 000 inhabitants (the value it is ranked on)
+    peers: int | None = None
     source: str = ""
     vintage: str = ""
     demo: bool = False
@@ -57,12 +61,11 @@ class DomainSection:
     indicators: list[IndicatorLine] = field(default_factory=list)
     level: str = ""  # from the territory's fragility profile, when one exists
     level_source: str = ""
-
-    @property
-    def position(self) -> float | None:
-        """The domain's position among peers: median of its indicators' fragility percentiles."""
-        values = [line.percentile for line in self.indicators if line.percentile is not None]
-        return statistics.median(values) if values else None
+    # Median of the indicators' ranks (queries.FragilityProfile.position).
+    position: float | None = None
+    # The sentence relating the curated level and the ranks (queries.FragilityProfile.comparison).
+    comparison: str = ""
+    diverges: bool = False
 
 
 @dataclass
@@ -174,6 +177,7 @@ class ReportData:
     domains: list[DomainSection]
     peers_label: str
     indicators_available: bool
+    convention: str
     assessment_count: int
     practices: PracticeSummary | None
     grid_label: str
@@ -336,6 +340,7 @@ def collect_report_data(territory: Territory, *, today: date | None = None) -> R
         domains=domains,
         peers_label=peers_label,
         indicators_available=indicators_available,
+        convention=PERCENTILE_CONVENTION,
         assessment_count=len(records),
         practices=summary,
         grid_label=grid_label,
