@@ -58,7 +58,9 @@ def fragility_rank(percentile: float | None, polarity: str) -> int | None:
     return round_rank(oriented)
 
 
-def positioned_value(indicator: Indicator, value: float | None, population: int | None) -> float | None:
+def positioned_value(
+    indicator: Indicator, value: float | None, population: int | None
+) -> float | None:
     """The value a territory is ranked on: a count per 1 000 inhabitants, anything else as is."""
     if value is None or indicator.kind != Kind.COUNT:
         return value

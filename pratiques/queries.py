@@ -224,7 +224,8 @@ def results(assessment: Assessment, group_key: str | None = None) -> Results:
     ).values_list("group_kind", "group_value", "dimension", "bucket", "count")
     hist: dict[tuple[str, int], dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
     for kind, value, dimension, bucket, count in rows:
-        hist[(kind, value)][dimension][bucket] = count
+        cell = hist[(kind, value)][dimension]
+        cell[bucket] = cell.get(bucket, 0) + count  # summed over grid versions
     # Peers are the others: take this assessment out of the histograms it feeds.
     if assessment.consent_statistics and assessment.status == AssessmentStatus.SUBMITTED:
         own_cells = assessment_dimensions(own_scores, levers)

@@ -100,9 +100,7 @@ def compute_scores(answers: list[Answer], situations: list[Situation]) -> Scores
     by_situation: dict[int, list[float | None]] = defaultdict(list)
     for answer in answers:
         by_situation[answer.practice.situation_id].append(
-            practice_score(
-                answer.frequency, answer.involvement, not_concerned=answer.not_concerned
-            )
+            practice_score(answer.frequency, answer.involvement, not_concerned=answer.not_concerned)
         )
     situation_scores: dict[Any, tuple[float | None, int]] = {}
     by_axis: dict[int, list[float | None]] = defaultdict(list)
@@ -120,8 +118,6 @@ def compute_scores(answers: list[Answer], situations: list[Situation]) -> Scores
         axis_scores[axes[axis_id].key] = (score, sum(v is not None for v in values))
         levers[axes[axis_id].lever] = score
     return Scores(situation_scores, axis_scores, levers)
-
-
 
 
 def peer_groups_of(assessment: Assessment, engineering_ids: list[int]) -> list[tuple[str, int]]:

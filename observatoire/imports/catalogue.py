@@ -128,18 +128,21 @@ def read_catalogue_file(
             )
         kind = cell("nature").lower()
         if not kind:  # not said by the file: derived from what it does say, else left unspecified
-            kind = "effectif" if additive in YES else ("taux" if cell("unite") in ("%", "‰") else "")
+            kind = (
+                "effectif" if additive in YES else ("taux" if cell("unite") in ("%", "‰") else "")
+            )
         if kind not in KINDS:
             problems.append(
                 Problem(
-                    line, "nature", "champ_invalide", f"« {kind} » : attendu effectif, taux ou valeur."
+                    line,
+                    "nature",
+                    "champ_invalide",
+                    f"« {kind} » : attendu effectif, taux ou valeur.",
                 )
             )
         elif additive in YES and kind != "effectif":
             problems.append(
-                Problem(
-                    line, "nature", "champ_invalide", "un indicateur additif est un effectif."
-                )
+                Problem(line, "nature", "champ_invalide", "un indicateur additif est un effectif.")
             )
         result.problems += problems
         if not problems:

@@ -5,10 +5,10 @@ import uuid
 import pytest
 from django.contrib.auth.models import User
 
-from pratiques.models import Axis, GridStatus, GridVersion, Practice, Situation
-from tests.conftest import logged_in
 from pratiques import services
+from pratiques.models import Axis, GridStatus, GridVersion, Practice, Situation
 from pratiques.queries import results
+from tests.conftest import logged_in
 from tests.pratiques.helpers import answer_all, current_practices, start, submitted
 
 pytestmark = pytest.mark.django_db
