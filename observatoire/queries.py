@@ -174,10 +174,7 @@ class FragilityProfile:
                 f"Aucun niveau n’est encore retenu par le réseau pour ce domaine ; "
                 f"indicateurs : {ranks}."
             )
-        level = (
-            f"Niveau retenu par le réseau : {self.curated.level} — {self.curated.label} "
-            f"({self.curated.source})"
-        )
+        level = f"Niveau retenu par le réseau : {self.curated.label} ({self.curated.source})"
         if not ranked:
             return f"{level} ; aucun indicateur de ce domaine n’est classé parmi les pairs."
         sentence = f"{level} ; indicateurs : {ranks}."

@@ -163,7 +163,7 @@ def territory_indicators_csv(request: HtmxHttpRequest, level: str, code: str) ->
                 plain_number(line.region_value) if line else "",
                 plain_number(line.france_value) if line else "",
                 "" if line is None or line.rank is None else line.rank,
-                line.peers.count if line and line.peers else "",
+                line.peers.count if line and line.rank is not None else "",
                 source,
             ]
         )

@@ -117,7 +117,7 @@ def fragility_domains(
         if found is None:
             continue
         if found.curated is not None:
-            section.level = f"{found.curated.level} — {found.curated.label}"
+            section.level = found.curated.label
             section.level_source = found.curated.source
             demo = demo or found.curated.is_demo
         section.position = found.position
