@@ -121,3 +121,18 @@ def test_the_rank_convention() -> None:
     assert fragility_rank(62.5, "atout") == 38  # halves rounded up: 37.5 → 38
     assert fragility_rank(50.0, "") is None
     assert fragility_rank(None, "atout") is None
+
+
+def test_changing_an_indicators_nature_reranks_its_peers(figures: dict[str, Indicator]) -> None:
+    changed = CATALOGUE.replace("fragilite;oui\n", "fragilite;non\n").replace(
+        "polarite;additif\n", "polarite;additif;nature\n"
+    )
+    changed = changed.replace("fragilite;non\n", "fragilite;non;valeur\n").replace(
+        "atout;oui\n", "atout;oui;effectif\n"
+    )
+    run = catalogue_import(data=changed.encode(), file_name="catalogue.csv")
+    assert run.status == "reussi", run.problems
+    distribution = PeerDistribution.objects.get(
+        indicator=figures["RSA"], level="commune", segment__code="moins-de-50000"
+    )
+    assert (distribution.quantiles[0], distribution.quantiles[-1]) == (800, 1000)
