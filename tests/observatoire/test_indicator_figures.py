@@ -136,3 +136,12 @@ def test_changing_an_indicators_nature_reranks_its_peers(figures: dict[str, Indi
         indicator=figures["RSA"], level="commune", segment__code="moins-de-50000"
     )
     assert (distribution.quantiles[0], distribution.quantiles[-1]) == (800, 1000)
+
+
+def test_the_csv_runs_a_constant_number_of_queries(
+    figures: dict[str, Indicator], django_assert_num_queries: Any
+) -> None:
+    # territory, segments, values, peer distributions, curated levels, every value of the territory
+    with django_assert_num_queries(6):
+        response = Client().get("/territoires/commune/94080/indicateurs.csv")
+    assert response.status_code == 200
