@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from observatoire.models import IndicatorValue
 from observatoire.report.cache import report_key
-from observatoire.report.sources import _scoped_assessments
+from pratiques.aggregates import territory_released
 from pratiques.models import GridVersion
 from territoires.models import Follow, MaturityAssessment, Territory
 
@@ -37,10 +37,7 @@ def territory_state(territory: Territory, version: GridVersion | None) -> dict[s
         .order_by("-assessed_at", "-id")
         .first()
     )
-    released = False
-    if version is not None:
-        n = _scoped_assessments(territory, version).count()
-        released = n >= settings.ANONYMITY_THRESHOLD
+    released = version is not None and territory_released(territory)
     return {
         "vintage": vintage,
         "maturity": maturity.pk if maturity else None,

@@ -25,6 +25,18 @@ class Polarity(models.TextChoices):
     UNSPECIFIED = "", _("non précisée par la source")
 
 
+class Kind(models.TextChoices):
+    """What a value measures: a count is positioned among peers per 1 000 inhabitants, never raw."""
+
+    COUNT = "effectif", _("effectif (positionné pour 1 000 habitants)")
+    RATE = "taux", _("taux ou part")
+    AMOUNT = "valeur", _("valeur par habitant, moyenne ou médiane")
+    UNSPECIFIED = "", _("nature non précisée par la source")
+
+
+PER_INHABITANTS = 1000
+
+
 def default_levels() -> list[str]:
     return [Level.COMMUNE, Level.EPCI, Level.DEPARTEMENT, Level.REGION, Level.COUNTRY]
 
@@ -60,6 +72,16 @@ class Indicator(models.Model):
             "un taux ne se moyenne jamais."
         ),
     )
+    kind = models.CharField(
+        _("nature"),
+        max_length=10,
+        choices=Kind.choices,
+        blank=True,
+        help_text=_(
+            "Un effectif est situé parmi les pairs rapporté à la population (pour 1 000 "
+            "habitants) ; un taux, une part ou une valeur médiane tels quels."
+        ),
+    )
     is_demo = models.BooleanField(_("données de démonstration"), default=False)
     note = models.TextField(_("note"), blank=True)
     order = models.PositiveIntegerField(_("ordre"), default=0)
@@ -71,6 +93,10 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} ({self.code})"
+
+    @property
+    def is_count(self) -> bool:
+        return self.kind == Kind.COUNT
 
 
 class IndicatorValue(models.Model):

@@ -1,21 +1,73 @@
 """Reads of the Observatoire: a territory's indicators, its comparison levels, its peers.
 
-Used by the territory page fragment, its CSV download and the PDF report. Every function runs a
-constant number of queries whatever the number of indicators.
+Used by the territory page fragment, its CSV download and the PDF report: they only format what
+these functions return, so a figure reads the same everywhere. Every function runs a constant
+number of queries whatever the number of indicators.
+
+One percentile convention (``PERCENTILE_CONVENTION``): the rank among peers is oriented so that
+100 is always the most fragile side (the highest value of a « fragilité » indicator, the lowest of
+an « atout »); a count is ranked per 1 000 inhabitants, never raw.
 """
 
 from __future__ import annotations
 
+import math
+import statistics
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db.models import Q, QuerySet, Subquery
+from django.utils import timezone
 
-from observatoire.models import ImportRun, Indicator, IndicatorValue, PeerDistribution, Polarity
-from territoires.models import Fragility, Level, SizeSegment, Territory
+from observatoire.models import (
+    PER_INHABITANTS,
+    ImportRun,
+    Indicator,
+    IndicatorValue,
+    Kind,
+    PeerDistribution,
+    Polarity,
+)
+from territoires.models import Fragility, FragilityReading, Level, SizeSegment, Territory
 from territoires.text import normalize
 
 QUANTILES = (0.0, 0.1, 0.25, 0.5, 0.75, 0.9, 1.0)
+PERCENTILE_CONVENTION = (
+    "Rang centile parmi les pairs : 100 = le plus fragile (la valeur la plus haute d’un "
+    "indicateur de fragilité, la plus basse d’un atout) ; un effectif est classé rapporté à "
+    "1 000 habitants."
+)
+# A curated level « non observée » or « faible » (0–1) beside an indicator ranked at or above this
+# percentile, or a level « marquée » or « forte » (2–3) with every indicator below DIVERGE_LOW,
+# is called a divergence on the page and in the report.
+DIVERGE_HIGH = 75
+DIVERGE_LOW = 50
+
+
+def round_rank(value: float) -> int:
+    """Ranks are published as whole numbers, halves rounded up, the same on every medium."""
+    return math.floor(value + 0.5)
+
+
+def fragility_rank(percentile: float | None, polarity: str) -> int | None:
+    """The share of peers below (0–100) oriented so that 100 is the most fragile side; None
+    when the value is missing or the source does not say whether high is fragile."""
+    if percentile is None or polarity not in (Polarity.FRAGILITY, Polarity.STRENGTH):
+        return None
+    oriented = percentile if polarity == Polarity.FRAGILITY else 100 - percentile
+    return round_rank(oriented)
+
+
+def positioned_value(
+    indicator: Indicator, value: float | None, population: int | None
+) -> float | None:
+    """The value a territory is ranked on: a count per 1 000 inhabitants, anything else as is."""
+    if value is None or indicator.kind != Kind.COUNT:
+        return value
+    if not population:
+        return None
+    return value * PER_INHABITANTS / population
 
 
 @dataclass
@@ -23,8 +75,10 @@ class PeerStats:
     """The territory's place among territories of the same level and size segment."""
 
     count: int
-    # Position 0–100 of the territory in the distribution (None when its value is missing).
-    percentile: float | None
+    # Rank 0–100 among peers, 100 = most fragile (PERCENTILE_CONVENTION); None when the value is
+    # missing or the polarity unspecified.
+    percentile: int | None
+    # Quantiles of the peers' positioned values (per 1 000 inhabitants for a count).
     quantiles: dict[float, float]
 
     @property
@@ -45,26 +99,93 @@ class IndicatorLine:
     region_value: float | None = None
     france_value: float | None = None
     peers: PeerStats | None = None
+    # The value ranked among peers: per 1 000 inhabitants for a count (else equal to ``value``).
+    positioned: float | None = None
+
+    @property
+    def rate(self) -> float | None:
+        """A count per 1 000 inhabitants, rounded as published (None for other indicators)."""
+        if not self.indicator.is_count or self.positioned is None:
+            return None
+        return round(self.positioned, 2)
+
+    @property
+    def rank(self) -> int | None:
+        return self.peers.percentile if self.peers is not None else None
 
     @property
     def is_fragile_side(self) -> bool | None:
         """True when the territory sits in the fragile half of its peers."""
-        if self.peers is None or self.peers.percentile is None or not self.indicator.polarity:
-            return None
-        high = self.peers.percentile >= 50
-        return high if self.indicator.polarity == Polarity.FRAGILITY else not high
+        return None if self.rank is None else self.rank >= 50
+
+
+@dataclass
+class CuratedLevel:
+    """The network's latest level (0–3) on a fragility domain, with its source."""
+
+    level: int
+    label: str
+    source: str
+    recorded_on: date
+    is_demo: bool = False
 
 
 @dataclass
 class FragilityProfile:
-    """The indicators of one fragility domain (``fragility`` None: indicators of no domain)."""
+    """The indicators of one fragility domain (``fragility`` None: indicators of no domain), and
+    the level the network retained for it, so that the two readings are shown together."""
 
     fragility: Fragility | None
     lines: list[IndicatorLine] = field(default_factory=list)
+    curated: CuratedLevel | None = None
 
     @property
     def has_demo(self) -> bool:
-        return any(line.indicator.is_demo for line in self.lines)
+        return any(line.indicator.is_demo for line in self.lines) or bool(
+            self.curated and self.curated.is_demo
+        )
+
+    @property
+    def ranks(self) -> list[int]:
+        return [line.rank for line in self.lines if line.rank is not None]
+
+    @property
+    def position(self) -> float | None:
+        """The domain's place among peers: median of its indicators' ranks (the report's chart)."""
+        return statistics.median(self.ranks) if self.ranks else None
+
+    @property
+    def diverges(self) -> bool:
+        """The curated level and the indicators' ranks tell different stories (see DIVERGE_*)."""
+        if self.curated is None or not self.ranks:
+            return False
+        if self.curated.level <= 1:
+            return max(self.ranks) >= DIVERGE_HIGH
+        return max(self.ranks) < DIVERGE_LOW
+
+    @property
+    def comparison(self) -> str:
+        """One sentence relating the curated level and the indicators' ranks (page and report)."""
+        ranked = [line for line in self.lines if line.rank is not None]
+        ranks = ", ".join(f"{line.rank}e centile ({line.indicator.label})" for line in ranked)
+        if self.curated is None:
+            if not ranked:
+                return ""
+            return (
+                f"Aucun niveau n’est encore retenu par le réseau pour ce domaine ; "
+                f"indicateurs : {ranks}."
+            )
+        level = f"Niveau retenu par le réseau : {self.curated.label} ({self.curated.source})"
+        if not ranked:
+            return f"{level} ; aucun indicateur de ce domaine n’est classé parmi les pairs."
+        sentence = f"{level} ; indicateurs : {ranks}."
+        if self.diverges:
+            return (
+                f"{sentence} Les deux lectures divergent : le niveau est l’appréciation retenue "
+                "par le réseau (indicateur choisi ou diagnostic local), le rang situe seulement "
+                "le territoire parmi ses pairs, indicateur par indicateur."
+            )
+        return f"{sentence} Les deux lectures concordent."
 
 
 PEER_NOUNS = {
@@ -86,6 +207,7 @@ class TerritoryProfile:
     region: Territory | None
     france: Territory | None
     domains: list[FragilityProfile]
+    convention: str = PERCENTILE_CONVENTION
 
     @property
     def has_demo(self) -> bool:
@@ -129,14 +251,44 @@ def peer_segment(territory: Territory, segments: list[SizeSegment]) -> SizeSegme
     return territory.size_segment(segments) if territory.level != Level.COUNTRY else None
 
 
+def curated_levels(territory: Territory) -> dict[int, tuple[Fragility, CuratedLevel]]:
+    """Fragility id → (domain, latest curated level) of the territory (one query)."""
+    readings = (
+        FragilityReading.objects.filter(territory=territory)
+        .select_related("fragility")
+        .order_by("fragility_id", "-recorded_at", "-pk")
+        .distinct("fragility_id")
+    )
+    result = {}
+    for reading in readings:
+        if reading.source == "diagnostic":
+            when = reading.diagnosis_date.strftime("%d/%m/%Y") if reading.diagnosis_date else ""
+            source = f"diagnostic local, {reading.diagnosis_author}, {when}".rstrip(", ")
+        else:
+            source = f"indicateur {reading.indicator_code}"
+        result[reading.fragility_id] = (
+            reading.fragility,
+            CuratedLevel(
+                reading.level,
+                str(reading.get_level_display()),
+                source,
+                timezone.localdate(reading.recorded_at),
+                reading.is_demo,
+            ),
+        )
+    return result
+
+
 def territory_indicator_profile(
     territory: Territory, *, segments: list[SizeSegment] | None = None
 ) -> TerritoryProfile:
     """For each fragility domain, the territory's indicators (latest year it has), the values of
-    its département, région and France that year, and its percentile among its peers.
+    its département, région and France that year, its rank among its peers (on the rate per
+    1 000 inhabitants for a count) and the level the network retained for the domain.
 
-    Three queries: size segments (unless given), values of the four territories, peer
-    distributions (one more when ``territory`` was not read by ``territory_for_indicators``).
+    Four queries: size segments (unless given), values of the four territories, peer
+    distributions, curated levels (one more when ``territory`` was not read by
+    ``territory_for_indicators``).
     """
     if segments is None:
         segments = list(SizeSegment.objects.all())
@@ -161,6 +313,7 @@ def territory_indicator_profile(
         if item.territory_id != territory.pk or item.indicator_id in lines:
             continue  # latest year first, thanks to the ordering
         line = IndicatorLine(item.indicator, item.year, item.value)
+        line.positioned = positioned_value(item.indicator, item.value, territory.population)
         key = (item.indicator_id, item.year)
         if "departement" in comparison_ids:
             line.departement_value = by_key.get((comparison_ids["departement"], *key))
@@ -177,6 +330,8 @@ def territory_indicator_profile(
         fragility = line.indicator.fragility
         key = fragility.pk if fragility else None
         domains.setdefault(key, FragilityProfile(fragility)).lines.append(line)
+    for fragility_id, (fragility, curated) in curated_levels(territory).items():
+        domains.setdefault(fragility_id, FragilityProfile(fragility)).curated = curated
     ordered = sorted(
         domains.values(),
         key=lambda d: (
@@ -215,8 +370,8 @@ def peer_statistics(
 ) -> dict[int, PeerStats]:
     """One query: for each of the territory's indicators (at its year), the distribution of
     the values of the territories of the same level and size segment — count and quantiles,
-    computed by PostgreSQL at import time (``PeerDistribution``) — and the territory's
-    percentile in it. Territories with a missing value are not counted; fewer than two
+    computed by PostgreSQL at import time (``PeerDistribution``, on rates for counts) — and the
+    territory's rank in it (100 = most fragile). Territories with a missing value are not counted; fewer than two
     territories with a value make no distribution."""
     if segment is None or not lines:
         return {}
@@ -228,10 +383,13 @@ def peer_statistics(
         wanted, level=territory.level, segment=segment, count__gte=2
     ):
         quantiles = distribution.quantiles
-        value = lines[distribution.indicator_id].value
+        line = lines[distribution.indicator_id]
+        value = line.positioned
         stats[distribution.indicator_id] = PeerStats(
             distribution.count,
-            None if value is None else round(percentile_in(quantiles, value), 1),
+            None
+            if value is None
+            else fragility_rank(percentile_in(quantiles, value), line.indicator.polarity),
             {point: quantiles[round(point * 100)] for point in QUANTILES},
         )
     return stats

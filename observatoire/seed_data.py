@@ -420,3 +420,40 @@ DEMO_INDICATORS: list[tuple[str, str, str, str, str, bool, float, float]] = [
 DEMO_NOTE = "Données de démonstration générées (graine fixe), pas des statistiques réelles."
 # Share of communes under 300 inhabitants whose rates are « secret statistique » (NULL, never 0).
 DEMO_SECRET_SHARE = 0.3
+
+# What each demo value measures (observatoire.models.Kind): counts are positioned among peers per
+# 1 000 inhabitants; rates, shares and per-inhabitant values as they are.
+DEMO_KINDS: dict[str, str] = {
+    "DEMO_DEMANDEURS_EMPLOI": "effectif",
+    "DEMO_TX_CHOMAGE": "taux",
+    "DEMO_ETABLISSEMENTS": "effectif",
+    "DEMO_TX_CREATION": "taux",
+    "DEMO_FOYERS_IMPOSES": "effectif",
+    "DEMO_REVENU_MEDIAN": "valeur",
+    "DEMO_ALLOCATAIRES_RSA": "effectif",
+    "DEMO_TX_PAUVRETE": "taux",
+    "DEMO_BENEF_AAH": "effectif",
+    "DEMO_TX_ERP_ACCESSIBLES": "taux",
+    "DEMO_POP_75_PLUS": "effectif",
+    "DEMO_INDICE_VIEILLISSEMENT": "valeur",
+    "DEMO_SEULS_80_PLUS": "effectif",
+    "DEMO_TX_ASSOCIATIONS": "taux",
+    "DEMO_JEUNES_NON_INSERES": "effectif",
+    "DEMO_TX_SANS_DIPLOME": "taux",
+    "DEMO_MEDECINS": "effectif",
+    "DEMO_APL_MEDECINS": "valeur",
+    "DEMO_LOGEMENTS_SUROCCUPES": "effectif",
+    "DEMO_TX_LOGEMENTS_VACANTS": "taux",
+    "DEMO_ATTEINTES_BIENS": "effectif",
+    "DEMO_TX_ATTEINTES_PERSONNES": "taux",
+    "DEMO_EQUIPEMENTS_CULTURE": "effectif",
+    "DEMO_TX_LICENCIES": "taux",
+    "DEMO_LOCAUX_FIBRE": "effectif",
+    "DEMO_TX_SANS_BON_DEBIT": "taux",
+    "DEMO_SURFACES_ARTIFICIALISEES": "effectif",
+    "DEMO_TX_ESPACES_PROTEGES": "taux",
+    "DEMO_LOGEMENTS_F_G": "effectif",
+    "DEMO_CONSO_ENERGIE": "valeur",
+    "DEMO_ACTIFS_VOITURE": "effectif",
+    "DEMO_TX_SANS_VOITURE": "taux",
+}

@@ -22,7 +22,7 @@ from observatoire.imports.loading import (
 )
 from observatoire.imports.problems import STORED_PROBLEMS_MAX, FileRefused, Problem, storable
 from observatoire.imports.values import read_values_file
-from observatoire.models import ImportKind, ImportRun, ImportStatus, Indicator
+from observatoire.models import ImportKind, ImportRun, ImportStatus, Indicator, IndicatorValue
 from territoires.models import Fragility, Level, Territory
 
 logger = logging.getLogger(__name__)
@@ -177,12 +177,15 @@ def _catalogue_execute(run: ImportRun, data: bytes, progress: Progress) -> None:
             )
         }
         to_create, to_update = [], []
+        rerank: list[int] = []
         fields = sorted({name for values in catalogue.indicators.values() for name in values})
         for code, values in catalogue.indicators.items():
             indicator = existing.get(code)
             if indicator is None:
                 to_create.append(Indicator(code=code, **values))
             elif any(getattr(indicator, name) != value for name, value in values.items()):
+                if indicator.kind != values.get("kind", indicator.kind):
+                    rerank.append(indicator.pk)
                 for name, value in values.items():
                     setattr(indicator, name, value)
                 to_update.append(indicator)
@@ -191,6 +194,11 @@ def _catalogue_execute(run: ImportRun, data: bytes, progress: Progress) -> None:
         if not run.dry_run:
             Indicator.objects.bulk_create(to_create)
             Indicator.objects.bulk_update(to_update, fields)
+            if rerank:  # a count is ranked on its rate: the peers' distributions change with it
+                years = IndicatorValue.objects.filter(indicator_id__in=rerank).values_list(
+                    "year", flat=True
+                )
+                peer_distributions_refresh(indicator_ids=rerank, years=sorted(set(years)))
     run.layout = "catalogue"
     run.message = _summary(run)
 

@@ -11,9 +11,10 @@ from django.db import transaction
 
 from observatoire.imports.loading import peer_distributions_refresh, values_load
 from observatoire.imports.values import Block
-from observatoire.models import Collection, Indicator, IndicatorValue, Polarity
+from observatoire.models import Collection, Indicator, IndicatorValue, Kind, Polarity
 from observatoire.seed_data import (
     DEMO_INDICATORS,
+    DEMO_KINDS,
     DEMO_NOTE,
     DEMO_SECRET_SHARE,
     DEMO_SEED,
@@ -43,6 +44,7 @@ def load_reference(*, stdout: TextIO) -> None:
                     "polarity": Polarity.UNSPECIFIED,
                     "levels": [Level.COUNTRY],
                     "additive": False,
+                    "kind": Kind.RATE,
                     "is_demo": False,
                     "note": " ".join(filter(None, [note, POLARITY_NOTE])),
                     "order": 1000 + order,
@@ -92,6 +94,7 @@ def demo_indicators_upsert() -> list[Indicator]:
                     Level.COUNTRY,
                 ],
                 "additive": additive,
+                "kind": DEMO_KINDS[code],
                 "is_demo": True,
                 "note": DEMO_NOTE,
                 "order": 500 + order,

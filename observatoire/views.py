@@ -19,7 +19,7 @@ from observatoire.forms import (
     ImportRunFilterForm,
     ValuesUploadForm,
 )
-from observatoire.models import ImportKind, ImportRun, ImportStatus
+from observatoire.models import ImportKind, ImportRun, ImportStatus, Polarity
 from observatoire.queries import (
     TerritoryProfile,
     filtered_catalogue,
@@ -53,32 +53,46 @@ def plain_number(value: float | None) -> str:
 
 
 def _chart_data(profile: TerritoryProfile) -> list[dict[str, Any]]:
-    """Per domain, each indicator's peer distribution rescaled to [0, 1] between the peers'
-    minimum and maximum, so indicators of different units share one axis."""
+    """Per domain, each indicator's peer distribution (on the ranked values: per 1 000
+    inhabitants for a count) rescaled to [0, 1] between the peers' minimum and maximum and
+    oriented like the ranks, so that the right-hand side is always the most fragile."""
     charts = []
     for index, domain in enumerate(profile.domains):
         rows = []
         for line in domain.lines:
             peers = line.peers
-            if peers is None or peers.count < 2:
+            if peers is None or peers.count < 2 or line.rank is None:
                 continue
+            value = line.positioned
             # The territory is not one of its own peers: its value may lie outside their range.
-            low = min(peers.minimum, line.value if line.value is not None else peers.minimum)
-            high = max(peers.maximum, line.value if line.value is not None else peers.maximum)
+            low = min(peers.minimum, value if value is not None else peers.minimum)
+            high = max(peers.maximum, value if value is not None else peers.maximum)
             span = (high - low) or 1.0
+            flip = line.indicator.polarity == Polarity.STRENGTH
 
-            def scale(value: float | None, low: float = low, span: float = span) -> float | None:
-                return None if value is None else round((value - low) / span, 4)
+            def scale(
+                value: float | None, low: float = low, span: float = span, flip: bool = flip
+            ) -> float | None:
+                if value is None:
+                    return None
+                share = (value - low) / span
+                return round(1 - share if flip else share, 4)
 
+            points = (0.0, 0.25, 0.5, 0.75, 1.0)
+            q = [scale(peers.quantiles[point]) for point in points]
+            raw = [plain_number(round(peers.quantiles[point], 2)) for point in points]
+            if flip:
+                q, raw = q[::-1], raw[::-1]
+            unit = "pour 1 000 hab." if line.indicator.is_count else line.indicator.unit
             rows.append(
                 {
                     "label": line.indicator.label[:60],
-                    "q": [scale(peers.quantiles[q]) for q in (0.0, 0.25, 0.5, 0.75, 1.0)],
-                    "raw": [plain_number(peers.quantiles[q]) for q in (0.0, 0.25, 0.5, 0.75, 1.0)],
-                    "value": scale(line.value),
-                    "raw_value": plain_number(line.value),
-                    "unit": line.indicator.unit,
-                    "percentile": line.peers.percentile,
+                    "q": q,
+                    "raw": raw,
+                    "value": scale(value),
+                    "raw_value": plain_number(line.rate if line.rate is not None else value),
+                    "unit": unit,
+                    "percentile": line.rank,
                 }
             )
         domain.chart_id = f"distribution-{index}" if rows else ""
@@ -111,17 +125,40 @@ def territory_indicators(request: HtmxHttpRequest, level: str, code: str) -> Htt
     return render(request, template, context)
 
 
+CSV_HEADER = [
+    "code",
+    "libelle",
+    "annee",
+    "valeur",
+    "unite",
+    "nature",
+    "pour_1000_habitants",
+    "departement",
+    "region",
+    "france",
+    "rang_centile_100_le_plus_fragile",
+    "pairs",
+    "source",
+]
+
+
 @require_GET
 def territory_indicators_csv(request: HtmxHttpRequest, level: str, code: str) -> HttpResponse:
+    """Every value of the territory, every year; the year shown on the page carries the same
+    comparison values and rank (``observatoire.queries``, formatted here only)."""
     territory = territory_for_indicators(level, code)
     if territory is None:
         raise Http404("Territoire inconnu.")
+    profile = territory_indicator_profile(territory)
+    shown = {
+        (line.indicator.pk, line.year): line for domain in profile.domains for line in domain.lines
+    }
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="indicateurs-{territory.level}-{territory.code}.csv"'
     )
     writer = csv.writer(response, delimiter=";", lineterminator="\n")
-    writer.writerow(["code", "libelle", "annee", "valeur", "unite", "source"])
+    writer.writerow(CSV_HEADER)
     for item in territory_indicator_values(territory):
         indicator = item.indicator
         source = indicator.source
@@ -129,6 +166,7 @@ def territory_indicators_csv(request: HtmxHttpRequest, level: str, code: str) ->
             source = (
                 f"{source} (données de démonstration)" if source else "données de démonstration"
             )
+        line = shown.get((indicator.pk, item.year))
         writer.writerow(
             spreadsheet_row(
                 [
@@ -137,6 +175,13 @@ def territory_indicators_csv(request: HtmxHttpRequest, level: str, code: str) ->
                     item.year,
                     plain_number(item.value),
                     indicator.unit,
+                    indicator.kind or "non précisée",
+                    plain_number(line.rate) if line else "",
+                    plain_number(line.departement_value) if line else "",
+                    plain_number(line.region_value) if line else "",
+                    plain_number(line.france_value) if line else "",
+                    "" if line is None or line.rank is None else line.rank,
+                    line.peers.count if line and line.rank is not None else "",
                     source,
                 ]
             )

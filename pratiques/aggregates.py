@@ -342,6 +342,16 @@ class TerritoryPractices:
         return ranked[:5]
 
 
+def territory_released(territory: Any) -> bool:
+    """Whether the latest release publishes figures for this territory (2 queries)."""
+    release = latest_release()
+    if release is None:
+        return False
+    return ReleasedAggregate.objects.filter(
+        release=release, scope=scope_name(territory), status=disclosure.PUBLISHED
+    ).exists()
+
+
 def territory_practices(territory: Any) -> TerritoryPractices:
     """The latest release's figures for a territory, on the current grid (4 queries)."""
     from pratiques.queries import grid_tree

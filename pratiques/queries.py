@@ -30,7 +30,7 @@ from pratiques.models import (
     ScaleStep,
     Situation,
 )
-from pratiques.services import assessment_dimensions, compute_scores, peer_groups_of
+from pratiques.scoring import assessment_dimensions, compute_scores, peer_groups_of
 
 
 @dataclass
@@ -151,6 +151,13 @@ def distribution(hist: dict[int, int], own: float | None, *, scale: float = 10) 
     return result
 
 
+def shown_distribution(hist: dict[int, int], own: float | None, threshold: int) -> Distribution:
+    """A distribution with fewer scores than the threshold (a situation new in this grid version,
+    say) is given without its quartiles."""
+    result = distribution(hist, own)
+    return result if result.n >= threshold else Distribution(n=result.n)
+
+
 @dataclass
 class PeerGroup:
     kind: str
@@ -190,12 +197,11 @@ def protected(dist: Distribution) -> Distribution:
 def viewer_contributions(
     assessment: Assessment, levers: dict[Any, str]
 ) -> list[tuple[set[tuple[str, int]], dict[tuple[str, int], int]]]:
-    """Each of the viewer's statistics assessments on this version: its peer groups and the
+    """Each of the viewer's statistics assessments, on every grid version: its peer groups and the
     histogram cells it adds to them (3 queries)."""
     own = list(
         Assessment.objects.filter(
             user_id=assessment.user_id,
-            version_id=assessment.version_id,
             status=AssessmentStatus.SUBMITTED,
             consent_statistics=True,
         ).values("pk", "actor_profile_id", "size_segment_id", "region_id")
@@ -239,11 +245,7 @@ def distinct_peers(
         for i, (kind, value) in enumerate(keys)
     }
     row = (
-        Assessment.objects.filter(
-            version_id=assessment.version_id,
-            status=AssessmentStatus.SUBMITTED,
-            consent_statistics=True,
-        )
+        Assessment.objects.filter(status=AssessmentStatus.SUBMITTED, consent_statistics=True)
         .exclude(user_id=assessment.user_id)
         .aggregate(**counts)
     )
@@ -254,7 +256,7 @@ def group_label(
     kind: str, assessment: Assessment, engineering_names: dict[int, str], value: int
 ) -> str:
     if kind == PeerGroupKind.ALL:
-        return "Tous les catalyseurs (même version de la grille)"
+        return "Tous les catalyseurs"
     if kind == PeerGroupKind.SEGMENT:
         return f"Territoires de même taille ({assessment.size_segment.label})"
     if kind == PeerGroupKind.PROFILE:
@@ -275,7 +277,7 @@ class Results:
     selected: PeerGroup | None
     to_develop: list[tuple[Practice, Answer]]
     previous: Assessment | None
-    changes: list[dict[str, Any]]
+    comparison: Comparison | None
     answered: int
     not_concerned: int
     threshold: int
@@ -300,15 +302,17 @@ def results(assessment: Assessment, group_key: str | None = None) -> Results:
     sizes = Q()
     for kind, value in keys:
         sizes |= Q(group_kind=kind, group_value=value)
+    # Every grid version: histograms are keyed by the stable keys of situations and axes, so a
+    # situation whose key persists keeps its peers after a new version is published (README).
     rows = PeerBucket.objects.filter(
         (sizes & Q(dimension="n")) | Q(group_kind=selected_key[0], group_value=selected_key[1]),
-        version_id=assessment.version_id,
     ).values_list("group_kind", "group_value", "dimension", "bucket", "count")
     hist: dict[tuple[str, int], dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
     for kind, value, dimension, bucket, count in rows:
-        hist[(kind, value)][dimension][bucket] = count
+        cell = hist[(kind, value)][dimension]
+        cell[bucket] = cell.get(bucket, 0) + count  # summed over grid versions
     # Peers are the others: take ALL of the viewer's statistics assessments out of the groups
-    # they feed (disclosure policy), and count distinct people, not assessments.
+    # they feed, on every grid version (disclosure policy), and count distinct people, not assessments.
     for own_keys, own_cells in viewer_contributions(assessment, levers):  # 3
         for key in keys:
             if key not in own_keys:
@@ -335,15 +339,20 @@ def results(assessment: Assessment, group_key: str | None = None) -> Results:
         # Quartiles and barycentre only where one person cannot move them readably.
         if not group.shown or not disclosure.shows_distribution(group.people):
             continue
+        distribution_min = max(disclosure.DISTRIBUTION_MIN, threshold)
         for situation in tree.situations:
             group.situations[situation.key] = protected(
-                distribution(
-                    data.get(f"s:{situation.key}", {}), situation_scores.get(situation.key)
+                shown_distribution(
+                    data.get(f"s:{situation.key}", {}),
+                    situation_scores.get(situation.key),
+                    distribution_min,
                 )
             )
         for axis in tree.axes:
             group.axes[axis.key] = protected(
-                distribution(data.get(f"a:{axis.key}", {}), axis_scores.get(axis.key))
+                shown_distribution(
+                    data.get(f"a:{axis.key}", {}), axis_scores.get(axis.key), distribution_min
+                )
             )
         placed = sum(c for c in data.get("t", {}).values() if c > 0)
         if placed:
@@ -367,7 +376,9 @@ def results(assessment: Assessment, group_key: str | None = None) -> Results:
         if a.wants_to_develop and a.practice_id in practices
     ]
     to_develop.sort(key=lambda pa: (pa[0].situation.order, pa[0].order))
-    previous, changes = over_time(assessment, tree)
+    previous, comparison = over_time(assessment, tree)
+    for change in comparison.changes if comparison else []:
+        change["score"] = situation_scores.get(change["situation"].key)  # the one score shown
     return Results(
         assessment=assessment,
         tree=tree,
@@ -378,19 +389,50 @@ def results(assessment: Assessment, group_key: str | None = None) -> Results:
         selected=selected,
         to_develop=to_develop,
         previous=previous,
-        changes=changes,
+        comparison=comparison,
         answered=sum(a.is_answered for a in answers),
         not_concerned=sum(a.not_concerned for a in answers),
         threshold=threshold,
     )
 
 
+@dataclass
+class Comparison:
+    """Like-with-like comparison with the person's previous submitted assessment."""
+
+    changes: list[dict[str, Any]]
+    compared: int = 0
+    # Practices scored now but not the last time, and the reverse: never compared.
+    new_now: int = 0
+    dropped_now: int = 0
+    # Practices scored the last time whose key is absent from this grid version.
+    not_in_grid: int = 0
+
+    @property
+    def left_out(self) -> list[str]:
+        """« 3 pratiques sans réponse la dernière fois ne sont pas comparées »…"""
+        sentences = []
+        for count, what in (
+            (self.new_now, "sans réponse la dernière fois"),
+            (self.dropped_now, "sans réponse cette fois"),
+            (self.not_in_grid, "absente{s} de cette version de la grille"),
+        ):
+            if count:
+                plural = "s" if count > 1 else ""
+                subject = f"{count} pratique{plural} {what.format(s=plural)}"
+                verb = "ne sont pas comparées" if count > 1 else "n’est pas comparée"
+                sentences.append(f"{subject} {verb}")
+        return sentences
+
+
 def over_time(
     assessment: Assessment, tree: GridTree
-) -> tuple[Assessment | None, list[dict[str, Any]]]:
+) -> tuple[Assessment | None, Comparison | None]:
     """What moved per situation since the person's previous submitted assessment.
 
-    Across grid versions only practices whose stable key persists are compared, on both sides.
+    Like with like: per situation, only the practices scored both times, matched by stable key
+    (so across grid versions too); what is left out is counted. The page shows one score per
+    situation (the stored one) and this change beside it, never a second score.
     """
     previous = (
         Assessment.objects.filter(
@@ -405,42 +447,40 @@ def over_time(
         else None
     )
     if previous is None:
-        return None, []
+        return None, None
     answers = list(
         Answer.objects.filter(assessment__in=[assessment.pk, previous.pk]).select_related(
-            "practice__situation"
+            "practice"
         )
     )
-    mine = [a for a in answers if a.assessment_id == assessment.pk]
-    theirs = [a for a in answers if a.assessment_id == previous.pk]
-    common = {a.practice.key for a in mine} & {a.practice.key for a in theirs}
-    if previous.version_id != assessment.version_id:
-        common &= {p.key for p in tree.practices}
 
-    def by_situation_key(items: list[Answer]) -> dict[Any, float | None]:
-        grouped: dict[Any, list[float | None]] = defaultdict(list)
-        for a in items:
-            if a.practice.key in common:
-                grouped[a.practice.situation.key].append(
-                    scoring.practice_score(
-                        a.frequency, a.involvement, not_concerned=a.not_concerned
-                    )
-                )
-        return {k: scoring.mean_or_none(v) for k, v in grouped.items()}
+    def score(a: Answer) -> float | None:
+        return scoring.practice_score(a.frequency, a.involvement, not_concerned=a.not_concerned)
 
-    now, before = by_situation_key(mine), by_situation_key(theirs)
-    changes = []
+    mine = {a.practice.key: score(a) for a in answers if a.assessment_id == assessment.pk}
+    before = {a.practice.key: score(a) for a in answers if a.assessment_id == previous.pk}
+    now = {
+        p.key: (s.key, p.code, mine.get(p.key)) for s in tree.situations for p in s.practice_list
+    }
+    by_situation = scoring.compare_situations(now, before)
+    comparison = Comparison(changes=[])
+    comparison.not_in_grid = sum(
+        1 for key, value in before.items() if value is not None and key not in now
+    )
     for situation in tree.situations:
-        a, b = now.get(situation.key), before.get(situation.key)
-        changes.append(
+        change = by_situation.get(situation.key, scoring.SituationChange())
+        comparison.compared += change.compared
+        comparison.new_now += len(change.new_now)
+        comparison.dropped_now += len(change.dropped_now)
+        comparison.changes.append(
             {
                 "situation": situation,
-                "now": a,
-                "before": b,
-                "delta": None if a is None or b is None else a - b,
+                "delta": change.delta,
+                "compared": change.compared,
+                "left_out": change.new_now + change.dropped_now,
             }
         )
-    return previous, changes
+    return previous, comparison
 
 
 def rescore(assessment: Assessment) -> Any:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,9 +21,9 @@ from pratiques.models import (
     Organisation,
     OrganisationMembership,
     PeerBucket,
-    PeerGroupKind,
     Situation,
 )
+from pratiques.scoring import assessment_dimensions, compute_scores, peer_groups_of
 from territoires.models import ActorProfile, Engineering, Level, SizeSegment, Territory
 
 
@@ -220,40 +219,6 @@ def region_of(territory: Territory) -> Territory | None:
     return territory.region
 
 
-@dataclass
-class Scores:
-    situations: dict[Any, tuple[float | None, int]]  # key → (score, answered practices)
-    axes: dict[Any, tuple[float | None, int]]
-    levers: dict[str, float | None]
-
-
-def compute_scores(answers: list[Answer], situations: list[Situation]) -> Scores:
-    """Scores of one assessment (see pratiques.scoring); ``answers`` carry their practice."""
-    by_situation: dict[int, list[float | None]] = defaultdict(list)
-    for answer in answers:
-        by_situation[answer.practice.situation_id].append(
-            scoring.practice_score(
-                answer.frequency, answer.involvement, not_concerned=answer.not_concerned
-            )
-        )
-    situation_scores: dict[Any, tuple[float | None, int]] = {}
-    by_axis: dict[int, list[float | None]] = defaultdict(list)
-    axes: dict[int, Axis] = {}
-    for situation in situations:
-        values = by_situation.get(situation.pk, [])
-        score = scoring.mean_or_none(values)
-        situation_scores[situation.key] = (score, sum(v is not None for v in values))
-        by_axis[situation.axis_id].append(score)
-        axes[situation.axis_id] = situation.axis
-    axis_scores = {}
-    levers: dict[str, float | None] = {}
-    for axis_id, values in by_axis.items():
-        score = scoring.mean_or_none(values)
-        axis_scores[axes[axis_id].key] = (score, sum(v is not None for v in values))
-        levers[axes[axis_id].lever] = score
-    return Scores(situation_scores, axis_scores, levers)
-
-
 @transaction.atomic
 def assessment_submit(
     *, assessment_id: int, user: Any, consent_statistics: bool, share_with_organisation: bool
@@ -387,40 +352,6 @@ def organisation_join(*, user: Any, join_code: str) -> Organisation:
     organisation = Organisation.objects.get(join_code=join_code.strip())
     OrganisationMembership.objects.get_or_create(organisation=organisation, user=user)
     return organisation
-
-
-def peer_groups_of(assessment: Assessment, engineering_ids: list[int]) -> list[tuple[str, int]]:
-    groups = [
-        (PeerGroupKind.ALL.value, 0),
-        (PeerGroupKind.PROFILE.value, assessment.actor_profile_id),
-    ]
-    if assessment.size_segment_id:
-        groups.append((PeerGroupKind.SEGMENT.value, assessment.size_segment_id))
-    if assessment.region_id:
-        groups.append((PeerGroupKind.REGION.value, assessment.region_id))
-    groups += [(PeerGroupKind.ENGINEERING.value, e) for e in sorted(engineering_ids)]
-    return groups
-
-
-def assessment_dimensions(
-    scores: list[tuple[str, Any, float]], levers: dict[Any, str]
-) -> dict[tuple[str, int], int]:
-    """The histogram cells one assessment adds to each of its groups: (dimension, bucket) → count."""
-    cells: dict[tuple[str, int], int] = {("n", 0): 1}
-    lever_scores: dict[str, float] = {}
-    for kind, key, score in scores:
-        prefix = "s:" if kind == "situation" else "a:"
-        cells[(f"{prefix}{key}", scoring.score_bucket(score))] = 1
-        if kind == "axis" and key in levers:
-            lever_scores[levers[key]] = score
-    shares = scoring.ternary(
-        lever_scores.get("gestion"), lever_scores.get("action"), lever_scores.get("vision")
-    )
-    if shares is not None:
-        cells[("t", scoring.ternary_cell(shares[0], shares[1]))] = 1
-        for lever, share in zip(("gestion", "action", "vision"), shares, strict=True):
-            cells[(f"sum:{lever}", 0)] = scoring.round_half_up(share * 1_000_000)
-    return cells
 
 
 def peer_buckets_apply(*, assessment: Assessment, sign: int) -> None:

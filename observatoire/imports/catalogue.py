@@ -12,7 +12,8 @@ from observatoire.models import Collection, Polarity
 from territoires.models import Level
 
 REQUIRED = ["code", "libelle", "unite", "source", "millesime", "domaine", "polarite"]
-OPTIONAL = ["collection", "niveaux", "additif", "note"]
+OPTIONAL = ["collection", "niveaux", "additif", "nature", "note"]
+KINDS = {"effectif", "taux", "valeur"}
 YES = {"oui", "o", "1", "vrai", "true", "yes", "x"}
 NO = {"non", "n", "0", "faux", "false", "no", ""}
 
@@ -125,6 +126,24 @@ def read_catalogue_file(
             problems.append(
                 Problem(line, "additif", "champ_invalide", f"« {additive} » : attendu oui ou non.")
             )
+        kind = cell("nature").lower()
+        if not kind:  # not said by the file: derived from what it does say, else left unspecified
+            kind = (
+                "effectif" if additive in YES else ("taux" if cell("unite") in ("%", "‰") else "")
+            )
+        if kind not in KINDS:
+            problems.append(
+                Problem(
+                    line,
+                    "nature",
+                    "champ_invalide",
+                    f"« {kind} » : attendu effectif, taux ou valeur.",
+                )
+            )
+        elif additive in YES and kind != "effectif":
+            problems.append(
+                Problem(line, "nature", "champ_invalide", "un indicateur additif est un effectif.")
+            )
         result.problems += problems
         if not problems:
             fields: dict = {
@@ -136,6 +155,7 @@ def read_catalogue_file(
                 "polarity": polarity,
                 "collection": collection,
                 "additive": additive in YES,
+                "kind": kind,
                 "note": cell("note"),
             }
             if levels:

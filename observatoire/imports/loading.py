@@ -392,7 +392,7 @@ def peer_distributions_refresh(*, indicator_ids: list[int], years: list[int]) ->
     """Rebuild, for these indicators and years, the distribution of values per territorial
     level and size segment (count and 101 quantiles, computed by PostgreSQL). Returns the
     number of distributions written."""
-    from observatoire.models import PeerDistribution
+    from observatoire.models import PER_INHABITANTS, Indicator, PeerDistribution
     from territoires.models import SizeSegment, Territory
 
     if not indicator_ids or not years:
@@ -408,18 +408,28 @@ def peer_distributions_refresh(*, indicator_ids: list[int], years: list[int]) ->
         cursor.execute(
             f"""
             INSERT INTO {table} (indicator_id, year, level, segment_id, count, quantiles)
-            SELECT v.indicator_id, v.year, t.level, s.id, count(*),
+            SELECT p.indicator_id, p.year, p.level, p.segment_id, count(*),
                    to_jsonb(percentile_cont(%(quantiles)s::float8[])
-                            WITHIN GROUP (ORDER BY v.value))
-            FROM {TABLE} v
-            JOIN {Territory._meta.db_table} t ON t.id = v.territory_id
-            JOIN {SizeSegment._meta.db_table} s ON t.population >= s.min_population
-                 AND (s.max_population IS NULL OR t.population < s.max_population)
-            WHERE v.indicator_id = ANY(%(indicators)s) AND v.year = ANY(%(years)s)
-              AND v.value IS NOT NULL
-            GROUP BY v.indicator_id, v.year, t.level, s.id
+                            WITHIN GROUP (ORDER BY p.positioned))
+            FROM (
+                -- A count is positioned per 1 000 inhabitants, never raw (Indicator.kind).
+                SELECT v.indicator_id, v.year, t.level, s.id AS segment_id,
+                       CASE WHEN i.kind = 'effectif'
+                            THEN v.value * %(per)s / NULLIF(t.population, 0)
+                            ELSE v.value END AS positioned
+                FROM {TABLE} v
+                JOIN {Indicator._meta.db_table} i ON i.id = v.indicator_id
+                JOIN {Territory._meta.db_table} t ON t.id = v.territory_id
+                JOIN {SizeSegment._meta.db_table} s ON t.population >= s.min_population
+                     AND (s.max_population IS NULL OR t.population < s.max_population)
+                WHERE v.indicator_id = ANY(%(indicators)s) AND v.year = ANY(%(years)s)
+                  AND v.value IS NOT NULL
+            ) p
+            WHERE p.positioned IS NOT NULL
+            GROUP BY p.indicator_id, p.year, p.level, p.segment_id
             """,
             {
+                "per": PER_INHABITANTS,
                 "quantiles": [step / 100 for step in range(101)],
                 "indicators": indicator_ids,
                 "years": years,

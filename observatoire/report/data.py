@@ -7,7 +7,6 @@ collector here; the template never queries.
 
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -15,11 +14,12 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.text import slugify
 
+from observatoire.queries import PERCENTILE_CONVENTION
 from pratiques.aggregates import TerritoryPractices, territory_practices
 from territoires.models import Fragility, Level, SizeSegment, Territory
 
 # Bump when the template or the collected data change shape: cached PDFs are then rebuilt.
-TEMPLATE_VERSION = "2026-11-30.privacy"
+TEMPLATE_VERSION = "2026-11-30.privacy-figures"
 
 LEVER_LABELS = {
     "gestion": "Gestion régulatrice",
@@ -30,6 +30,8 @@ LEVER_LABELS = {
 
 @dataclass
 class IndicatorLine:
+    """One indicator as ``observatoire.queries`` returns it, flattened for the template."""
+
     code: str
     label: str
     unit: str
@@ -38,8 +40,9 @@ class IndicatorLine:
     departement: float | None
     region: float | None
     france: float | None
-    percentile: float | None  # 0–100 among peers, oriented so that 100 = most fragile
-    raw_percentile: float | None = None  # share of peers with a lower value (× 100)
+    percentile: int | None  # rank among peers, 100 = most fragile (queries.PERCENTILE_CONVENTION)
+    rate: float | None = None  # a count per 1 000 inhabitants (the value it is ranked on)
+    peers: int | None = None
     source: str = ""
     vintage: str = ""
     demo: bool = False
@@ -53,12 +56,11 @@ class DomainSection:
     indicators: list[IndicatorLine] = field(default_factory=list)
     level: str = ""  # from the territory's fragility profile, when one exists
     level_source: str = ""
-
-    @property
-    def position(self) -> float | None:
-        """The domain's position among peers: median of its indicators' fragility percentiles."""
-        values = [line.percentile for line in self.indicators if line.percentile is not None]
-        return statistics.median(values) if values else None
+    # Median of the indicators' ranks (queries.FragilityProfile.position).
+    position: float | None = None
+    # The sentence relating the curated level and the ranks (queries.FragilityProfile.comparison).
+    comparison: str = ""
+    diverges: bool = False
 
 
 @dataclass
@@ -94,6 +96,7 @@ class ReportData:
     domains: list[DomainSection]
     peers_label: str
     indicators_available: bool
+    convention: str
     # Released by pratiques (pratiques.aggregates, the one owner): the report only formats it.
     practices: TerritoryPractices
     grid_label: str
@@ -181,6 +184,7 @@ def collect_report_data(territory: Territory, *, today: date | None = None) -> R
         domains=domains,
         peers_label=peers_label,
         indicators_available=indicators_available,
+        convention=PERCENTILE_CONVENTION,
         practices=practices,
         grid_label=grid_label,
         resources=resources,

@@ -34,7 +34,7 @@ RESOURCES_PER_PRACTICE = 3
 LIBRARY_LIMIT = 12
 
 
-# --- maturity and fragility profile (territoires) -------------------------------------------
+# --- maturity (territoires) ------------------------------------------------------------------
 
 
 def latest_maturity(territory: Territory) -> Maturity | None:
@@ -58,25 +58,7 @@ def latest_maturity(territory: Territory) -> Maturity | None:
     )
 
 
-def fragility_readings(territory: Territory) -> dict[int, tuple[str, str, bool]]:
-    """Fragility id → (level label, source, is demo) of the latest reading of each domain."""
-    readings = (
-        FragilityReading.objects.filter(territory=territory)
-        .order_by("fragility_id", "-recorded_at", "-pk")
-        .distinct("fragility_id")
-    )
-    result = {}
-    for reading in readings:
-        if reading.source == "diagnostic":
-            date = reading.diagnosis_date.strftime("%d/%m/%Y") if reading.diagnosis_date else ""
-            source = f"diagnostic local, {reading.diagnosis_author}, {date}".rstrip(", ")
-        else:
-            source = f"indicateur {reading.indicator_code}"
-        result[reading.fragility_id] = (reading.get_level_display(), source, reading.is_demo)
-    return result
-
-
-# --- indicators (observatoire) ---------------------------------------------------------------
+# --- indicators and curated levels (observatoire.queries) ------------------------------------
 
 
 def peers_label(territory: Territory, segment: SizeSegment | None) -> str:
@@ -86,87 +68,67 @@ def peers_label(territory: Territory, segment: SizeSegment | None) -> str:
     return plural
 
 
-def _fragility_percentile(percentile: float | None, polarity: str) -> float | None:
-    """percent_rank × 100 turned so that 100 is always the most fragile side; None when the
-    source does not say whether a high value is a fragility or a strength."""
-    if percentile is None or not polarity:
-        return None
-    return percentile if polarity == "fragilite" else 100 - percentile
-
-
 def fragility_domains(
     territory: Territory,
     fragilities: list[Fragility],
     segment: SizeSegment | None,
     segments: list[SizeSegment],
 ) -> tuple[list[DomainSection], bool, str, list[tuple[str, str]], bool]:
-    """The 16 domains with their indicators: (domains, any indicator, peers, vintages, demo)."""
-    readings = fragility_readings(territory)
-    demo = any(is_demo for _, _, is_demo in readings.values())
+    """The 16 domains with their curated level and indicators, as
+    ``observatoire.queries.territory_indicator_profile`` returns them (the same reads and ranks
+    as the territory page): (domains, any indicator, peers, vintages, demo)."""
+    profile = queries.territory_indicator_profile(territory, segments=segments)
+    by_fragility = {d.fragility.pk: d for d in profile.domains if d.fragility is not None}
     domains = []
-    by_id: dict[int, DomainSection] = {}
+    vintages: dict[str, set[str]] = defaultdict(set)
+    any_line = False
+    demo = False
     for fragility in fragilities:
-        level, source, _ = readings.get(fragility.pk, ("", "", False))
+        found = by_fragility.get(fragility.pk)
         section = DomainSection(
             fragility.code,
             fragility.label,
             fragility.criterion.label if fragility.criterion else "",
-            level=level,
-            level_source=source,
         )
         domains.append(section)
-        by_id[fragility.pk] = section
-    vintages: dict[str, set[str]] = defaultdict(set)
-    any_line = False
-    for fragility_id, line in _indicator_lines(territory, segments):
-        section = by_id.get(fragility_id) if fragility_id else None
-        if section is None:
+        if found is None:
             continue
-        section.indicators.append(line)
-        any_line = True
-        demo = demo or line.demo
-        if line.demo:
-            key = "Indicateurs (données de démonstration)"
-        else:
-            key = f"Indicateurs — {line.source}" if line.source else "Indicateurs"
-        vintages[key].add(line.vintage or str(line.year))
-    vintage_list = [(label, ", ".join(sorted(years))) for label, years in sorted(vintages.items())]
-    return domains, any_line, peers_label(territory, segment), vintage_list, demo
-
-
-def _indicator_lines(
-    territory: Territory, segments: list[SizeSegment]
-) -> list[tuple[int | None, IndicatorLine]]:
-    """The territory's indicators from ``observatoire.queries.territory_indicator_profile`` (the
-    same reads as the territory page: latest year of each indicator, département, région and
-    France that year, percentile among territories of the same level and size segment)."""
-    profile = queries.territory_indicator_profile(territory, segments=segments)
-    lines: list[tuple[int | None, IndicatorLine]] = []
-    for domain in profile.domains:
-        for line in domain.lines:
+        if found.curated is not None:
+            section.level = found.curated.label
+            section.level_source = found.curated.source
+            demo = demo or found.curated.is_demo
+        section.position = found.position
+        section.comparison = found.comparison
+        section.diverges = found.diverges
+        for line in found.lines:
             indicator = line.indicator
-            raw = line.peers.percentile if line.peers is not None else None
-            lines.append(
-                (
-                    indicator.fragility_id,
-                    IndicatorLine(
-                        code=indicator.code,
-                        label=indicator.label,
-                        unit=indicator.unit,
-                        year=line.year,
-                        value=line.value,
-                        departement=line.departement_value,
-                        region=line.region_value,
-                        france=line.france_value,
-                        percentile=_fragility_percentile(raw, indicator.polarity),
-                        raw_percentile=raw,
-                        source=indicator.source,
-                        vintage=indicator.vintage,
-                        demo=indicator.is_demo,
-                    ),
+            section.indicators.append(
+                IndicatorLine(
+                    code=indicator.code,
+                    label=indicator.label,
+                    unit=indicator.unit,
+                    year=line.year,
+                    value=line.value,
+                    departement=line.departement_value,
+                    region=line.region_value,
+                    france=line.france_value,
+                    percentile=line.rank,
+                    rate=line.rate,
+                    peers=line.peers.count if line.peers else None,
+                    source=indicator.source,
+                    vintage=indicator.vintage,
+                    demo=indicator.is_demo,
                 )
             )
-    return lines
+            any_line = True
+            demo = demo or indicator.is_demo
+            if indicator.is_demo:
+                key = "Indicateurs (données de démonstration)"
+            else:
+                key = f"Indicateurs — {indicator.source}" if indicator.source else "Indicateurs"
+            vintages[key].add(indicator.vintage or str(line.year))
+    vintage_list = [(label, ", ".join(sorted(years))) for label, years in sorted(vintages.items())]
+    return domains, any_line, peers_label(territory, segment), vintage_list, demo
 
 
 # --- resources (pratiques, M.E.D.O.C.) -------------------------------------------------------

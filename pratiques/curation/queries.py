@@ -237,6 +237,60 @@ def statistics_assessments(version: GridVersion | None = None) -> models.QuerySe
 
 
 @dataclass
+class KeyChanges:
+    """Stable keys of one kind of element, current version → draft."""
+
+    kept: int = 0
+    added: list[str] = field(default_factory=list)  # « 1.4 Nouvelle pratique »
+    removed: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PublicationEffects:
+    """What publishing a draft changes for the peer groups of the results page and for the
+    practice sections of territories (both compare across versions by stable key)."""
+
+    situations: KeyChanges
+    practices: KeyChanges
+    assessments: int  # submitted, consenting assessments: they keep counting
+    # Of those, how many have a score on a situation whose key persists / is removed.
+    scored_on_kept: int
+    scored_on_removed: int
+
+
+def publication_effects(current: GridVersion, draft: GridVersion) -> PublicationEffects:
+    """Five queries: situations and practices of both versions, consenting assessments, and
+    those scored on persisting or removed situation keys."""
+    effects = PublicationEffects(KeyChanges(), KeyChanges(), 0, 0, 0)
+    keys: dict[str, tuple[set[uuid.UUID], set[uuid.UUID]]] = {}
+    for model, text, changes in (
+        (Situation, "title", effects.situations),
+        (Practice, "label", effects.practices),
+    ):
+        rows = model.objects.filter(version__in=[current, draft]).values_list(
+            "version_id", "key", "code", text
+        )
+        old = {
+            key: f"{code} {label}" for version, key, code, label in rows if version == current.pk
+        }
+        new = {key: f"{code} {label}" for version, key, code, label in rows if version == draft.pk}
+        changes.kept = len(old.keys() & new.keys())
+        changes.added = sorted(new[key] for key in new.keys() - old.keys())
+        changes.removed = sorted(old[key] for key in old.keys() - new.keys())
+        keys[model.__name__] = (old.keys() & new.keys(), old.keys() - new.keys())
+    kept, removed = keys["Situation"]
+    effects.assessments = statistics_assessments().count()
+    scored = statistics_assessments().filter(scores__kind="situation")
+    effects.scored_on_kept = (
+        scored.filter(scores__element_key__in=kept).distinct().count() if kept else 0
+    )
+    effects.scored_on_removed = (
+        scored.filter(scores__element_key__in=removed).distinct().count() if removed else 0
+    )
+    return effects
+
+
+@dataclass
 class PracticeDistribution:
     practice: Practice
     total: int

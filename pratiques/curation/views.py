@@ -373,7 +373,10 @@ def version_publish(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             return redirect(url)
     else:
         errors = services.version_errors(version)
-    context = {"version": version, "current": current, "errors": errors}
+    effects = None
+    if current is not None and version.status == GridStatus.DRAFT and not errors:
+        effects = queries.publication_effects(current, version)
+    context = {"version": version, "current": current, "errors": errors, "effects": effects}
     return render_page(request, "pratiques/curation/version_publish.html", "check", context)
 
 

@@ -97,7 +97,8 @@ def test_it_works_as_a_full_page_and_as_a_fragment(
 def test_it_runs_a_constant_number_of_queries(
     client: Client, geo: Any, values: None, django_assert_num_queries: Any
 ) -> None:
-    with django_assert_num_queries(4):
+    # territory, segments, values, peer distributions, curated fragility levels
+    with django_assert_num_queries(5):
         client.get("/territoires/commune/94080/indicateurs/")
     more = Indicator.objects.create(code="EXTRA", label="Un de plus", fragility_id=9)
     values_import(
@@ -106,7 +107,7 @@ def test_it_runs_a_constant_number_of_queries(
         year=2020,
     )
     assert more.values.count() == 2
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get("/territoires/commune/94080/indicateurs/")
     assert "Un de plus" in response.content.decode()
 
@@ -143,15 +144,20 @@ def test_the_csv_download(client: Client, geo: Any, values: None) -> None:
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     lines = response.content.decode("utf-8").splitlines()
+    # The year shown on the page carries its comparisons and rank (100 = le plus fragile); a
+    # count is also given per 1 000 inhabitants, the value it is ranked on.
     assert lines == [
-        "code;libelle;annee;valeur;unite;source",
-        "P21_POP;Population municipale;2021;48193;habitants;INSEE, recensement",
-        "TX_CHOM;Taux de chômage des 15-64 ans;2019;1234567.25;%;INSEE, recensement",
-        "TX_CHOM;Taux de chômage des 15-64 ans;2021;7.5;%;INSEE, recensement",
-        "TX_PAUV;Taux de pauvreté;2021;9.1;%;INSEE, Filosofi",
+        "code;libelle;annee;valeur;unite;nature;pour_1000_habitants;departement;region;france;"
+        "rang_centile_100_le_plus_fragile;pairs;source",
+        "P21_POP;Population municipale;2021;48193;habitants;effectif;1000;69264;69264;259729;"
+        "50;2;INSEE, recensement",
+        "TX_CHOM;Taux de chômage des 15-64 ans;2019;1234567.25;%;taux;;;;;;;INSEE, recensement",
+        "TX_CHOM;Taux de chômage des 15-64 ans;2021;7.5;%;taux;;8.9;8.1;7.3;100;2;"
+        "INSEE, recensement",
+        "TX_PAUV;Taux de pauvreté;2021;9.1;%;taux;;;;14.5;;;INSEE, Filosofi",
     ]
     secret = client.get("/territoires/commune/94067/indicateurs.csv").content.decode()
-    assert "TX_PAUV;Taux de pauvreté;2021;;%;INSEE, Filosofi" in secret
+    assert "TX_PAUV;Taux de pauvreté;2021;;%;taux;;;;14.5;;;INSEE, Filosofi" in secret
 
 
 def test_percentile_in_a_distribution() -> None:

@@ -105,3 +105,25 @@ def test_lineage_of_a_published_version_is_read_only(nadia) -> None:
     html = logged_in(nadia).get(url("lineage", "2024")).content.decode()
     assert "Enregistrer une scission" not in html
     assert Situation.objects.filter(version__slug="2024").count() == 8
+
+
+def test_the_publish_page_announces_the_effect_on_peers_and_territories(
+    nadia, alice, geo, django_assert_max_num_queries
+) -> None:
+    from pratiques.curation import services as curation_services
+    from tests.pratiques.helpers import submitted
+
+    for _ in range(2):
+        submitted(alice, geo.vincennes, 2, 2)
+    draft = copy_current(nadia)
+    practice = Practice.objects.get(situation__version=draft, code="1.1")
+    curation_services.element_remove(actor=nadia, element=practice)
+    client = logged_in(nadia)
+    with django_assert_max_num_queries(20):
+        html = client.get(url("version_publish", draft.slug)).content.decode()
+    effects = html.split('id="publication-effects"')[1].split("</section>")[0]
+    assert "Ce que la publication change pour les pairs et les territoires" in effects
+    assert "<strong>Situations</strong> : 8 gardent leur clé." in effects
+    assert "<strong>Pratiques</strong> : 23 gardent leur clé ; 1 retirée (1.1 " in effects
+    assert "2 des 2 auto-évaluations validées et consenties continuent de compter" in effects
+    assert "une pratique retirée n’est plus publiée" in effects

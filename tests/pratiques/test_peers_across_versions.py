@@ -1,0 +1,31 @@
+"""Publishing a new grid version keeps the peer groups of the results page (stable keys)."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import User
+
+from pratiques.curation import services as curation
+from pratiques.models import Practice
+from tests.conftest import logged_in
+from tests.pratiques.helpers import peers, submitted
+
+pytestmark = pytest.mark.django_db
+
+
+def test_publishing_a_new_version_keeps_the_peers(alice: User, nadia: User, geo) -> None:
+    peers(geo.vincennes, 5)  # submitted on 2024
+    draft = curation.version_copy(actor=nadia, label="2025")
+    curation.element_update(
+        actor=nadia,
+        element=Practice.objects.get(version=draft, code="1.1"),
+        changes={"label": "Financer l’ingénierie du territoire"},
+    )
+    curation.version_publish(actor=nadia, version=draft)
+    mine = submitted(alice, geo.vincennes, 3, 3)
+    assert mine.version.label == "2025"
+    html = logged_in(alice).get(f"/pratiques/evaluations/{mine.pk}/resultats/").content.decode()
+    # The five 2024 assessments are still Alice's peers, situation by situation.
+    assert "Tous les catalyseurs" in html and "(5 auto-évaluations)" in html
+    assert "Médiane" in html and "dans le quart le plus haut" in html
+    assert "moins de 5 auto-évaluations partagées" not in html
