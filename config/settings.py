@@ -145,6 +145,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "comptes/locked_out.html"
 AXES_DISABLE_ACCESS_LOG = True  # successful logins are not kept (personal data)
 AXES_VERBOSE = False
+AXES_USERNAME_CALLABLE = "config.accounts.throttle.axes_username"
 # Password-reset requests: at most this many per address and per e-mail within the window.
 PASSWORD_RESET_LIMIT = int(os.environ.get("PASSWORD_RESET_LIMIT", "5"))
 PASSWORD_RESET_WINDOW_MINUTES = int(os.environ.get("PASSWORD_RESET_WINDOW_MINUTES", "60"))

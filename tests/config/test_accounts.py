@@ -61,3 +61,9 @@ def test_password_reset_sends_a_french_email(alice: User) -> None:
     assert len(mail.outbox) == 1
     assert "Réinitialisation" in mail.outbox[0].subject
     assert "/comptes/reset/" in mail.outbox[0].body
+
+
+@pytest.mark.django_db
+def test_an_overlong_login_name_is_refused_not_a_500(client) -> None:
+    response = client.post("/comptes/login/", {"username": "x" * 5000, "password": "0"})
+    assert response.status_code == 200  # re-displayed with its message, nothing stored as is
