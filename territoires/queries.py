@@ -17,6 +17,7 @@ from territoires.text import PREFIX_MAX_LENGTH, name_words, query_tokens
 
 SEARCH_MAX_LENGTH = 100
 SHORT_QUERY_LENGTH = 2
+SINGLE_LETTER_MIN_POPULATION = 1_000
 SEARCHABLE_LEVELS = [
     Level.COMMUNE,
     Level.ARRONDISSEMENT,
@@ -153,13 +154,25 @@ def search_territories(
     if len(tokens) == 1 and any(ch.isdigit() for ch in text):
         # A code: INSEE (« 94080 », « 2A004 »), SIREN, département (« 94 ») or postal code.
         code = text.upper()
-        qs = qs.filter(search_prefixes__contains=tokens)
+        if len(code) == 1:
+            # One digit starts a fifth of all codes: only départements and régions answer it.
+            qs = qs.filter(level__in=[Level.DEPARTEMENT, Level.REGION], code__startswith=code)
+        else:
+            qs = qs.filter(search_prefixes__contains=tokens)
         rank = _code_rank(code)
         detail = RawSQL("0", [])
     elif len(tokens) == 1 and len(text) <= SHORT_QUERY_LENGTH:
         # One or two letters match a quarter of France through later words: the start of the
         # name is enough, and the B-tree prefix index is cheaper than the array for so many rows.
         qs = qs.filter(search_name__startswith=text)
+        if len(text) == 1:
+            # A single letter: thousands of names. The populous ones fill the first page anyway
+            # (exact names first: the commune « Y »), so only they are ranked.
+            qs = qs.filter(
+                Q(search_name=text)
+                | ~Q(level=Level.COMMUNE)
+                | Q(population__gte=SINGLE_LETTER_MIN_POPULATION)
+            )
         rank = RawSQL(
             f"CASE WHEN {T}.search_name = %s THEN 0 WHEN {T}.search_name LIKE %s THEN 1 ELSE 2 END",
             [text, f"{text} %"],

@@ -210,3 +210,11 @@ def test_many_changed_rows_are_rewritten_in_one_statement(
     assert search_territories("lhay les roses")[0].code == "94038"
     assert search_territories("Cherbourg-Octeville")[0].matched_former_name
     assert not geography_load().changed
+
+
+@pytest.mark.django_db
+def test_a_single_character_still_answers(full_geography: GeographyReport) -> None:
+    # One digit: départements and régions only; one letter: exact names and the populous first.
+    assert {t.level for t in search_territories("2")} <= {"departement", "region"}
+    assert search_territories("y")[0].name == "Y"
+    assert all(search_territories(letter) for letter in "abcdefghijklmnopqrstuvwxyz")
