@@ -222,3 +222,18 @@ class _Sink:
 
     def flush(self) -> None:
         return None
+
+
+@pytest.mark.parametrize(
+    "name", ["a\x00b.csv", "../../etc/x.csv", "é" * 400 + ".csv", "x.csv\x00.exe", "a\u202e.csv"]
+)
+def test_odd_upload_file_names_get_an_answer(
+    name: str, nadia: User, catalogue: dict[str, Indicator]
+) -> None:
+    response = logged_in(nadia).post(
+        "/observatoire/imports/",
+        {"kind": "catalogue", "catalogue-file": SimpleUploadedFile(name, b"code;x\n1;2\n")},
+    )
+    assert response.status_code in (302, 400)
+    run = ImportRun.objects.order_by("-pk").first()
+    assert "\x00" not in run.file_name and len(run.file_name) <= 255
