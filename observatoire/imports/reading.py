@@ -334,10 +334,8 @@ def xlsx_rows(data: bytes) -> list[tuple]:
                 if len(row) > MAX_COLUMNS and any(cell is not None for cell in row[MAX_COLUMNS:]):
                     raise _too_many_columns(len(row))
                 row = row[:MAX_COLUMNS]
-                if all(cell is None or cell == "" for cell in row):
-                    rows.append(())
-                    continue
-                rows.append(row)
+                # Blank rows count too: a sheet of a million empty rows is refused as well.
+                rows.append(() if all(cell is None or cell == "" for cell in row) else row)
                 if len(rows) > XLSX_MAX_ROWS + 1:
                     raise _too_many_rows(len(rows))
         except FileRefused:

@@ -237,3 +237,31 @@ def test_odd_upload_file_names_get_an_answer(
     assert response.status_code in (302, 400)
     run = ImportRun.objects.order_by("-pk").first()
     assert "\x00" not in run.file_name and len(run.file_name) <= 255
+
+
+def test_a_sheet_of_blank_rows_without_dimension_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(reading, "XLSX_MAX_ROWS", 1_000)
+    # One real row far below the header: openpyxl yields every blank row in between.
+    sheet = (
+        b'<row r="1"><c r="A1" t="inlineStr"><is><t>CODGEO</t></is></c></row>'
+        b'<row r="50000"><c r="A50000"><v>1</v></c></row>'
+    )
+    data = _with_sheet_data(sheet)
+    assert "plus de 1\u202f000 lignes" in refusal(data)
+
+
+def _with_sheet_data(rows_xml: bytes) -> bytes:
+    import io
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(xlsx_bomb(rows=0)))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                content = content.replace(b"<sheetData>", b"<sheetData>" + rows_xml)
+            target.writestr(info.filename, content)
+    return buffer.getvalue()
