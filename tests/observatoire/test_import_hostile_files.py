@@ -265,3 +265,17 @@ def _with_sheet_data(rows_xml: bytes) -> bytes:
                 content = content.replace(b"<sheetData>", b"<sheetData>" + rows_xml)
             target.writestr(info.filename, content)
     return buffer.getvalue()
+
+
+def test_a_file_wrong_on_every_cell_counts_all_and_keeps_the_first(
+    catalogue: dict[str, Indicator],
+) -> None:
+    header = "CODGEO;" + ";".join(["TX_CHOM", "P21_POP", "TX_PAUV"] * 1) + "\n"
+    rows = "".join("94080;x;y;z\n" if n == 0 else f"9{n:04d};x;y;z\n" for n in range(4_000))
+    run = values_import(data=(header + rows).encode(), file_name="v.csv", year=2021)
+    run.refresh_from_db()
+    # 3 999 unknown codes + 12 000 cells that are not numbers, all counted; 5 000 kept, in order.
+    assert run.status == ImportStatus.REFUSED and run.problem_count == 3_999 + 12_000
+    assert len(run.problems) == 5_000
+    assert [p["line"] for p in run.problems] == sorted(p["line"] for p in run.problems)
+    assert run.problems[0]["line"] == 2
