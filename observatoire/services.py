@@ -109,9 +109,9 @@ def import_run_execute(
         run.problems, run.problem_count = [], 0
     except FileRefused as refused:
         run.status = ImportStatus.REFUSED
-        run.problem_count = len(refused.problems)
+        run.problem_count = refused.total
         run.problems = [problem.as_dict() for problem in refused.problems[:STORED_PROBLEMS_MAX]]
-        # Every problem, for the command line (the stored report keeps the first ones).
+        # The listed problems, for the command line (the stored report keeps the first ones).
         run.all_problems = refused.problems
         run.created = run.updated = run.unchanged = 0
         run.message = (
@@ -223,7 +223,7 @@ def _values_execute(run: ImportRun, data: bytes, progress: Progress) -> None:
     run.layout = values_file.layout
     run.rows_read, run.values_read = values_file.rows_read, values_file.values_read
     if values_file.problems:
-        raise FileRefused(values_file.problems)
+        raise FileRefused(values_file.problems, total=values_file.problem_total)
     if not values_file.values_read:
         raise FileRefused([Problem(None, None, "fichier", "Aucune valeur à importer.")])
     progress(0.15, "vérification terminée")

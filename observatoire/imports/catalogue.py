@@ -16,6 +16,8 @@ OPTIONAL = ["collection", "niveaux", "additif", "nature", "note"]
 KINDS = {"effectif", "taux", "valeur"}
 YES = {"oui", "o", "1", "vrai", "true", "yes", "x"}
 NO = {"non", "n", "0", "faux", "false", "no", ""}
+# A catalogue lists indicators (a few hundred): more rows is not a catalogue.
+MAX_ROWS = 20_000
 
 
 @dataclass
@@ -46,6 +48,17 @@ def read_catalogue_file(
             ]
         )
     frame = table.frame
+    if len(frame) > MAX_ROWS:
+        raise FileRefused(
+            [
+                Problem(
+                    None,
+                    None,
+                    "fichier",
+                    f"{len(frame)} lignes : un catalogue en compte au plus {MAX_ROWS}.",
+                )
+            ]
+        )
     result = CatalogueFile(rows_read=len(frame))
     first_line: dict[str, int] = {}
     for index, row in frame.iterrows():

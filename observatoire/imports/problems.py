@@ -67,8 +67,11 @@ class Problem:
 class FileRefused(Exception):
     """The file has problems; nothing was written."""
 
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(f"{len(problems)} problème(s)")
+    def __init__(self, problems: list[Problem], total: int | None = None) -> None:
+        """``problems``: the listed ones; ``total``: how many there are in all (more when a
+        file is wrong on every row and only the first ones were kept)."""
+        self.total = max(total or 0, len(problems))
+        super().__init__(f"{self.total} problème(s)")
         self.problems = problems
 
 

@@ -37,6 +37,9 @@ XLSX_MAX_ROWS = 250_000
 XLSX_MAX_UNCOMPRESSED = 150 * 1024 * 1024  # bytes, all members of the archive together
 XLSX_MAX_RATIO = 100  # uncompressed / compressed size of a member larger than 1 MB
 XLSX_MAX_MEMBERS = 1_000
+# Cells listed per column when they are not numbers (all are counted): bounds memory when a
+# whole file of text is sent as values.
+BAD_CELLS_KEPT = 5_000
 
 _BOMS = [
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -58,8 +61,11 @@ class Table:
     encoding: str = ""
     separator: str = ""
     file_format: str = "csv"
-    # Value columns whose cells could not all be read as numbers: column → [(line, raw text)].
+    # Value columns whose cells could not all be read as numbers: column → [(line, raw text)]
+    # (the first BAD_CELLS_KEPT of them), how many there are, and which rows they are on.
     bad_numbers: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    bad_number_counts: dict[str, int] = field(default_factory=dict)
+    bad_number_rows: dict[str, pd.Series] = field(default_factory=dict)
 
     @staticmethod
     def line_of(index: int) -> int:
@@ -334,10 +340,8 @@ def xlsx_rows(data: bytes) -> list[tuple]:
                 if len(row) > MAX_COLUMNS and any(cell is not None for cell in row[MAX_COLUMNS:]):
                     raise _too_many_columns(len(row))
                 row = row[:MAX_COLUMNS]
-                if all(cell is None or cell == "" for cell in row):
-                    rows.append(())
-                    continue
-                rows.append(row)
+                # Blank rows count too: a sheet of a million empty rows is refused as well.
+                rows.append(() if all(cell is None or cell == "" for cell in row) else row)
                 if len(rows) > XLSX_MAX_ROWS + 1:
                     raise _too_many_rows(len(rows))
         except FileRefused:
@@ -405,16 +409,18 @@ def _check_numeric_columns(table: Table, text_columns: set[str]) -> None:
         if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
             table.frame[column] = series.astype("float64")
             continue
-        converted, bad = numeric(series)
+        converted, bad, bad_mask = numeric(series)
         table.frame[column] = converted
         if bad:
             table.bad_numbers[column] = bad
+            table.bad_number_counts[column] = int(bad_mask.sum())
+            table.bad_number_rows[column] = bad_mask
 
 
-def numeric(series: pd.Series) -> tuple[pd.Series, list[tuple[int, str]]]:
+def numeric(series: pd.Series) -> tuple[pd.Series, list[tuple[int, str]], pd.Series]:
     """Object column → floats: decimal comma or point, spaces as thousands separators, missing
-    markers → NaN. Returns the converted column and the (file line, text) of cells that are not
-    numbers."""
+    markers → NaN. Returns the converted column, the (file line, text) of the first
+    ``BAD_CELLS_KEPT`` cells that are not numbers, and the mask of all of them."""
     text = series.map(lambda cell: cell if isinstance(cell, str) else _number_text(cell))
     cleaned = (
         text.str.strip()
@@ -426,8 +432,11 @@ def numeric(series: pd.Series) -> tuple[pd.Series, list[tuple[int, str]]]:
     cleaned = cleaned.str.replace(",", ".", regex=False)
     converted = pd.to_numeric(cleaned.where(~is_missing), errors="coerce").astype("float64")
     bad_mask = converted.isna() & ~is_missing
-    bad = [(Table.line_of(int(index)), str(series[index])) for index in series.index[bad_mask]]
-    return converted, bad
+    bad = [
+        (Table.line_of(int(index)), str(series[index])[:200])
+        for index in series.index[bad_mask.to_numpy()][:BAD_CELLS_KEPT]
+    ]
+    return converted, bad, bad_mask
 
 
 def _number_text(cell: object) -> str | None:

@@ -9,11 +9,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from observatoire.imports.problems import FileRefused, Problem
+from observatoire.imports.problems import STORED_PROBLEMS_MAX, FileRefused, Problem
 from observatoire.imports.reading import Table, find_column, read_table
 from territoires.models import Level
 
 FIRST_YEAR = 1960
+# Problems of one kind listed per file (all are counted): a file where every row is wrong keeps
+# memory bounded; reports show the first ones then « … et N autres ».
+KEPT = STORED_PROBLEMS_MAX
 # Columns of a wide file that describe the territory rather than carry an indicator.
 LABEL_COLUMNS = {"libgeo", "libelle", "libellé", "nom", "name", "reg", "dep", "epci", "niveau"}
 LONG_INDICATOR = ("indicateur", "code_indicateur", "indicator", "variable")
@@ -49,6 +52,8 @@ class ValuesFile:
     indicator_ids: list[int]
     years: list[int]
     problems: list[Problem] = field(default_factory=list)
+    # Every problem counted, including those beyond the KEPT listed ones of each kind.
+    problem_total: int = 0
     _blocks: list[tuple] = field(default_factory=list, repr=False)
     _matrix: np.ndarray | None = field(default=None, repr=False)
     _territory_ids: np.ndarray | None = field(default=None, repr=False)
@@ -111,8 +116,9 @@ def _codes(series: pd.Series, level: str) -> pd.Series:
 
 def _territory_problems(
     codes: pd.Series, column: str, level: str, territory_codes: dict[str, int]
-) -> tuple[np.ndarray, list[Problem]]:
+) -> tuple[np.ndarray, list[Problem], int]:
     ids = codes.map(territory_codes)
+    unknown = ids.isna().to_numpy()
     problems = [
         Problem(
             Table.line_of(int(index)),
@@ -122,9 +128,9 @@ def _territory_problems(
             if codes[index]
             else "code de territoire vide.",
         )
-        for index in codes.index[ids.isna().to_numpy()]
+        for index in codes.index[unknown][:KEPT]
     ]
-    return ids.fillna(0).to_numpy(dtype=np.int64), problems
+    return ids.fillna(0).to_numpy(dtype=np.int64), problems, int(unknown.sum())
 
 
 def _year_problems(year: int | None, column: str | None, line: int | None) -> list[Problem]:
@@ -147,12 +153,19 @@ def _year_problems(year: int | None, column: str | None, line: int | None) -> li
     return []
 
 
-def _number_problems(table: Table, columns: list[str]) -> list[Problem]:
-    return [
+def _number_problems(table: Table, columns: list[str]) -> tuple[list[Problem], int]:
+    problems = [
         Problem(line, column, "valeur_non_numerique", f"« {text} » n’est pas un nombre.")
         for column in columns
         for line, text in table.bad_numbers.get(column, [])
     ]
+    return problems, sum(table.bad_number_counts.get(column, 0) for column in columns)
+
+
+def _finish(problems: list[Problem], total: int) -> tuple[list[Problem], int]:
+    """Problems in file order, the first KEPT of them, and how many there are in all."""
+    problems.sort(key=lambda p: (p.line or 0, p.column or ""))
+    return problems[:KEPT], total
 
 
 def _read_wide(
@@ -199,10 +212,14 @@ def _read_wide(
         value_columns.append(column)
         indicator_ids.append(pk)
     codes = _codes(frame[code_col], level)
-    territory_ids, territory_problems = _territory_problems(codes, code_col, level, territory_codes)
+    territory_ids, territory_problems, total = _territory_problems(
+        codes, code_col, level, territory_codes
+    )
+    total += len(problems)
     problems += territory_problems
     duplicated = codes.duplicated(keep="first") & (codes != "")
     if duplicated.any():
+        total += int(duplicated.sum())
         first_line = {
             code: Table.line_of(int(index))
             for index, code in codes[~codes.duplicated(keep="first")].items()
@@ -214,10 +231,11 @@ def _read_wide(
                 "ligne_en_double",
                 f"le territoire « {codes[index]} » est déjà à la ligne {first_line[codes[index]]}.",
             )
-            for index in codes.index[duplicated.to_numpy()]
+            for index in codes.index[duplicated.to_numpy()][:KEPT]
         ]
-    problems += _number_problems(table, value_columns)
-    problems.sort(key=lambda p: (p.line or 0, p.column or ""))
+    number_problems, number_total = _number_problems(table, value_columns)
+    problems += number_problems
+    problems, total = _finish(problems, total + number_total)
     values_file = ValuesFile(
         layout="large",
         rows_read=len(frame),
@@ -225,6 +243,7 @@ def _read_wide(
         indicator_ids=indicator_ids,
         years=[year] if year is not None else [],
         problems=problems,
+        problem_total=total,
     )
     if not problems:
         # Column-major so each indicator's values are one contiguous slice.
@@ -267,7 +286,9 @@ def _read_long(
     indicator_ids = indicator_text.map(
         lambda code: indicator_codes.get(code) or lower_codes.get(code.lower())
     )
-    for index in indicator_text.index[indicator_ids.isna().to_numpy()]:
+    unknown_indicator = indicator_ids.isna().to_numpy()
+    total = int(unknown_indicator.sum())
+    for index in indicator_text.index[unknown_indicator][:KEPT]:
         problems.append(
             Problem(
                 Table.line_of(int(index)),
@@ -278,12 +299,17 @@ def _read_long(
         )
     # Territories.
     codes = _codes(frame[code_col], level)
-    territory_ids, territory_problems = _territory_problems(codes, code_col, level, territory_codes)
+    territory_ids, territory_problems, territory_total = _territory_problems(
+        codes, code_col, level, territory_codes
+    )
+    total += territory_total
     problems += territory_problems
     # Years: a column, or the --annee option for every row.
     if year_col is not None:
         years = frame[year_col]
-        problems += _number_problems(table, [year_col])
+        year_number_problems, year_number_total = _number_problems(table, [year_col])
+        problems += year_number_problems
+        total += year_number_total
         first, last = year_bounds()
         bad_year = years.notna() & ((years < first) | (years > last) | (years % 1 != 0))
         problems += [
@@ -293,22 +319,27 @@ def _read_long(
                 "annee_hors_limites",
                 f"{years[index]:g} n’est pas une année entre {first} et {last}.",
             )
-            for index in years.index[bad_year.to_numpy()]
+            for index in years.index[bad_year.to_numpy()][:KEPT]
         ]
-        missing_year = years.isna() & ~frame.index.isin(
-            [line - 2 for line, _ in table.bad_numbers.get(year_col, [])]
-        )
+        total += int(bad_year.sum())
+        not_numbers = table.bad_number_rows.get(year_col)
+        missing_year = years.isna() if not_numbers is None else years.isna() & ~not_numbers
         if year is None:
             problems += [
                 Problem(Table.line_of(int(index)), year_col, "annee_hors_limites", "année vide.")
-                for index in years.index[missing_year.to_numpy()]
+                for index in years.index[missing_year.to_numpy()][:KEPT]
             ]
+            total += int(missing_year.sum())
         year_values = years.fillna(year if year is not None else 0).where(~bad_year, 0)
         year_array = year_values.to_numpy(dtype=np.float64).astype(np.int16)
     else:
-        problems += _year_problems(year, None, None)
+        year_problems = _year_problems(year, None, None)
+        problems += year_problems
+        total += len(year_problems)
         year_array = np.full(len(frame), year or 0, dtype=np.int16)
-    problems += _number_problems(table, [value_col])
+    value_problems, value_total = _number_problems(table, [value_col])
+    problems += value_problems
+    total += value_total
     # Duplicates: same indicator, territory and year.
     keys = pd.DataFrame(
         {"indicator": indicator_text.str.lower(), "code": codes, "year": year_array}
@@ -316,7 +347,8 @@ def _read_long(
     duplicated = keys.duplicated(keep="first")
     if duplicated.any():
         first_rows = keys[~duplicated].reset_index().set_index(["indicator", "code", "year"])
-        for index in keys.index[duplicated.to_numpy()]:
+        total += int(duplicated.sum())
+        for index in keys.index[duplicated.to_numpy()][:KEPT]:
             key = tuple(keys.loc[index])
             first_index = first_rows.loc[key, "index"]
             problems.append(
@@ -328,7 +360,7 @@ def _read_long(
                     f"est déjà à la ligne {Table.line_of(int(first_index))}.",
                 )
             )
-    problems.sort(key=lambda p: (p.line or 0, p.column or ""))
+    problems, total = _finish(problems, total)
     values_file = ValuesFile(
         layout="longue",
         rows_read=len(frame),
@@ -336,6 +368,7 @@ def _read_long(
         indicator_ids=sorted({int(pk) for pk in indicator_ids.dropna()}),
         years=sorted({int(y) for y in np.unique(year_array) if y}),
         problems=problems,
+        problem_total=total,
     )
     if not problems:
         values_file._blocks = [

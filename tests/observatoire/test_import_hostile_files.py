@@ -222,3 +222,60 @@ class _Sink:
 
     def flush(self) -> None:
         return None
+
+
+@pytest.mark.parametrize(
+    "name", ["a\x00b.csv", "../../etc/x.csv", "é" * 400 + ".csv", "x.csv\x00.exe", "a\u202e.csv"]
+)
+def test_odd_upload_file_names_get_an_answer(
+    name: str, nadia: User, catalogue: dict[str, Indicator]
+) -> None:
+    response = logged_in(nadia).post(
+        "/observatoire/imports/",
+        {"kind": "catalogue", "catalogue-file": SimpleUploadedFile(name, b"code;x\n1;2\n")},
+    )
+    assert response.status_code in (302, 400)
+    run = ImportRun.objects.order_by("-pk").first()
+    assert "\x00" not in run.file_name and len(run.file_name) <= 255
+
+
+def test_a_sheet_of_blank_rows_without_dimension_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(reading, "XLSX_MAX_ROWS", 1_000)
+    # One real row far below the header: openpyxl yields every blank row in between.
+    sheet = (
+        b'<row r="1"><c r="A1" t="inlineStr"><is><t>CODGEO</t></is></c></row>'
+        b'<row r="50000"><c r="A50000"><v>1</v></c></row>'
+    )
+    data = _with_sheet_data(sheet)
+    assert "plus de 1\u202f000 lignes" in refusal(data)
+
+
+def _with_sheet_data(rows_xml: bytes) -> bytes:
+    import io
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(xlsx_bomb(rows=0)))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                content = content.replace(b"<sheetData>", b"<sheetData>" + rows_xml)
+            target.writestr(info.filename, content)
+    return buffer.getvalue()
+
+
+def test_a_file_wrong_on_every_cell_counts_all_and_keeps_the_first(
+    catalogue: dict[str, Indicator],
+) -> None:
+    header = "CODGEO;" + ";".join(["TX_CHOM", "P21_POP", "TX_PAUV"] * 1) + "\n"
+    rows = "".join("94080;x;y;z\n" if n == 0 else f"9{n:04d};x;y;z\n" for n in range(4_000))
+    run = values_import(data=(header + rows).encode(), file_name="v.csv", year=2021)
+    run.refresh_from_db()
+    # 3 999 unknown codes + 12 000 cells that are not numbers, all counted; 5 000 kept, in order.
+    assert run.status == ImportStatus.REFUSED and run.problem_count == 3_999 + 12_000
+    assert len(run.problems) == 5_000
+    assert [p["line"] for p in run.problems] == sorted(p["line"] for p in run.problems)
+    assert run.problems[0]["line"] == 2

@@ -36,9 +36,9 @@ def report_run(command: BaseCommand, run: ImportRun) -> None:
     problems = getattr(run, "all_problems", [])
     for problem in problems[:PRINTED_PROBLEMS_MAX]:
         command.stderr.write(str(problem))
-    if len(problems) > PRINTED_PROBLEMS_MAX:
-        others = len(problems) - PRINTED_PROBLEMS_MAX
-        command.stderr.write(f"… et {others} autre(s) problème(s).")
+    printed = min(len(problems), PRINTED_PROBLEMS_MAX)
+    if run.problem_count > printed:
+        command.stderr.write(f"… et {run.problem_count - printed} autre(s) problème(s).")
     raise CommandError(run.message)
 
 
