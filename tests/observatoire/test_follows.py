@@ -55,12 +55,16 @@ def test_the_space_says_what_changed_since_the_last_visit(
 
 @pytest.mark.django_db
 def test_the_practices_section_released_is_a_change(geo: Any, elise: User) -> None:
+    from pratiques.aggregates import release_aggregates
     from tests.pratiques.helpers import peers
 
     Follow.objects.create(user=elise, territory=geo.vincennes)
     official = logged_in(elise)
     official.get("/espace/elu/")
     peers(geo.vincennes, 5)
+    # Public practice figures change only at a dated release (disclosure policy).
+    assert "désormais publiée" not in official.get("/espace/elu/").content.decode()
+    release_aggregates(trigger="test")
     html = official.get("/espace/elu/").content.decode()
     assert "pratiques d&#x27;ingénierie » du rapport est désormais publiée" in html
 

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_publishing_a_new_version_keeps_the_peers(alice: User, nadia: User, geo) -> None:
-    peers(geo.vincennes, 5)  # submitted on 2024
+    peers(geo.vincennes, 10)  # submitted on 2024; quartiles are shown from 10 people
     draft = curation.version_copy(actor=nadia, label="2025")
     curation.element_update(
         actor=nadia,
@@ -25,7 +25,7 @@ def test_publishing_a_new_version_keeps_the_peers(alice: User, nadia: User, geo)
     mine = submitted(alice, geo.vincennes, 3, 3)
     assert mine.version.label == "2025"
     html = logged_in(alice).get(f"/pratiques/evaluations/{mine.pk}/resultats/").content.decode()
-    # The five 2024 assessments are still Alice's peers, situation by situation.
-    assert "Tous les catalyseurs" in html and "(5 auto-évaluations)" in html
+    # The ten 2024 assessments are still Alice's peers, situation by situation.
+    assert "Tous les catalyseurs" in html and "(environ 10 autres personnes)" in html
     assert "Médiane" in html and "dans le quart le plus haut" in html
     assert "moins de 5 auto-évaluations partagées" not in html
