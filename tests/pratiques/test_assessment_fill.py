@@ -177,7 +177,7 @@ def test_a_change_made_in_both_tabs_keeps_the_newer_and_says_so(alice: User, geo
     assert response.redirect_chain[-1][0] == f"/pratiques/evaluations/{assessment.pk}/"
     assert "une réponse plus récente a été enregistrée depuis un autre onglet" in html
     assert Answer.objects.get(assessment=assessment, practice=p1).frequency == 3
-    assert 'name="p%d-frequency" value="3" checked' % p1.pk in html
+    assert f'name="p{p1.pk}-frequency" value="3" checked' in html
 
 
 def test_the_autosave_refreshes_the_fingerprint_of_its_own_tab(alice: User, geo, htmx) -> None:
