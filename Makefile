@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install lint format worker check-deploy clean-db
+.PHONY: run test install lint format worker check-deploy clean-db backup restore
 
 run: install
 	$(PY) manage.py setup_platform --demo
@@ -36,6 +36,14 @@ format: install
 check-deploy: install
 	DJANGO_ENV=production SECRET_KEY=$$(python3 -c 'import secrets;print(secrets.token_urlsafe(50))') \
 	ALLOWED_HOSTS=exemple.fr $(PY) manage.py check --deploy --fail-level WARNING
+
+# pg_dump custom format into var/backups/ (or FICHIER=…); restore replaces the database's content.
+backup: install
+	$(PY) -m config.backup backup $(FICHIER)
+
+restore: install
+	@test -n "$(FICHIER)" || (echo "Usage : make restore FICHIER=var/backups/….dump" >&2; exit 2)
+	$(PY) -m config.backup restore $(FICHIER)
 
 clean-db:
 	rm -rf .pgdata
