@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install lint format worker check-deploy clean-db backup restore
+.PHONY: run test install lint format worker check-deploy clean-db backup restore audit
 
 run: install
 	$(PY) manage.py setup_platform --demo
@@ -36,6 +36,15 @@ format: install
 check-deploy: install
 	DJANGO_ENV=production SECRET_KEY=$$(python3 -c 'import secrets;print(secrets.token_urlsafe(50))') \
 	ALLOWED_HOSTS=exemple.fr $(PY) manage.py check --deploy --fail-level WARNING
+
+# Known vulnerabilities in requirements.lock (pip-audit, in its own virtualenv).
+audit: .venv-audit/.installed
+	.venv-audit/bin/python .ci/audit.py
+
+.venv-audit/.installed: .ci/requirements-audit.lock
+	test -x .venv-audit/bin/python || $(PYTHON) -m venv .venv-audit
+	.venv-audit/bin/python -m pip install --quiet --disable-pip-version-check -r .ci/requirements-audit.lock
+	touch $@
 
 # pg_dump custom format into var/backups/ (or FICHIER=…); restore replaces the database's content.
 backup: install
