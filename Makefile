@@ -9,6 +9,7 @@ HOST ?= 127.0.0.1:8000
 run: install
 	$(PY) manage.py setup_platform --demo
 	@echo "Plateforme : http://$(HOST)/  (Ctrl-C pour arrêter)"
+	$(PY) manage.py recover_jobs
 	$(PY) manage.py db_worker & WORKER=$$!; trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST)
 
@@ -23,6 +24,7 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	touch $@
 
 worker: install
+	$(PY) manage.py recover_jobs
 	$(PY) manage.py db_worker
 
 lint: install

@@ -23,6 +23,7 @@ from observatoire.queries import (
     territory_indicator_values,
 )
 from observatoire.services import import_run_confirm, import_run_create
+from observatoire.liveness import import_runs_fail_orphaned
 from observatoire.tasks import import_run_task
 
 PROBLEMS_SHOWN = 500
@@ -187,6 +188,7 @@ def import_upload(request: HtmxHttpRequest) -> HttpResponse:
 @role_required(Role.NETWORK_ADMIN)
 def import_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """An import's progress (polled every second while it runs) then its report."""
+    import_runs_fail_orphaned()  # a run whose worker died ends « échoué », never polls forever
     run = get_object_or_404(ImportRun.objects.select_related("user", "confirms"), pk=pk)
     problems = run.problems[:PROBLEMS_SHOWN]
     context = {
