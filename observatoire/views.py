@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from config.roles import Role, role_required
 from config.types import HtmxHttpRequest
 from observatoire.forms import CatalogueUploadForm, ValuesUploadForm
+from observatoire.liveness import import_runs_fail_orphaned
 from observatoire.models import ImportKind, ImportRun, ImportStatus
 from observatoire.queries import (
     TerritoryProfile,
@@ -23,7 +24,6 @@ from observatoire.queries import (
     territory_indicator_values,
 )
 from observatoire.services import import_run_confirm, import_run_create
-from observatoire.liveness import import_runs_fail_orphaned
 from observatoire.tasks import import_run_task
 
 PROBLEMS_SHOWN = 500
