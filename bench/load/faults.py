@@ -146,12 +146,12 @@ def _kill(process: subprocess.Popen) -> None:
 
 
 def batch_under_kill() -> None:
+    env = production_env()
+    django_setup()
     from observatoire.report.batch import batch_start, read_progress
     from observatoire.report.cache import report_dir
     from territoires.models import Territory
 
-    env = production_env()
-    django_setup()
     codes = ["01", "02", "03", "04", "05", "06"]
     for territory in Territory.objects.filter(level="departement", code__in=codes):
         for cached in report_dir(territory).glob(f"{territory.code}-*.pdf"):
@@ -183,6 +183,8 @@ def batch_under_kill() -> None:
 
 
 def import_under_kill() -> None:
+    env = production_env()
+    django_setup()
     from django.db import connection
 
     from observatoire.models import ImportRun, Indicator, IndicatorValue
@@ -190,8 +192,6 @@ def import_under_kill() -> None:
     from observatoire.tasks import import_run_task
     from territoires.models import Territory
 
-    env = production_env()
-    django_setup()
     year = 2021
     codes = list(
         Territory.objects.filter(level="commune").values_list("code", flat=True).order_by("code")
