@@ -27,7 +27,7 @@
   document.addEventListener("htmx:afterRequest", function (event) {
     var practice = practiceOf(event);
     if (!practice || !event.detail.successful) return;
-    practice.dataset.attempts = "0";
+    practice._attempts = 0;  // a property, not a data- attribute: htmx re-initialises elements whose attributes change
     practice.classList.toggle("answered", !!practice.querySelector("input[name$='-frequency']:checked"));
   });
   document.addEventListener("htmx:responseError", function (event) {
@@ -47,8 +47,8 @@
   // Network down, server restarting, database unavailable (5xx): say so and send the practice's
   // current values again, waiting 1, 2, 4… up to 30 s between tries. The upsert is idempotent.
   function retryLater(practice) {
-    var attempts = parseInt(practice.dataset.attempts || "0", 10) + 1;
-    practice.dataset.attempts = String(attempts);
+    var attempts = (practice._attempts || 0) + 1;
+    practice._attempts = attempts;
     var delay = Math.min(30, Math.pow(2, attempts - 1));
     var state = practice.querySelector(".state");
     if (state) {

@@ -28,7 +28,7 @@ def test_it_shows_every_practice_with_scope_notes_and_accessible_groups(
     assert "<legend>Fréquence</legend>" in html
     assert "Non concerné·e" in html
     assert "0 / 24" in html
-    assert 'hx-sync="this:replace"' in html
+    assert 'hx-sync="this:queue last"' in html
 
 
 def test_htmx_fragment(alice: User, geo, htmx) -> None:
