@@ -4,11 +4,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install lint format worker check-deploy clean-db
+.PHONY: run test install lint format worker check-deploy clean-db backup restore audit
 
 run: install
 	$(PY) manage.py setup_platform --demo
 	@echo "Plateforme : http://$(HOST)/  (Ctrl-C pour arrêter)"
+	$(PY) manage.py recover_jobs
 	$(PY) manage.py db_worker & WORKER=$$!; trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	DEMO_MODE=$${DEMO_MODE:-1} $(PY) manage.py runserver $(HOST)
 
@@ -23,6 +24,7 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	touch $@
 
 worker: install
+	$(PY) manage.py recover_jobs
 	$(PY) manage.py db_worker
 
 lint: install
@@ -36,6 +38,23 @@ format: install
 check-deploy: install
 	DJANGO_ENV=production SECRET_KEY=$$(python3 -c 'import secrets;print(secrets.token_urlsafe(50))') \
 	ALLOWED_HOSTS=exemple.fr $(PY) manage.py check --deploy --fail-level WARNING
+
+# Known vulnerabilities in requirements.lock (pip-audit, in its own virtualenv).
+audit: .venv-audit/.installed
+	.venv-audit/bin/python .ci/audit.py
+
+.venv-audit/.installed: .ci/requirements-audit.lock
+	test -x .venv-audit/bin/python || $(PYTHON) -m venv .venv-audit
+	.venv-audit/bin/python -m pip install --quiet --disable-pip-version-check -r .ci/requirements-audit.lock
+	touch $@
+
+# pg_dump custom format into var/backups/ (or FICHIER=…); restore replaces the database's content.
+backup: install
+	$(PY) -m config.backup backup $(FICHIER)
+
+restore: install
+	@test -n "$(FICHIER)" || (echo "Usage : make restore FICHIER=var/backups/….dump" >&2; exit 2)
+	$(PY) -m config.backup restore $(FICHIER)
 
 clean-db:
 	rm -rf .pgdata

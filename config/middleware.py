@@ -1,12 +1,18 @@
-"""Input that no view can use is answered here, once for all, before any view or query sees it."""
+"""Cross-cutting request and response handling, once for all: malformed input is answered before
+any view or query sees it; private responses are never cached; a database outage answers 503."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db import InterfaceError, OperationalError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
+
+logger = logging.getLogger(__name__)
 
 # No address of the platform has a path segment this long (codes, slugs, ids are short).
 MAX_PATH_SEGMENT = 200
@@ -72,3 +78,57 @@ def _has_nul(data: object) -> bool:
         "\x00" in key or any("\x00" in value for value in values)
         for key, values in data.lists()  # type: ignore[attr-defined]
     )
+
+
+UNAVAILABLE = (
+    "Service momentanément indisponible : la base de données ne répond pas. "
+    "Rien n’a été enregistré par cette demande ; réessayez dans quelques secondes."
+)
+
+
+class PrivateCacheControlMiddleware:
+    """What a signed-in person receives is private: no shared cache, nothing kept on disk.
+
+    Every response to an authenticated request (pages, fragments, CSV/PDF/XLSX exports, the admin)
+    gets ``Cache-Control: private, no-store`` unless its view set Cache-Control itself (the public
+    territory report says ``public, max-age=300``: it is the same for everyone).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if "Cache-Control" not in response and request.user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A database restart or outage answers 503 with a French message, not a 500 traceback page.
+
+    The autosave script retries on it; nothing was acknowledged, so nothing is lost.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.warning("Base de données indisponible (%s) : %s", request.path, exception)
+        if getattr(request, "htmx", False):
+            body = f'<span class="save-state error" role="alert">{UNAVAILABLE}</span>'
+        else:
+            body = (
+                '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">'
+                "<title>Service momentanément indisponible</title></head>"
+                f"<body><h1>Service momentanément indisponible</h1><p>{UNAVAILABLE}</p></body></html>"
+            )
+        response = HttpResponse(body, status=503)
+        response["Retry-After"] = "5"
+        patch_cache_control(response, no_store=True)
+        return response

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from observatoire import liveness
 from observatoire.imports.catalogue import read_catalogue_file
 from observatoire.imports.loading import (
     additive_aggregates_refresh,
@@ -90,6 +91,18 @@ def import_run_confirm(*, dry_run: ImportRun, user: Any = None) -> ImportRun:
 
 
 def import_run_execute(
+    *, run: ImportRun, data: bytes | None = None, progress: Progress | None = None
+) -> ImportRun:
+    """Runs an import while holding its liveness lock: a run left « en cours » by a process that
+    died is found and marked « échoué » (observatoire.liveness)."""
+    liveness.hold(liveness.IMPORT_NAMESPACE, run.pk)
+    try:
+        return _import_run_execute(run=run, data=data, progress=progress)
+    finally:
+        liveness.release(liveness.IMPORT_NAMESPACE, run.pk)
+
+
+def _import_run_execute(
     *, run: ImportRun, data: bytes | None = None, progress: Progress | None = None
 ) -> ImportRun:
     """Run an import (dry or real). Any problem → status « refusé » and nothing written; any

@@ -19,6 +19,7 @@ from observatoire.forms import (
     ImportRunFilterForm,
     ValuesUploadForm,
 )
+from observatoire.liveness import import_runs_fail_orphaned
 from observatoire.models import ImportKind, ImportRun, ImportStatus, Polarity
 from observatoire.queries import (
     TerritoryProfile,
@@ -285,6 +286,7 @@ def import_upload(request: HtmxHttpRequest) -> HttpResponse:
 @role_required(Role.NETWORK_ADMIN)
 def import_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """An import's progress (polled every second while it runs) then its report."""
+    import_runs_fail_orphaned()  # a run whose worker died ends « échoué », never polls forever
     run = get_object_or_404(ImportRun.objects.select_related("user", "confirms"), pk=pk)
     problems = run.problems[:PROBLEMS_SHOWN]
     context = {

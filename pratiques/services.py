@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -211,6 +212,78 @@ def answer_save(
             raise AssessmentLocked
         raise Assessment.DoesNotExist
     return SaveResult(answered=answered, progress=others + int(answered), total=total)
+
+
+def answer_fingerprint(answer: Answer | AnswerData | None) -> str:
+    """Short digest of an answer as the form shows and posts it back ("" means not answered).
+
+    Line breaks are normalised: a browser posts a textarea's line breaks back as « \r\n ».
+    """
+    if answer is None:
+        answer = AnswerData()
+    data = AnswerData(
+        not_concerned=answer.not_concerned,
+        frequency=None if answer.not_concerned else answer.frequency,
+        involvement=None if answer.not_concerned else answer.involvement,
+        carrying=None if answer.not_concerned else answer.carrying,
+        wants_to_develop=answer.wants_to_develop,
+        comment=answer.comment.replace("\r\n", "\n").replace("\r", "\n").strip(),
+    )
+    if data.is_empty:
+        return ""
+    return hashlib.sha256(repr(data).encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class FormSaveResult:
+    saved: list[int]  # practice ids written
+    newer: list[int]  # changed in this form, but changed elsewhere since it was rendered: kept
+
+
+@transaction.atomic
+def answers_save_form(
+    *, assessment_id: int, user_id: int, posted: dict[int, tuple[AnswerData, str | None]]
+) -> FormSaveResult:
+    """The whole form posted at once (no JavaScript): writes only what this form changed.
+
+    ``posted`` maps a practice id to its posted answer and the fingerprint of the answer the form
+    was rendered with (None for a form without it). A practice left as it was rendered is not
+    written, so a stale tab never overwrites a newer autosave; a practice changed both here and
+    elsewhere since the form was rendered keeps the newer value and is reported. Autosaves of the
+    assessment wait for this transaction (their upsert takes a share lock on the assessment row).
+    """
+    assessment = (
+        Assessment.objects.select_for_update(of=("self",))
+        .filter(pk=assessment_id, user_id=user_id)
+        .first()
+    )
+    if assessment is None:
+        raise Assessment.DoesNotExist
+    if not assessment.is_draft:
+        raise AssessmentLocked
+    current = {
+        answer.practice_id: answer_fingerprint(answer)
+        for answer in Answer.objects.filter(assessment_id=assessment_id)
+    }
+    saved, newer = [], []
+    for practice_id, (data, seen) in posted.items():
+        posted_print = answer_fingerprint(data)
+        stored = current.get(practice_id, "")
+        if posted_print == stored:
+            continue  # already so
+        if seen is None:
+            if data.is_empty:
+                continue  # a form without fingerprints never erases an answer
+        elif posted_print == seen:
+            continue  # untouched in this form: whatever was saved since stays
+        elif stored != seen:
+            newer.append(practice_id)
+            continue
+        answer_save(
+            assessment_id=assessment_id, user_id=user_id, practice_id=practice_id, data=data
+        )
+        saved.append(practice_id)
+    return FormSaveResult(saved=saved, newer=newer)
 
 
 def region_of(territory: Territory) -> Territory | None:

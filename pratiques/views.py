@@ -126,6 +126,7 @@ def _fill_context(assessment: Assessment) -> dict:
     answers = queries.answers_by_practice(assessment)
     for practice in tree.practices:
         practice.answer = answers.get(practice.pk)
+        practice.seen = services.answer_fingerprint(practice.answer)
     progress = sum(a.is_answered for a in answers.values())
     return {
         "assessment": assessment,
@@ -147,29 +148,33 @@ def assessment_fill(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         return redirect(assessment)
     if request.method == "POST":
         tree = queries.grid_tree(assessment.version)
-        errors = []
+        errors, posted = [], {}
         for practice in tree.practices:
             try:
                 data = services.answer_data_from(request.POST, practice_id=practice.pk)
             except services.AnswerRejected as error:
                 errors.append(f"{practice.code} : {error}")
                 continue
-            if data.is_empty:
-                continue  # never erase an answer saved from another tab
-            try:
-                services.answer_save(
-                    assessment_id=assessment.pk,
-                    user_id=request.user.pk,
-                    practice_id=practice.pk,
-                    data=data,
-                )
-            except services.AssessmentLocked:
-                return redirect(assessment)
+            posted[practice.pk] = (data, request.POST.get(f"p{practice.pk}-seen"))
+        try:
+            result = services.answers_save_form(
+                assessment_id=assessment.pk, user_id=request.user.pk, posted=posted
+            )
+        except services.AssessmentLocked:
+            return redirect(assessment)
+        codes = {practice.pk: practice.code for practice in tree.practices}
+        for practice_id in result.newer:
+            messages.warning(
+                request,
+                f"{codes[practice_id]} : une réponse plus récente a été enregistrée depuis un autre "
+                "onglet ou appareil ; elle est conservée et affichée ci-dessous. "
+                "Refaites votre choix si besoin.",
+            )
         for error in errors:
             messages.error(request, error)
-        if not errors:
+        if not errors and not result.newer:
             messages.success(request, "Vos réponses sont enregistrées.")
-        if request.POST.get("next") == "submit" and not errors:
+        if request.POST.get("next") == "submit" and not errors and not result.newer:
             return redirect("pratiques:assessment_submit", pk=assessment.pk)
         return redirect("pratiques:assessment_fill", pk=assessment.pk)
     return _render(
@@ -217,6 +222,7 @@ def answer_save(request: HtmxHttpRequest, pk: int, practice_pk: int) -> HttpResp
             "practice_pk": practice_pk,
             "result": result,
             "data": data,
+            "seen": services.answer_fingerprint(data),
             "saved_at": timezone.localtime(),
         },
     )

@@ -88,8 +88,37 @@ def batch_create(*, level: str, codes: list[str] | None = None) -> dict[str, Any
     return progress
 
 
+def requeue(progress: dict[str, Any]) -> dict[str, Any]:
+    """Queue a batch whose worker died again; batch_run resumes it after ``last_code``."""
+    from observatoire.report.tasks import generate_reports
+
+    progress["status"] = "queued"
+    progress["resumed"] = progress.get("resumed", 0) + 1
+    _write(progress)
+    task_id = str(generate_reports.enqueue(progress["id"]).id)
+    current = read_progress(progress["id"]) or progress
+    if current["status"] == "queued":  # not already taken (an immediate backend runs it inline)
+        current["task_id"] = task_id
+        _write(current)
+    return current
+
+
 def batch_run(batch_id: str) -> dict[str, Any]:
-    """Generate every report of the batch; one failure never stops the others."""
+    """Generate every report of the batch; one failure never stops the others.
+
+    A batch taken up again after its worker died (see observatoire.liveness) keeps its counts
+    and goes on after the last territory it recorded (in code order).
+    """
+    from observatoire import liveness
+
+    liveness.hold(liveness.BATCH_NAMESPACE, batch_id)
+    try:
+        return _batch_run(batch_id)
+    finally:
+        liveness.release(liveness.BATCH_NAMESPACE, batch_id)
+
+
+def _batch_run(batch_id: str) -> dict[str, Any]:
     progress = read_progress(batch_id)
     if progress is None:
         raise ValueError(f"Lot de rapports inconnu : {batch_id}")
@@ -98,15 +127,21 @@ def batch_run(batch_id: str) -> dict[str, Any]:
         territories = territories.filter(code__in=progress["codes"])
     territories = list(territories.select_related("epci", "departement", "region"))
     missing = sorted(set(progress["codes"] or []) - {t.code for t in territories})
+    resume_after = progress.get("last_code") if progress["done"] else None
     progress.update(status="running", total=len(territories) + len(missing))
-    progress["started_at"] = timezone.now().isoformat()
+    progress["started_at"] = progress["started_at"] or timezone.now().isoformat()
     _write(progress)
-    start = time.perf_counter()
+    start = time.perf_counter() - (progress["seconds"] or 0)
     last_write = start
-    for code in missing:
-        progress["done"] += 1
-        progress["failed"] += 1
-        progress["failures"].append({"code": code, "name": "", "error": "territoire introuvable"})
+    if resume_after is None:
+        for code in missing:
+            progress["done"] += 1
+            progress["failed"] += 1
+            progress["failures"].append(
+                {"code": code, "name": "", "error": "territoire introuvable"}
+            )
+    else:
+        territories = [t for t in territories if t.code > resume_after]
     for territory in territories:
         try:
             _, hit = get_report(territory)
@@ -120,6 +155,7 @@ def batch_run(batch_id: str) -> dict[str, Any]:
         else:
             progress["cached" if hit else "rendered"] += 1
         progress["done"] += 1
+        progress["last_code"] = territory.code
         now = time.perf_counter()
         if now - last_write > 0.5:
             progress["seconds"] = round(now - start, 1)

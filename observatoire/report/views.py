@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from config.roles import Role, role_required
 from config.types import HtmxHttpRequest
+from observatoire.liveness import batch_resume_if_orphaned
 from observatoire.report.batch import BATCH_LEVELS, batch_start, latest_batches, read_progress
 from observatoire.report.cache import get_report
 from observatoire.report.data import report_filename
@@ -65,6 +66,7 @@ def report_batch_progress(request: HtmxHttpRequest, batch_id: str) -> HttpRespon
     progress = read_progress(batch_id)
     if progress is None:
         raise Http404("Lot de rapports inconnu.")
+    progress = batch_resume_if_orphaned(progress)  # its worker died: queued again, resumes
     template = "observatoire/report/batch_progress.html"
     if request.htmx:
         template += "#progress"

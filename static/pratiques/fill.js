@@ -38,11 +38,43 @@
     if (!practice.classList || !practice.classList.contains("practice")) return;
     if (event.detail.xhr.changeSeq !== practice.dataset.changeSeq) event.detail.shouldSwap = false;
   });
+  function practiceOf(event) {
+    var elt = event.detail.elt;
+    return elt && elt.classList && elt.classList.contains("practice") ? elt : null;
+  }
   document.addEventListener("htmx:afterRequest", function (event) {
-    var practice = event.detail.elt;
-    if (!practice.classList || !practice.classList.contains("practice") || !event.detail.successful) return;
+    var practice = practiceOf(event);
+    if (!practice || !event.detail.successful) return;
+    practice._attempts = 0;  // a property, not a data- attribute: htmx re-initialises elements whose attributes change
     practice.classList.toggle("answered", !!practice.querySelector("input[name$='-frequency']:checked"));
   });
+  document.addEventListener("htmx:responseError", function (event) {
+    var practice = practiceOf(event);
+    if (!practice) return;
+    if (event.detail.xhr.status >= 500) { retryLater(practice); return; }
+    // A refusal (bad value, assessment validated): show the server's French message, no retry.
+    var state = practice.querySelector(".state");
+    if (state) state.innerHTML = event.detail.xhr.responseText;
+  });
+  ["htmx:sendError", "htmx:timeout"].forEach(function (name) {
+    document.addEventListener(name, function (event) {
+      var practice = practiceOf(event);
+      if (practice) retryLater(practice);
+    });
+  });
+  // Network down, server restarting, database unavailable (5xx): say so and send the practice's
+  // current values again, waiting 1, 2, 4… up to 30 s between tries. The upsert is idempotent.
+  function retryLater(practice) {
+    var attempts = (practice._attempts || 0) + 1;
+    practice._attempts = attempts;
+    var delay = Math.min(30, Math.pow(2, attempts - 1));
+    var state = practice.querySelector(".state");
+    if (state) {
+      state.innerHTML = '<span class="save-state error" role="alert">Enregistrement impossible, nouvel essai dans ' + delay + " s…</span>";
+    }
+    clearTimeout(practice._retry);
+    practice._retry = setTimeout(function () { htmx.trigger(practice, "change"); }, delay * 1000);
+  }
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("fieldset.practice input[value='nc']:checked").forEach(function (nc) {
       nc.closest("fieldset.practice").querySelectorAll("input[name$='-involvement'], input[name$='-carrying']").forEach(function (other) {

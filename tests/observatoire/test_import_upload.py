@@ -2,11 +2,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import psycopg
 import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
 
+from config.backup import conninfo
+from observatoire import liveness
 from observatoire.models import ImportRun, Indicator, IndicatorValue
 from tests.conftest import logged_in
 from tests.observatoire.conftest import CATALOGUE_CSV
@@ -120,7 +124,12 @@ def test_a_running_import_is_polled(nadia: User, geo: Any, htmx: dict[str, str])
         progress=42,
         progress_label="copie",
     )
-    html = logged_in(nadia).get(f"/observatoire/imports/{run.pk}/", headers=htmx).content.decode()
+    # Its worker is alive: it holds the run's liveness lock (observatoire/liveness.py).
+    with psycopg.connect(conninfo(connection), autocommit=True) as worker:
+        worker.execute("SELECT pg_advisory_lock(%s, %s)", [liveness.IMPORT_NAMESPACE, run.pk])
+        html = (
+            logged_in(nadia).get(f"/observatoire/imports/{run.pk}/", headers=htmx).content.decode()
+        )
     assert 'hx-trigger="every 1s"' in html and 'value="42"' in html and "copie" in html
 
 

@@ -133,3 +133,26 @@ def test_version_pinning_refuses_practices_of_another_version(alice: User, geo, 
     assert assessment.version_id == old.pk
     page = client.get(f"/pratiques/evaluations/{assessment.pk}/").content.decode()
     assert page.count('class="practice') == 24 and "grille 2024" in page
+
+
+def test_a_database_outage_answers_503_in_french_and_saves_nothing(
+    alice: User, geo, htmx, monkeypatch
+) -> None:
+    from django.db import OperationalError
+
+    assessment = start(alice, geo.vincennes)
+    practice = current_practices()[0]
+
+    def unavailable(**kwargs: object) -> None:
+        raise OperationalError("terminating connection due to administrator command")
+
+    monkeypatch.setattr(services, "answer_save", unavailable)
+    response = logged_in(alice).post(
+        url(assessment, practice), {f"p{practice.pk}-frequency": "2"}, headers=htmx
+    )
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert "no-store" in response["Cache-Control"]
+    assert "Service momentanément indisponible" in response.content.decode()
+    assert "<html" not in response.content.decode()
+    assert not Answer.objects.filter(assessment=assessment).exists()

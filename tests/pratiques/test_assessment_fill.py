@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import re
+from html import unescape as html_unescape
+
 import pytest
 from django.contrib.auth.models import User
 
+from pratiques import services
 from pratiques.models import Answer
 from tests.conftest import logged_in
 from tests.pratiques.helpers import current_practices, start
@@ -103,3 +107,95 @@ def test_it_checks_ownership_and_role(alice: User, charlie: User, elise: User, g
     assert logged_in(charlie).get(f"/pratiques/evaluations/{assessment.pk}/").status_code == 404
     assert logged_in(elise).get(f"/pratiques/evaluations/{assessment.pk}/").status_code == 403
     assert logged_in(alice).get("/pratiques/evaluations/999999/").status_code == 404
+
+
+def _rendered_form(client, assessment_pk: int) -> dict[str, str]:
+    """What a browser without JavaScript posts back for an untouched form (checked + hidden)."""
+
+    html = client.get(f"/pratiques/evaluations/{assessment_pk}/").content.decode()
+    form: dict[str, str] = {}
+    for tag in re.findall(r"<input[^>]*>", html):
+        name = re.search(r'name="([^"]+)"', tag)
+        value = re.search(r'value="([^"]*)"', tag)
+        if not name or name.group(1) == "csrfmiddlewaretoken":
+            continue
+        kind = re.search(r'type="([^"]+)"', tag).group(1)
+        if kind == "hidden" or (kind in ("radio", "checkbox") and " checked" in tag):
+            form[name.group(1)] = value.group(1) if value else "on"
+    for name, text in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', html, re.S):
+        form[name] = html_unescape(text).replace("\r\n", "\n").replace("\n", "\r\n")
+    return form
+
+
+def test_a_stale_tab_without_javascript_never_overwrites_a_newer_autosave(
+    alice: User, geo, htmx
+) -> None:
+    assessment = start(alice, geo.vincennes)
+    p1, p2, p3 = current_practices()[:3]
+    tab_a, tab_b = logged_in(alice), logged_in(alice)  # two sessions of the same person
+    tab_a.post(
+        f"/pratiques/evaluations/{assessment.pk}/reponses/{p1.pk}/",
+        {f"p{p1.pk}-frequency": "1", f"p{p1.pk}-comment": "ligne 1\r\nligne 2"},
+        headers=htmx,
+    )
+    stale = _rendered_form(tab_a, assessment.pk)  # tab A renders the form, then waits
+    assert stale[f"p{p1.pk}-frequency"] == "1"
+
+    # Tab B autosaves newer answers to p1 (changed) and p2 (new).
+    for practice, value in ((p1, "3"), (p2, "2")):
+        response = tab_b.post(
+            f"/pratiques/evaluations/{assessment.pk}/reponses/{practice.pk}/",
+            {f"p{practice.pk}-frequency": value},
+            headers=htmx,
+        )
+        assert response.status_code == 200
+
+    # Tab A posts the whole form, having changed only p3.
+    stale[f"p{p3.pk}-frequency"] = "2"
+    response = tab_a.post(f"/pratiques/evaluations/{assessment.pk}/", stale, follow=True)
+    assert response.status_code == 200
+    answers = {a.practice_id: a for a in Answer.objects.filter(assessment=assessment)}
+    assert answers[p1.pk].frequency == 3  # tab B's newer value is kept
+    assert answers[p2.pk].frequency == 2
+    assert answers[p3.pk].frequency == 2  # tab A's own change is written
+    html = response.content.decode()
+    assert "Vos réponses sont enregistrées." in html, re.findall(r"class=\"message[^<]*", html)
+
+
+def test_a_change_made_in_both_tabs_keeps_the_newer_and_says_so(alice: User, geo, htmx) -> None:
+    assessment = start(alice, geo.vincennes)
+    p1 = current_practices()[0]
+    tab_a, tab_b = logged_in(alice), logged_in(alice)
+    stale = _rendered_form(tab_a, assessment.pk)
+    tab_b.post(
+        f"/pratiques/evaluations/{assessment.pk}/reponses/{p1.pk}/",
+        {f"p{p1.pk}-frequency": "3"},
+        headers=htmx,
+    )
+    stale[f"p{p1.pk}-frequency"] = "1"
+    stale["next"] = "submit"
+    response = tab_a.post(f"/pratiques/evaluations/{assessment.pk}/", stale, follow=True)
+    html = response.content.decode()
+    assert response.redirect_chain[-1][0] == f"/pratiques/evaluations/{assessment.pk}/"
+    assert "une réponse plus récente a été enregistrée depuis un autre onglet" in html
+    assert Answer.objects.get(assessment=assessment, practice=p1).frequency == 3
+    assert f'name="p{p1.pk}-frequency" value="3" checked' in html
+
+
+def test_the_autosave_refreshes_the_fingerprint_of_its_own_tab(alice: User, geo, htmx) -> None:
+    assessment = start(alice, geo.vincennes)
+    p1 = current_practices()[0]
+    client = logged_in(alice)
+    form = _rendered_form(client, assessment.pk)
+    response = client.post(
+        f"/pratiques/evaluations/{assessment.pk}/reponses/{p1.pk}/",
+        {f"p{p1.pk}-frequency": "2"},
+        headers=htmx,
+    )
+    seen = services.answer_fingerprint(services.AnswerData(frequency=2))
+    assert f'id="vu-{p1.pk}" value="{seen}" hx-swap-oob="true"' in response.content.decode()
+    # The same tab then posts the whole form with the fingerprint the autosave sent back.
+    form[f"p{p1.pk}-frequency"], form[f"p{p1.pk}-seen"] = "2", seen
+    response = client.post(f"/pratiques/evaluations/{assessment.pk}/", form, follow=True)
+    assert "plus récente" not in response.content.decode()
+    assert Answer.objects.get(assessment=assessment, practice=p1).frequency == 2
