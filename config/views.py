@@ -6,18 +6,18 @@ from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from config.roles import Role, has_role
 from config.types import HtmxHttpRequest
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html", {"roles": [r for r in Role if has_role(request.user, r)]})
 
 
-@require_GET
+@require_safe
 @never_cache
 def health(request: HttpRequest) -> HttpResponse:
     """200 when the app and its database answer, 503 otherwise (load balancers, compose)."""
@@ -37,7 +37,7 @@ DASHBOARD_ROLES = {
 }
 
 
-@require_GET
+@require_safe
 def dashboard(request: HtmxHttpRequest, space: str) -> HttpResponse:
     """One landing space per role; the HTMX request gets the link list only."""
     role = DASHBOARD_ROLES.get(space)

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from config.roles import Role, role_required
 from config.types import HtmxHttpRequest
@@ -70,7 +70,7 @@ def _chart_data(profile: TerritoryProfile) -> list[dict[str, Any]]:
     return charts
 
 
-@require_GET
+@require_safe
 def territory_indicators(request: HtmxHttpRequest, level: str, code: str) -> HttpResponse:
     """A territory among its peers, per fragility domain (fragment pulled by the territory page)."""
     territory = territory_for_indicators(level, code)
@@ -94,7 +94,7 @@ def territory_indicators(request: HtmxHttpRequest, level: str, code: str) -> Htt
     return render(request, template, context)
 
 
-@require_GET
+@require_safe
 def territory_indicators_csv(request: HtmxHttpRequest, level: str, code: str) -> HttpResponse:
     territory = territory_for_indicators(level, code)
     if territory is None:
@@ -125,7 +125,7 @@ def territory_indicators_csv(request: HtmxHttpRequest, level: str, code: str) ->
     return response
 
 
-@require_GET
+@require_safe
 def catalogue(request: HtmxHttpRequest) -> HttpResponse:
     indicators = list(indicator_catalogue())
     template = "observatoire/indicator_list.html"
@@ -138,7 +138,7 @@ def catalogue(request: HtmxHttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @role_required(Role.NETWORK_ADMIN)
 def import_upload(request: HtmxHttpRequest) -> HttpResponse:
     """Upload a catalogue or a values file: a dry run first, in the background."""
@@ -183,7 +183,7 @@ def import_upload(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, template, context, status=400 if request.method == "POST" else 200)
 
 
-@require_GET
+@require_safe
 @role_required(Role.NETWORK_ADMIN)
 def import_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """An import's progress (polled every second while it runs) then its report."""

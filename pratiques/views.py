@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from config.roles import Role, role_required
 from config.types import HtmxHttpRequest
@@ -31,12 +31,12 @@ def _render(request: HtmxHttpRequest, template: str, fragment: str, context: dic
 # --- public grid ---------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def grid_current(request: HtmxHttpRequest) -> HttpResponse:
     return _grid(request, None)
 
 
-@require_GET
+@require_safe
 def grid_version(request: HtmxHttpRequest, version: str) -> HttpResponse:
     return _grid(request, version)
 
@@ -55,7 +55,7 @@ def _grid(request: HtmxHttpRequest, slug: str | None) -> HttpResponse:
 # --- the catalyst's space --------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @role_required(Role.CATALYST)
 def home(request: HtmxHttpRequest) -> HttpResponse:
     assessments = list(
@@ -79,7 +79,7 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
     return _render(request, "pratiques/home.html", "assessments", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @role_required(Role.CATALYST)
 def assessment_start(request: HtmxHttpRequest) -> HttpResponse:
     draft = Assessment.objects.filter(user=request.user, status=AssessmentStatus.DRAFT).first()
@@ -135,7 +135,7 @@ def _fill_context(assessment: Assessment) -> dict:
     }
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @role_required(Role.CATALYST)
 def assessment_fill(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The form of every practice; POST saves them all (the no-JavaScript path)."""
@@ -222,13 +222,13 @@ def answer_save(request: HtmxHttpRequest, pk: int, practice_pk: int) -> HttpResp
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @role_required(Role.CATALYST)
 def assessment_submit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     assessment = _own(request, pk)
     if not assessment.is_draft:
         return redirect(assessment)
-    form = PreferencesForm(request.POST or None, initial={"consent_statistics": True})
+    form = PreferencesForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with contextlib.suppress(services.AssessmentLocked):  # already submitted in another tab
             services.assessment_submit(
@@ -245,7 +245,7 @@ def assessment_submit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return _render(request, "pratiques/assessment_submit.html", "submit_form", context)
 
 
-@require_GET
+@require_safe
 @role_required(Role.CATALYST)
 def assessment_results(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     assessment = _own(request, pk)
@@ -425,14 +425,14 @@ def _csv_response(rows: list[list[str]], filename: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 @role_required(Role.CATALYST)
 def assessment_export_csv(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     assessment = _own(request, pk)
     return _csv_response(_csv_rows([assessment]), f"auto-evaluation-{assessment.pk}.csv")
 
 
-@require_GET
+@require_safe
 @role_required(Role.CATALYST)
 def assessment_export_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     from weasyprint import HTML
@@ -448,7 +448,7 @@ def assessment_export_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 @role_required(Role.CATALYST)
 def my_data(request: HtmxHttpRequest) -> HttpResponse:
     context = {
@@ -458,7 +458,7 @@ def my_data(request: HtmxHttpRequest) -> HttpResponse:
     return _render(request, "pratiques/my_data.html", "my_data", context)
 
 
-@require_GET
+@require_safe
 @role_required(Role.CATALYST)
 def my_data_export(request: HtmxHttpRequest) -> HttpResponse:
     assessments = list(
@@ -507,7 +507,7 @@ def organisation_join(request: HtmxHttpRequest) -> HttpResponse:
     return redirect("pratiques:home")
 
 
-@require_GET
+@require_safe
 @role_required(Role.CATALYST)
 def organisation_dialogue(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     organisation = Organisation.objects.filter(pk=pk, memberships__user=request.user).first()
@@ -525,7 +525,7 @@ def organisation_dialogue(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 # --- a territory's page part (public: aggregates above the anonymity threshold only) ------------
 
 
-@require_GET
+@require_safe
 def territory_practices(request: HtmxHttpRequest, level: str, code: str) -> HttpResponse:
     from territoires.models import Territory
 

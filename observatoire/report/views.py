@@ -7,7 +7,7 @@ from datetime import datetime
 from django import forms
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from config.roles import Role, role_required
 from config.types import HtmxHttpRequest
@@ -19,7 +19,7 @@ from territoires.models import Level, Territory
 REPORT_LEVELS = {level.value for level in BATCH_LEVELS}
 
 
-@require_GET
+@require_safe
 def territory_report(request: HtmxHttpRequest, level: str, code: str) -> HttpResponse:
     """The PDF report of a territory: public data and anonymised aggregates, no account needed."""
     if level not in REPORT_LEVELS:
@@ -43,7 +43,7 @@ class BatchForm(forms.Form):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @role_required(Role.NETWORK_ADMIN)
 def report_batches(request: HtmxHttpRequest) -> HttpResponse:
     """Start the generation of all reports of a level and follow its progress."""
@@ -59,7 +59,7 @@ def report_batches(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, template, {"form": form, "batches": batches, "running": running})
 
 
-@require_GET
+@require_safe
 @role_required(Role.NETWORK_ADMIN)
 def report_batch_progress(request: HtmxHttpRequest, batch_id: str) -> HttpResponse:
     progress = read_progress(batch_id)

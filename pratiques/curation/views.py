@@ -17,7 +17,7 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import reswap, retarget
 
 from config.roles import Role, role_required
@@ -91,7 +91,7 @@ def get_version(slug: str) -> GridVersion:
 # --- home ----------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @admin_required
 def curation_home(request: HtmxHttpRequest) -> HttpResponse:
     versions = list(
@@ -107,7 +107,7 @@ def curation_home(request: HtmxHttpRequest) -> HttpResponse:
     return render_page(request, "pratiques/curation/home.html", "versions", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @admin_required
 def version_new(request: HtmxHttpRequest) -> HttpResponse:
     form = cforms.VersionNewForm(request.POST or None)
@@ -196,7 +196,7 @@ def locked_response(
     return redirect("pratiques:curation:version", slug=version.slug)
 
 
-@require_GET
+@require_safe
 @admin_required
 def version_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     version = get_version(slug)
@@ -234,7 +234,7 @@ def anchor_of(kind: str, pk: int | None) -> str:
     return f"{kind}-{pk}" if pk else "grille"
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @admin_required
 def element_edit(request: HtmxHttpRequest, slug: str, kind: str, pk: int) -> HttpResponse:
     version = get_version(slug)
@@ -264,7 +264,7 @@ def element_edit(request: HtmxHttpRequest, slug: str, kind: str, pk: int) -> Htt
     return render_page(request, "pratiques/curation/element_form.html", "form", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @admin_required
 def element_add(request: HtmxHttpRequest, slug: str, kind: str) -> HttpResponse:
     version = get_version(slug)
@@ -300,7 +300,7 @@ def element_add(request: HtmxHttpRequest, slug: str, kind: str) -> HttpResponse:
     return render_page(request, "pratiques/curation/element_form.html", "form", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @admin_required
 def element_remove(request: HtmxHttpRequest, slug: str, kind: str, pk: int) -> HttpResponse:
     version = get_version(slug)
@@ -345,7 +345,7 @@ def element_move(request: HtmxHttpRequest, slug: str, kind: str, pk: int) -> Htt
 # --- publish, delete, lineage --------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @admin_required
 def version_publish(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     version = get_version(slug)
@@ -374,7 +374,7 @@ def version_publish(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     return render_page(request, "pratiques/curation/version_publish.html", "check", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @admin_required
 def version_delete(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     version = get_version(slug)
@@ -424,7 +424,7 @@ def previous_version(version: GridVersion) -> GridVersion | None:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @admin_required
 def lineage(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     version = get_version(slug)
@@ -470,7 +470,7 @@ def lineage_remove(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse
 # --- comparison ----------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @admin_required
 def compare(request: HtmxHttpRequest) -> HttpResponse:
     versions = list(GridVersion.objects.order_by("created_at", "pk"))
@@ -519,7 +519,7 @@ def event_rows(events: list[CurationEvent]) -> list[dict[str, Any]]:
     return rows
 
 
-@require_GET
+@require_safe
 @admin_required
 def history(request: HtmxHttpRequest) -> HttpResponse:
     events = CurationEvent.objects.order_by("-at", "-id")
@@ -549,7 +549,7 @@ def reference_context() -> dict[str, Any]:
     }
 
 
-@require_GET
+@require_safe
 @admin_required
 def reference_lists(request: HtmxHttpRequest) -> HttpResponse:
     return render_page(
@@ -557,7 +557,7 @@ def reference_lists(request: HtmxHttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @admin_required
 def reference_edit(request: HtmxHttpRequest, kind: str, pk: int) -> HttpResponse:
     if kind not in cforms.REFERENCE_FORMS:
@@ -623,7 +623,7 @@ def resources_context(version: GridVersion | None) -> dict[str, Any]:
     }
 
 
-@require_GET
+@require_safe
 @admin_required
 def resource_list(request: HtmxHttpRequest) -> HttpResponse:
     return render_page(
@@ -634,7 +634,7 @@ def resource_list(request: HtmxHttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @admin_required
 def resource_edit(request: HtmxHttpRequest, pk: int | None = None) -> HttpResponse:
     resource = get_object_or_404(Resource, pk=pk) if pk else None
@@ -707,7 +707,7 @@ def resource_detach(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 # --- analytics and exports -----------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @admin_required
 def analytics(request: HtmxHttpRequest) -> HttpResponse:
     version = GridVersion.objects.current()
@@ -755,7 +755,7 @@ def export_filename(extension: str) -> str:
     return f"reponses-anonymisees-{timezone.localdate():%Y-%m-%d}.{extension}"
 
 
-@require_GET
+@require_safe
 @admin_required
 def export_csv(request: HtmxHttpRequest) -> StreamingHttpResponse:
     writer = csv.writer(Echo(), delimiter=";")
@@ -773,7 +773,7 @@ def export_csv(request: HtmxHttpRequest) -> StreamingHttpResponse:
 XLSX_ROWS_PER_SHEET = 1_000_000
 
 
-@require_GET
+@require_safe
 @admin_required
 def export_xlsx(request: HtmxHttpRequest) -> HttpResponse:
     from openpyxl import Workbook
@@ -816,7 +816,7 @@ def export_xlsx(request: HtmxHttpRequest) -> HttpResponse:
 # --- catalyst: move a draft to the current version -----------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @role_required(Role.CATALYST)
 def assessment_move_forward(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     assessment = get_object_or_404(
