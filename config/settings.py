@@ -66,7 +66,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "config.middleware.FrenchTypographyMiddleware",
 ]
+
+# Pages read by the public (territory pages and their fragments) get French typography.
+FRENCH_TYPOGRAPHY_PATHS = ["/territoires/"]
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

@@ -52,3 +52,29 @@
     labelScrollRegions(event.target);
   });
 })();
+
+/* Wide tables (3 columns or more) turn into stacked rows on phones: each cell says its column. */
+(function () {
+  "use strict";
+  function stack(root) {
+    var tables = (root || document).querySelectorAll(".table-scroll table");
+    for (var t = 0; t < tables.length; t++) {
+      var table = tables[t];
+      var heads = table.querySelectorAll("thead tr:last-child th");
+      if (heads.length < 3 || table.classList.contains("stackable")) continue;
+      var names = [];
+      for (var h = 0; h < heads.length; h++) names.push(heads[h].textContent.trim());
+      var rows = table.querySelectorAll("tbody tr");
+      for (var r = 0; r < rows.length; r++) {
+        var cells = rows[r].children;
+        if (cells.length !== names.length) continue;
+        for (var c = 1; c < cells.length; c++) {
+          if (!cells[c].hasAttribute("data-label")) cells[c].setAttribute("data-label", names[c]);
+        }
+      }
+      table.classList.add("stackable");
+    }
+  }
+  document.addEventListener("DOMContentLoaded", function () { stack(document); });
+  document.addEventListener("htmx:afterSettle", function (event) { stack(event.target); });
+})();
