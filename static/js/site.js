@@ -31,15 +31,35 @@
     return heading ? heading.textContent.trim() : "Tableau";
   }
 
+  // Every table of the page scrolls inside its own box rather than widening the page.
+  function wrapTables(root) {
+    var tables = (root || document).querySelectorAll("main table");
+    for (var i = 0; i < tables.length; i++) {
+      var table = tables[i];
+      if (table.parentElement.classList.contains("table-scroll")) continue;
+      var box = document.createElement("div");
+      box.className = "table-scroll";
+      table.parentNode.insertBefore(box, table);
+      box.appendChild(table);
+    }
+  }
+
   // A wide table scrolls inside its box: keyboard users must be able to reach and scroll it.
   function labelScrollRegions(root) {
+    wrapTables(root);
     var boxes = (root || document).querySelectorAll(".table-scroll");
     for (var i = 0; i < boxes.length; i++) {
       var box = boxes[i];
-      if (!box.hasAttribute("tabindex")) box.setAttribute("tabindex", "0");
-      if (!box.hasAttribute("role")) box.setAttribute("role", "region");
-      if (!box.hasAttribute("aria-label") && !box.hasAttribute("aria-labelledby")) {
-        box.setAttribute("aria-label", regionLabel(box) + " (tableau défilant)");
+      if (box.scrollWidth > box.clientWidth + 1) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        if (!box.hasAttribute("aria-labelledby")) {
+          box.setAttribute("aria-label", regionLabel(box) + " (tableau défilant)");
+        }
+      } else if (box.getAttribute("role") === "region" && !box.hasAttribute("data-keep")) {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
       }
     }
   }
@@ -51,6 +71,12 @@
   document.addEventListener("htmx:afterSettle", function (event) {
     labelScrollRegions(event.target);
   });
+  var resizing = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizing);
+    resizing = setTimeout(function () { labelScrollRegions(document); }, 200);
+  });
+  window.labelScrollRegions = labelScrollRegions;
 })();
 
 /* Wide tables (3 columns or more) turn into stacked rows on phones: each cell says its column. */
@@ -75,6 +101,10 @@
       table.classList.add("stackable");
     }
   }
-  document.addEventListener("DOMContentLoaded", function () { stack(document); });
-  document.addEventListener("htmx:afterSettle", function (event) { stack(event.target); });
+  function refresh(root) {
+    stack(root);
+    if (window.labelScrollRegions) window.labelScrollRegions(root);
+  }
+  document.addEventListener("DOMContentLoaded", function () { refresh(document); });
+  document.addEventListener("htmx:afterSettle", function (event) { refresh(event.target); });
 })();
