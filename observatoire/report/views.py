@@ -11,7 +11,13 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from config.roles import Role, role_required
 from config.types import HtmxHttpRequest
-from observatoire.report.batch import BATCH_LEVELS, batch_start, latest_batches, read_progress
+from observatoire.report.batch import (
+    BATCH_LEVELS,
+    batch_start,
+    generated_reports,
+    latest_batches,
+    read_progress,
+)
 from observatoire.report.cache import get_report
 from observatoire.report.data import report_filename
 from territoires.models import Level, Territory
@@ -68,7 +74,9 @@ def report_batch_progress(request: HtmxHttpRequest, batch_id: str) -> HttpRespon
     template = "observatoire/report/batch_progress.html"
     if request.htmx:
         template += "#progress"
-    return render(request, template, {"batch": _with_percent(progress)})
+    reports, report_count = generated_reports(progress["level"])
+    context = {"batch": _with_percent(progress), "reports": reports, "report_count": report_count}
+    return render(request, template, context)
 
 
 def _with_percent(progress: dict) -> dict:

@@ -83,3 +83,10 @@ def test_no_result(geo, client: Client) -> None:
 @pytest.mark.django_db
 def test_it_works_without_a_query_string(client: Client) -> None:
     assert client.get(URL).status_code == 200
+
+
+@pytest.mark.django_db
+def test_result_lines_name_their_codes(geo, client: Client, htmx) -> None:
+    html = client.get(URL, {"q": "Vincennes"}, headers=htmx).content.decode()
+    assert "code INSEE 94080 · CP 94300" in html
+    assert "SIREN 200054781" in client.get(URL, {"q": "200054781"}, headers=htmx).content.decode()
