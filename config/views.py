@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from config import spaces
 from config.roles import Role, has_role
 from config.types import HtmxHttpRequest
 
@@ -50,4 +51,15 @@ def dashboard(request: HtmxHttpRequest, space: str) -> HttpResponse:
     template = f"dashboard_{space}.html"
     if request.htmx:
         template += "#links"
-    return render(request, template, {"role": role})
+    return render(request, template, {"role": role, **_space_context(request, space)})
+
+
+def _space_context(request: HtmxHttpRequest, space: str) -> dict[str, object]:
+    """What the catalyst's and the admin's spaces show (not for the link-list fragment)."""
+    if request.htmx:
+        return {}
+    if space == "catalyseur":
+        return spaces.catalyst_space(request.user)
+    if space == "administration":
+        return spaces.admin_space()
+    return {}

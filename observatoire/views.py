@@ -103,6 +103,7 @@ def territory_indicators_csv(request: HtmxHttpRequest, level: str, code: str) ->
     response["Content-Disposition"] = (
         f'attachment; filename="indicateurs-{territory.level}-{territory.code}.csv"'
     )
+    response.write("\ufeff")  # byte order mark: spreadsheet programs then read UTF-8 accents right
     writer = csv.writer(response, delimiter=";", lineterminator="\n")
     writer.writerow(["code", "libelle", "annee", "valeur", "unite", "source"])
     for item in territory_indicator_values(territory):

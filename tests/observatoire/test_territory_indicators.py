@@ -142,7 +142,8 @@ def test_the_csv_download(client: Client, geo: Any, values: None) -> None:
     response = client.get("/territoires/commune/94080/indicateurs.csv")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    lines = response.content.decode("utf-8").splitlines()
+    assert response.content.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads the accents right
+    lines = response.content.decode("utf-8-sig").splitlines()
     assert lines == [
         "code;libelle;annee;valeur;unite;source",
         "P21_POP;Population municipale;2021;48193;habitants;INSEE, recensement",
