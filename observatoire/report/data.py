@@ -19,7 +19,7 @@ from pratiques import scoring
 from territoires.models import Fragility, Level, SizeSegment, Territory
 
 # Bump when the template or the collected data change shape: cached PDFs are then rebuilt.
-TEMPLATE_VERSION = "2026-11-21.6"
+TEMPLATE_VERSION = "2026-11-30.ui3"
 
 LEVERS = ("gestion", "action", "vision")
 LEVER_LABELS = {
