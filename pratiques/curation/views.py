@@ -24,7 +24,7 @@ from config.roles import Role, role_required
 from config.types import HtmxHttpRequest
 from pratiques.curation import forms as cforms
 from pratiques.curation import queries, services
-from pratiques.curation.diff import word_diff
+from pratiques.curation.diff import word_diff_sides
 from pratiques.models import (
     Assessment,
     Axis,
@@ -502,7 +502,7 @@ def event_rows(events: list[CurationEvent]) -> list[dict[str, Any]]:
         for name, before, after in event.changed_fields():
             html = None
             if isinstance(before, str) and isinstance(after, str):
-                html = word_diff(before, after)
+                html = word_diff_sides(before, after)
             fields.append(
                 {
                     "name": name,

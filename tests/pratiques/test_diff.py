@@ -43,3 +43,14 @@ def test_it_handles_empty_sides() -> None:
 
 def test_tokens_keep_french_punctuation_apart() -> None:
     assert tokenize("« Être » l’écoute") == ["«", " ", "Être", " ", "»", " ", "l", "’", "écoute"]
+
+
+def test_a_rewritten_text_reads_as_before_then_after() -> None:
+    from pratiques.curation.diff import word_diff_sides
+
+    html = word_diff_sides("Gérer les contrats", "Piloter les contrats")
+    assert html == (
+        '<span class="diff-side"><span class="diff-tag">avant</span> <del>Gérer</del> les contrats</span>'
+        '<span class="diff-side"><span class="diff-tag">après</span> <ins>Piloter</ins> les contrats</span>'
+    )
+    assert word_diff_sides("a", "a b") == "a<ins> b</ins>"  # only additions: one line
