@@ -10,7 +10,7 @@ run: install
 	$(PY) manage.py setup_platform --demo
 	@echo "Plateforme : http://$(HOST)/  (Ctrl-C pour arrêter)"
 	$(PY) manage.py db_worker & WORKER=$$!; trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
-	DEBUG=$${DEBUG:-0} $(PY) manage.py runserver $(HOST)
+	$(PY) manage.py runserver $(HOST)
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -66,7 +66,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "config.middleware.FrenchTypographyMiddleware",
+    "config.typography_middleware.FrenchTypographyMiddleware",
 ]
 
 # Pages read by the public (territory pages and their fragments) get French typography.

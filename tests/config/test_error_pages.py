@@ -44,7 +44,7 @@ def test_it_serves_a_french_400(client: Client) -> None:
     response = client.get("/essai/400/")
     assert response.status_code == 400
     body = response.content.decode()
-    assert "Requête incorrecte" in body and 'lang="fr"' in body
+    assert "Demande refusée" in body and 'lang="fr"' in body
     assert "Bad Request" not in body
 
 
