@@ -24,3 +24,9 @@ def fragilities_at(groups: list[Any], level: int) -> list[str]:
         for row in group["rows"]
         if row["reading"] is not None and row["reading"].level == level
     ]
+
+
+@register.filter
+def fragilities_known(groups: list[Any]) -> int:
+    """How many of the domains have a reading at all."""
+    return sum(1 for group in groups for row in group["rows"] if row["reading"] is not None)
