@@ -58,10 +58,11 @@ def word_diff(before: str, after: str) -> SafeString:
 
 
 def word_diff_sides(before: str, after: str) -> SafeString:
-    """Like ``word_diff``, but a text both shortened and lengthened reads as two lines: the old
-    one with its removed words, then the new one with its added words (never interleaved)."""
+    """Like ``word_diff``, but a text changed in several places reads as two lines: the old one
+    with its removed words, then the new one with its added words (never interleaved)."""
     parts = word_diff_parts(before, after)
-    if not {"delete", "insert"} <= {op for op, _ in parts}:
+    # One replaced spot reads well inline; several interleave old and new words.
+    if sum(1 for op, _ in parts if op == "delete") < 2:
         return word_diff(before, after)
     old = "".join(
         escape(text) if op == "equal" else f"<del>{escape(text)}</del>"
