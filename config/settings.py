@@ -74,11 +74,15 @@ MIDDLEWARE = [
     "config.middleware.MalformedInputMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "config.typography_middleware.FrenchTypographyMiddleware",
     # A database outage during a view answers 503 (the autosave retries), not a 500.
     "config.middleware.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks: turns a locked-out login into its lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Pages read by the public (territory pages and their fragments) get French typography.
+FRENCH_TYPOGRAPHY_PATHS = ["/territoires/"]
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

@@ -6,18 +6,19 @@ from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
+from config import spaces
 from config.roles import Role, has_role
 from config.types import HtmxHttpRequest
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html", {"roles": [r for r in Role if has_role(request.user, r)]})
 
 
-@require_GET
+@require_safe
 @never_cache
 def health(request: HttpRequest) -> HttpResponse:
     """200 when the app and its database answer, 503 otherwise (load balancers, compose)."""
@@ -37,7 +38,7 @@ DASHBOARD_ROLES = {
 }
 
 
-@require_GET
+@require_safe
 def dashboard(request: HtmxHttpRequest, space: str) -> HttpResponse:
     """One landing space per role; the HTMX request gets the link list only."""
     role = DASHBOARD_ROLES.get(space)
@@ -50,10 +51,21 @@ def dashboard(request: HtmxHttpRequest, space: str) -> HttpResponse:
     template = f"dashboard_{space}.html"
     if request.htmx:
         template += "#links"
-    context: dict = {"role": role}
+    context: dict[str, object] = {"role": role, **_space_context(request, space)}
     if space == "elu" and not request.htmx:
         context |= _official_space(request)
     return render(request, template, context)
+
+
+def _space_context(request: HtmxHttpRequest, space: str) -> dict[str, object]:
+    """What the catalyst's and the admin's spaces show (not for the link-list fragment)."""
+    if request.htmx:
+        return {}
+    if space == "catalyseur":
+        return spaces.catalyst_space(request.user)
+    if space == "administration":
+        return spaces.admin_space()
+    return {}
 
 
 def _official_space(request: HtmxHttpRequest) -> dict:

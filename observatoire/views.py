@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from config.roles import Role, role_required
 from config.spreadsheets import spreadsheet_row
@@ -102,7 +102,7 @@ def _chart_data(profile: TerritoryProfile) -> list[dict[str, Any]]:
     return charts
 
 
-@require_GET
+@require_safe
 def territory_indicators(request: HtmxHttpRequest, level: str, code: str) -> HttpResponse:
     """A territory among its peers, per fragility domain (fragment pulled by the territory page)."""
     territory = territory_for_indicators(level, code)
@@ -143,7 +143,7 @@ CSV_HEADER = [
 ]
 
 
-@require_GET
+@require_safe
 def territory_indicators_csv(request: HtmxHttpRequest, level: str, code: str) -> HttpResponse:
     """Every value of the territory, every year; the year shown on the page carries the same
     comparison values and rank (``observatoire.queries``, formatted here only)."""
@@ -158,6 +158,7 @@ def territory_indicators_csv(request: HtmxHttpRequest, level: str, code: str) ->
     response["Content-Disposition"] = (
         f'attachment; filename="indicateurs-{territory.level}-{territory.code}.csv"'
     )
+    response.write("\ufeff")  # byte order mark: spreadsheet programs then read UTF-8 accents right
     writer = csv.writer(response, delimiter=";", lineterminator="\n")
     writer.writerow(CSV_HEADER)
     for item in territory_indicator_values(territory):
@@ -190,7 +191,7 @@ def territory_indicators_csv(request: HtmxHttpRequest, level: str, code: str) ->
     return response
 
 
-@require_GET
+@require_safe
 def catalogue(request: HtmxHttpRequest) -> HttpResponse:
     """The catalogue, searchable, filterable (domain, polarity, level, collection), sortable."""
     form = CatalogueFilterForm(request.GET)
@@ -232,7 +233,7 @@ def catalogue(request: HtmxHttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @role_required(Role.NETWORK_ADMIN)
 def import_upload(request: HtmxHttpRequest) -> HttpResponse:
     """Upload a catalogue or a values file: a dry run first, in the background."""
@@ -282,7 +283,7 @@ def import_upload(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, template, context, status=status)
 
 
-@require_GET
+@require_safe
 @role_required(Role.NETWORK_ADMIN)
 def import_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """An import's progress (polled every second while it runs) then its report."""

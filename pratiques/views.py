@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from config.roles import Role, role_required
 from config.spreadsheets import spreadsheet_row
@@ -31,12 +31,12 @@ def _render(request: HtmxHttpRequest, template: str, fragment: str, context: dic
 # --- public grid ---------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def grid_current(request: HtmxHttpRequest) -> HttpResponse:
     return _grid(request, None)
 
 
-@require_GET
+@require_safe
 def grid_version(request: HtmxHttpRequest, version: str) -> HttpResponse:
     return _grid(request, version)
 
@@ -55,7 +55,7 @@ def _grid(request: HtmxHttpRequest, slug: str | None) -> HttpResponse:
 # --- the catalyst's space --------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @role_required(Role.CATALYST)
 def home(request: HtmxHttpRequest) -> HttpResponse:
     assessments = list(
@@ -79,7 +79,7 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
     return _render(request, "pratiques/home.html", "assessments", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @role_required(Role.CATALYST)
 def assessment_start(request: HtmxHttpRequest) -> HttpResponse:
     draft = Assessment.objects.filter(user=request.user, status=AssessmentStatus.DRAFT).first()
@@ -136,7 +136,7 @@ def _fill_context(assessment: Assessment) -> dict:
     }
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @role_required(Role.CATALYST)
 def assessment_fill(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The form of every practice; POST saves them all (the no-JavaScript path)."""
@@ -228,13 +228,13 @@ def answer_save(request: HtmxHttpRequest, pk: int, practice_pk: int) -> HttpResp
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @role_required(Role.CATALYST)
 def assessment_submit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     assessment = _own(request, pk)
     if not assessment.is_draft:
         return redirect(assessment)
-    form = PreferencesForm(request.POST or None, initial={"consent_statistics": True})
+    form = PreferencesForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             with contextlib.suppress(services.AssessmentLocked):  # submitted in another tab
@@ -261,7 +261,7 @@ def assessment_submit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 @role_required(Role.CATALYST)
 def assessment_results(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     assessment = _own(request, pk)
@@ -445,14 +445,14 @@ def _csv_response(rows: list[list[str]], filename: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 @role_required(Role.CATALYST)
 def assessment_export_csv(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     assessment = _own(request, pk)
     return _csv_response(_csv_rows([assessment]), f"auto-evaluation-{assessment.pk}.csv")
 
 
-@require_GET
+@require_safe
 @role_required(Role.CATALYST)
 def assessment_export_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     from weasyprint import HTML
@@ -468,7 +468,7 @@ def assessment_export_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 @role_required(Role.CATALYST)
 def my_data(request: HtmxHttpRequest) -> HttpResponse:
     context = {
@@ -478,7 +478,7 @@ def my_data(request: HtmxHttpRequest) -> HttpResponse:
     return _render(request, "pratiques/my_data.html", "my_data", context)
 
 
-@require_GET
+@require_safe
 @role_required(Role.CATALYST)
 def my_data_export(request: HtmxHttpRequest) -> HttpResponse:
     assessments = list(
@@ -558,7 +558,7 @@ def organisation_join(request: HtmxHttpRequest) -> HttpResponse:
     return redirect("pratiques:home")
 
 
-@require_GET
+@require_safe
 @role_required(Role.CATALYST)
 def organisation_dialogue(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     organisation = Organisation.objects.filter(pk=pk, memberships__user=request.user).first()
@@ -576,7 +576,7 @@ def organisation_dialogue(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 # --- a territory's page part (public: aggregates above the anonymity threshold only) ------------
 
 
-@require_GET
+@require_safe
 def territory_practices(request: HtmxHttpRequest, level: str, code: str) -> HttpResponse:
     from territoires.models import Territory
 
@@ -593,7 +593,7 @@ def territory_practices(request: HtmxHttpRequest, level: str, code: str) -> Http
     return _render(request, "pratiques/territory_practices.html", "territory_practices", context)
 
 
-@require_GET
+@require_safe
 def territory_practices_csv(request: HtmxHttpRequest, level: str, code: str) -> HttpResponse:
     """The same released figures as the page, one line per practice (nothing when not published)."""
     from territoires.models import Territory

@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from config.roles import Role, has_role, role_required
 from config.types import HtmxHttpRequest
@@ -67,7 +67,7 @@ from territoires.services import (
 SEARCH_PAGE_LIMIT = 20
 
 
-@require_GET
+@require_safe
 def search_options(request: HtmxHttpRequest) -> HttpResponse:
     """<option> elements for a TerritoryField's datalist. The widget sends its own name as the
     parameter, so the query is the first non-empty value of the request."""
@@ -78,7 +78,7 @@ def search_options(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "territoires/_search_options.html", {"results": results})
 
 
-@require_GET
+@require_safe
 def search(request: HtmxHttpRequest) -> HttpResponse:
     """Find a territory by name, postal code or official code (full page, or results for HTMX)."""
     query = request.GET.get("q", "")
@@ -179,7 +179,7 @@ def _detail_context(request: HtmxHttpRequest, territory: Territory) -> dict[str,
     }
 
 
-@require_GET
+@require_safe
 def territory_detail(request: HtmxHttpRequest, level: str, code: str) -> HttpResponse:
     """/territoires/<niveau>/<code>/: identity card, maturity, fragilities, other apps' parts."""
     territory = _page_territory(level, code)
@@ -199,7 +199,7 @@ def _scale_context() -> dict[str, Any]:
     }
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @role_required(Role.NETWORK_ADMIN)
 def maturity_create(request: HtmxHttpRequest, level: str, code: str) -> HttpResponse:
     """A new maturity assessment (history kept); network admins only."""
@@ -218,7 +218,7 @@ def maturity_create(request: HtmxHttpRequest, level: str, code: str) -> HttpResp
     return render(request, template, {"territory": territory, "form": form, **_scale_context()})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @role_required(Role.NETWORK_ADMIN)
 def fragility_create(request: HtmxHttpRequest, level: str, code: str) -> HttpResponse:
     """Record a territory's level on one fragility domain, with its source."""
@@ -237,7 +237,7 @@ def fragility_create(request: HtmxHttpRequest, level: str, code: str) -> HttpRes
     return render(request, template, {**context, **_scale_context()})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @role_required(Role.NETWORK_ADMIN)
 def project_new(request: HtmxHttpRequest) -> HttpResponse:
     """Create a territoire de projet from its name and first member."""
@@ -291,7 +291,7 @@ def _editor_context(
     }
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @role_required(Role.NETWORK_ADMIN)
 def project_edit(request: HtmxHttpRequest, code: str) -> HttpResponse:
     """The perimeter editor: name, description, members (add / remove)."""

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from config import links
 from config.accounts import services, throttle
@@ -65,7 +65,7 @@ def _allowed(request: HttpRequest, scope: str, email: str) -> bool:
 # --- landing after login -------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @login_required
 def landing(request: HttpRequest) -> HttpResponse:
     """One role → its space; several → a choice; none → the home page."""
@@ -123,7 +123,7 @@ def signup(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "comptes/signup.html", {"form": form}, status=status)
 
 
-@require_GET
+@require_safe
 def signup_sent(request: HttpRequest) -> HttpResponse:
     context = {
         "email": request.session.get("signup_email", ""),
@@ -224,7 +224,7 @@ def _render(
     return render(request, template, context, status=status)
 
 
-@require_GET
+@require_safe
 @role_required(Role.NETWORK_ADMIN)
 def people(request: HtmxHttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:100]
@@ -310,7 +310,7 @@ def _history(user: User | None = None) -> Any:
     return entries.order_by("-action_time", "-pk")
 
 
-@require_GET
+@require_safe
 @role_required(Role.NETWORK_ADMIN)
 def person(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     user = get_object_or_404(User, pk=pk)
@@ -411,7 +411,7 @@ def mandate_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("accounts:people")
 
 
-@require_GET
+@require_safe
 @role_required(Role.NETWORK_ADMIN)
 def people_history(request: HtmxHttpRequest) -> HttpResponse:
     page = Paginator(_history(), HISTORY_PER_PAGE).get_page(request.GET.get("page"))

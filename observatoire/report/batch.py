@@ -182,3 +182,15 @@ def batch_start(
     if not read_progress(progress["id"]) or read_progress(progress["id"])["status"] == "queued":
         _write(progress)
     return read_progress(progress["id"]) or progress
+
+
+def generated_reports(level: str, limit: int = 200) -> tuple[list[Territory], int]:
+    """Territories of a level whose PDF is on disk (from a batch or a visit), and how many."""
+    folder = Path(settings.CACHE_DIR) / "reports" / level
+    codes = (
+        sorted({p.name.rsplit("-", 1)[0] for p in folder.glob("*.pdf")}) if folder.is_dir() else []
+    )
+    territories = list(
+        Territory.objects.filter(level=level, code__in=codes[:limit]).order_by("name")
+    )
+    return territories, len(codes)

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from config.roles import Role, role_required
 from config.types import HtmxHttpRequest
@@ -41,7 +41,7 @@ def campaign_pdf(campaign: Campaign) -> bytes:
     return pdf
 
 
-@require_GET
+@require_safe
 @role_required(Role.NETWORK_ADMIN)
 def campaign_report_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     campaign = get_object_or_404(Campaign.objects.select_related("version"), pk=pk)

@@ -213,6 +213,9 @@ def situations_radar_figure(
                 "gridcolor": "#d5dbe1",
                 "range": [0, 100],
                 "tickvals": [25, 50, 75, 100],
+                # The outer ring is 100 by definition; its label would sit on a situation's name.
+                "ticktext": ["25", "50", "75", ""],
+                "angle": 67.5,
                 "tickfont": {"size": 8},
             },
             "angularaxis": {

@@ -11,12 +11,20 @@ _BEFORE_COLON = re.compile(r"[ \u00a0\u202f]*:(?=\s|$)")
 _BEFORE_HIGH = re.compile(r"(?<=\S)[ \u00a0\u202f]*([;?!])")
 _OPEN_QUOTE = re.compile(r"«[ \u00a0\u202f]*")
 _CLOSE_QUOTE = re.compile(r"[ \u00a0\u202f]*»")
-# Text between tags, outside <style> and <script>.
-_TEXT = re.compile(r"(<style.*?</style>|<script.*?</script>|<[^>]+>)|([^<]+)", re.S)
+_MONTHS = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
+_FIRST_OF_MONTH = re.compile(rf"(?<![\d,.])1[ \u00a0]({_MONTHS})\b")
+# Text between tags, outside <style>, <script> and what a person typed (<textarea>, <pre>, <code>).
+_TEXT = re.compile(
+    r"(<style.*?</style>|<script.*?</script>|<textarea.*?</textarea>|<pre.*?</pre>"
+    r"|<code.*?</code>|<[^>]+>)|([^<]+)",
+    re.S,
+)
 
 
 def french_text(text: str) -> str:
-    """« Bonjour: oui ? » → «␣Bonjour␣: oui␣? » with non-breaking spaces where French puts them."""
+    """« Bonjour: oui ? » → «␣Bonjour␣: oui␣? » with non-breaking spaces where French puts them;
+    « 1 mars » → « 1er mars »."""
+    text = _FIRST_OF_MONTH.sub("1er" + NBSP + r"\1", text)
     text = _BEFORE_COLON.sub(NBSP + ":", text)
     text = _BEFORE_HIGH.sub(lambda m: NNBSP + m.group(1), text)
     text = _OPEN_QUOTE.sub("«" + NBSP, text)

@@ -7,12 +7,18 @@ from datetime import datetime
 from django import forms
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from config.roles import Role, role_required
 from config.types import HtmxHttpRequest
 from observatoire.liveness import batch_resume_if_orphaned
-from observatoire.report.batch import BATCH_LEVELS, batch_start, latest_batches, read_progress
+from observatoire.report.batch import (
+    BATCH_LEVELS,
+    batch_start,
+    generated_reports,
+    latest_batches,
+    read_progress,
+)
 from observatoire.report.cache import get_report
 from observatoire.report.data import report_filename
 from territoires.models import Level, Territory
@@ -20,7 +26,7 @@ from territoires.models import Level, Territory
 REPORT_LEVELS = {level.value for level in BATCH_LEVELS}
 
 
-@require_GET
+@require_safe
 def territory_report(request: HtmxHttpRequest, level: str, code: str) -> HttpResponse:
     """The PDF report of a territory: public data and anonymised aggregates, no account needed."""
     if level not in REPORT_LEVELS:
@@ -44,7 +50,7 @@ class BatchForm(forms.Form):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @role_required(Role.NETWORK_ADMIN)
 def report_batches(request: HtmxHttpRequest) -> HttpResponse:
     """Start the generation of all reports of a level and follow its progress."""
@@ -60,7 +66,7 @@ def report_batches(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, template, {"form": form, "batches": batches, "running": running})
 
 
-@require_GET
+@require_safe
 @role_required(Role.NETWORK_ADMIN)
 def report_batch_progress(request: HtmxHttpRequest, batch_id: str) -> HttpResponse:
     progress = read_progress(batch_id)
@@ -70,7 +76,9 @@ def report_batch_progress(request: HtmxHttpRequest, batch_id: str) -> HttpRespon
     template = "observatoire/report/batch_progress.html"
     if request.htmx:
         template += "#progress"
-    return render(request, template, {"batch": _with_percent(progress)})
+    reports, report_count = generated_reports(progress["level"])
+    context = {"batch": _with_percent(progress), "reports": reports, "report_count": report_count}
+    return render(request, template, context)
 
 
 def _with_percent(progress: dict) -> dict:

@@ -8,7 +8,7 @@ from django.contrib.auth import login
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from config.links import LinkError
 from config.roles import Role, role_required
@@ -24,7 +24,7 @@ T = "pratiques/campaigns/"
 # --- admins ---------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @role_required(Role.NETWORK_ADMIN)
 def campaign_list(request: HtmxHttpRequest) -> HttpResponse:
     campaigns = Campaign.objects.select_related("version").order_by("-opens_on", "-pk")
@@ -70,7 +70,7 @@ def _detail(
     return render(request, template, context, status=status)
 
 
-@require_GET
+@require_safe
 @role_required(Role.NETWORK_ADMIN)
 def campaign_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     campaign = get_object_or_404(Campaign.objects.select_related("version"), pk=pk)
@@ -143,7 +143,7 @@ def _closed(pk: int) -> Campaign:
     return campaign
 
 
-@require_GET
+@require_safe
 @role_required(Role.NETWORK_ADMIN)
 def campaign_report(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     campaign = _closed(pk)
@@ -151,7 +151,7 @@ def campaign_report(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return render(request, T + "campaign_report.html", context)
 
 
-@require_GET
+@require_safe
 @role_required(Role.NETWORK_ADMIN)
 def campaign_export(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     campaign = _closed(pk)
@@ -169,7 +169,7 @@ def _link_error(request: HtmxHttpRequest, message: str, status: int = 400) -> Ht
     return render(request, T + "link_error.html", {"message": message}, status=status)
 
 
-@require_GET
+@require_safe
 def campaign_join(request: HtmxHttpRequest, invitee: int, token: str) -> HttpResponse:
     """The personal link of an e-mail: signs the person in and opens their draft."""
     try:
@@ -254,7 +254,7 @@ def campaign_stop_mine(request: HtmxHttpRequest, invitee: int) -> HttpResponse:
     return redirect("dashboard", space="catalyseur")
 
 
-@require_GET
+@require_safe
 @role_required(Role.CATALYST)
 def my_campaigns(request: HtmxHttpRequest) -> HttpResponse:
     """The « Mes campagnes » block of the catalyst's space (pulled in with hx-get)."""

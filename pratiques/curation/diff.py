@@ -57,5 +57,29 @@ def word_diff(before: str, after: str) -> SafeString:
     return mark_safe("".join(html))
 
 
+def word_diff_sides(before: str, after: str) -> SafeString:
+    """Like ``word_diff``, but a text changed in several places reads as two lines: the old one
+    with its removed words, then the new one with its added words (never interleaved)."""
+    parts = word_diff_parts(before, after)
+    # One replaced spot reads well inline; several interleave old and new words.
+    if sum(1 for op, _ in parts if op == "delete") < 2:
+        return word_diff(before, after)
+    old = "".join(
+        escape(text) if op == "equal" else f"<del>{escape(text)}</del>"
+        for op, text in parts
+        if op != "insert"
+    )
+    new = "".join(
+        escape(text) if op == "equal" else f"<ins>{escape(text)}</ins>"
+        for op, text in parts
+        if op != "delete"
+    )
+    # Every piece is escaped above.
+    return mark_safe(
+        f'<span class="diff-side"><span class="diff-tag">avant</span> {old}</span>'
+        f'<span class="diff-side"><span class="diff-tag">après</span> {new}</span>'
+    )
+
+
 def texts_differ(before: str, after: str) -> bool:
     return (before or "") != (after or "")

@@ -13,7 +13,7 @@ from django.db.models import Count
 from django.utils.safestring import SafeString
 
 from pratiques import disclosure
-from pratiques.curation.diff import word_diff
+from pratiques.curation.diff import word_diff_sides
 from pratiques.models import (
     Answer,
     Assessment,
@@ -191,7 +191,7 @@ def version_comparison(old: GridVersion, new: GridVersion) -> Comparison:
                 for name, label in COMPARED_FIELDS[kind]:
                     a, b = field_text(old_element, name), field_text(new_element, name)
                     if a != b:
-                        change.diffs.append(FieldDiff(label, a, b, word_diff(a, b)))
+                        change.diffs.append(FieldDiff(label, a, b, word_diff_sides(a, b)))
                 if old_ranks[key] != new_ranks[key]:
                     change.moved_from = describe_position(kind, old_element)
                     change.moved_to = describe_position(kind, new_element)

@@ -447,7 +447,7 @@ def element_update(*, actor: Any, element: GridElement, changes: dict[str, Any])
         element.refresh_from_db()
     after = snapshot(element, fields)
     if before != after:
-        verb = "déplacé(e)" if moved else "modifié(e)"
+        verb = "déplacé·e" if moved else "modifié·e"
         curation_record(
             actor=actor,
             action=f"{target_type(element)}.{'move' if moved else 'update'}",
@@ -561,7 +561,7 @@ def element_move(
     curation_record(
         actor=actor,
         action=f"{target_type(element)}.reorder",
-        summary=f"{capitalize(element_label(element))} déplacé(e) ({before_code} → {element.code})",
+        summary=f"{capitalize(element_label(element))} déplacé·e ({before_code} → {element.code})",
         target=element,
         before={"code": before_code},
         after={"code": element.code},
@@ -709,7 +709,7 @@ def reference_item_update(
         curation_record(
             actor=actor,
             action=f"{item._meta.model_name}.update",
-            summary=f"{capitalize(str(item._meta.verbose_name))} « {item} » modifié(e)",
+            summary=f"{capitalize(str(item._meta.verbose_name))} « {item} » modifié·e",
             target=item,
             before=before,
             after=after,

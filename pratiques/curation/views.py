@@ -17,7 +17,7 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import reswap, retarget
 
 from config.roles import Role, role_required
@@ -26,7 +26,7 @@ from config.types import HtmxHttpRequest
 from pratiques import disclosure
 from pratiques.curation import forms as cforms
 from pratiques.curation import queries, services
-from pratiques.curation.diff import word_diff
+from pratiques.curation.diff import word_diff_sides
 from pratiques.models import (
     Assessment,
     Axis,
@@ -94,7 +94,7 @@ def get_version(slug: str) -> GridVersion:
 # --- home ----------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @admin_required
 def curation_home(request: HtmxHttpRequest) -> HttpResponse:
     versions = list(
@@ -110,7 +110,7 @@ def curation_home(request: HtmxHttpRequest) -> HttpResponse:
     return render_page(request, "pratiques/curation/home.html", "versions", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @admin_required
 def version_new(request: HtmxHttpRequest) -> HttpResponse:
     form = cforms.VersionNewForm(request.POST or None)
@@ -199,7 +199,7 @@ def locked_response(
     return redirect("pratiques:curation:version", slug=version.slug)
 
 
-@require_GET
+@require_safe
 @admin_required
 def version_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     version = get_version(slug)
@@ -237,7 +237,7 @@ def anchor_of(kind: str, pk: int | None) -> str:
     return f"{kind}-{pk}" if pk else "grille"
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @admin_required
 def element_edit(request: HtmxHttpRequest, slug: str, kind: str, pk: int) -> HttpResponse:
     version = get_version(slug)
@@ -267,7 +267,7 @@ def element_edit(request: HtmxHttpRequest, slug: str, kind: str, pk: int) -> Htt
     return render_page(request, "pratiques/curation/element_form.html", "form", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @admin_required
 def element_add(request: HtmxHttpRequest, slug: str, kind: str) -> HttpResponse:
     version = get_version(slug)
@@ -303,7 +303,7 @@ def element_add(request: HtmxHttpRequest, slug: str, kind: str) -> HttpResponse:
     return render_page(request, "pratiques/curation/element_form.html", "form", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @admin_required
 def element_remove(request: HtmxHttpRequest, slug: str, kind: str, pk: int) -> HttpResponse:
     version = get_version(slug)
@@ -348,7 +348,7 @@ def element_move(request: HtmxHttpRequest, slug: str, kind: str, pk: int) -> Htt
 # --- publish, delete, lineage --------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @admin_required
 def version_publish(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     version = get_version(slug)
@@ -380,7 +380,7 @@ def version_publish(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     return render_page(request, "pratiques/curation/version_publish.html", "check", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @admin_required
 def version_delete(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     version = get_version(slug)
@@ -430,7 +430,7 @@ def previous_version(version: GridVersion) -> GridVersion | None:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @admin_required
 def lineage(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     version = get_version(slug)
@@ -476,7 +476,7 @@ def lineage_remove(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse
 # --- comparison ----------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @admin_required
 def compare(request: HtmxHttpRequest) -> HttpResponse:
     versions = list(GridVersion.objects.order_by("created_at", "pk"))
@@ -508,7 +508,7 @@ def event_rows(events: list[CurationEvent]) -> list[dict[str, Any]]:
         for name, before, after in event.changed_fields():
             html = None
             if isinstance(before, str) and isinstance(after, str):
-                html = word_diff(before, after)
+                html = word_diff_sides(before, after)
             fields.append(
                 {
                     "name": name,
@@ -525,7 +525,7 @@ def event_rows(events: list[CurationEvent]) -> list[dict[str, Any]]:
     return rows
 
 
-@require_GET
+@require_safe
 @admin_required
 def history(request: HtmxHttpRequest) -> HttpResponse:
     events = CurationEvent.objects.order_by("-at", "-id")
@@ -555,7 +555,7 @@ def reference_context() -> dict[str, Any]:
     }
 
 
-@require_GET
+@require_safe
 @admin_required
 def reference_lists(request: HtmxHttpRequest) -> HttpResponse:
     return render_page(
@@ -563,7 +563,7 @@ def reference_lists(request: HtmxHttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @admin_required
 def reference_edit(request: HtmxHttpRequest, kind: str, pk: int) -> HttpResponse:
     if kind not in cforms.REFERENCE_FORMS:
@@ -629,7 +629,7 @@ def resources_context(version: GridVersion | None) -> dict[str, Any]:
     }
 
 
-@require_GET
+@require_safe
 @admin_required
 def resource_list(request: HtmxHttpRequest) -> HttpResponse:
     return render_page(
@@ -640,7 +640,7 @@ def resource_list(request: HtmxHttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @admin_required
 def resource_edit(request: HtmxHttpRequest, pk: int | None = None) -> HttpResponse:
     resource = get_object_or_404(Resource, pk=pk) if pk else None
@@ -713,7 +713,7 @@ def resource_detach(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 # --- analytics and exports -----------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @admin_required
 def analytics(request: HtmxHttpRequest) -> HttpResponse:
     version = GridVersion.objects.current()
@@ -793,7 +793,7 @@ def export_filename(extension: str) -> str:
     return f"reponses-anonymisees-{timezone.localdate():%Y-%m-%d}.{extension}"
 
 
-@require_GET
+@require_safe
 @admin_required
 def export_csv(request: HtmxHttpRequest) -> StreamingHttpResponse:
     writer = csv.writer(Echo(), delimiter=";")
@@ -811,7 +811,7 @@ def export_csv(request: HtmxHttpRequest) -> StreamingHttpResponse:
 XLSX_ROWS_PER_SHEET = 1_000_000
 
 
-@require_GET
+@require_safe
 @admin_required
 def export_xlsx(request: HtmxHttpRequest) -> HttpResponse:
     from openpyxl import Workbook
@@ -854,7 +854,7 @@ def export_xlsx(request: HtmxHttpRequest) -> HttpResponse:
 # --- catalyst: move a draft to the current version -----------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @role_required(Role.CATALYST)
 def assessment_move_forward(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     assessment = get_object_or_404(

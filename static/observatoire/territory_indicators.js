@@ -9,9 +9,10 @@
       var el = document.getElementById(chart.id);
       if (!el || el.dataset.drawn) { return; }
       el.dataset.drawn = "1";
-      var labels = chart.rows.map(function (r) { return r.label; });
+      var narrow = el.clientWidth < 600;
+      var labels = chart.rows.map(function (r) { return narrow && r.label.length > 24 ? r.label.slice(0, 22) + "…" : r.label; });
       var box = {
-        type: "box", orientation: "h", y: labels, name: "pairs",
+        type: "box", orientation: "h", y: labels, name: "pairs (min., quartiles, max.)",
         lowerfence: chart.rows.map(function (r) { return r.q[0]; }),
         q1: chart.rows.map(function (r) { return r.q[1]; }),
         median: chart.rows.map(function (r) { return r.q[2]; }),
@@ -30,8 +31,8 @@
         hovertemplate: "%{text}<extra></extra>"
       };
       Plotly.newPlot(el, [box, dots], {
-        height: 70 + 46 * chart.rows.length, margin: {l: 260, r: 20, t: 10, b: 40},
-        showlegend: false,
+        height: 110 + 46 * chart.rows.length, margin: {l: narrow ? 8 : 260, r: 12, t: 36, b: 40},
+        showlegend: true, legend: {orientation: "h", x: 0, y: 1, yanchor: "bottom"},
         xaxis: {range: [-0.03, 1.03], tickvals: [0, 0.5, 1], ticktext: ["moins fragile", "", "plus fragile"], zeroline: false},
         yaxis: {automargin: true}
       }, {displayModeBar: false, responsive: true});

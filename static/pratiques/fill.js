@@ -82,4 +82,56 @@
       });
     });
   });
+
+  // Navigation: answered practices per axis, the next practice without an answer, the scales.
+  function practices() { return Array.prototype.slice.call(document.querySelectorAll("fieldset.practice")); }
+  function countAxes() {
+    document.querySelectorAll(".axis-count[data-axis]").forEach(function (counter) {
+      var axis = document.querySelector("section.axis[data-axis='" + counter.getAttribute("data-axis") + "']");
+      if (!axis) return;
+      var all = axis.querySelectorAll("fieldset.practice").length;
+      var done = axis.querySelectorAll("fieldset.practice.answered").length;
+      counter.textContent = "(" + done + " / " + all + ")";
+    });
+    var button = document.querySelector(".next-unanswered");
+    if (button) button.disabled = !document.querySelector("fieldset.practice:not(.answered)");
+  }
+  var current = null;
+  document.addEventListener("focusin", function (event) {
+    var practice = event.target.closest && event.target.closest("fieldset.practice");
+    if (practice) current = practice;
+  });
+  function nextUnanswered() {
+    var list = practices();
+    var start = current ? list.indexOf(current) + 1 : 0;
+    for (var i = 0; i < list.length; i++) {
+      var candidate = list[(start + i) % list.length];
+      if (!candidate.classList.contains("answered")) return candidate;
+    }
+    return null;
+  }
+  document.addEventListener("htmx:afterRequest", countAxes);
+  document.addEventListener("DOMContentLoaded", function () {
+    countAxes();
+    var button = document.querySelector(".next-unanswered");
+    if (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var target = nextUnanswered();
+        if (!target) return;
+        target.scrollIntoView({ block: "start" });
+        var first = target.querySelector("input:not([disabled])");
+        if (first) first.focus({ preventScroll: true });
+        current = target;
+      });
+    }
+    var steps = document.querySelector(".fill-steps");
+    if (steps && window.matchMedia("(max-width: 56rem)").matches) steps.open = false;
+    document.querySelectorAll(".scale-help").forEach(function (link) {
+      link.addEventListener("click", function () {
+        var legend = document.getElementById("echelles");
+        if (legend) legend.open = true;
+      });
+    });
+  });
 })();

@@ -16,7 +16,11 @@
       lines.push(line);
       return lines.join("<br>");
     };
-    var theta = close(radar.labels.map(wrap));
+    var radarNode = document.getElementById("radar-chart");
+    // On a phone the 8 situations go by their number; the table below names them.
+    var narrow = radarNode && radarNode.clientWidth < 560;
+    var shortLabel = function (text) { var m = /^(\d+)\./.exec(text); return m ? "Situation " + m[1] : wrap(text); };
+    var theta = close(radar.labels.map(narrow ? shortLabel : wrap));
     var traces = [];
     if (radar.q3) {
       traces.push({ type: "scatterpolar", r: close(radar.q3), theta: theta, mode: "lines", line: { color: "rgba(109,40,217,0.25)" }, name: "3e quartile des pairs", showlegend: false, hoverinfo: "skip" });
@@ -25,9 +29,9 @@
     }
     traces.push({ type: "scatterpolar", r: close(radar.mine.map(function (v) { return v === null ? 0 : v; })), theta: theta, mode: "lines+markers", fill: "toself", fillcolor: "rgba(11,92,173,0.2)", line: { color: "#0b5cad", width: 3 }, name: "Moi" });
     Plotly.newPlot("radar-chart", traces, {
-      polar: { domain: { y: [0.12, 1] }, radialaxis: { range: [0, 100], angle: 22.5, tickangle: 22.5, tickfont: { size: 10 } }, angularaxis: { tickfont: { size: 11 } } },
-      margin: { t: 50, b: 40, l: 120, r: 120 }, height: 560, showlegend: true,
-      legend: { orientation: "h", y: -0.22 }, font: { family: "DejaVu Sans, sans-serif" }
+      polar: { domain: { y: [0.12, 1] }, radialaxis: { range: [0, 100], angle: 22.5, tickangle: 22.5, tickvals: [25, 50, 75, 100], ticktext: ["25", "50", "75", ""], tickfont: { size: 10 } }, angularaxis: { tickfont: { size: narrow ? 10 : 11 } } },
+      margin: narrow ? { t: 30, b: 30, l: 76, r: 76 } : { t: 50, b: 40, l: 120, r: 120 }, height: narrow ? 440 : 560, showlegend: true,
+      legend: { orientation: "h", x: 0, y: narrow ? -0.05 : -0.22, yanchor: "top" }, font: { family: "DejaVu Sans, sans-serif" }
     }, config);
 
     var t = data.ternary;
@@ -49,7 +53,7 @@
     }
     Plotly.newPlot("ternary-chart", tTraces, {
       ternary: { sum: 1, aaxis: { title: { text: "Gestion" }, tickformat: ".0%" }, baxis: { title: { text: "Action" }, tickformat: ".0%" }, caxis: { title: { text: "Vision" }, tickformat: ".0%" } },
-      margin: { t: 40, b: 40, l: 60, r: 60 }, height: 460, showlegend: true, legend: { orientation: "h", y: -0.1 },
+      margin: narrow ? { t: 40, b: 30, l: 60, r: 60 } : { t: 40, b: 40, l: 60, r: 60 }, height: narrow ? 400 : 460, showlegend: true, legend: { orientation: "h", x: 0, y: -0.1 },
       font: { family: "DejaVu Sans, sans-serif" }
     }, config);
   }

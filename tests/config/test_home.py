@@ -39,3 +39,9 @@ def test_static_assets_are_served_by_the_app() -> None:
 def test_an_unknown_page_is_a_french_404() -> None:
     response = Client().get("/nexiste-pas/")
     assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_home_search_box_shows_live_results() -> None:
+    html = Client().get("/").content.decode()
+    assert 'hx-get="/territoires/recherche/"' in html and 'id="resultats"' in html

@@ -92,9 +92,13 @@ def test_the_batch_page_starts_a_batch_and_shows_its_progress(
     response = client.post("/observatoire/rapports/", {"level": "epci"})
     assert response.status_code == 302
     progress_url = response["Location"]
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):  # session, user, groups, the generated reports
         full = client.get(progress_url).content.decode()
     assert "<html" in full and "<progress" in full and "2 / 2" in full and "Terminé" in full
+    assert (
+        "Rapports disponibles (2)" in full and "/rapport.pdf" in full
+    )  # links to each generated PDF
+    assert "db_worker" not in full
     fragment = client.get(progress_url, headers=htmx).content.decode()
     assert "<html" not in fragment and fragment.strip().startswith('<section id="progress"')
     listing = client.get("/observatoire/rapports/", headers=htmx).content.decode()

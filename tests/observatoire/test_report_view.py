@@ -28,13 +28,14 @@ def test_it_works(geo: Any) -> None:
     pages = pdf_pages(pdf)
     # Cover; fragilities; then practices, resources and method flowing one after the other
     # (short without indicators or assessments).
-    assert 3 <= len(pages) <= 4
+    assert 2 <= len(pages) <= 4
     assert (
         f"Page 1 sur {len(pages)}" in pages[0]
         and f"Page {len(pages)} sur {len(pages)}" in pages[-1]
     )
     assert "Profil de fragilités" in pages[1]
-    assert "Pratiques d’ingénierie sur le territoire" in pages[2]
+    # Parts after the first flow: the practices may start on the fragilities' page.
+    assert any("Pratiques d’ingénierie sur le territoire" in page for page in pages[1:3])
     assert "Vincennes" in pages[0]
     assert "48 193 habitants" in pages[0]
     assert "moins de 50 000 habitants" in pages[0]

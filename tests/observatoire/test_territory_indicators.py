@@ -143,7 +143,8 @@ def test_the_csv_download(client: Client, geo: Any, values: None) -> None:
     response = client.get("/territoires/commune/94080/indicateurs.csv")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    lines = response.content.decode("utf-8").splitlines()
+    assert response.content.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads the accents right
+    lines = response.content.decode("utf-8-sig").splitlines()
     # The year shown on the page carries its comparisons and rank (100 = le plus fragile); a
     # count is also given per 1 000 inhabitants, the value it is ranked on.
     assert lines == [

@@ -25,7 +25,8 @@ def test_it_shows_every_practice_with_scope_notes_and_accessible_groups(
     assert response.status_code == 200
     assert html.count('class="practice') == 24
     assert "De la négociation à l&#x27;évaluation" in html
-    assert "<legend>Fréquence</legend>" in html
+    assert '<legend>Fréquence <a href="#echelle-frequence"' in html
+    assert html.count("Quelques fois par an") == 1  # each scale explained once, not 24 times
     assert "Non concerné·e" in html
     assert "0 / 24" in html
     # One request per practice at a time, the newest state last: an aborted request may already

@@ -21,7 +21,9 @@ def test_2023_to_2024(nadia, htmx, django_assert_max_num_queries) -> None:
     assert "Stratégie<ins> partenariale</ins> et projection" in html
     assert "<del>de</del><ins>De</ins> la négociation" in html
     assert "Être à l&#x27;écoute <del>active </del>de son écosystème" in html
-    assert "<del>internes</del><ins>interne</ins>" in html
+    # changed in two places: the old line, then the new one
+    assert "En <del>internes</del> et en <del>externes</del>" in html
+    assert "En <ins>interne</ins> et en <ins>externe</ins>" in html
     assert "en perspective <del>la</del><ins>une</ins> stratégie" in html
     assert html.count("cur-change cur-added") == 24
     fragment = client.get(URL, {"de": "2023", "a": "2024"}, headers=htmx).content.decode()

@@ -28,7 +28,7 @@ def test_page_full_and_fragment(nadia, htmx, django_assert_max_num_queries) -> N
     client = logged_in(nadia)
     with django_assert_max_num_queries(10):
         html = client.get(LISTS).content.decode()
-    assert "<html" in html and "Profil de maturité 1" in html and "Transition énergétique" in html
+    assert "<html" in html and "Profil 1 sur 4" in html and "Transition énergétique" in html
     fragment = client.get(LISTS, headers=htmx).content.decode()
     assert "<html" not in fragment and fragment.lstrip().startswith('<div id="listes"')
 
@@ -37,7 +37,7 @@ def test_rename_a_maturity_profile_with_htmx(nadia, htmx) -> None:
     profile = MaturityProfile.objects.get(rank=1)
     client = logged_in(nadia)
     form = client.get(edit("maturite", profile.pk), headers=htmx).content.decode()
-    assert "<html" not in form and "Profil de maturité 1" in form
+    assert "<html" not in form and "Profil 1 sur 4" in form
     response = client.post(
         edit("maturite", profile.pk),
         {"label": "Écosystème en émergence", "description": "Libellé choisi par le réseau."},
@@ -46,7 +46,7 @@ def test_rename_a_maturity_profile_with_htmx(nadia, htmx) -> None:
     assert response["HX-Retarget"] == "#listes"
     assert "Écosystème en émergence" in response.content.decode()
     event = CurationEvent.objects.get(action="maturityprofile.update")
-    assert event.before["label"] == "Profil de maturité 1"
+    assert event.before["label"] == "Profil 1 sur 4"
     assert event.after["label"] == "Écosystème en émergence"
 
 

@@ -43,3 +43,18 @@ def test_it_handles_empty_sides() -> None:
 
 def test_tokens_keep_french_punctuation_apart() -> None:
     assert tokenize("« Être » l’écoute") == ["«", " ", "Être", " ", "»", " ", "l", "’", "écoute"]
+
+
+def test_a_rewritten_text_reads_as_before_then_after() -> None:
+    from pratiques.curation.diff import word_diff_sides
+
+    html = word_diff_sides("Gérer les contrats signés", "Piloter les contrats suivis")
+    assert html == (
+        '<span class="diff-side"><span class="diff-tag">avant</span> '
+        "<del>Gérer</del> les contrats <del>signés</del></span>"
+        '<span class="diff-side"><span class="diff-tag">après</span> '
+        "<ins>Piloter</ins> les contrats <ins>suivis</ins></span>"
+    )
+    # One replaced spot or only additions: one line.
+    assert word_diff_sides("de la", "De la") == "<del>de</del><ins>De</ins> la"
+    assert word_diff_sides("a", "a b") == "a<ins> b</ins>"

@@ -28,7 +28,7 @@ def test_texts_are_exact() -> None:
         Axis.objects.get(version__slug="2024", code="3").title
         == "Stratégie partenariale et projection"
     )
-    assert Practice.objects.get(version__slug="2024", code="4.1").label == "Ecouter son équipe"
+    assert Practice.objects.get(version__slug="2024", code="4.1").label == "Écouter son équipe"
 
 
 def test_situations_and_axes_keep_their_keys_across_versions() -> None:

@@ -56,7 +56,7 @@ def test_history_is_kept_and_shown(geo, nadia, client) -> None:
     assert [a.profile.rank for a in assessments] == [4, 2]
     assert assessments[0].assessed_by == nadia and assessments[0].assessor_name == "Nadia Admin"
     html = client.get("/territoires/commune/94080/").content.decode()
-    assert "Profil de maturité 4" in html and "Après deux ans" in html
+    assert "Profil 4 sur 4" in html and "Après deux ans" in html
     assert "Historique (2 évaluations)" in html and "Premier diagnostic" in html
 
 

@@ -68,15 +68,25 @@ def test_empty_query_explains(geo, client: Client, django_assert_num_queries) ->
 def test_a_1000_character_query_is_refused_in_french(geo, client: Client, htmx) -> None:
     response = client.get(URL, {"q": "a" * 1000}, headers=htmx)
     assert response.status_code == 200
-    assert "Votre recherche compte 1\u00a0000 caractères : 100 au plus" in response.content.decode()
+    assert (
+        "Votre recherche compte 1\u00a0000 caractères\u00a0: 100 au plus"
+        in response.content.decode()
+    )
 
 
 @pytest.mark.django_db
 def test_no_result(geo, client: Client) -> None:
     html = client.get(URL, {"q": "Atlantide"}).content.decode()
-    assert "Aucun territoire ne correspond à « Atlantide »" in html
+    assert "Aucun territoire ne correspond à «\u00a0Atlantide\u00a0»" in html
 
 
 @pytest.mark.django_db
 def test_it_works_without_a_query_string(client: Client) -> None:
     assert client.get(URL).status_code == 200
+
+
+@pytest.mark.django_db
+def test_result_lines_name_their_codes(geo, client: Client, htmx) -> None:
+    html = client.get(URL, {"q": "Vincennes"}, headers=htmx).content.decode()
+    assert "code INSEE 94080 · CP 94300" in html
+    assert "SIREN 200054781" in client.get(URL, {"q": "200054781"}, headers=htmx).content.decode()

@@ -1,0 +1,53 @@
+"""The catalyst's and the network admin's spaces: what they land on after logging in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+
+from observatoire.services import catalogue_import
+from pratiques.models import Answer
+from tests.conftest import logged_in
+from tests.observatoire.conftest import CATALOGUE_CSV
+from tests.pratiques.curation_helpers import copy_current
+from tests.pratiques.helpers import answer_all, start, submitted
+
+
+@pytest.mark.django_db
+def test_a_catalyst_sees_draft_results_practices_to_develop_and_organisation(
+    alice: User, geo: Any, django_assert_max_num_queries: Any
+) -> None:
+    done = submitted(alice, geo.vincennes, 2, 1, organisation_name="Agence du Val")
+    Answer.objects.filter(assessment=done, practice__code="1.2").update(wants_to_develop=True)
+    draft = start(alice, geo.vincennes)
+    answer_all(draft, 1, 1)
+    client = logged_in(alice)
+    with django_assert_max_num_queries(7):
+        html = client.get("/espace/catalyseur/").content.decode()
+    assert f"/pratiques/evaluations/{draft.pk}/" in html and "24 / 24" in html
+    assert f"/pratiques/evaluations/{done.pk}/resultats/" in html
+    assert "Financer l&#x27;ingénierie que je porte" in html
+    assert "Agence du Val" in html
+
+
+@pytest.mark.django_db
+def test_a_new_catalyst_is_invited_to_start(alice: User) -> None:
+    html = logged_in(alice).get("/espace/catalyseur/").content.decode()
+    assert "Commencer une auto-évaluation" in html and "Aucune auto-évaluation en cours" in html
+
+
+@pytest.mark.django_db
+def test_an_admin_sees_grid_drafts_imports_to_confirm_and_batches(
+    nadia: User, geo: Any, settings: Any, tmp_path: Any, django_assert_max_num_queries: Any
+) -> None:
+    settings.CACHE_DIR = tmp_path
+    copy_current(nadia, label="2027")
+    run = catalogue_import(data=CATALOGUE_CSV.encode(), file_name="cat.csv", dry_run=True)
+    client = logged_in(nadia)
+    with django_assert_max_num_queries(8):
+        html = client.get("/espace/administration/").content.decode()
+    assert "/pratiques/administration/versions/2027/" in html
+    assert f"/observatoire/imports/{run.pk}/" in html and "à confirmer" in html
+    assert "Aucun lot lancé" in html
