@@ -154,10 +154,13 @@ def protected_figures(group: list[Person]) -> dict[str, Any]:
     practices = {}
     for i, key in enumerate(keys):
         answered, in_house, partnership, both, develop = counts[1 + 5 * i : 6 + 5 * i]
+        # The three ways of carrying a practice are shares of one whole: taken over the sum of
+        # their own noisy counts (post-processing, no privacy cost) they add up to about 100 %.
+        carried = max(in_house, 0) + max(partnership, 0) + max(both, 0)
         practices[key] = {
-            "in_house": disclosure.share(in_house, answered),
-            "partnership": disclosure.share(partnership, answered),
-            "both": disclosure.share(both, answered),
+            "in_house": disclosure.share(in_house, carried),
+            "partnership": disclosure.share(partnership, carried),
+            "both": disclosure.share(both, carried),
             "develop": disclosure.share(develop, answered),
         }
     figures: dict[str, Any] = {
