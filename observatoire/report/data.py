@@ -19,7 +19,7 @@ from pratiques.aggregates import TerritoryPractices, territory_practices
 from territoires.models import Fragility, Level, SizeSegment, Territory
 
 # Bump when the template or the collected data change shape: cached PDFs are then rebuilt.
-TEMPLATE_VERSION = "2026-11-30.merged"
+TEMPLATE_VERSION = "2026-11-30.merged2"
 
 LEVER_LABELS = {
     "gestion": "Gestion régulatrice",
