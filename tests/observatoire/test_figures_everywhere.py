@@ -234,7 +234,7 @@ def test_the_same_figures_on_the_page_in_the_pdf_and_in_the_csv(
             page = html_lib.unescape(page)
             rows = page_rows(page)
             assert set(rows) == {"RSA", "ETAB", "TXCHOM", "REVMED"}, territory
-            table = csv_rows(client.get(f"{base}/indicateurs.csv").content.decode())
+            table = csv_rows(client.get(f"{base}/indicateurs.csv").content.decode("utf-8-sig"))
             pdf = fragility_text(client.get(f"{base}/rapport.pdf").content)
             assert "100 = le plus fragile" in page and "100 = le plus fragile" in pdf
             for code, shown in rows.items():

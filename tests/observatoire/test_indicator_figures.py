@@ -76,11 +76,16 @@ def test_an_atout_reads_the_same_on_the_page_in_the_csv_and_in_the_pdf(
     figures: dict[str, Indicator],
 ) -> None:
     client = Client()
-    page = client.get("/territoires/commune/94067/indicateurs/").content.decode()
+    page = (
+        client.get("/territoires/commune/94067/indicateurs/")
+        .content.decode()
+        .replace("\u00a0", " ")
+        .replace("\u202f", " ")
+    )
     row = page.split('data-indicator="ETAB"')[1].split("</tr>")[0]
     assert "0<sup>e</sup> centile" in row and "118,65 pour 1 000 hab." in row
     assert "100 = le plus fragile" in page
-    csv_text = client.get("/territoires/commune/94067/indicateurs.csv").content.decode()
+    csv_text = client.get("/territoires/commune/94067/indicateurs.csv").content.decode("utf-8-sig")
     assert "ETAB;Établissements actifs;2022;2500;établissements;effectif;118.65;" in csv_text
     assert csv_text.split("ETAB;")[1].split("\n")[0].endswith(";0;2;Essai")
     pdf = pdf_text(client.get("/territoires/commune/94067/rapport.pdf").content)
@@ -106,12 +111,24 @@ def test_a_curated_level_and_the_ranks_are_shown_together(
         "01/03/2025) ; indicateurs : 100e centile (Allocataires du RSA). Les deux lectures "
         "divergent"
     )
-    page = Client().get("/territoires/commune/94067/indicateurs/").content.decode()
+    page = (
+        Client()
+        .get("/territoires/commune/94067/indicateurs/")
+        .content.decode()
+        .replace("\u00a0", " ")
+        .replace("\u202f", " ")
+    )
     assert "À examiner :" in page and sentence in page
     pdf = pdf_text(Client().get("/territoires/commune/94067/rapport.pdf").content)
     assert "À examiner : " + sentence in pdf
     # Vincennes: no curated level yet, said as such beside its ranks.
-    page = Client().get("/territoires/commune/94080/indicateurs/").content.decode()
+    page = (
+        Client()
+        .get("/territoires/commune/94080/indicateurs/")
+        .content.decode()
+        .replace("\u00a0", " ")
+        .replace("\u202f", " ")
+    )
     assert "Aucun niveau n’est encore retenu par le réseau pour ce domaine" in page
 
 
