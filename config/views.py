@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from config.roles import Role, has_role
-from config.types import HtmxHttpRequest
+from config.types import AuthenticatedHttpRequest, HtmxHttpRequest
 
 
 @require_GET
@@ -56,7 +56,7 @@ def dashboard(request: HtmxHttpRequest, space: str) -> HttpResponse:
     return render(request, template, context)
 
 
-def _official_space(request: HtmxHttpRequest) -> dict:
+def _official_space(request: AuthenticatedHttpRequest) -> dict:
     """Followed territories (what changed since the last visit) and declared mandates."""
     from observatoire.follows import followed_for_space
     from territoires.forms import MandateForm

@@ -59,7 +59,7 @@ def latest_batches(limit: int = 5) -> list[dict[str, Any]]:
     return [b for b in batches if b]
 
 
-def _write(progress: dict[str, Any]) -> None:
+def write_progress(progress: dict[str, Any]) -> None:
     path = _path(progress["id"])
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
     tmp.write_text(json.dumps(progress, ensure_ascii=False))
@@ -84,7 +84,7 @@ def batch_create(*, level: str, codes: list[str] | None = None) -> dict[str, Any
         "finished_at": None,
         "seconds": None,
     }
-    _write(progress)
+    write_progress(progress)
     return progress
 
 
@@ -100,7 +100,7 @@ def batch_run(batch_id: str) -> dict[str, Any]:
     missing = sorted(set(progress["codes"] or []) - {t.code for t in territories})
     progress.update(status="running", total=len(territories) + len(missing))
     progress["started_at"] = timezone.now().isoformat()
-    _write(progress)
+    write_progress(progress)
     start = time.perf_counter()
     last_write = start
     for code in missing:
@@ -123,26 +123,10 @@ def batch_run(batch_id: str) -> dict[str, Any]:
         now = time.perf_counter()
         if now - last_write > 0.5:
             progress["seconds"] = round(now - start, 1)
-            _write(progress)
+            write_progress(progress)
             last_write = now
     progress["status"] = "finished"
     progress["seconds"] = round(time.perf_counter() - start, 1)
     progress["finished_at"] = timezone.now().isoformat()
-    _write(progress)
+    write_progress(progress)
     return progress
-
-
-def batch_start(
-    *, level: str, codes: list[str] | None = None, inline: bool = False
-) -> dict[str, Any]:
-    """Create a batch and run it now (``inline``) or enqueue it for the task worker."""
-    from observatoire.report.tasks import generate_reports
-
-    progress = batch_create(level=level, codes=codes)
-    if inline:
-        return batch_run(progress["id"])
-    result = generate_reports.enqueue(progress["id"])
-    progress["task_id"] = str(result.id)
-    if not read_progress(progress["id"]) or read_progress(progress["id"])["status"] == "queued":
-        _write(progress)
-    return read_progress(progress["id"]) or progress

@@ -9,6 +9,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
@@ -74,7 +75,7 @@ def target_type(obj: models.Model) -> str:
 
 def curation_record(
     *,
-    actor: Any,
+    actor: User,
     action: str,
     summary: str,
     target: models.Model,
@@ -118,7 +119,7 @@ def lock_draft(version: GridVersion) -> GridVersion:
 
 @transaction.atomic
 def version_copy(
-    *, actor: Any, label: str, source: GridVersion | None = None, notes: str = ""
+    *, actor: User, label: str, source: GridVersion | None = None, notes: str = ""
 ) -> GridVersion:
     """A new draft holding a copy of ``source`` (the current version by default), keys kept."""
     label = label.strip()
@@ -212,7 +213,7 @@ def version_copy(
 
 
 @transaction.atomic
-def version_update(*, actor: Any, version: GridVersion, notes: str) -> GridVersion:
+def version_update(*, actor: User, version: GridVersion, notes: str) -> GridVersion:
     version = lock_draft(version)
     before = snapshot(version, ("notes",))
     version.notes = notes
@@ -230,7 +231,7 @@ def version_update(*, actor: Any, version: GridVersion, notes: str) -> GridVersi
 
 
 @transaction.atomic
-def version_delete(*, actor: Any, version: GridVersion) -> None:
+def version_delete(*, actor: User, version: GridVersion) -> None:
     version = lock_draft(version)
     if Assessment.objects.filter(version=version).exists():
         raise ValidationError(
@@ -325,7 +326,7 @@ def code_sort_key(code: str) -> tuple[int, ...]:
 
 
 @transaction.atomic
-def version_publish(*, actor: Any, version: GridVersion) -> GridVersion:
+def version_publish(*, actor: User, version: GridVersion) -> GridVersion:
     """Validate the draft, archive the current version, publish the draft."""
     version = lock_draft(version)
     errors = version_errors(version)
@@ -418,7 +419,7 @@ def capitalize(text: str) -> str:
 
 
 @transaction.atomic
-def element_update(*, actor: Any, element: GridElement, changes: dict[str, Any]) -> GridElement:
+def element_update(*, actor: User, element: GridElement, changes: dict[str, Any]) -> GridElement:
     """Reword or move one element of a draft."""
     lock_draft(element.version)
     fields = EDITABLE_FIELDS[type(element)]
@@ -462,7 +463,7 @@ def element_update(*, actor: Any, element: GridElement, changes: dict[str, Any])
 
 @transaction.atomic
 def element_add(
-    *, actor: Any, version: GridVersion, kind: ElementType, fields: dict[str, Any]
+    *, actor: User, version: GridVersion, kind: ElementType, fields: dict[str, Any]
 ) -> GridElement:
     """A new axis, situation or practice at the end of its parent, with a new key."""
     version = lock_draft(version)
@@ -502,7 +503,7 @@ def element_add(
 
 
 @transaction.atomic
-def element_remove(*, actor: Any, element: Axis | Situation | Practice) -> None:
+def element_remove(*, actor: User, element: Axis | Situation | Practice) -> None:
     """Remove an element of a draft (with what it contains)."""
     version = lock_draft(element.version)
     before = snapshot(element, EDITABLE_FIELDS[type(element)])
@@ -536,7 +537,7 @@ def element_remove(*, actor: Any, element: Axis | Situation | Practice) -> None:
 
 @transaction.atomic
 def element_move(
-    *, actor: Any, element: Axis | Situation | Practice, direction: Literal["up", "down"]
+    *, actor: User, element: Axis | Situation | Practice, direction: Literal["up", "down"]
 ) -> None:
     """Swap an element with its previous or next sibling."""
     version = lock_draft(element.version)
@@ -575,7 +576,7 @@ def element_move(
 @transaction.atomic
 def lineage_record(
     *,
-    actor: Any,
+    actor: User,
     version: GridVersion,
     element_type: ElementType,
     kind: LineageKind,
@@ -628,7 +629,7 @@ def lineage_record(
 
 
 @transaction.atomic
-def lineage_remove(*, actor: Any, lineage: KeyLineage) -> None:
+def lineage_remove(*, actor: User, lineage: KeyLineage) -> None:
     version = lock_draft(lineage.version)
     before = snapshot(lineage, ("kind", "element_type", "old_key", "new_key", "note"))
     lineage.delete()
@@ -653,7 +654,7 @@ class MoveReport:
 
 
 @transaction.atomic
-def assessment_move_forward(*, user: Any, assessment: Assessment) -> MoveReport:
+def assessment_move_forward(*, user: User, assessment: Assessment) -> MoveReport:
     """Move a draft on an archived version to the current one.
 
     Answers whose practice key persists are carried over; the others are removed and listed.
@@ -694,7 +695,7 @@ def assessment_move_forward(*, user: Any, assessment: Assessment) -> MoveReport:
 
 @transaction.atomic
 def reference_item_update(
-    *, actor: Any, item: models.Model, changes: dict[str, Any]
+    *, actor: User, item: models.Model, changes: dict[str, Any]
 ) -> models.Model:
     """Reword a maturity profile, an actor profile, a fragility criterion; regroup a fragility."""
     item = type(item).objects.select_for_update().get(pk=item.pk)
@@ -720,7 +721,7 @@ def reference_item_update(
 @transaction.atomic
 def size_segment_update(
     *,
-    actor: Any,
+    actor: User,
     segment: SizeSegment,
     label: str,
     max_population: int | None,
@@ -790,7 +791,7 @@ RESOURCE_FIELDS = ("title", "kind", "url", "description", "source", "note")
 
 
 @transaction.atomic
-def resource_save(*, actor: Any, resource: Resource | None, data: dict[str, Any]) -> Resource:
+def resource_save(*, actor: User, resource: Resource | None, data: dict[str, Any]) -> Resource:
     creating = resource is None or resource.pk is None
     resource = resource or Resource()
     before = None if creating else snapshot(resource, RESOURCE_FIELDS)
@@ -814,7 +815,7 @@ def resource_save(*, actor: Any, resource: Resource | None, data: dict[str, Any]
 
 
 @transaction.atomic
-def resource_delete(*, actor: Any, resource: Resource) -> None:
+def resource_delete(*, actor: User, resource: Resource) -> None:
     before = snapshot(resource, RESOURCE_FIELDS)
     before["practice_keys"] = [
         str(k) for k in resource.attachments.values_list("practice_key", flat=True)
@@ -830,7 +831,7 @@ def resource_delete(*, actor: Any, resource: Resource) -> None:
 
 
 @transaction.atomic
-def resource_attach(*, actor: Any, resource: Resource, practice: Practice) -> ResourceAttachment:
+def resource_attach(*, actor: User, resource: Resource, practice: Practice) -> ResourceAttachment:
     attachment, created = ResourceAttachment.objects.get_or_create(
         resource=resource, practice_key=practice.key, defaults={"created_by": actor}
     )
@@ -847,7 +848,7 @@ def resource_attach(*, actor: Any, resource: Resource, practice: Practice) -> Re
 
 
 @transaction.atomic
-def resource_detach(*, actor: Any, attachment: ResourceAttachment, practice_label: str) -> None:
+def resource_detach(*, actor: User, attachment: ResourceAttachment, practice_label: str) -> None:
     curation_record(
         actor=actor,
         action="resource_attachment.remove",

@@ -78,7 +78,7 @@ def test_catalogue_then_values_dry_run_then_confirm(
     fragment = client.get(response["Location"], headers=htmx)
     assert fragment.content.decode().strip().startswith('<div id="import-run"')
     confirmed = client.post(f"/observatoire/imports/{dry.pk}/confirmer/", headers=htmx)
-    assert confirmed.status_code == 204 and confirmed["HX-Redirect"].startswith(
+    assert confirmed.status_code == 200 and confirmed["HX-Redirect"].startswith(
         "/observatoire/imports/"
     )
     assert IndicatorValue.objects.count() == 2

@@ -8,7 +8,8 @@ from django.core.management import call_command
 from django.test import Client, override_settings
 
 from observatoire.report import render
-from observatoire.report.batch import batch_start, read_progress
+from observatoire.report.batch import read_progress
+from observatoire.report.tasks import batch_start
 from tests.conftest import logged_in
 
 IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
@@ -59,14 +60,14 @@ def test_a_failing_report_is_listed_and_the_batch_goes_on(
 
 @pytest.mark.django_db
 def test_the_command_runs_inline(geo: Any, capsys: pytest.CaptureFixture) -> None:
-    call_command("generate_reports", "--level", "epci", "--inline")
+    call_command("generate_reports", "--niveau", "epci", "--inline")
     out = capsys.readouterr().out
     assert "2 rapports traités" in out and "0 en échec" in out
 
 
 @pytest.mark.django_db
 def test_the_command_enqueues_for_the_worker(geo: Any, capsys: pytest.CaptureFixture) -> None:
-    call_command("generate_reports", "--level", "region")
+    call_command("generate_reports", "--niveau", "region")
     assert "mis en file" in capsys.readouterr().out
     from django_tasks_db.models import DBTaskResult
 

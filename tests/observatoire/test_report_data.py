@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from observatoire.report import render
-from observatoire.report.data import collect_report_data
+from observatoire.report.collect import collect_report_data
 from tests.observatoire.report_helpers import pdf_text
 
 try:

@@ -47,7 +47,7 @@ def test_new_version_errors_are_shown_in_french(nadia, htmx) -> None:
 
 def test_htmx_creation_redirects_the_browser(nadia, htmx) -> None:
     response = logged_in(nadia).post(url("version_new"), {"label": "2025"}, headers=htmx)
-    assert response.status_code == 204
+    assert response.status_code == 200
     assert response["HX-Redirect"] == url("version", "2025")
 
 

@@ -37,7 +37,7 @@ def test_publish_full_page_and_htmx(nadia, htmx) -> None:
     page = client.get(url("version_publish", draft.slug), headers=htmx).content.decode()
     assert "<html" not in page and "la version 2024 est archivée" in page
     response = client.post(url("version_publish", draft.slug), headers=htmx)
-    assert response.status_code == 204 and response["HX-Redirect"] == url("version", "2025")
+    assert response.status_code == 200 and response["HX-Redirect"] == url("version", "2025")
     assert GridVersion.objects.get(slug="2025").status == "published"
     assert GridVersion.objects.get(slug="2024").status == "archived"
     # Publishing again is refused plainly.
