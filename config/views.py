@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import connection
@@ -9,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from config.roles import Role, has_role
-from config.types import AuthenticatedHttpRequest, HtmxHttpRequest
+from config.types import HtmxHttpRequest
 
 
 @require_GET
@@ -51,18 +52,18 @@ def dashboard(request: HtmxHttpRequest, space: str) -> HttpResponse:
     if request.htmx:
         template += "#links"
     context: dict = {"role": role}
-    if space == "elu" and not request.htmx:
-        context |= _official_space(request)
+    if space == "elu" and not request.htmx and isinstance(request.user, User):
+        context |= _official_space(request.user)
     return render(request, template, context)
 
 
-def _official_space(request: AuthenticatedHttpRequest) -> dict:
+def _official_space(user: User) -> dict:
     """Followed territories (what changed since the last visit) and declared mandates."""
     from observatoire.follows import followed_for_space
     from territoires.forms import MandateForm
 
     return {
-        "followed": followed_for_space(request.user),
-        "mandates": list(request.user.mandates.select_related("territory")),
+        "followed": followed_for_space(user),
+        "mandates": list(user.mandates.select_related("territory")),
         "mandate_form": MandateForm(),
     }

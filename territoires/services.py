@@ -100,7 +100,7 @@ def project_create(
     *,
     name: str,
     members: list[Territory],
-    user: User,
+    user: User | None,
     description: str = "",
     is_demo: bool = False,
 ) -> Territory:
@@ -225,7 +225,7 @@ def maturity_assess(
     pivot_score: int,
     skills_score: int,
     rationale: str,
-    user: User,
+    user: User | None,
     assessed_at: datetime.datetime | None = None,
     is_demo: bool = False,
     assessor_name: str = "",
@@ -242,7 +242,7 @@ def maturity_assess(
         rationale=rationale,
         assessed_by=user if authenticated else None,
         assessor_name=assessor_name
-        or ((user.get_full_name() or user.username) if authenticated else ""),
+        or ((user.get_full_name() or user.username) if user is not None and authenticated else ""),
         assessed_at=assessed_at or timezone.now(),
         is_demo=is_demo,
     )
@@ -255,7 +255,7 @@ def fragility_record(
     fragility: Fragility,
     level: int,
     source: str,
-    user: User,
+    user: User | None,
     indicator_code: str = "",
     diagnosis_author: str = "",
     diagnosis_date: datetime.date | None = None,

@@ -169,7 +169,7 @@ def _detail_context(request: HtmxHttpRequest, territory: Territory) -> dict[str,
         "is_admin": is_admin,
         "is_official": is_official and territory.level in MANDATE_LEVELS,
         "following": is_official
-        and Follow.objects.filter(user=request.user, territory=territory).exists(),
+        and Follow.objects.filter(user_id=request.user.pk, territory=territory).exists(),
         # Only mandates an admin confirmed are ever shown.
         "representatives": list(
             Mandate.objects.filter(territory=territory, status=MandateStatus.CONFIRMED)

@@ -93,10 +93,10 @@ def batch_run(batch_id: str) -> dict[str, Any]:
     progress = read_progress(batch_id)
     if progress is None:
         raise ValueError(f"Lot de rapports inconnu : {batch_id}")
-    territories = Territory.objects.filter(level=progress["level"]).order_by("code")
+    chosen = Territory.objects.filter(level=progress["level"]).order_by("code")
     if progress["codes"]:
-        territories = territories.filter(code__in=progress["codes"])
-    territories = list(territories.select_related("epci", "departement", "region"))
+        chosen = chosen.filter(code__in=progress["codes"])
+    territories = list(chosen.select_related("epci", "departement", "region"))
     missing = sorted(set(progress["codes"] or []) - {t.code for t in territories})
     progress.update(status="running", total=len(territories) + len(missing))
     progress["started_at"] = timezone.now().isoformat()

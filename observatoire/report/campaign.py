@@ -26,7 +26,8 @@ def campaign_pdf(campaign: Campaign) -> bytes:
     context = report_context(data)
     if data.barycentre:
         # The network's barycentre alone: no per-person point in any chart.
-        fig = render.charts.lever_triangle_figure([], tuple(v / 100 for v in data.barycentre))
+        gestion, action, vision = (v / 100 for v in data.barycentre)
+        fig = render.charts.lever_triangle_figure((gestion, action, vision))
         context["triangle"] = render._image(fig, width=330, height=300)
     html = french_html(render_to_string(TEMPLATE, context))
     with render._lock:

@@ -66,7 +66,7 @@ def collect_report_data(territory: Territory, *, today: date | None = None) -> R
     demo = demo or practices.demo or bool(maturity and maturity.demo)
     return ReportData(
         territory=territory,
-        level_label=Level(territory.level).label,
+        level_label=str(Level(territory.level).label),
         codes=_codes(territory),
         parents=_parents(territory),
         population=territory.population,

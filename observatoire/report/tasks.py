@@ -33,6 +33,7 @@ def batch_start(
         return batch_run(progress["id"])
     result = generate_reports.enqueue(progress["id"])
     progress["task_id"] = str(result.id)
-    if not read_progress(progress["id"]) or read_progress(progress["id"])["status"] == "queued":
+    stored = read_progress(progress["id"])
+    if not stored or stored["status"] == "queued":
         write_progress(progress)
     return read_progress(progress["id"]) or progress
