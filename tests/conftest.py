@@ -100,6 +100,12 @@ def logged_in(user: User) -> Client:
     return client
 
 
+def ok(response: Any, status: int = 200) -> Any:
+    """The response, once its status is checked (a 403 or a 302 must not pass a query count)."""
+    assert response.status_code == status, (response.status_code, response.get("Location"))
+    return response
+
+
 @pytest.fixture
 def htmx() -> dict[str, str]:
     """Headers of an HTMX request, for the fragment half of each view test."""

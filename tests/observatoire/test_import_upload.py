@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from observatoire.models import ImportRun, Indicator, IndicatorValue
-from tests.conftest import logged_in
+from tests.conftest import logged_in, ok
 from tests.observatoire.conftest import CATALOGUE_CSV
 
 IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
@@ -83,7 +83,7 @@ def test_catalogue_then_values_dry_run_then_confirm(
     )
     assert IndicatorValue.objects.count() == 2
     with django_assert_max_num_queries(8):
-        client.get("/observatoire/imports/")
+        ok(client.get("/observatoire/imports/"))
 
 
 def test_a_refused_file_shows_every_problem_and_cannot_be_confirmed(
