@@ -30,6 +30,8 @@ worker: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	# Type checking imports the settings: a placeholder URL keeps the embedded server asleep.
+	DATABASE_URL=$${DATABASE_URL:-postgresql://localhost/typecheck} $(VENV)/bin/mypy
 
 format: install
 	$(VENV)/bin/ruff format .
@@ -37,7 +39,8 @@ format: install
 
 check-deploy: install
 	DJANGO_ENV=production SECRET_KEY=$$(python3 -c 'import secrets;print(secrets.token_urlsafe(50))') \
-	ALLOWED_HOSTS=exemple.fr $(PY) manage.py check --deploy --fail-level WARNING
+	ALLOWED_HOSTS=exemple.fr DATABASE_URL=$${DATABASE_URL:-postgresql://localhost/check-deploy} \
+	$(PY) manage.py check --deploy --fail-level WARNING
 
 # Known vulnerabilities in requirements.lock (pip-audit, in its own virtualenv).
 audit: .venv-audit/.installed

@@ -35,7 +35,7 @@ from django.db import connection, reset_queries  # noqa: E402
 
 from observatoire.report import charts, render  # noqa: E402
 from observatoire.report.cache import get_report, report_dir  # noqa: E402
-from observatoire.report.data import collect_report_data  # noqa: E402
+from observatoire.report.collect import collect_report_data  # noqa: E402
 from territoires.models import Level, Territory  # noqa: E402
 
 CPU: list[float] = []

@@ -19,8 +19,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core import signing
 from django.db import models
 from django.urls import reverse
@@ -52,7 +51,7 @@ def _signer(purpose: Purpose) -> signing.TimestampSigner:
     return signing.TimestampSigner(salt=f"config.links.{purpose.value}")
 
 
-def _state(user: AbstractBaseUser, purpose: Purpose) -> str:
+def _state(user: User, purpose: Purpose) -> str:
     last_login = (
         "" if user.last_login is None else user.last_login.replace(microsecond=0).isoformat()
     )
@@ -62,12 +61,12 @@ def _state(user: AbstractBaseUser, purpose: Purpose) -> str:
     ).hexdigest()[:20]
 
 
-def make_link_token(user: AbstractBaseUser, purpose: Purpose) -> str:
+def make_link_token(user: User, purpose: Purpose) -> str:
     """A URL-safe token for ``user`` and ``purpose``."""
     return _signer(purpose).sign_object({"u": user.pk, "s": _state(user, purpose)}, compress=True)
 
 
-def check_link_token(token: str, purpose: Purpose) -> AbstractBaseUser:
+def check_link_token(token: str, purpose: Purpose) -> User:
     """The user a valid, unexpired, unused token names; raises ``LinkError`` otherwise."""
     try:
         data = _signer(purpose).unsign_object(token, max_age=max_age(purpose))
@@ -77,7 +76,7 @@ def check_link_token(token: str, purpose: Purpose) -> AbstractBaseUser:
         raise LinkError(LinkError.INVALID) from None
     if not isinstance(data, dict) or "u" not in data or "s" not in data:
         raise LinkError(LinkError.INVALID)
-    user = get_user_model().objects.filter(pk=data["u"]).first()
+    user = User.objects.filter(pk=data["u"]).first()
     if user is None:
         raise LinkError(LinkError.INVALID)
     if not constant_time_compare(str(data["s"]), _state(user, purpose)):

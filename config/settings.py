@@ -112,6 +112,11 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 EMBEDDED_DB_DIR = Path(os.environ.get("EMBEDDED_DB_DIR", BASE_DIR / ".pgdata"))
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if not DATABASE_URL:
+    # The embedded server is a development convenience: production names its database.
+    if PRODUCTION:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("DATABASE_URL doit être défini quand DJANGO_ENV=production.")
     from config.embedded_db import embedded_database_url
 
     DATABASE_URL = embedded_database_url(EMBEDDED_DB_DIR)

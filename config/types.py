@@ -10,3 +10,9 @@ class HtmxHttpRequest(HttpRequest):
 
     htmx: HtmxDetails
     user: User | AnonymousUser
+
+
+class AuthenticatedHttpRequest(HtmxHttpRequest):
+    """A request to a view behind ``login_required`` or ``role_required``: the user is signed in."""
+
+    user: User

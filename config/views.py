@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import connection
@@ -52,8 +53,8 @@ def dashboard(request: HtmxHttpRequest, space: str) -> HttpResponse:
     if request.htmx:
         template += "#links"
     context: dict[str, object] = {"role": role, **_space_context(request, space)}
-    if space == "elu" and not request.htmx:
-        context |= _official_space(request)
+    if space == "elu" and not request.htmx and isinstance(request.user, User):
+        context |= _official_space(request.user)
     return render(request, template, context)
 
 
@@ -68,13 +69,13 @@ def _space_context(request: HtmxHttpRequest, space: str) -> dict[str, object]:
     return {}
 
 
-def _official_space(request: HtmxHttpRequest) -> dict:
+def _official_space(user: User) -> dict:
     """Followed territories (what changed since the last visit) and declared mandates."""
     from observatoire.follows import followed_for_space
     from territoires.forms import MandateForm
 
     return {
-        "followed": followed_for_space(request.user),
-        "mandates": list(request.user.mandates.select_related("territory")),
+        "followed": followed_for_space(user),
+        "mandates": list(user.mandates.select_related("territory")),
         "mandate_form": MandateForm(),
     }

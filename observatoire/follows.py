@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max
@@ -71,7 +72,7 @@ class FollowedTerritory:
     first_visit: bool = False
 
 
-def followed_for_space(user: Any) -> list[FollowedTerritory]:
+def followed_for_space(user: User) -> list[FollowedTerritory]:
     """The official's followed territories with what changed since the last visit; the visit is
     then recorded (the next one compares with what this one showed)."""
     version = GridVersion.objects.current()

@@ -76,7 +76,8 @@ def import_runs_fail_orphaned() -> int:
 
 def batch_resume_if_orphaned(progress: dict[str, Any]) -> dict[str, Any]:
     """Queues again a batch « en cours » whose worker died; it resumes after its last report."""
-    from observatoire.report.batch import read_progress, requeue
+    from observatoire.report.batch import read_progress
+    from observatoire.report.tasks import requeue
 
     if progress.get("status") != "running" or not _orphaned(BATCH_NAMESPACE, progress["id"]):
         return progress

@@ -7,9 +7,9 @@ import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -52,7 +52,7 @@ def import_run_create(
     kind: ImportKind,
     data: bytes,
     file_name: str,
-    user: Any = None,
+    user: User | None = None,
     dry_run: bool,
     year: int | None = None,
     level: str = Level.COMMUNE,
@@ -74,7 +74,7 @@ def import_run_create(
     )
 
 
-def import_run_confirm(*, dry_run: ImportRun, user: Any = None) -> ImportRun:
+def import_run_confirm(*, dry_run: ImportRun, user: User | None = None) -> ImportRun:
     """The real import of a file whose dry run found no problem."""
     return ImportRun.objects.create(
         kind=dry_run.kind,
@@ -309,7 +309,7 @@ def catalogue_import(
     *,
     data: bytes,
     file_name: str,
-    user: Any = None,
+    user: User | None = None,
     dry_run: bool = False,
     progress: Progress | None = None,
 ) -> ImportRun:
@@ -326,7 +326,7 @@ def values_import(
     year: int | None,
     level: str = Level.COMMUNE,
     code_column: str = "CODGEO",
-    user: Any = None,
+    user: User | None = None,
     dry_run: bool = False,
     progress: Progress | None = None,
 ) -> ImportRun:

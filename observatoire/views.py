@@ -9,10 +9,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.http import HttpResponseClientRedirect
 
 from config.roles import Role, role_required
 from config.spreadsheets import spreadsheet_row
-from config.types import HtmxHttpRequest
+from config.types import AuthenticatedHttpRequest, HtmxHttpRequest
 from observatoire.forms import (
     CatalogueFilterForm,
     CatalogueUploadForm,
@@ -235,7 +236,7 @@ def catalogue(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @role_required(Role.NETWORK_ADMIN)
-def import_upload(request: HtmxHttpRequest) -> HttpResponse:
+def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Upload a catalogue or a values file: a dry run first, in the background."""
     catalogue_form = CatalogueUploadForm(prefix="catalogue")
     values_form = ValuesUploadForm(prefix="valeurs")
@@ -285,7 +286,7 @@ def import_upload(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_safe
 @role_required(Role.NETWORK_ADMIN)
-def import_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def import_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """An import's progress (polled every second while it runs) then its report."""
     import_runs_fail_orphaned()  # a run whose worker died ends « échoué », never polls forever
     run = get_object_or_404(ImportRun.objects.select_related("user", "confirms"), pk=pk)
@@ -307,7 +308,7 @@ def import_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.NETWORK_ADMIN)
-def import_confirm(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def import_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     dry_run = get_object_or_404(ImportRun, pk=pk, dry_run=True)
     if dry_run.status != ImportStatus.SUCCEEDED:
         messages.error(request, "Cet essai à blanc a des problèmes : corrigez le fichier d’abord.")
@@ -319,7 +320,5 @@ def import_confirm(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     import_run_task.enqueue(run.pk)
     url = reverse("observatoire:import_detail", kwargs={"pk": run.pk})
     if request.htmx:
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
-        return response
+        return HttpResponseClientRedirect(url)
     return redirect(url)

@@ -10,6 +10,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db.models import Count, Prefetch, Q
 
 from pratiques import disclosure, scoring
@@ -26,7 +27,6 @@ from pratiques.models import (
     Practice,
     Resource,
     ResourceAttachment,
-    Scale,
     ScaleStep,
     Situation,
 )
@@ -82,11 +82,12 @@ def grid_tree(version: GridVersion) -> GridTree:
     return GridTree(version, sorted(axes.values(), key=lambda a: (a.order, a.code)), dict(steps))
 
 
-def previous_and_next_versions(version: GridVersion) -> list[GridVersion]:
+def published_versions() -> list[GridVersion]:
+    """Every version a person can open (published or archived), newest first."""
     return list(GridVersion.objects.exclude(status=GridStatus.DRAFT).order_by("-published_at"))
 
 
-def own_assessment(user: Any, pk: int) -> Assessment | None:
+def own_assessment(user: User, pk: int) -> Assessment | None:
     """An assessment of this user, or None (others' assessments are simply not found)."""
     return (
         Assessment.objects.filter(pk=pk, user=user)
@@ -99,10 +100,6 @@ def own_assessment(user: Any, pk: int) -> Assessment | None:
 
 def answers_by_practice(assessment: Assessment) -> dict[int, Answer]:
     return {a.practice_id: a for a in Answer.objects.filter(assessment=assessment)}
-
-
-def is_answered(answer: Answer | None) -> bool:
-    return answer is not None and answer.is_answered
 
 
 # --- results -----------------------------------------------------------------------------------
@@ -494,9 +491,6 @@ def rescore(assessment: Assessment) -> Any:
 
 def scale_labels(tree: GridTree) -> dict[str, dict[int, str]]:
     return {scale: {s.value: s.label for s in steps} for scale, steps in tree.steps.items()}
-
-
-SCALES = Scale
 
 
 @dataclass

@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -111,7 +112,7 @@ def current_version() -> GridVersion:
 @transaction.atomic
 def assessment_start(
     *,
-    user: Any,
+    user: User,
     territory: Territory,
     actor_profile: ActorProfile,
     engineerings: list[Engineering],
@@ -294,7 +295,7 @@ def region_of(territory: Territory) -> Territory | None:
 
 @transaction.atomic
 def assessment_submit(
-    *, assessment_id: int, user: Any, consent_statistics: bool, share_with_organisation: bool
+    *, assessment_id: int, user: User, consent_statistics: bool, share_with_organisation: bool
 ) -> Assessment:
     """Locks the assessment, stores its scores, and feeds the peer statistics if consented."""
     assessment = (
@@ -345,7 +346,7 @@ def assessment_submit(
 
 @transaction.atomic
 def assessment_preferences_set(
-    *, assessment_id: int, user: Any, consent_statistics: bool, share_with_organisation: bool
+    *, assessment_id: int, user: User, consent_statistics: bool, share_with_organisation: bool
 ) -> Assessment:
     """Changes, after submitting, whether it feeds the statistics and is shared with the organisation."""
     assessment = Assessment.objects.select_for_update(of=("self",)).get(pk=assessment_id, user=user)
@@ -362,7 +363,7 @@ def assessment_preferences_set(
 
 
 @transaction.atomic
-def assessment_delete(*, assessment_id: int, user: Any) -> None:
+def assessment_delete(*, assessment_id: int, user: User) -> None:
     assessment = Assessment.objects.select_for_update(of=("self",)).get(pk=assessment_id, user=user)
     if assessment.status == AssessmentStatus.SUBMITTED and assessment.consent_statistics:
         peer_buckets_apply(assessment=assessment, sign=-1)
@@ -370,7 +371,7 @@ def assessment_delete(*, assessment_id: int, user: Any) -> None:
 
 
 @transaction.atomic
-def user_data_delete(*, user: Any) -> int:
+def user_data_delete(*, user: User) -> int:
     """Deletes every assessment of a person and their organisation memberships."""
     ids = list(
         Assessment.objects.select_for_update().filter(user=user).values_list("pk", flat=True)
@@ -385,7 +386,7 @@ def user_data_delete(*, user: Any) -> int:
 
 
 @transaction.atomic
-def organisation_leave(*, user: Any, organisation_id: int) -> Organisation:
+def organisation_leave(*, user: User, organisation_id: int) -> Organisation:
     """Leaves an organisation: its members no longer see this person's assessments."""
     membership = OrganisationMembership.objects.select_related("organisation").get(
         organisation_id=organisation_id, user=user
@@ -397,7 +398,7 @@ def organisation_leave(*, user: Any, organisation_id: int) -> Organisation:
     return membership.organisation
 
 
-def assessment_context_of_latest(*, user: Any) -> dict[str, Any]:
+def assessment_context_of_latest(*, user: User) -> dict[str, Any]:
     """The context of a person's latest assessment, to pre-fill the next one."""
     latest = (
         Assessment.objects.filter(user=user)
@@ -421,7 +422,7 @@ def assessment_context_of_latest(*, user: Any) -> dict[str, Any]:
     }
 
 
-def organisation_join(*, user: Any, join_code: str) -> Organisation:
+def organisation_join(*, user: User, join_code: str) -> Organisation:
     organisation = Organisation.objects.get(join_code=join_code.strip())
     OrganisationMembership.objects.get_or_create(organisation=organisation, user=user)
     return organisation

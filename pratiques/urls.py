@@ -40,13 +40,13 @@ urlpatterns = [
         views.territory_practices_csv,
         name="territory_practices_csv",
     ),
-    # Curation by network admins (issue 7), and the catalyst's offer to move a draft forward.
+    # Curation by network admins, and the catalyst's offer to move a draft forward.
     path("administration/", include("pratiques.curation.urls")),
     path(
         "evaluations/<int:pk>/version-courante/",
         curation_views.assessment_move_forward,
         name="assessment_move_forward",
     ),
-    # Network study campaigns (issue 14).
+    # Network study campaigns.
     *campaign_urlpatterns,
 ]

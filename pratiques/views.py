@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from config.roles import Role, role_required
 from config.spreadsheets import spreadsheet_row
-from config.types import HtmxHttpRequest
+from config.types import AuthenticatedHttpRequest, HtmxHttpRequest
 from pratiques import aggregates, disclosure, queries, services
 from pratiques.forms import JoinForm, PreferencesForm, StartForm
 from pratiques.models import Assessment, AssessmentStatus, Organisation, OrganisationMembership
@@ -47,7 +47,7 @@ def _grid(request: HtmxHttpRequest, slug: str | None) -> HttpResponse:
         raise Http404("Cette version de la grille n'existe pas ou n'est pas publiée.")
     context = {
         "tree": queries.grid_tree(version),
-        "versions": queries.previous_and_next_versions(version),
+        "versions": queries.published_versions(),
     }
     return _render(request, "pratiques/grid.html", "grid", context)
 
@@ -57,7 +57,7 @@ def _grid(request: HtmxHttpRequest, slug: str | None) -> HttpResponse:
 
 @require_safe
 @role_required(Role.CATALYST)
-def home(request: HtmxHttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     assessments = list(
         Assessment.objects.filter(user=request.user)
         .select_related("version", "territory", "organisation")
@@ -81,7 +81,7 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @role_required(Role.CATALYST)
-def assessment_start(request: HtmxHttpRequest) -> HttpResponse:
+def assessment_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     draft = Assessment.objects.filter(user=request.user, status=AssessmentStatus.DRAFT).first()
     if draft is not None:
         messages.info(
@@ -114,7 +114,7 @@ def assessment_start(request: HtmxHttpRequest) -> HttpResponse:
     return response
 
 
-def _own(request: HtmxHttpRequest, pk: int) -> Assessment:
+def _own(request: AuthenticatedHttpRequest, pk: int) -> Assessment:
     assessment = queries.own_assessment(request.user, pk)
     if assessment is None:
         raise Http404("Auto-évaluation introuvable.")
@@ -138,7 +138,7 @@ def _fill_context(assessment: Assessment) -> dict:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @role_required(Role.CATALYST)
-def assessment_fill(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def assessment_fill(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The form of every practice; POST saves them all (the no-JavaScript path)."""
     assessment = _own(request, pk)
     if not assessment.is_draft:
@@ -184,7 +184,7 @@ def assessment_fill(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.CATALYST)
-def answer_save(request: HtmxHttpRequest, pk: int, practice_pk: int) -> HttpResponse:
+def answer_save(request: AuthenticatedHttpRequest, pk: int, practice_pk: int) -> HttpResponse:
     """Autosave of one practice: one upsert statement; answers the saved state and the progress."""
     try:
         data = services.answer_data_from(request.POST, practice_id=practice_pk)
@@ -230,7 +230,7 @@ def answer_save(request: HtmxHttpRequest, pk: int, practice_pk: int) -> HttpResp
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @role_required(Role.CATALYST)
-def assessment_submit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def assessment_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = _own(request, pk)
     if not assessment.is_draft:
         return redirect(assessment)
@@ -263,7 +263,7 @@ def assessment_submit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @role_required(Role.CATALYST)
-def assessment_results(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def assessment_results(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = _own(request, pk)
     if assessment.is_draft:
         return redirect(assessment)
@@ -283,7 +283,7 @@ def assessment_results(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "ternary_pct": _pct(data.ternary),
         "barycentre_pct": _pct(data.selected.barycentre if data.selected else None),
         "distribution_min": disclosure.DISTRIBUTION_MIN,
-        # M.E.D.O.C. resources attached to the practices to develop (issue 7, one query).
+        # M.E.D.O.C. resources attached to the practices to develop (one query).
         "resources": queries.resources_for_practice_keys(p.key for p, _ in data.to_develop),
     }
     fragment = "peers" if request.htmx and request.GET.get("groupe") else "results"
@@ -363,7 +363,7 @@ def _charts(data: queries.Results) -> dict:
 
 @require_POST
 @role_required(Role.CATALYST)
-def assessment_preferences(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def assessment_preferences(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = _own(request, pk)
     form = PreferencesForm(request.POST)
     if assessment.is_draft or not form.is_valid():
@@ -447,14 +447,14 @@ def _csv_response(rows: list[list[str]], filename: str) -> HttpResponse:
 
 @require_safe
 @role_required(Role.CATALYST)
-def assessment_export_csv(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def assessment_export_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = _own(request, pk)
     return _csv_response(_csv_rows([assessment]), f"auto-evaluation-{assessment.pk}.csv")
 
 
 @require_safe
 @role_required(Role.CATALYST)
-def assessment_export_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def assessment_export_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     from weasyprint import HTML
 
     assessment = _own(request, pk)
@@ -470,7 +470,7 @@ def assessment_export_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @role_required(Role.CATALYST)
-def my_data(request: HtmxHttpRequest) -> HttpResponse:
+def my_data(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = {
         "n_assessments": Assessment.objects.filter(user=request.user).count(),
         "n_memberships": OrganisationMembership.objects.filter(user=request.user).count(),
@@ -480,7 +480,7 @@ def my_data(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_safe
 @role_required(Role.CATALYST)
-def my_data_export(request: HtmxHttpRequest) -> HttpResponse:
+def my_data_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     assessments = list(
         Assessment.objects.filter(user=request.user)
         .select_related("version", "territory")
@@ -491,7 +491,7 @@ def my_data_export(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_POST
 @role_required(Role.CATALYST)
-def my_data_delete(request: HtmxHttpRequest) -> HttpResponse:
+def my_data_delete(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.POST.get("confirm") != "oui":
         messages.error(request, "Cochez la case de confirmation pour supprimer vos données.")
         return redirect("pratiques:my_data")
@@ -505,7 +505,7 @@ def my_data_delete(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.CATALYST)
-def assessment_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def assessment_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Deletes one assessment (withdrawn from the peer statistics if it fed them)."""
     assessment = _own(request, pk)
     if request.method == "POST":
@@ -525,7 +525,7 @@ def assessment_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.CATALYST)
-def organisation_leave(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def organisation_leave(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     try:
         organisation = services.organisation_leave(user=request.user, organisation_id=pk)
     except OrganisationMembership.DoesNotExist:
@@ -539,7 +539,7 @@ def organisation_leave(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.CATALYST)
-def organisation_join(request: HtmxHttpRequest) -> HttpResponse:
+def organisation_join(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = JoinForm(request.POST)
     if form.is_valid():
         try:
@@ -560,7 +560,7 @@ def organisation_join(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_safe
 @role_required(Role.CATALYST)
-def organisation_dialogue(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def organisation_dialogue(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = Organisation.objects.filter(pk=pk, memberships__user=request.user).first()
     if organisation is None:
         raise Http404("Organisation introuvable.")

@@ -249,7 +249,8 @@ class FragilityReadingForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("source") == FragilitySource.INDICATOR and not data.get("indicator_code"):
             self.add_error(
                 "indicator_code", _("Choisissez un indicateur du catalogue de l'observatoire.")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError, Sum
@@ -100,7 +100,7 @@ def project_create(
     *,
     name: str,
     members: list[Territory],
-    user: Any,
+    user: User | None,
     description: str = "",
     is_demo: bool = False,
 ) -> Territory:
@@ -225,7 +225,7 @@ def maturity_assess(
     pivot_score: int,
     skills_score: int,
     rationale: str,
-    user: Any,
+    user: User | None,
     assessed_at: datetime.datetime | None = None,
     is_demo: bool = False,
     assessor_name: str = "",
@@ -242,7 +242,7 @@ def maturity_assess(
         rationale=rationale,
         assessed_by=user if authenticated else None,
         assessor_name=assessor_name
-        or ((user.get_full_name() or user.username) if authenticated else ""),
+        or ((user.get_full_name() or user.username) if user is not None and authenticated else ""),
         assessed_at=assessed_at or timezone.now(),
         is_demo=is_demo,
     )
@@ -255,7 +255,7 @@ def fragility_record(
     fragility: Fragility,
     level: int,
     source: str,
-    user: Any,
+    user: User | None,
     indicator_code: str = "",
     diagnosis_author: str = "",
     diagnosis_date: datetime.date | None = None,
@@ -300,7 +300,7 @@ class MandateRefused(Exception):
 
 
 @transaction.atomic
-def mandate_declare(*, user: Any, territory: Territory, role_label: str = "") -> Mandate:
+def mandate_declare(*, user: User, territory: Territory, role_label: str = "") -> Mandate:
     """An official declares representing a territory; pending until an admin confirms it."""
     if territory.level not in MANDATE_LEVELS:
         raise MandateRefused(
@@ -317,7 +317,7 @@ def mandate_declare(*, user: Any, territory: Territory, role_label: str = "") ->
     return mandate
 
 
-def follow_set(*, user: Any, territory: Territory, follow: bool) -> Follow | None:
+def follow_set(*, user: User, territory: Territory, follow: bool) -> Follow | None:
     """Follows (idempotent) or stops following a territory."""
     if not follow:
         Follow.objects.filter(user=user, territory=territory).delete()
@@ -330,7 +330,7 @@ def follow_set(*, user: Any, territory: Territory, follow: bool) -> Follow | Non
     return instance
 
 
-def follow_notify_set(*, user: Any, follow_id: int, notify: bool) -> Follow:
+def follow_notify_set(*, user: User, follow_id: int, notify: bool) -> Follow:
     follow = Follow.objects.get(pk=follow_id, user=user)
     follow.notify_by_email = notify
     follow.save(update_fields=["notify_by_email"])

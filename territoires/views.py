@@ -12,7 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from config.roles import Role, has_role, role_required
-from config.types import HtmxHttpRequest
+from config.types import AuthenticatedHttpRequest, HtmxHttpRequest
 from territoires.forms import (
     FragilityReadingForm,
     MandateForm,
@@ -169,7 +169,7 @@ def _detail_context(request: HtmxHttpRequest, territory: Territory) -> dict[str,
         "is_admin": is_admin,
         "is_official": is_official and territory.level in MANDATE_LEVELS,
         "following": is_official
-        and Follow.objects.filter(user=request.user, territory=territory).exists(),
+        and Follow.objects.filter(user_id=request.user.pk, territory=territory).exists(),
         # Only mandates an admin confirmed are ever shown.
         "representatives": list(
             Mandate.objects.filter(territory=territory, status=MandateStatus.CONFIRMED)
@@ -201,7 +201,7 @@ def _scale_context() -> dict[str, Any]:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @role_required(Role.NETWORK_ADMIN)
-def maturity_create(request: HtmxHttpRequest, level: str, code: str) -> HttpResponse:
+def maturity_create(request: AuthenticatedHttpRequest, level: str, code: str) -> HttpResponse:
     """A new maturity assessment (history kept); network admins only."""
     territory = _page_territory(level, code)
     form = MaturityAssessmentForm(request.POST or None)
@@ -220,7 +220,7 @@ def maturity_create(request: HtmxHttpRequest, level: str, code: str) -> HttpResp
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @role_required(Role.NETWORK_ADMIN)
-def fragility_create(request: HtmxHttpRequest, level: str, code: str) -> HttpResponse:
+def fragility_create(request: AuthenticatedHttpRequest, level: str, code: str) -> HttpResponse:
     """Record a territory's level on one fragility domain, with its source."""
     territory = _page_territory(level, code)
     form = FragilityReadingForm(
@@ -239,7 +239,7 @@ def fragility_create(request: HtmxHttpRequest, level: str, code: str) -> HttpRes
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @role_required(Role.NETWORK_ADMIN)
-def project_new(request: HtmxHttpRequest) -> HttpResponse:
+def project_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Create a territoire de projet from its name and first member."""
     form = ProjectCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -293,7 +293,7 @@ def _editor_context(
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @role_required(Role.NETWORK_ADMIN)
-def project_edit(request: HtmxHttpRequest, code: str) -> HttpResponse:
+def project_edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """The perimeter editor: name, description, members (add / remove)."""
     project = _project(code)
     update_form = None
@@ -311,7 +311,7 @@ def project_edit(request: HtmxHttpRequest, code: str) -> HttpResponse:
 
 @require_POST
 @role_required(Role.NETWORK_ADMIN)
-def project_member_add_view(request: HtmxHttpRequest, code: str) -> HttpResponse:
+def project_member_add_view(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     project = _project(code)
     form = ProjectMemberForm(request.POST)
     notice = ""
@@ -333,7 +333,9 @@ def project_member_add_view(request: HtmxHttpRequest, code: str) -> HttpResponse
 
 @require_POST
 @role_required(Role.NETWORK_ADMIN)
-def project_member_remove_view(request: HtmxHttpRequest, code: str, member_id: int) -> HttpResponse:
+def project_member_remove_view(
+    request: AuthenticatedHttpRequest, code: str, member_id: int
+) -> HttpResponse:
     project = _project(code)
     member = get_object_or_404(Territory.objects.only("id", "name"), pk=member_id)
     error = notice = ""
@@ -357,7 +359,7 @@ def project_member_remove_view(request: HtmxHttpRequest, code: str, member_id: i
 
 @require_POST
 @role_required(Role.OFFICIAL)
-def follow(request: HtmxHttpRequest, level: str, code: str) -> HttpResponse:
+def follow(request: AuthenticatedHttpRequest, level: str, code: str) -> HttpResponse:
     """« Suivre ce territoire » / « Ne plus suivre » from the territory page."""
     territory = _page_territory(level, code)
     following = request.POST.get("suivre", "oui") != "non"
@@ -381,7 +383,7 @@ def _follow_message(request: HtmxHttpRequest, territory: Territory, following: b
 
 @require_POST
 @role_required(Role.OFFICIAL)
-def follow_notify(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def follow_notify(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     try:
         item = follow_notify_set(
             user=request.user, follow_id=pk, notify=request.POST.get("courriel") == "oui"
@@ -399,7 +401,7 @@ def follow_notify(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.OFFICIAL)
-def mandate_declare_view(request: HtmxHttpRequest) -> HttpResponse:
+def mandate_declare_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = MandateForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -425,7 +427,7 @@ def mandate_declare_view(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_POST
 @role_required(Role.NETWORK_ADMIN)
-def project_archive_view(request: HtmxHttpRequest, code: str) -> HttpResponse:
+def project_archive_view(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Archive a project (kept, no longer proposed by search), or bring it back."""
     project = _project(code)
     archived = request.POST.get("archive", "1") != "0"
@@ -439,7 +441,7 @@ def project_archive_view(request: HtmxHttpRequest, code: str) -> HttpResponse:
 
 @require_POST
 @role_required(Role.NETWORK_ADMIN)
-def project_delete_view(request: HtmxHttpRequest, code: str) -> HttpResponse:
+def project_delete_view(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Delete a project; refused with the reason while anything refers to it (409)."""
     project = _project(code)
     if request.POST.get("confirmer") != "1":

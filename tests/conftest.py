@@ -25,6 +25,18 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A test that drives Chromium says so: ``-m "not browser"`` must leave no browser behind."""
+    unmarked = [
+        item.nodeid
+        for item in items
+        if {"browser", "page"} & set(getattr(item, "fixturenames", ()))
+        and item.get_closest_marker("browser") is None
+    ]
+    if unmarked:
+        raise pytest.UsageError("@pytest.mark.browser manquant : " + ", ".join(unmarked))
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     """Every test database holds the reference data shipped in fixtures/*.json."""
@@ -98,6 +110,12 @@ def logged_in(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def ok(response: Any, status: int = 200) -> Any:
+    """The response, once its status is checked (a 403 or a 302 must not pass a query count)."""
+    assert response.status_code == status, (response.status_code, response.get("Location"))
+    return response
 
 
 @pytest.fixture

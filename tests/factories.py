@@ -1,10 +1,19 @@
-"""Small, real-coded geography for tests (the full one is loaded only where a test needs it)."""
+"""The one place tests build data: a small, real-coded geography (the full one is loaded only
+where a test needs it) and submitted assessments, always through the services."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from territoires.models import Level, Territory
+from django.contrib.auth.models import Group, User
+
+from config.roles import Role
+from pratiques import services
+from pratiques.models import Assessment, GridVersion, Practice
+from pratiques.services import AnswerData
+from territoires.models import ActorProfile, Engineering, Level, Territory
 
 
 @dataclass
@@ -106,4 +115,63 @@ def mini_geography() -> MiniGeography:
         saint_etienne,
         firminy,
         small,
+    )
+
+
+# --- assessments -------------------------------------------------------------------------------
+
+
+def catalyst(username: str, **fields: Any) -> User:
+    """A catalyst without a password (hashing one per person would dominate a test's time)."""
+    user = User.objects.create(username=username, **fields)
+    user.groups.add(Group.objects.get(name=Role.CATALYST.value))
+    return user
+
+
+def version_practices(version: GridVersion | None = None) -> list[Practice]:
+    """The practices of ``version`` (default: the published one) in the order of the grid."""
+    practices = (
+        Practice.objects.filter(version=version)
+        if version is not None
+        else Practice.objects.filter(version__status="published")
+    )
+    return list(
+        practices.select_related("situation__axis").order_by("situation__order", "order", "code")
+    )
+
+
+def submitted_assessment(
+    user: User,
+    territory: Territory,
+    answer: Callable[[int, Practice], AnswerData | None],
+    *,
+    consent: bool = True,
+    share: bool = False,
+    version: GridVersion | None = None,
+    profile: str = "ingenieries",
+    engineerings: tuple[str, ...] = ("catalyse-territoriale",),
+    **start: Any,
+) -> Assessment:
+    """A submitted assessment built as a person builds one: ``assessment_start``, one
+    ``answer_save`` per practice (``answer(index, practice)``, None leaves it unanswered), then
+    ``assessment_submit``, which computes the scores and gives the pseudonym."""
+    assessment = services.assessment_start(
+        user=user,
+        territory=territory,
+        actor_profile=ActorProfile.objects.get(code=profile),
+        engineerings=list(Engineering.objects.filter(code__in=engineerings)),
+        version=version,
+        **start,
+    )
+    for index, practice in enumerate(version_practices(assessment.version)):
+        data = answer(index, practice)
+        if data is not None:
+            services.answer_save(
+                assessment_id=assessment.pk, user_id=user.pk, practice_id=practice.pk, data=data
+            )
+    return services.assessment_submit(
+        assessment_id=assessment.pk,
+        user=user,
+        consent_statistics=consent,
+        share_with_organisation=share,
     )

@@ -32,8 +32,11 @@ def history_record(
     *, actor: User | None, user: User | None, message: str, flag: int = CHANGE
 ) -> None:
     """One line of the people history. ``actor`` None = the person themself (sign-up, deletion)."""
+    author = actor or user
+    if author is None:
+        raise ValueError("history_record: an actor or a user is needed.")
     LogEntry.objects.create(
-        user_id=(actor or user).pk,
+        user_id=author.pk,
         content_type=ContentType.objects.get_for_model(User),
         object_id=str(user.pk) if user else None,
         object_repr=(_display(user) if user else "—")[:200],

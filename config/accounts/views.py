@@ -29,7 +29,7 @@ from config.accounts.forms import (
 )
 from config.links import LinkError, Purpose
 from config.roles import Role, role_required, user_roles
-from config.types import HtmxHttpRequest
+from config.types import AuthenticatedHttpRequest, HtmxHttpRequest
 from territoires.models import Mandate, MandateStatus
 
 PEOPLE_PER_PAGE = 50
@@ -67,7 +67,7 @@ def _allowed(request: HttpRequest, scope: str, email: str) -> bool:
 
 @require_safe
 @login_required
-def landing(request: HttpRequest) -> HttpResponse:
+def landing(request: AuthenticatedHttpRequest) -> HttpResponse:
     """One role → its space; several → a choice; none → the home page."""
     roles = user_roles(request.user)
     if len(roles) == 1:
@@ -197,7 +197,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def account_delete(request: HttpRequest) -> HttpResponse:
+def account_delete(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         user = request.user
@@ -226,7 +226,7 @@ def _render(
 
 @require_safe
 @role_required(Role.NETWORK_ADMIN)
-def people(request: HtmxHttpRequest) -> HttpResponse:
+def people(request: AuthenticatedHttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:100]
     role = request.GET.get("role", "")
     status = request.GET.get("statut", "")
@@ -279,7 +279,7 @@ def people(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.NETWORK_ADMIN)
-def people_invite(request: HtmxHttpRequest) -> HttpResponse:
+def people_invite(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -312,7 +312,7 @@ def _history(user: User | None = None) -> Any:
 
 @require_safe
 @role_required(Role.NETWORK_ADMIN)
-def person(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def person(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = get_object_or_404(User, pk=pk)
     context = {
         "person": user,
@@ -326,7 +326,9 @@ def person(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return _render(request, "comptes/person.html", "person_panel", context)
 
 
-def _person_action(request: HttpRequest, pk: int, action: Any, success: str) -> HttpResponse:
+def _person_action(
+    request: AuthenticatedHttpRequest, pk: int, action: Any, success: str
+) -> HttpResponse:
     user = get_object_or_404(User, pk=pk)
     try:
         action(user)
@@ -339,7 +341,7 @@ def _person_action(request: HttpRequest, pk: int, action: Any, success: str) -> 
 
 @require_POST
 @role_required(Role.NETWORK_ADMIN)
-def person_roles(request: HttpRequest, pk: int) -> HttpResponse:
+def person_roles(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = RolesForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choisissez des rôles parmi ceux proposés.")
@@ -355,7 +357,7 @@ def person_roles(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.NETWORK_ADMIN)
-def person_active(request: HttpRequest, pk: int) -> HttpResponse:
+def person_active(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     active = request.POST.get("active") == "oui"
     return _person_action(
         request,
@@ -367,7 +369,7 @@ def person_active(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.NETWORK_ADMIN)
-def person_resend(request: HttpRequest, pk: int) -> HttpResponse:
+def person_resend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _person_action(
         request,
         pk,
@@ -378,7 +380,7 @@ def person_resend(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.NETWORK_ADMIN)
-def lockout_lift(request: HttpRequest) -> HttpResponse:
+def lockout_lift(request: AuthenticatedHttpRequest) -> HttpResponse:
     username = request.POST.get("username", "").strip()
     if not username:
         messages.error(request, "Indiquez l'identifiant dont il faut lever le verrou.")
@@ -395,7 +397,7 @@ def lockout_lift(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @role_required(Role.NETWORK_ADMIN)
-def mandate_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def mandate_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     mandate = get_object_or_404(Mandate.objects.select_related("user", "territory"), pk=pk)
     decision = request.POST.get("decision")
     if decision not in {"confirmer", "refuser"}:
@@ -413,6 +415,6 @@ def mandate_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @role_required(Role.NETWORK_ADMIN)
-def people_history(request: HtmxHttpRequest) -> HttpResponse:
+def people_history(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(_history(), HISTORY_PER_PAGE).get_page(request.GET.get("page"))
     return _render(request, "comptes/people_history.html", "history", {"page": page})

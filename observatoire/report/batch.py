@@ -59,7 +59,7 @@ def latest_batches(limit: int = 5) -> list[dict[str, Any]]:
     return [b for b in batches if b]
 
 
-def _write(progress: dict[str, Any]) -> None:
+def write_progress(progress: dict[str, Any]) -> None:
     path = _path(progress["id"])
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
     tmp.write_text(json.dumps(progress, ensure_ascii=False))
@@ -84,23 +84,8 @@ def batch_create(*, level: str, codes: list[str] | None = None) -> dict[str, Any
         "finished_at": None,
         "seconds": None,
     }
-    _write(progress)
+    write_progress(progress)
     return progress
-
-
-def requeue(progress: dict[str, Any]) -> dict[str, Any]:
-    """Queue a batch whose worker died again; batch_run resumes it after ``last_code``."""
-    from observatoire.report.tasks import generate_reports
-
-    progress["status"] = "queued"
-    progress["resumed"] = progress.get("resumed", 0) + 1
-    _write(progress)
-    task_id = str(generate_reports.enqueue(progress["id"]).id)
-    current = read_progress(progress["id"]) or progress
-    if current["status"] == "queued":  # not already taken (an immediate backend runs it inline)
-        current["task_id"] = task_id
-        _write(current)
-    return current
 
 
 def batch_run(batch_id: str) -> dict[str, Any]:
@@ -122,15 +107,15 @@ def _batch_run(batch_id: str) -> dict[str, Any]:
     progress = read_progress(batch_id)
     if progress is None:
         raise ValueError(f"Lot de rapports inconnu : {batch_id}")
-    territories = Territory.objects.filter(level=progress["level"]).order_by("code")
+    chosen = Territory.objects.filter(level=progress["level"]).order_by("code")
     if progress["codes"]:
-        territories = territories.filter(code__in=progress["codes"])
-    territories = list(territories.select_related("epci", "departement", "region"))
+        chosen = chosen.filter(code__in=progress["codes"])
+    territories = list(chosen.select_related("epci", "departement", "region"))
     missing = sorted(set(progress["codes"] or []) - {t.code for t in territories})
     resume_after = progress.get("last_code") if progress["done"] else None
     progress.update(status="running", total=len(territories) + len(missing))
     progress["started_at"] = progress["started_at"] or timezone.now().isoformat()
-    _write(progress)
+    write_progress(progress)
     start = time.perf_counter() - (progress["seconds"] or 0)
     last_write = start
     if resume_after is None:
@@ -159,29 +144,13 @@ def _batch_run(batch_id: str) -> dict[str, Any]:
         now = time.perf_counter()
         if now - last_write > 0.5:
             progress["seconds"] = round(now - start, 1)
-            _write(progress)
+            write_progress(progress)
             last_write = now
     progress["status"] = "finished"
     progress["seconds"] = round(time.perf_counter() - start, 1)
     progress["finished_at"] = timezone.now().isoformat()
-    _write(progress)
+    write_progress(progress)
     return progress
-
-
-def batch_start(
-    *, level: str, codes: list[str] | None = None, inline: bool = False
-) -> dict[str, Any]:
-    """Create a batch and run it now (``inline``) or enqueue it for the task worker."""
-    from observatoire.report.tasks import generate_reports
-
-    progress = batch_create(level=level, codes=codes)
-    if inline:
-        return batch_run(progress["id"])
-    result = generate_reports.enqueue(progress["id"])
-    progress["task_id"] = str(result.id)
-    if not read_progress(progress["id"]) or read_progress(progress["id"])["status"] == "queued":
-        _write(progress)
-    return read_progress(progress["id"]) or progress
 
 
 def generated_reports(level: str, limit: int = 200) -> tuple[list[Territory], int]:

@@ -16,7 +16,8 @@ from pathlib import Path
 from django.conf import settings
 
 from observatoire.report import render, sources
-from observatoire.report.data import TEMPLATE_VERSION, collect_report_data
+from observatoire.report.collect import collect_report_data
+from observatoire.report.data import TEMPLATE_VERSION
 from territoires.models import Territory
 
 logger = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_safe
 
 from config.roles import Role, role_required
-from config.types import HtmxHttpRequest
+from config.types import AuthenticatedHttpRequest
 from observatoire.report import render
 from observatoire.report.typography import french_html
 from pratiques.campaigns.report import campaign_report, report_context
@@ -26,7 +26,8 @@ def campaign_pdf(campaign: Campaign) -> bytes:
     context = report_context(data)
     if data.barycentre:
         # The network's barycentre alone: no per-person point in any chart.
-        fig = render.charts.lever_triangle_figure(tuple(v / 100 for v in data.barycentre))
+        gestion, action, vision = (v / 100 for v in data.barycentre)
+        fig = render.charts.lever_triangle_figure((gestion, action, vision))
         context["triangle"] = render._image(fig, width=330, height=300)
     html = french_html(render_to_string(TEMPLATE, context))
     with render._lock:
@@ -43,7 +44,7 @@ def campaign_pdf(campaign: Campaign) -> bytes:
 
 @require_safe
 @role_required(Role.NETWORK_ADMIN)
-def campaign_report_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def campaign_report_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = get_object_or_404(Campaign.objects.select_related("version"), pk=pk)
     if not CampaignSnapshot.objects.filter(campaign=campaign).exists():
         raise Http404("Cette campagne n'est pas encore close : pas de rapport.")

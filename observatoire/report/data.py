@@ -1,8 +1,8 @@
 """Everything a territory report shows, collected once into a ``ReportData``.
 
 The report only reads: public territory data, indicator values, and anonymised aggregates of
-submitted self-assessments released by ``pratiques.aggregates`` under its disclosure policy. Each part has a small
-collector here; the template never queries.
+submitted self-assessments released by ``pratiques.aggregates`` under its disclosure policy. The
+shapes live here, the collectors in ``collect`` and ``sources``; the template never queries.
 """
 
 from __future__ import annotations
@@ -10,13 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.conf import settings
-from django.utils import timezone
 from django.utils.text import slugify
 
-from observatoire.queries import PERCENTILE_CONVENTION
-from pratiques.aggregates import TerritoryPractices, territory_practices
-from territoires.models import Fragility, Level, SizeSegment, Territory
+from pratiques.aggregates import TerritoryPractices
+from territoires.models import SizeSegment, Territory
 
 # Bump when the template or the collected data change shape: cached PDFs are then rebuilt.
 TEMPLATE_VERSION = "2026-11-30.merged2"
@@ -116,81 +113,3 @@ class ReportData:
 def report_filename(territory: Territory) -> str:
     """« rapport-vincennes-94080.pdf »"""
     return f"rapport-{slugify(territory.name)}-{slugify(territory.code)}.pdf"
-
-
-# --- collectors ------------------------------------------------------------------------------
-
-
-def _parents(territory: Territory) -> list[tuple[str, str]]:
-    parents = []
-    for attr, label in (
-        ("epci", "Intercommunalité"),
-        ("departement", "Département"),
-        ("region", "Région"),
-    ):
-        parent = getattr(territory, attr)
-        if parent is not None:
-            parents.append((label, f"{parent.name} ({parent.code})"))
-    return parents
-
-
-def _codes(territory: Territory) -> list[tuple[str, str]]:
-    kind = {
-        Level.COMMUNE: "Code INSEE",
-        Level.ARRONDISSEMENT: "Code INSEE",
-        Level.EPCI: "SIREN",
-        Level.DEPARTEMENT: "Code département",
-        Level.REGION: "Code région",
-        Level.PROJECT: "Identifiant",
-    }.get(Level(territory.level), "Code")
-    codes = [(kind, territory.code)]
-    if territory.postal_codes:
-        codes.append(("Codes postaux", ", ".join(territory.postal_codes.split())))
-    return codes
-
-
-def _member_count(territory: Territory) -> int:
-    if territory.level == Level.EPCI:
-        return territory.member_communes.count()
-    if territory.level == Level.PROJECT:
-        return territory.memberships.count()
-    return 0
-
-
-def collect_report_data(territory: Territory, *, today: date | None = None) -> ReportData:
-    from observatoire.report import sources
-
-    segments = list(SizeSegment.objects.all())
-    segment = territory.size_segment(segments)
-    maturity = sources.latest_maturity(territory)
-    fragilities = list(Fragility.objects.select_related("criterion").order_by("order", "pk"))
-    domains, indicators_available, peers_label, vintages, demo = sources.fragility_domains(
-        territory, fragilities, segment, segments
-    )
-    practices = territory_practices(territory)
-    grid_label = practices.version.label if practices.version else ""
-    resources, resources_attached = sources.resources_for(practices.most_to_develop)
-    demo = demo or practices.demo or bool(maturity and maturity.demo)
-    return ReportData(
-        territory=territory,
-        level_label=Level(territory.level).label,
-        codes=_codes(territory),
-        parents=_parents(territory),
-        population=territory.population,
-        segment=segment,
-        segments=segments,
-        member_count=_member_count(territory),
-        maturity=maturity,
-        domains=domains,
-        peers_label=peers_label,
-        indicators_available=indicators_available,
-        convention=PERCENTILE_CONVENTION,
-        practices=practices,
-        grid_label=grid_label,
-        resources=resources,
-        resources_attached=resources_attached,
-        vintages=vintages,
-        demo_data=demo,
-        generated_on=today or timezone.localdate(),
-        threshold=settings.ANONYMITY_THRESHOLD,
-    )

@@ -7,13 +7,14 @@ from typing import Any
 
 from django.tasks import task
 
+from observatoire.report.batch import batch_create, batch_run, read_progress, write_progress
+
 logger = logging.getLogger(__name__)
 
 
 @task()
 def generate_reports(batch_id: str) -> dict[str, Any]:
     from observatoire.report import charts
-    from observatoire.report.batch import batch_run
 
     try:
         charts.warm_exporter()  # start Chromium before the first report, not during it
@@ -21,3 +22,31 @@ def generate_reports(batch_id: str) -> dict[str, Any]:
         logger.exception("Export des graphiques indisponible (Chromium ?)")
     progress = batch_run(batch_id)
     return {k: progress[k] for k in ("id", "total", "done", "rendered", "cached", "failed")}
+
+
+def batch_start(
+    *, level: str, codes: list[str] | None = None, inline: bool = False
+) -> dict[str, Any]:
+    """Create a batch and run it now (``inline``) or enqueue it for the task worker."""
+    progress = batch_create(level=level, codes=codes)
+    if inline:
+        return batch_run(progress["id"])
+    result = generate_reports.enqueue(progress["id"])
+    progress["task_id"] = str(result.id)
+    stored = read_progress(progress["id"])
+    if not stored or stored["status"] == "queued":
+        write_progress(progress)
+    return read_progress(progress["id"]) or progress
+
+
+def requeue(progress: dict[str, Any]) -> dict[str, Any]:
+    """Queue a batch whose worker died again; batch_run resumes it after ``last_code``."""
+    progress["status"] = "queued"
+    progress["resumed"] = progress.get("resumed", 0) + 1
+    write_progress(progress)
+    task_id = str(generate_reports.enqueue(progress["id"]).id)
+    current = read_progress(progress["id"]) or progress
+    if current["status"] == "queued":  # not already taken (an immediate backend runs it inline)
+        current["task_id"] = task_id
+        write_progress(current)
+    return current

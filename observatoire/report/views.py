@@ -10,17 +10,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from config.roles import Role, role_required
-from config.types import HtmxHttpRequest
+from config.types import AuthenticatedHttpRequest, HtmxHttpRequest
 from observatoire.liveness import batch_resume_if_orphaned
 from observatoire.report.batch import (
     BATCH_LEVELS,
-    batch_start,
     generated_reports,
     latest_batches,
     read_progress,
 )
 from observatoire.report.cache import get_report
 from observatoire.report.data import report_filename
+from observatoire.report.tasks import batch_start
 from territoires.models import Level, Territory
 
 REPORT_LEVELS = {level.value for level in BATCH_LEVELS}
@@ -52,7 +52,7 @@ class BatchForm(forms.Form):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @role_required(Role.NETWORK_ADMIN)
-def report_batches(request: HtmxHttpRequest) -> HttpResponse:
+def report_batches(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Start the generation of all reports of a level and follow its progress."""
     form = BatchForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -68,7 +68,7 @@ def report_batches(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_safe
 @role_required(Role.NETWORK_ADMIN)
-def report_batch_progress(request: HtmxHttpRequest, batch_id: str) -> HttpResponse:
+def report_batch_progress(request: AuthenticatedHttpRequest, batch_id: str) -> HttpResponse:
     progress = read_progress(batch_id)
     if progress is None:
         raise Http404("Lot de rapports inconnu.")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -45,8 +45,9 @@ class CampaignForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         versions = GridVersion.objects.exclude(status=GridStatus.DRAFT)
-        self.fields["version"].queryset = versions
-        self.fields["version"].empty_label = None
+        version = cast(forms.ModelChoiceField, self.fields["version"])
+        version.queryset = versions
+        version.empty_label = None
         if not self.instance.pk:
             self.fields["invitation_text"].initial = DEFAULT_INVITATION
             self.fields["reminder_text"].initial = DEFAULT_REMINDER
@@ -64,7 +65,8 @@ class CampaignForm(forms.ModelForm):
         return ",".join(str(n) for n in sorted({int(p) for p in parts}))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         opens, closes = data.get("opens_on"), data.get("closes_on")
         if opens and closes and closes < opens:
             self.add_error("closes_on", _("La clôture doit suivre l'ouverture."))

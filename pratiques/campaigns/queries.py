@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db.models import Count, Q
 from django.db.models.functions import TruncWeek
 
@@ -126,7 +127,7 @@ class MyCampaign:
     status: str
 
 
-def my_campaigns(user: Any) -> list[MyCampaign]:
+def my_campaigns(user: User) -> list[MyCampaign]:
     rows = []
     for invitee in (
         Invitee.objects.filter(user=user)

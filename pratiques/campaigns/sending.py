@@ -12,8 +12,7 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.mail import EmailMessage, mailers
 from django.db import connection, transaction
 from django.db.models import F, Q
@@ -134,15 +133,14 @@ def invitees_users_ensure(invitees: list[Invitee]) -> None:
     missing = [invitee for invitee in invitees if invitee.user_id is None]
     if not missing:
         return
-    User = get_user_model()
     emails = {invitee.email for invitee in missing}
-    existing: dict[str, AbstractBaseUser] = {}
-    for user in (
+    existing: dict[str, User] = {}
+    for found in (
         User.objects.annotate(email_lower=Lower("email"))
         .filter(email_lower__in=emails)
         .order_by("pk")
     ):
-        existing.setdefault(user.email.lower(), user)
+        existing.setdefault(found.email.lower(), found)
     to_create = sorted(e for e in emails if e not in existing)
     taken = set(
         User.objects.filter(username__in=[e[:150] for e in to_create]).values_list(
@@ -158,8 +156,8 @@ def invitees_users_ensure(invitees: list[Invitee]) -> None:
         user = User(username=username, email=email, is_active=False)
         user.set_unusable_password()
         new_users.append(user)
-    for user in User.objects.bulk_create(new_users):
-        existing[user.email] = user
+    for created in User.objects.bulk_create(new_users):
+        existing[created.email] = created
     for invitee in missing:
         invitee.user = existing[invitee.email]
     with connection.cursor() as cursor:  # one statement (bulk_update's CASE is slow here)
@@ -174,6 +172,8 @@ def _email(message: CampaignMessage) -> EmailMessage:
     invitee = message.invitee
     campaign = invitee.campaign
     user = invitee.user
+    if user is None:  # invitees_users_ensure links every invitee before a message is built
+        raise ValueError(f"Invité {invitee.pk} sans compte.")
     token = links.make_link_token(user, Purpose.CAMPAIGN)
     stop = links.make_link_token(user, Purpose.CAMPAIGN_REMINDERS_STOP)
     base = settings.SITE_URL.rstrip("/")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.utils import timezone
 
@@ -32,12 +32,12 @@ class CampaignRefused(Exception):
     """``str(error)`` is the French message to show."""
 
 
-def _is_pending(user: Any) -> bool:
+def _is_pending(user: User) -> bool:
     return not user.is_active and user.last_login is None and not user.has_usable_password()
 
 
 @transaction.atomic
-def campaign_link_use(*, invitee_id: int, token: str) -> tuple[Any, Invitee]:
+def campaign_link_use(*, invitee_id: int, token: str) -> tuple[User, Invitee]:
     """Checks a personal link; activates a pending account. The caller signs the person in,
     which changes ``last_login``: the same link is then refused as already used."""
     user = links.check_link_token(token, Purpose.CAMPAIGN)
@@ -71,6 +71,8 @@ def _start_draft(invitee: Invitee) -> Assessment:
     """The campaign's draft of this person: their own draft on the same grid is adopted."""
     campaign = invitee.campaign
     user = invitee.user
+    if user is None:  # campaign_link_use linked the account before the draft is opened
+        raise CampaignRefused("Ouvrez d'abord le lien personnel reçu par e-mail.")
     draft = Assessment.objects.filter(user=user, status=AssessmentStatus.DRAFT).first()
     if draft is not None:
         taken = Invitee.objects.filter(assessment=draft).exclude(pk=invitee.pk).exists()
@@ -111,7 +113,7 @@ def campaign_assessment_open(*, invitee: Invitee) -> Assessment:
 def campaign_self_register(
     *,
     campaign: Campaign,
-    user: Any,
+    user: User,
     territory: Territory,
     actor_profile: ActorProfile,
     engineerings: list[Engineering],
@@ -145,7 +147,7 @@ def campaign_self_register(
 
 
 @transaction.atomic
-def reminders_stop(*, invitee_id: int, user: Any) -> Invitee:
+def reminders_stop(*, invitee_id: int, user: User) -> Invitee:
     invitee = Invitee.objects.select_for_update().get(pk=invitee_id, user=user)
     if invitee.reminders_stopped_at is None:
         invitee.reminders_stopped_at = timezone.now()

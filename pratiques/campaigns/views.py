@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from config.links import LinkError
 from config.roles import Role, role_required
-from config.types import HtmxHttpRequest
+from config.types import AuthenticatedHttpRequest, HtmxHttpRequest
 from pratiques.campaigns import queries, report, services, tasks
 from pratiques.campaigns.forms import CampaignForm, PopulationForm, SelfRegisterForm
 from pratiques.campaigns.population import PopulationRefused, population_import
@@ -26,14 +26,14 @@ T = "pratiques/campaigns/"
 
 @require_safe
 @role_required(Role.NETWORK_ADMIN)
-def campaign_list(request: HtmxHttpRequest) -> HttpResponse:
+def campaign_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     campaigns = Campaign.objects.select_related("version").order_by("-opens_on", "-pk")
     return render(request, T + "campaign_list.html", {"campaigns": campaigns})
 
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.NETWORK_ADMIN)
-def campaign_create(request: HtmxHttpRequest) -> HttpResponse:
+def campaign_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CampaignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         campaign = form.save(commit=False)
@@ -72,14 +72,14 @@ def _detail(
 
 @require_safe
 @role_required(Role.NETWORK_ADMIN)
-def campaign_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def campaign_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = get_object_or_404(Campaign.objects.select_related("version"), pk=pk)
     return _detail(request, campaign)
 
 
 @require_POST
 @role_required(Role.NETWORK_ADMIN)
-def campaign_import(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def campaign_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = get_object_or_404(Campaign.objects.select_related("version"), pk=pk)
     form = PopulationForm(request.POST, request.FILES)
     if campaign.is_closed:
@@ -109,7 +109,7 @@ def campaign_import(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.NETWORK_ADMIN)
-def campaign_send(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def campaign_send(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = get_object_or_404(Campaign, pk=pk)
     if not campaign.accepts_answers():
         messages.error(request, "La campagne n'est pas ouverte : rien n'a été envoyé.")
@@ -125,7 +125,7 @@ def campaign_send(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.NETWORK_ADMIN)
-def campaign_close(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def campaign_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = get_object_or_404(Campaign, pk=pk)
     try:
         services.campaign_close(campaign_id=campaign.pk)
@@ -145,7 +145,7 @@ def _closed(pk: int) -> Campaign:
 
 @require_safe
 @role_required(Role.NETWORK_ADMIN)
-def campaign_report(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def campaign_report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = _closed(pk)
     context = report.report_context(report.campaign_report(campaign))
     return render(request, T + "campaign_report.html", context)
@@ -153,7 +153,7 @@ def campaign_report(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @role_required(Role.NETWORK_ADMIN)
-def campaign_export(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def campaign_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = _closed(pk)
     response = HttpResponse(
         report.anonymised_csv(campaign.snapshot), content_type="text/csv; charset=utf-8"
@@ -193,7 +193,7 @@ def _open(request: HtmxHttpRequest, person: Invitee) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.CATALYST)
-def campaign_open(request: HtmxHttpRequest, invitee: int) -> HttpResponse:
+def campaign_open(request: AuthenticatedHttpRequest, invitee: int) -> HttpResponse:
     """From the catalyst's space: resume (or start) the assessment of one of their campaigns."""
     person = get_object_or_404(
         Invitee.objects.select_related("campaign"), pk=invitee, user=request.user
@@ -203,7 +203,7 @@ def campaign_open(request: HtmxHttpRequest, invitee: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.CATALYST)
-def campaign_register(request: HtmxHttpRequest, code: str) -> HttpResponse:
+def campaign_register(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """The open link of a campaign: a signed-in catalyst joins it."""
     campaign = get_object_or_404(Campaign, open_code=code, open_registration=True)
     existing = Invitee.objects.filter(campaign=campaign, user=request.user).first()
@@ -243,7 +243,7 @@ def campaign_stop(request: HtmxHttpRequest, invitee: int, token: str) -> HttpRes
 
 @require_POST
 @role_required(Role.CATALYST)
-def campaign_stop_mine(request: HtmxHttpRequest, invitee: int) -> HttpResponse:
+def campaign_stop_mine(request: AuthenticatedHttpRequest, invitee: int) -> HttpResponse:
     try:
         person = services.reminders_stop(invitee_id=invitee, user=request.user)
     except Invitee.DoesNotExist:
@@ -256,7 +256,7 @@ def campaign_stop_mine(request: HtmxHttpRequest, invitee: int) -> HttpResponse:
 
 @require_safe
 @role_required(Role.CATALYST)
-def my_campaigns(request: HtmxHttpRequest) -> HttpResponse:
+def my_campaigns(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The « Mes campagnes » block of the catalyst's space (pulled in with hx-get)."""
     template = T + "my_campaigns.html"
     if request.htmx:

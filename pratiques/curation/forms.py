@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -54,7 +54,9 @@ class SituationForm(forms.ModelForm):
 
     def __init__(self, *args: Any, version: GridVersion, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["axis"].queryset = Axis.objects.filter(version=version).order_by("order")
+        cast(forms.ModelChoiceField, self.fields["axis"]).queryset = Axis.objects.filter(
+            version=version
+        ).order_by("order")
         self.fields["axis"].label = "Axe (pour déplacer la situation)"
 
 
@@ -65,9 +67,9 @@ class PracticeForm(forms.ModelForm):
 
     def __init__(self, *args: Any, version: GridVersion, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["situation"].queryset = Situation.objects.filter(version=version).order_by(
-            "order"
-        )
+        cast(forms.ModelChoiceField, self.fields["situation"]).queryset = Situation.objects.filter(
+            version=version
+        ).order_by("order")
         self.fields["situation"].label = "Situation (pour déplacer la pratique)"
 
 
@@ -127,8 +129,8 @@ class LineageForm(forms.Form):
             ]
             return situations + practices
 
-        self.fields["old_keys"].choices = choices(previous)
-        self.fields["new_keys"].choices = choices(version)
+        cast(forms.MultipleChoiceField, self.fields["old_keys"]).choices = choices(previous)
+        cast(forms.MultipleChoiceField, self.fields["new_keys"]).choices = choices(version)
         for name in ("old_keys", "new_keys"):
             self.fields[name].widget.attrs["size"] = 8
 
@@ -196,12 +198,14 @@ class AttachForm(forms.Form):
     def __init__(self, *args: Any, version: GridVersion | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if version is not None:
-            self.fields["practice"].queryset = (
+            cast(forms.ModelChoiceField, self.fields["practice"]).queryset = (
                 Practice.objects.filter(version=version)
                 .select_related("situation")
                 .order_by("situation__order", "order")
             )
-        self.fields["practice"].label_from_instance = lambda p: f"{p.code} {p.label}"
+        cast(forms.ModelChoiceField, self.fields["practice"]).label_from_instance = lambda p: (
+            f"{p.code} {p.label}"
+        )
 
 
 class CompareForm(forms.Form):

@@ -7,22 +7,23 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Any
+from typing import Any, cast
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from django_htmx.http import reswap, retarget
+from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from config.roles import Role, role_required
 from config.spreadsheets import spreadsheet_row
-from config.types import HtmxHttpRequest
+from config.types import AuthenticatedHttpRequest, HtmxHttpRequest
 from pratiques import disclosure
 from pratiques.curation import forms as cforms
 from pratiques.curation import queries, services
@@ -96,7 +97,7 @@ def get_version(slug: str) -> GridVersion:
 
 @require_safe
 @admin_required
-def curation_home(request: HtmxHttpRequest) -> HttpResponse:
+def curation_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     versions = list(
         GridVersion.objects.annotate(n_assessments=Count("assessments")).order_by("-created_at")
     )
@@ -112,7 +113,7 @@ def curation_home(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @admin_required
-def version_new(request: HtmxHttpRequest) -> HttpResponse:
+def version_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = cforms.VersionNewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -127,9 +128,7 @@ def version_new(request: HtmxHttpRequest) -> HttpResponse:
             messages.success(request, f"Brouillon « {version.label} » créé : modifiez-le ici.")
             url = reverse("pratiques:curation:version", kwargs={"slug": version.slug})
             if request.htmx:
-                response = HttpResponse(status=204)
-                response["HX-Redirect"] = url
-                return response
+                return HttpResponseClientRedirect(url)
             return redirect(url)
     return render_page(request, "pratiques/curation/version_new.html", "form", {"form": form})
 
@@ -201,7 +200,7 @@ def locked_response(
 
 @require_safe
 @admin_required
-def version_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+def version_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     version = get_version(slug)
     context = editor_context(
         version,
@@ -213,7 +212,7 @@ def version_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 @admin_required
-def version_notes(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+def version_notes(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     version = get_version(slug)
     form = cforms.VersionNotesForm(request.POST, instance=GridVersion.objects.get(pk=version.pk))
     if form.is_valid():
@@ -239,7 +238,7 @@ def anchor_of(kind: str, pk: int | None) -> str:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @admin_required
-def element_edit(request: HtmxHttpRequest, slug: str, kind: str, pk: int) -> HttpResponse:
+def element_edit(request: AuthenticatedHttpRequest, slug: str, kind: str, pk: int) -> HttpResponse:
     version = get_version(slug)
     element = get_element(version, kind, pk)
     if version.status != GridStatus.DRAFT:
@@ -269,7 +268,7 @@ def element_edit(request: HtmxHttpRequest, slug: str, kind: str, pk: int) -> Htt
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @admin_required
-def element_add(request: HtmxHttpRequest, slug: str, kind: str) -> HttpResponse:
+def element_add(request: AuthenticatedHttpRequest, slug: str, kind: str) -> HttpResponse:
     version = get_version(slug)
     if kind not in ADDABLE:
         raise Http404("Type d'élément inconnu.")
@@ -305,7 +304,9 @@ def element_add(request: HtmxHttpRequest, slug: str, kind: str) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @admin_required
-def element_remove(request: HtmxHttpRequest, slug: str, kind: str, pk: int) -> HttpResponse:
+def element_remove(
+    request: AuthenticatedHttpRequest, slug: str, kind: str, pk: int
+) -> HttpResponse:
     version = get_version(slug)
     if kind not in ADDABLE:
         raise Http404("Type d'élément inconnu.")
@@ -329,7 +330,7 @@ def element_remove(request: HtmxHttpRequest, slug: str, kind: str, pk: int) -> H
 
 @require_POST
 @admin_required
-def element_move(request: HtmxHttpRequest, slug: str, kind: str, pk: int) -> HttpResponse:
+def element_move(request: AuthenticatedHttpRequest, slug: str, kind: str, pk: int) -> HttpResponse:
     version = get_version(slug)
     if kind not in ADDABLE:
         raise Http404("Type d'élément inconnu.")
@@ -350,7 +351,7 @@ def element_move(request: HtmxHttpRequest, slug: str, kind: str, pk: int) -> Htt
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @admin_required
-def version_publish(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+def version_publish(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     version = get_version(slug)
     current = GridVersion.objects.current()
     errors: list[str] = []
@@ -367,9 +368,7 @@ def version_publish(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             )
             url = reverse("pratiques:curation:version", kwargs={"slug": version.slug})
             if request.htmx:
-                response = HttpResponse(status=204)
-                response["HX-Redirect"] = url
-                return response
+                return HttpResponseClientRedirect(url)
             return redirect(url)
     else:
         errors = services.version_errors(version)
@@ -382,7 +381,7 @@ def version_publish(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @admin_required
-def version_delete(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+def version_delete(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     version = get_version(slug)
     error_messages: list[str] = []
     if request.method == "POST":
@@ -432,7 +431,7 @@ def previous_version(version: GridVersion) -> GridVersion | None:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @admin_required
-def lineage(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+def lineage(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     version = get_version(slug)
     form = cforms.LineageForm(
         request.POST or None, version=version, previous=previous_version(version)
@@ -462,7 +461,7 @@ def lineage(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 @admin_required
-def lineage_remove(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
+def lineage_remove(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     version = get_version(slug)
     row = get_object_or_404(KeyLineage, pk=pk, version=version)
     try:
@@ -478,9 +477,11 @@ def lineage_remove(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse
 
 @require_safe
 @admin_required
-def compare(request: HtmxHttpRequest) -> HttpResponse:
+def compare(request: AuthenticatedHttpRequest) -> HttpResponse:
     versions = list(GridVersion.objects.order_by("created_at", "pk"))
-    data = request.GET if "de" in request.GET or "a" in request.GET else None
+    data: QueryDict | dict[str, str] | None = (
+        request.GET if "de" in request.GET or "a" in request.GET else None
+    )
     if data is None and len(versions) >= 2:
         current = next((v for v in versions if v.status == GridStatus.PUBLISHED), versions[-1])
         before = [v for v in versions if v.pk != current.pk and v.created_at <= current.created_at]
@@ -488,9 +489,9 @@ def compare(request: HtmxHttpRequest) -> HttpResponse:
         old, new = (current, draft) if draft else ((before or versions)[-1], current)
         data = {"de": old.slug, "a": new.slug}
     form = cforms.CompareForm(data)
-    form.fields["de"].queryset = form.fields["a"].queryset = GridVersion.objects.order_by(
-        "created_at"
-    )
+    for name in ("de", "a"):
+        field = cast(forms.ModelChoiceField, form.fields[name])
+        field.queryset = GridVersion.objects.order_by("created_at")
     comparison = None
     if data is not None and form.is_valid():
         comparison = queries.version_comparison(form.cleaned_data["de"], form.cleaned_data["a"])
@@ -527,7 +528,7 @@ def event_rows(events: list[CurationEvent]) -> list[dict[str, Any]]:
 
 @require_safe
 @admin_required
-def history(request: HtmxHttpRequest) -> HttpResponse:
+def history(request: AuthenticatedHttpRequest) -> HttpResponse:
     events = CurationEvent.objects.order_by("-at", "-id")
     version_slug = request.GET.get("version", "")
     if version_slug:
@@ -557,7 +558,7 @@ def reference_context() -> dict[str, Any]:
 
 @require_safe
 @admin_required
-def reference_lists(request: HtmxHttpRequest) -> HttpResponse:
+def reference_lists(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render_page(
         request, "pratiques/curation/reference_lists.html", "lists", reference_context()
     )
@@ -565,7 +566,7 @@ def reference_lists(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @admin_required
-def reference_edit(request: HtmxHttpRequest, kind: str, pk: int) -> HttpResponse:
+def reference_edit(request: AuthenticatedHttpRequest, kind: str, pk: int) -> HttpResponse:
     if kind not in cforms.REFERENCE_FORMS:
         raise Http404("Liste inconnue.")
     model, form_class = cforms.REFERENCE_FORMS[kind]
@@ -631,7 +632,7 @@ def resources_context(version: GridVersion | None) -> dict[str, Any]:
 
 @require_safe
 @admin_required
-def resource_list(request: HtmxHttpRequest) -> HttpResponse:
+def resource_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render_page(
         request,
         "pratiques/curation/resources.html",
@@ -642,7 +643,7 @@ def resource_list(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @admin_required
-def resource_edit(request: HtmxHttpRequest, pk: int | None = None) -> HttpResponse:
+def resource_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     resource = get_object_or_404(Resource, pk=pk) if pk else None
     # The form works on its own copy: the service must see the resource as it was.
     form = cforms.ResourceForm(
@@ -664,7 +665,7 @@ def resource_edit(request: HtmxHttpRequest, pk: int | None = None) -> HttpRespon
 
 @require_POST
 @admin_required
-def resource_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def resource_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     resource = get_object_or_404(Resource, pk=pk)
     services.resource_delete(actor=request.user, resource=resource)
     messages.success(request, f"Ressource « {resource.title} » supprimée.")
@@ -684,7 +685,7 @@ def library_response(request: HtmxHttpRequest, anchor: str) -> HttpResponse:
 
 @require_POST
 @admin_required
-def resource_attach(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def resource_attach(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     resource = get_object_or_404(Resource, pk=pk)
     form = cforms.AttachForm(request.POST, version=GridVersion.objects.current())
     if form.is_valid():
@@ -698,7 +699,7 @@ def resource_attach(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @admin_required
-def resource_detach(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def resource_detach(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     attachment = get_object_or_404(ResourceAttachment.objects.select_related("resource"), pk=pk)
     practice = (
         Practice.objects.filter(key=attachment.practice_key)
@@ -715,7 +716,7 @@ def resource_detach(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @admin_required
-def analytics(request: HtmxHttpRequest) -> HttpResponse:
+def analytics(request: AuthenticatedHttpRequest) -> HttpResponse:
     version = GridVersion.objects.current()
     if version is None:
         raise Http404("Aucune version publiée.")
@@ -771,7 +772,7 @@ def analytics(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_POST
 @admin_required
-def release_create(request: HtmxHttpRequest) -> HttpResponse:
+def release_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A new dated release of the public practice aggregates, computed by the task worker."""
     from pratiques.tasks import release_aggregates_task
 
@@ -795,7 +796,7 @@ def export_filename(extension: str) -> str:
 
 @require_safe
 @admin_required
-def export_csv(request: HtmxHttpRequest) -> StreamingHttpResponse:
+def export_csv(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
     writer = csv.writer(Echo(), delimiter=";")
 
     def lines() -> Any:
@@ -813,7 +814,7 @@ XLSX_ROWS_PER_SHEET = 1_000_000
 
 @require_safe
 @admin_required
-def export_xlsx(request: HtmxHttpRequest) -> HttpResponse:
+def export_xlsx(request: AuthenticatedHttpRequest) -> HttpResponse:
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
@@ -856,7 +857,7 @@ def export_xlsx(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @role_required(Role.CATALYST)
-def assessment_move_forward(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def assessment_move_forward(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = get_object_or_404(
         Assessment.objects.select_related("version"), pk=pk, user=request.user
     )

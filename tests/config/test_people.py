@@ -11,7 +11,7 @@ from django.core import mail
 from django.test import Client
 
 from config.roles import Role, user_roles
-from tests.conftest import logged_in
+from tests.conftest import logged_in, ok
 
 STRONG = "Ingenierie-territoriale-2026"
 
@@ -61,7 +61,7 @@ def test_the_list_searches_and_filters(
     admin.get("/comptes/personnes/")  # session and role cache warm
     # session, user, role, count, page, groups, lockouts, pending mandates
     with django_assert_num_queries(8):
-        html = admin.get("/comptes/personnes/").content.decode()
+        html = ok(admin.get("/comptes/personnes/")).content.decode()
     for name in ("Alice Martin", "Bob Durand", "Élise Maire", "Nadia Admin"):
         assert name in html
     html = admin.get("/comptes/personnes/?q=durand").content.decode()
@@ -231,7 +231,7 @@ def test_the_history_page_lists_changes_in_few_queries(
     admin.get("/comptes/personnes/historique/")
     # session, user, role, content type (cached after), count, page of entries with their authors
     with django_assert_num_queries(5):
-        html = admin.get("/comptes/personnes/historique/").content.decode()
+        html = ok(admin.get("/comptes/personnes/historique/")).content.decode()
     assert html.count("Rôles : Catalyseur·rice → Catalyseur·rice, Élu·e") == 2
     fragment = admin.get("/comptes/personnes/historique/", headers=htmx).content.decode()
     assert "<html" not in fragment and 'id="history"' in fragment

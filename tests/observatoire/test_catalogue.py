@@ -8,7 +8,7 @@ from django.test import Client
 
 from observatoire.models import Indicator
 from observatoire.setup import load_demo
-from tests.conftest import logged_in
+from tests.conftest import logged_in, ok
 
 
 def test_it_lists_the_catalogue(
@@ -16,7 +16,7 @@ def test_it_lists_the_catalogue(
 ) -> None:
     load_demo(stdout=StringIO())
     with django_assert_num_queries(2):  # the catalogue, the 16 domains of the filter
-        html = client.get("/observatoire/indicateurs/").content.decode()
+        html = ok(client.get("/observatoire/indicateurs/")).content.decode()
     assert "<html" in html and "Taux de chômage des 15-64 ans" in html
     assert "Emploi / chômage / insertion" in html and "fragilité (plus c’est élevé" in html
     assert "Données de démonstration" in html and "effectif (additif)" in html

@@ -33,6 +33,7 @@ from territoires.models import (
     ProjectMember,
     Territory,
 )
+from tests.conftest import ok
 
 pytestmark = pytest.mark.django_db
 
@@ -219,6 +220,7 @@ def formatted(number: str) -> str:
     return indicator_value(float(number)) if number else ""
 
 
+@pytest.mark.chromium
 def test_the_same_figures_on_the_page_in_the_pdf_and_in_the_csv(
     data: dict[str, list[Territory]], no_chart_images: None, django_assert_num_queries: Any
 ) -> None:
@@ -230,7 +232,7 @@ def test_the_same_figures_on_the_page_in_the_pdf_and_in_the_csv(
         for territory in data[level]:
             base = f"/territoires/{territory.level}/{territory.code}"
             with django_assert_num_queries(5):
-                page = client.get(f"{base}/indicateurs/", headers=htmx).content.decode()
+                page = ok(client.get(f"{base}/indicateurs/", headers=htmx)).content.decode()
             page = html_lib.unescape(page)
             rows = page_rows(page)
             assert set(rows) == {"RSA", "ETAB", "TXCHOM", "REVMED"}, territory

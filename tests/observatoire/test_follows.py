@@ -13,7 +13,7 @@ from observatoire.follows import followers_notify
 from observatoire.models import Indicator, IndicatorValue
 from territoires.models import Follow
 from territoires.services import maturity_assess
-from tests.conftest import logged_in
+from tests.conftest import logged_in, ok
 
 
 def _maturity(territory: Any, user: User) -> None:
@@ -80,7 +80,7 @@ def test_the_space_query_count_is_bounded_per_territory(
     # session, user, roles, grid version, follows, 4 per territory (vintage, maturity, practices,
     # save), mandates; a handful more for the form and the links
     with django_assert_max_num_queries(5 + 4 * 3 + 6):
-        official.get("/espace/elu/")
+        ok(official.get("/espace/elu/"))
 
 
 @pytest.mark.django_db

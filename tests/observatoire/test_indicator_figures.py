@@ -72,6 +72,7 @@ def test_counts_are_ranked_per_1000_inhabitants(geo: Any, figures: dict[str, Ind
     assert lines["ETAB"].rank == 100
 
 
+@pytest.mark.chromium
 def test_an_atout_reads_the_same_on_the_page_in_the_csv_and_in_the_pdf(
     figures: dict[str, Indicator],
 ) -> None:
@@ -95,6 +96,7 @@ def test_an_atout_reads_the_same_on_the_page_in_the_csv_and_in_the_pdf(
     assert " 0 sur 2" in etab
 
 
+@pytest.mark.chromium
 def test_a_curated_level_and_the_ranks_are_shown_together(
     geo: Any, figures: dict[str, Indicator]
 ) -> None:

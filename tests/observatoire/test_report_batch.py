@@ -8,8 +8,9 @@ from django.core.management import call_command
 from django.test import Client, override_settings
 
 from observatoire.report import render
-from observatoire.report.batch import batch_start, read_progress
-from tests.conftest import logged_in
+from observatoire.report.batch import read_progress
+from observatoire.report.tasks import batch_start
+from tests.conftest import logged_in, ok
 
 IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
@@ -20,6 +21,7 @@ def cache_dir(settings: Any, tmp_path: Any) -> Any:
     return tmp_path
 
 
+@pytest.mark.chromium
 @pytest.mark.django_db
 @override_settings(TASKS=IMMEDIATE)
 def test_the_task_generates_every_report_of_the_level(geo: Any, cache_dir: Any) -> None:
@@ -33,6 +35,7 @@ def test_the_task_generates_every_report_of_the_level(geo: Any, cache_dir: Any) 
     assert (again["rendered"], again["cached"]) == (0, 5)
 
 
+@pytest.mark.chromium
 @pytest.mark.django_db
 @override_settings(TASKS=IMMEDIATE)
 def test_a_failing_report_is_listed_and_the_batch_goes_on(
@@ -57,16 +60,18 @@ def test_a_failing_report_is_listed_and_the_batch_goes_on(
     assert read_progress(progress["id"]) == progress
 
 
+@pytest.mark.chromium
 @pytest.mark.django_db
 def test_the_command_runs_inline(geo: Any, capsys: pytest.CaptureFixture) -> None:
-    call_command("generate_reports", "--level", "epci", "--inline")
+    call_command("generate_reports", "--niveau", "epci", "--inline")
     out = capsys.readouterr().out
     assert "2 rapports traités" in out and "0 en échec" in out
 
 
+@pytest.mark.chromium
 @pytest.mark.django_db
 def test_the_command_enqueues_for_the_worker(geo: Any, capsys: pytest.CaptureFixture) -> None:
-    call_command("generate_reports", "--level", "region")
+    call_command("generate_reports", "--niveau", "region")
     assert "mis en file" in capsys.readouterr().out
     from django_tasks_db.models import DBTaskResult
 
@@ -93,7 +98,7 @@ def test_the_batch_page_starts_a_batch_and_shows_its_progress(
     assert response.status_code == 302
     progress_url = response["Location"]
     with django_assert_max_num_queries(4):  # session, user, groups, the generated reports
-        full = client.get(progress_url).content.decode()
+        full = ok(client.get(progress_url)).content.decode()
     assert "<html" in full and "<progress" in full and "2 / 2" in full and "Terminé" in full
     assert (
         "Rapports disponibles (2)" in full and "/rapport.pdf" in full
@@ -105,6 +110,7 @@ def test_the_batch_page_starts_a_batch_and_shows_its_progress(
     assert "<html" not in listing and "terminé" in listing
 
 
+@pytest.mark.chromium
 @pytest.mark.django_db
 def test_a_running_batch_polls_its_progress(geo: Any, nadia: User) -> None:
     progress = batch_start(level="epci")  # the database backend: waits for a worker

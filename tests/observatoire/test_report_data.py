@@ -7,18 +7,15 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
+from observatoire.models import Indicator, IndicatorValue
 from observatoire.report import render
-from observatoire.report.data import collect_report_data
+from observatoire.report.collect import collect_report_data
+from pratiques.models import Assessment
+from pratiques.services import AnswerData
+from territoires.models import Fragility, MaturityAssessment, MaturityProfile
+from tests.factories import submitted_assessment
 from tests.observatoire.report_helpers import pdf_text
-
-try:
-    from observatoire.models import Indicator, IndicatorValue
-    from pratiques.models import Answer, Assessment, AssessmentScore, GridVersion
-    from territoires.models import ActorProfile, Fragility, MaturityAssessment, MaturityProfile
-except ImportError:  # before the three parts are merged
-    pytest.skip("modèles des autres parties absents", allow_module_level=True)
 
 
 @pytest.fixture(autouse=True)
@@ -28,52 +25,18 @@ def cache_dir(settings: Any, tmp_path: Any) -> Any:
 
 
 def submit(user: Any, territory: Any, *, seed: int, consent: bool = True) -> Any:
-    """A submitted assessment on the current grid with scores and answers (as pratiques stores
-    them at submit time)."""
-    version = GridVersion.objects.get(status="published")
-    assessment = Assessment.objects.create(
-        user=user,
-        version=version,
-        status="submitted",
-        territory=territory,
-        actor_profile=ActorProfile.objects.first(),
-        consent_statistics=consent,
-        submitted_at=timezone.now(),
-    )
-    situations = list(version_situations(version))
-    for index, situation in enumerate(situations):
-        AssessmentScore.objects.create(
-            assessment=assessment,
-            kind="situation",
-            element_key=situation.key,
-            score=(seed * 13 + index * 7) % 100,
-        )
-    for axis in {s.axis for s in situations}:
-        AssessmentScore.objects.create(
-            assessment=assessment, kind="axis", element_key=axis.key, score=30 + seed + axis.order
-        )
-    for index, practice in enumerate(version_practices(version)):
-        Answer.objects.create(
-            assessment=assessment,
-            practice=practice,
+    """A submitted assessment on the current grid whose answers vary with ``seed``."""
+    return submitted_assessment(
+        user,
+        territory,
+        lambda index, practice: AnswerData(
             frequency=(seed + index) % 4,
             involvement=1,
             carrying=1 + (seed + index) % 3,
             wants_to_develop=practice.code == "5.3",
-        )
-    return assessment
-
-
-def version_situations(version: Any) -> Any:
-    from pratiques.models import Situation
-
-    return Situation.objects.filter(version=version).select_related("axis")
-
-
-def version_practices(version: Any) -> Any:
-    from pratiques.models import Practice
-
-    return Practice.objects.filter(version=version)
+        ),
+        consent=consent,
+    )
 
 
 def person(username: str) -> Any:
@@ -82,6 +45,7 @@ def person(username: str) -> Any:
     return User.objects.create(username=username)  # no password: hashing is slow
 
 
+@pytest.mark.chromium
 @pytest.mark.django_db
 def test_four_people_give_no_practice_section_five_do(geo: Any, alice: Any) -> None:
     from pratiques.aggregates import release_aggregates
@@ -142,6 +106,7 @@ def test_the_released_figures_carrying_and_practices_to_develop(geo: Any) -> Non
     assert released.barycentre is not None and sum(released.barycentre) == 100
 
 
+@pytest.mark.chromium
 @pytest.mark.django_db
 def test_maturity_and_indicators_show_and_invalidate_the_cache(geo: Any, nadia: Any) -> None:
     client = Client()
@@ -186,6 +151,7 @@ def test_maturity_and_indicators_show_and_invalidate_the_cache(geo: Any, nadia: 
     assert "Rang centile parmi les pairs (100 = le plus fragile)" in text
 
 
+@pytest.mark.chromium
 @pytest.mark.django_db
 def test_resources_of_the_practices_to_develop(geo: Any, alice: Any) -> None:
     from pratiques.aggregates import release_aggregates
@@ -209,6 +175,7 @@ def test_resources_of_the_practices_to_develop(geo: Any, alice: Any) -> None:
     assert "Pour : 5.3 Créer des liens entre les territoires" in text
 
 
+@pytest.mark.chromium
 @pytest.mark.django_db
 def test_a_failing_chart_export_gives_a_report_without_it_never_cached(
     geo: Any, monkeypatch: pytest.MonkeyPatch, cache_dir: Any

@@ -8,6 +8,7 @@ from django.test import Client
 from pypdf import PdfReader
 
 from observatoire.report import render
+from tests.conftest import ok
 from tests.observatoire.report_helpers import pdf_pages, pdf_text
 
 
@@ -17,6 +18,7 @@ def cache_dir(settings: Any, tmp_path: Any) -> Any:
     return tmp_path
 
 
+@pytest.mark.chromium
 @pytest.mark.django_db
 def test_it_works(geo: Any) -> None:
     response = Client().get("/territoires/commune/94080/rapport.pdf")
@@ -46,6 +48,7 @@ def test_it_works(geo: Any) -> None:
     assert "Mobilité / transport" in text  # the 16 domains are listed
 
 
+@pytest.mark.chromium
 @pytest.mark.django_db
 def test_it_is_a_tagged_pdf_with_title_and_language(geo: Any) -> None:
     pdf = Client().get("/territoires/epci/244200770/rapport.pdf").content
@@ -70,6 +73,7 @@ def test_it_is_a_tagged_pdf_with_title_and_language(geo: Any) -> None:
             assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor.keys())
 
 
+@pytest.mark.chromium
 @pytest.mark.django_db
 def test_it_needs_no_account_and_answers_htmx_with_the_same_pdf(geo: Any, htmx: dict) -> None:
     response = Client().get("/territoires/departement/94/rapport.pdf", headers=htmx)
@@ -92,6 +96,7 @@ def test_unknown_territory_is_404(geo: Any, url: str) -> None:
     assert Client().get(url).status_code == 404
 
 
+@pytest.mark.chromium
 @pytest.mark.django_db
 def test_second_download_comes_from_the_cache(geo: Any, django_assert_max_num_queries: Any) -> None:
     client = Client()
@@ -100,12 +105,13 @@ def test_second_download_comes_from_the_cache(geo: Any, django_assert_max_num_qu
     assert first["X-Report-Cache"] == "miss"
     assert render.stats["renders"] == before + 1
     with django_assert_max_num_queries(12):
-        second = client.get("/territoires/commune/42218/rapport.pdf")
+        second = ok(client.get("/territoires/commune/42218/rapport.pdf"))
     assert second["X-Report-Cache"] == "hit"
     assert second.content == first.content
     assert render.stats["renders"] == before + 1
 
 
+@pytest.mark.chromium
 @pytest.mark.django_db
 def test_it_is_rebuilt_when_the_territory_changes(geo: Any, cache_dir: Any) -> None:
     client = Client()
@@ -121,6 +127,7 @@ def test_it_is_rebuilt_when_the_territory_changes(geo: Any, cache_dir: Any) -> N
     assert len(list((cache_dir / "reports" / "commune").glob("42095-*.pdf"))) == 1
 
 
+@pytest.mark.chromium
 @pytest.mark.django_db
 def test_a_territory_without_population_or_members(geo: Any) -> None:
     from territoires.models import Level, Territory

@@ -8,6 +8,7 @@ from django.test import Client
 from observatoire.models import Indicator
 from observatoire.queries import territory_indicator_profile
 from observatoire.services import values_import
+from tests.conftest import ok
 
 COMMUNES = (
     "CODGEO;P21_POP;TX_CHOM;TX_PAUV\n"
@@ -99,7 +100,7 @@ def test_it_runs_a_constant_number_of_queries(
 ) -> None:
     # territory, segments, values, peer distributions, curated fragility levels
     with django_assert_num_queries(5):
-        client.get("/territoires/commune/94080/indicateurs/")
+        ok(client.get("/territoires/commune/94080/indicateurs/"))
     more = Indicator.objects.create(code="EXTRA", label="Un de plus", fragility_id=9)
     values_import(
         data=b"indicateur;code;valeur\nEXTRA;94080;1\nEXTRA;94067;2\n",
@@ -108,7 +109,7 @@ def test_it_runs_a_constant_number_of_queries(
     )
     assert more.values.count() == 2
     with django_assert_num_queries(5):
-        response = client.get("/territoires/commune/94080/indicateurs/")
+        response = ok(client.get("/territoires/commune/94080/indicateurs/"))
     assert "Un de plus" in response.content.decode()
 
 

@@ -1,4 +1,4 @@
-"""Builders for pratiques tests: drafts, answers, submitted peers."""
+"""Builders for pratiques tests: drafts, answers, submitted peers (through tests.factories)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from django.contrib.auth.models import Group, User
 from config.roles import Role
 from pratiques import services
 from pratiques.models import Answer, Assessment, Practice
+from pratiques.services import AnswerData
 from territoires.models import ActorProfile, Engineering, Territory
+from tests.factories import submitted_assessment
 
 
 def current_practices() -> list[Practice]:
@@ -72,13 +74,14 @@ def submitted(
     share: bool = False,
     **start_kwargs: Any,
 ) -> Assessment:
-    assessment = start(user, territory, **start_kwargs)
-    answer_all(assessment, frequency, involvement)
-    return services.assessment_submit(
-        assessment_id=assessment.pk,
-        user=user,
-        consent_statistics=consent,
-        share_with_organisation=share,
+    """Every practice answered alike, submitted (see ``tests.factories.submitted_assessment``)."""
+    return submitted_assessment(
+        user,
+        territory,
+        lambda _index, _practice: AnswerData(frequency=frequency, involvement=involvement),
+        consent=consent,
+        share=share,
+        **start_kwargs,
     )
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import override_settings
 
-from tests.conftest import logged_in
+from tests.conftest import logged_in, ok
 from tests.pratiques.helpers import peers, submitted
 
 pytestmark = pytest.mark.django_db
@@ -90,10 +90,10 @@ def test_constant_number_of_queries(alice: User, geo, django_assert_num_queries)
     client = logged_in(alice)
     # + 4: the viewer's own assessments taken out (3), distinct people per group (1).
     with django_assert_num_queries(17):
-        client.get(results_url(mine))
+        ok(client.get(results_url(mine)))
     peers(geo.saint_etienne, 6, start_index=30)
     with django_assert_num_queries(17):
-        html = client.get(results_url(mine)).content.decode()
+        html = ok(client.get(results_url(mine))).content.decode()
     assert first.pk != mine.pk
     assert "Ce qui a bougé" in html and "▲" in html
 

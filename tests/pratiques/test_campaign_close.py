@@ -104,6 +104,7 @@ def test_the_anonymised_export_suppresses_small_classes(geo, nadia: User) -> Non
     assert "personne" not in body
 
 
+@pytest.mark.chromium
 def test_report_page_and_its_pdf(geo, nadia: User, htmx) -> None:
     people = _people(6)
     for person in people:

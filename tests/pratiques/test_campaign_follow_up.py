@@ -6,7 +6,7 @@ from django.contrib.auth.models import User
 from pratiques.campaigns.disclosure import campaign_disclosure
 from pratiques.campaigns.queries import follow_up
 from pratiques.models import Invitee
-from tests.conftest import logged_in
+from tests.conftest import logged_in, ok
 from tests.pratiques.campaign_helpers import invited, make_campaign, respond
 
 pytestmark = pytest.mark.django_db
@@ -56,9 +56,9 @@ def test_it_keeps_a_constant_number_of_queries(nadia: User, geo, django_assert_n
     client = logged_in(nadia)
     client.get(f"/pratiques/campagnes/{small.pk}/")  # warm the session and role caches
     with django_assert_num_queries(12) as small_queries:
-        client.get(f"/pratiques/campagnes/{small.pk}/")
+        ok(client.get(f"/pratiques/campagnes/{small.pk}/"))
     with django_assert_num_queries(len(small_queries.captured_queries)):
-        client.get(f"/pratiques/campagnes/{large.pk}/")
+        ok(client.get(f"/pratiques/campagnes/{large.pk}/"))
 
 
 def test_it_checks_the_role(alice: User, geo) -> None:

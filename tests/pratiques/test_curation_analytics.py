@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from pratiques.curation.queries import EXPORT_COLUMNS
 from pratiques.models import Answer, Assessment, AssessmentPseudonym, GridVersion, Practice
 from territoires.models import ActorProfile, Engineering, SizeSegment
-from tests.conftest import logged_in
+from tests.conftest import logged_in, ok
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +78,7 @@ def test_distributions_full_page_and_fragment(
     submitted(2, geo, consent=False)
     client = logged_in(nadia)
     with django_assert_max_num_queries(12):
-        response = client.get(ANALYTICS)
+        response = ok(client.get(ANALYTICS))
     html = response.content.decode()
     assert "<html" in html and "plotly.min.js" in html
     assert "<strong>6</strong> personnes" in html
@@ -93,7 +93,7 @@ def test_query_count_does_not_grow_with_assessments(
     submitted(12, geo)
     client = logged_in(nadia)
     with django_assert_max_num_queries(12):
-        client.get(ANALYTICS)
+        ok(client.get(ANALYTICS))
 
 
 def test_fewer_than_five_shows_no_distribution(nadia, geo) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.conftest import logged_in
+from tests.conftest import logged_in, ok
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +15,7 @@ URL = reverse("pratiques:curation:compare")
 def test_2023_to_2024(nadia, htmx, django_assert_max_num_queries) -> None:
     client = logged_in(nadia)
     with django_assert_max_num_queries(14):
-        response = client.get(URL, {"de": "2023", "a": "2024"})
+        response = ok(client.get(URL, {"de": "2023", "a": "2024"}))
     html = response.content.decode()
     assert "<html" in html and "De la grille 2023 à la grille 2024" in html
     assert "Stratégie<ins> partenariale</ins> et projection" in html

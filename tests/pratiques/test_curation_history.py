@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from pratiques.curation.services import element_update
 from pratiques.models import Practice
-from tests.conftest import logged_in
+from tests.conftest import logged_in, ok
 from tests.pratiques.curation_helpers import copy_current
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ def test_history_shows_who_when_before_after(nadia, htmx, django_assert_max_num_
         )
     client = logged_in(nadia)
     with django_assert_max_num_queries(8):
-        html = client.get(URL).content.decode()
+        html = ok(client.get(URL)).content.decode()
     assert "<html" in html and "Nadia Admin" in html
     assert "Financer les projets<ins> ensemble</ins>" in html
     assert "Brouillon « 2025 » créé par copie de la version 2024" in html

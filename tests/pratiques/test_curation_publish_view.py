@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from pratiques.models import GridVersion, KeyLineage, Practice, Situation
-from tests.conftest import logged_in
+from tests.conftest import logged_in, ok
 from tests.pratiques.curation_helpers import copy_current
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +37,7 @@ def test_publish_full_page_and_htmx(nadia, htmx) -> None:
     page = client.get(url("version_publish", draft.slug), headers=htmx).content.decode()
     assert "<html" not in page and "la version 2024 est archivée" in page
     response = client.post(url("version_publish", draft.slug), headers=htmx)
-    assert response.status_code == 204 and response["HX-Redirect"] == url("version", "2025")
+    assert response.status_code == 200 and response["HX-Redirect"] == url("version", "2025")
     assert GridVersion.objects.get(slug="2025").status == "published"
     assert GridVersion.objects.get(slug="2024").status == "archived"
     # Publishing again is refused plainly.
@@ -120,7 +120,7 @@ def test_the_publish_page_announces_the_effect_on_peers_and_territories(
     curation_services.element_remove(actor=nadia, element=practice)
     client = logged_in(nadia)
     with django_assert_max_num_queries(20):
-        html = client.get(url("version_publish", draft.slug)).content.decode()
+        html = ok(client.get(url("version_publish", draft.slug))).content.decode()
     effects = html.split('id="publication-effects"')[1].split("</section>")[0]
     assert "Ce que la publication change pour les pairs et les territoires" in effects
     assert "<strong>Situations</strong> : 8 gardent leur clé." in effects

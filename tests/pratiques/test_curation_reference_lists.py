@@ -13,7 +13,7 @@ from territoires.models import (
     MaturityProfile,
     SizeSegment,
 )
-from tests.conftest import logged_in
+from tests.conftest import logged_in, ok
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def edit(kind: str, pk: int) -> str:
 def test_page_full_and_fragment(nadia, htmx, django_assert_max_num_queries) -> None:
     client = logged_in(nadia)
     with django_assert_max_num_queries(10):
-        html = client.get(LISTS).content.decode()
+        html = ok(client.get(LISTS)).content.decode()
     assert "<html" in html and "Profil 1 sur 4" in html and "Transition énergétique" in html
     fragment = client.get(LISTS, headers=htmx).content.decode()
     assert "<html" not in fragment and fragment.lstrip().startswith('<div id="listes"')

@@ -8,7 +8,7 @@ from django.urls import reverse
 from pratiques.curation.services import resource_attach, version_publish
 from pratiques.models import CurationEvent, Practice, Resource, ResourceAttachment
 from pratiques.queries import resources_for_practice_keys
-from tests.conftest import logged_in
+from tests.conftest import logged_in, ok
 from tests.pratiques.curation_helpers import copy_current
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +42,7 @@ def test_library_full_and_fragment(nadia, htmx, django_assert_max_num_queries) -
         resource_attach(actor=nadia, resource=resource, practice=practice)
     client = logged_in(nadia)
     with django_assert_max_num_queries(10):
-        html = client.get(LIST).content.decode()
+        html = ok(client.get(LIST)).content.decode()
     assert "<html" in html and "Méthodes" in html and "Compétences" in html
     assert "5.2 Créer des liens entre acteurs de mon territoire" in html
     fragment = client.get(LIST, headers=htmx).content.decode()

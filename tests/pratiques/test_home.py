@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from tests.conftest import logged_in
+from tests.conftest import logged_in, ok
 from tests.pratiques.helpers import start, submitted
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +15,7 @@ def test_it_lists_my_assessments(alice: User, geo, django_assert_num_queries) ->
     start(alice, geo.vincennes)
     client = logged_in(alice)
     with django_assert_num_queries(5):
-        html = client.get("/pratiques/").content.decode()
+        html = ok(client.get("/pratiques/")).content.decode()
     assert "Reprendre mon auto-évaluation en cours" in html
     assert "Validée le" in html and "Résultats" in html
 

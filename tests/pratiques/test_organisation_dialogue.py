@@ -5,7 +5,7 @@ from django.contrib.auth.models import User
 
 from pratiques import services
 from pratiques.models import Organisation
-from tests.conftest import logged_in
+from tests.conftest import logged_in, ok
 from tests.pratiques.helpers import answer_all, start, submitted
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,7 @@ def test_members_share_and_dialogue(
     )
     client = logged_in(alice)
     with django_assert_num_queries(10):
-        html = client.get(f"/pratiques/organisations/{organisation.pk}/").content.decode()
+        html = ok(client.get(f"/pratiques/organisations/{organisation.pk}/")).content.decode()
     assert "2 auto-évaluation(s) partagée(s)" in html
     assert "En partenariat : Bob Durand" in html
     assert "Au quotidien : 1" in html and "Ponctuellement : 1" in html

@@ -5,6 +5,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from pratiques.aggregates import release_aggregates, territory_practices
+from tests.conftest import ok
 from tests.pratiques.helpers import peers
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +33,9 @@ def test_released_figures_for_an_epci_page_fragment_and_csv(
     release_aggregates()
     # territory, current version, latest release, its row, the grid (3): whatever the people.
     with django_assert_num_queries(7):
-        html = Client().get("/pratiques/territoires/epci/200054781/", headers=htmx).content.decode()
+        html = ok(
+            Client().get("/pratiques/territoires/epci/200054781/", headers=htmx)
+        ).content.decode()
     assert "<html" not in html and "Diffusion du" in html
     assert "pris en compte : environ" in html and "Médiane" in html and "En partenariat" in html
     full = Client().get("/pratiques/territoires/epci/200054781/").content.decode()

@@ -126,29 +126,20 @@ def submit_random(user: Any, territory: Any, seed: int, *, consent: bool = True)
     """A submitted assessment whose carrying and « à développer » vary by practice."""
     import random
 
-    from pratiques import services
-    from tests.pratiques.helpers import current_practices, start
+    from pratiques.services import AnswerData
+    from tests.factories import submitted_assessment
 
     rng = random.Random(seed)
-    assessment = start(user, territory)
-    Answer.objects.bulk_create(
-        [
-            Answer(
-                assessment=assessment,
-                practice=practice,
-                frequency=rng.randint(1, 4),
-                involvement=rng.randint(1, 4),
-                carrying=rng.choice([1, 2, 3, None]),
-                wants_to_develop=rng.random() < 0.4,
-            )
-            for practice in current_practices()
-        ]
-    )
-    return services.assessment_submit(
-        assessment_id=assessment.pk,
-        user=user,
-        consent_statistics=consent,
-        share_with_organisation=False,
+    return submitted_assessment(
+        user,
+        territory,
+        lambda _index, _practice: AnswerData(
+            frequency=rng.randint(1, 4),
+            involvement=rng.randint(1, 4),
+            carrying=rng.choice([1, 2, 3, None]),
+            wants_to_develop=rng.random() < 0.4,
+        ),
+        consent=consent,
     )
 
 

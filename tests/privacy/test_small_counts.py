@@ -41,6 +41,7 @@ def test_no_quartile_over_five_values_and_counts_to_the_nearest_five(geo) -> Non
     assert shares and all(v % disclosure.SHARE_STEP == 0 for v in shares)
 
 
+@pytest.mark.chromium
 def test_no_chart_draws_one_persons_point(geo, settings, tmp_path) -> None:
     settings.CACHE_DIR = tmp_path
     for i in range(12):

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from territoires.forms import territory_choice_label
 from territoires.models import Level, ProjectMember, Territory
 from territoires.services import project_create, project_member_remove
-from tests.conftest import logged_in
+from tests.conftest import logged_in, ok
 
 NEW = "/territoires/projet/nouveau/"
 
@@ -79,7 +79,7 @@ def test_editor_page_and_fragment(geo, nadia, htmx, django_assert_num_queries) -
     client.get(url)
     # session, user, groups, project, segments, members
     with django_assert_num_queries(6):
-        html = client.get(url).content.decode()
+        html = ok(client.get(url)).content.decode()
     assert "<html" in html and "Membres (3)" in html
     fragment = client.get(url, headers=htmx).content.decode()
     assert "<html" not in fragment and fragment.strip().startswith(

@@ -3,6 +3,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from tests.conftest import ok
+
 URL = "/territoires/recherche/"
 
 
@@ -60,7 +62,7 @@ def test_ranking_exact_then_prefix_then_populous(geo, client: Client) -> None:
 @pytest.mark.django_db
 def test_empty_query_explains(geo, client: Client, django_assert_num_queries) -> None:
     with django_assert_num_queries(1):
-        html = client.get(URL, {"q": "  "}).content.decode()
+        html = ok(client.get(URL, {"q": "  "})).content.decode()
     assert "Saisissez un nom, un code postal ou un code INSEE" in html
 
 

@@ -5,7 +5,7 @@ from django.test import Client
 
 from territoires.models import Level, Territory
 from territoires.services import project_create
-from tests.conftest import logged_in
+from tests.conftest import logged_in, ok
 
 
 @pytest.mark.django_db
@@ -99,7 +99,7 @@ def test_query_count_does_not_grow_with_members(
     # territory, segments, count, page of communes, projects, maturity, readings, fragilities,
     # confirmed officials
     with django_assert_num_queries(9):
-        client.get("/territoires/epci/200054781/")
+        ok(client.get("/territoires/epci/200054781/"))
     add_communes(geo.st_etienne_metropole, 0)
     project = project_create(
         name="PETR test", members=[geo.grand_paris, geo.vincennes, geo.firminy], user=None
@@ -107,7 +107,7 @@ def test_query_count_does_not_grow_with_members(
     # territory, segments, members, départements and régions covered, maturity, readings,
     # fragilities, confirmed officials
     with django_assert_num_queries(9):
-        html = client.get(project.get_absolute_url()).content.decode()
+        html = ok(client.get(project.get_absolute_url())).content.decode()
     assert "Membres du territoire de projet (3)" in html
 
 

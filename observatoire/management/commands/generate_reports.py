@@ -6,7 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from observatoire.report.batch import BATCH_LEVELS, batch_start
+from observatoire.report.batch import BATCH_LEVELS
+from observatoire.report.tasks import batch_start
 
 
 class Command(BaseCommand):
@@ -16,7 +17,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--level", default="epci", choices=[level.value for level in BATCH_LEVELS]
+            "--niveau",
+            dest="level",
+            default="epci",
+            choices=[level.value for level in BATCH_LEVELS],
+            help="Niveau des territoires (défaut : epci).",
         )
         parser.add_argument("--code", action="append", dest="codes", help="Limiter à ce code.")
         parser.add_argument(
