@@ -64,7 +64,8 @@ def warm_exporter() -> None:
     ensure_exporter()
     import kaleido
 
-    kaleido.calc_fig_sync(go.Figure(), opts={"format": "svg", "width": 10, "height": 10})
+    with _lock:
+        kaleido.calc_fig_sync(go.Figure(), opts={"format": "png", "width": 10, "height": 10})
 
 
 def _cache_dir() -> Path:
@@ -73,11 +74,17 @@ def _cache_dir() -> Path:
     return path
 
 
-def figure_svg(fig: go.Figure, *, width: int, height: int) -> bytes:
-    """The figure as SVG bytes, from the disk cache or exported by the warm kaleido server."""
-    payload = fig.to_json(engine="json") + f"|{width}x{height}"
+# PNG charts are drawn at this multiple of their CSS size (sharp in print at the report's widths).
+PNG_SCALE = 2
+
+
+def figure_image(fig: go.Figure, *, width: int, height: int, fmt: str = "svg") -> bytes:
+    """The figure as SVG or PNG bytes, from the disk cache or exported by the warm kaleido
+    server."""
+    scale = PNG_SCALE if fmt == "png" else 1
+    payload = fig.to_json(engine="json") + f"|{width}x{height}x{scale}"
     digest = hashlib.sha256(payload.encode()).hexdigest()[:32]
-    path = _cache_dir() / f"{digest}.svg"
+    path = _cache_dir() / f"{digest}.{fmt}"
     if path.exists():
         stats["hits"] += 1
         return path.read_bytes()
@@ -85,20 +92,29 @@ def figure_svg(fig: go.Figure, *, width: int, height: int) -> bytes:
     import kaleido
 
     with _lock:
-        svg = kaleido.calc_fig_sync(
-            fig, opts={"format": "svg", "width": width, "height": height, "scale": 1}
+        image = kaleido.calc_fig_sync(
+            fig, opts={"format": fmt, "width": width, "height": height, "scale": scale}
         )
     stats["exports"] += 1
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_bytes(svg)
+    tmp.write_bytes(image)
     tmp.replace(path)
-    return svg
+    return image
 
 
-def figure_data_uri(fig: go.Figure, *, width: int, height: int) -> str:
-    """An ``<img src>`` for the figure: WeasyPrint draws an SVG <img> faster than inline <svg>."""
-    svg = figure_svg(fig, width=width, height=height)
-    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+def figure_svg(fig: go.Figure, *, width: int, height: int) -> bytes:
+    """The figure as SVG bytes (see ``figure_image``)."""
+    return figure_image(fig, width=width, height=height, fmt="svg")
+
+
+MIME = {"svg": "image/svg+xml", "png": "image/png"}
+
+
+def figure_data_uri(fig: go.Figure, *, width: int, height: int, fmt: str = "svg") -> str:
+    """An ``<img src>`` for the figure (an <img> is drawn faster than an inline <svg>; a PNG
+    faster than an SVG, which WeasyPrint parses and draws in Python on every render)."""
+    image = figure_image(fig, width=width, height=height, fmt=fmt)
+    return f"data:{MIME[fmt]};base64," + base64.b64encode(image).decode("ascii")
 
 
 def _layout(fig: go.Figure, **extra: object) -> go.Figure:
