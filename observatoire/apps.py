@@ -23,6 +23,8 @@ class ObservatoireConfig(AppConfig):
 
         # Web and worker processes start Chromium and WeasyPrint now, in a thread, rather than
         # during their first report (migrate, test and other commands do not).
-        from observatoire.report import warm
+        from observatoire.report import pregenerate, warm
 
         warm.start_in_background()
+        # Reports are regenerated in the background when their data change.
+        pregenerate.connect()

@@ -60,12 +60,21 @@ def ensure_exporter() -> None:
 
 
 def warm_exporter() -> None:
-    """Export a tiny figure so the browser is up before the first real report (worker start)."""
+    """Export small figures so the browser is up before the first real report (process start)."""
     ensure_exporter()
     import kaleido
 
-    with _lock:
-        kaleido.calc_fig_sync(go.Figure(), opts={"format": "png", "width": 10, "height": 10})
+    # One small figure of each kind the report draws: plotly's validators for these traces load
+    # here, and the browser page has their plotly.js modules ready.
+    samples = [
+        fragility_position_figure(["a", "b"], [10.0, None], peers_label=""),
+        situations_radar_figure(["a", "b", "c"], [50.0] * 3, [25.0] * 3, [75.0] * 3),
+        lever_triangle_figure((33.0, 33.0, 34.0)),
+    ]
+    for fig in samples:
+        fig.to_json(engine="json")
+        with _lock:
+            kaleido.calc_fig_sync(fig, opts={"format": "svg", "width": 200, "height": 150})
 
 
 def _cache_dir() -> Path:

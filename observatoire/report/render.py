@@ -120,6 +120,9 @@ def warm() -> None:
     configuration and text shaping are ready before the first report of the process."""
     from weasyprint import HTML
 
+    from django.template.loader import get_template
+
+    get_template(TEMPLATE)  # compiled once by the cached loader
     css = render_to_string("observatoire/report/report.css")
     html = (
         f'<html lang="fr"><head><style>{css}</style></head><body><h1>Rapport</h1><p>Fragilité '
