@@ -118,9 +118,8 @@ def render_html(data: ReportData, images: dict[str, str] | None = None) -> str:
 def warm() -> None:
     """One tiny render with the report's stylesheet and fonts, so that WeasyPrint's import, font
     configuration and text shaping are ready before the first report of the process."""
-    from weasyprint import HTML
-
     from django.template.loader import get_template
+    from weasyprint import HTML
 
     get_template(TEMPLATE)  # compiled once by the cached loader
     css = render_to_string("observatoire/report/report.css")
