@@ -17,7 +17,18 @@ IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBa
 @pytest.fixture(autouse=True)
 def cache_dir(settings: Any, tmp_path: Any) -> Any:
     settings.CACHE_DIR = tmp_path
+    # The worker's pool processes would open the real database, not the test one.
+    settings.REPORT_BATCH_PROCESSES = 1
     return tmp_path
+
+
+def test_the_worker_renders_on_every_core_by_default(settings: Any) -> None:
+    from observatoire.report.batch import batch_processes
+
+    del settings.REPORT_BATCH_PROCESSES
+    assert batch_processes() >= 1
+    settings.REPORT_BATCH_PROCESSES = 2
+    assert batch_processes() == 2
 
 
 @pytest.mark.django_db
@@ -27,6 +38,7 @@ def test_the_task_generates_every_report_of_the_level(geo: Any, cache_dir: Any) 
     assert progress["status"] == "finished"
     assert (progress["total"], progress["done"], progress["failed"]) == (5, 5, 0)
     assert progress["rendered"] == 5
+    assert progress["per_minute"] > 0 and progress["processes"] == 1  # shown on the batch page
     assert len(list((cache_dir / "reports" / "commune").glob("*.pdf"))) == 5
     # A second batch finds every report up to date.
     again = batch_start(level="commune")
