@@ -43,25 +43,16 @@ def targets() -> dict[str, list[str]]:
 
 
 def pregenerate_enqueue(reason: str) -> None:
-    """Enqueue the regeneration once the current transaction commits (never inside it); several
-    triggers in one transaction enqueue one task."""
-    connection = transaction.get_connection()
-    pending: list[str] | None = getattr(connection, "_report_pregenerate", None)
-    if pending is not None:
-        if reason not in pending:
-            pending.append(reason)
-        return
-    pending = [reason]
-    connection._report_pregenerate = pending
+    """Enqueue the regeneration once the current transaction commits (never inside it, never
+    after a rollback). A second task finds the reports up to date: file reads."""
 
     def enqueue() -> None:
         from observatoire.report.tasks import pregenerate_reports
 
-        connection._report_pregenerate = None
         try:
-            pregenerate_reports.enqueue(" ; ".join(pending))
+            pregenerate_reports.enqueue(reason)
         except Exception:  # a missing queue never fails the import or the release itself
-            logger.exception("Pré-génération des rapports non planifiée (%s)", pending)
+            logger.exception("Pré-génération des rapports non planifiée (%s)", reason)
 
     transaction.on_commit(enqueue)
 

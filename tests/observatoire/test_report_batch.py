@@ -107,6 +107,7 @@ def test_the_batch_page_starts_a_batch_and_shows_its_progress(
     with django_assert_max_num_queries(3):
         full = client.get(progress_url).content.decode()
     assert "<html" in full and "<progress" in full and "2 / 2" in full and "Terminé" in full
+    assert "rapports/min</strong> sur 1 processus" in full
     fragment = client.get(progress_url, headers=htmx).content.decode()
     assert "<html" not in fragment and fragment.strip().startswith('<section id="progress"')
     listing = client.get("/observatoire/rapports/", headers=htmx).content.decode()
