@@ -4,9 +4,10 @@ Progress lives in a small JSON file per batch under ``CACHE_DIR/report-batches``
 worker and read by the admin page; a report that fails is logged, counted and listed, and the
 batch goes on with the next territory.
 
-In the worker, a batch renders on ``settings.REPORT_BATCH_PROCESSES`` processes (default: the
-machine's cores, at most 4), each with its own warm Chromium and WeasyPrint (``spawn``: no
-connection or browser thread is inherited). Inline (command ``--inline``, tests) it renders here.
+In the worker, a batch can render on ``settings.REPORT_BATCH_PROCESSES`` processes, each with its
+own warm Chromium and WeasyPrint (``spawn``: no connection or browser thread is inherited). The
+default is 1: on the shared 2-core machine two processes were slower (docs/benchmarks.md, issue
+13); set 2 on a machine whose cores are free. Inline (``--inline``, tests) it renders here.
 """
 
 from __future__ import annotations
@@ -96,8 +97,7 @@ def batch_create(*, level: str, codes: list[str] | None = None) -> dict[str, Any
 
 
 def batch_processes() -> int:
-    configured = getattr(settings, "REPORT_BATCH_PROCESSES", None)
-    return max(1, configured if configured is not None else min(4, os.cpu_count() or 1))
+    return max(1, int(getattr(settings, "REPORT_BATCH_PROCESSES", 1) or 1))
 
 
 def _process_start() -> None:
