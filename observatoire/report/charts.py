@@ -27,7 +27,7 @@ ACCENT_SOFT = "rgba(31, 95, 139, 0.18)"
 GREY = "#8a94a0"
 
 _lock = threading.Lock()
-_server_started = False
+_server_started = 0
 # Exports made by this process (the rest came from the disk cache); read by tests and the bench.
 stats = {"exports": 0, "hits": 0}
 
@@ -44,10 +44,12 @@ def _browser_path() -> str | None:
 def ensure_exporter() -> None:
     """Start the process-wide kaleido server once (its browser starts on the first export)."""
     global _server_started
-    if _server_started:
+    # The process id, not a flag: a process forked after the start (gunicorn --preload) has no
+    # server thread and starts its own.
+    if _server_started == os.getpid():
         return
     with _lock:
-        if _server_started:
+        if _server_started == os.getpid():
             return
         import kaleido
 
@@ -56,7 +58,7 @@ def ensure_exporter() -> None:
             os.environ["BROWSER_PATH"] = path
         # mathjax=False: its default is a CDN URL, and the platform runs offline.
         kaleido.start_sync_server(mathjax=False, silence_warnings=True)
-        _server_started = True
+        _server_started = os.getpid()
 
 
 def warm_exporter() -> None:
