@@ -20,3 +20,11 @@ class ObservatoireConfig(AppConfig):
 
         # A fragility reading's indicator source is chosen in this catalogue (territoires/forms).
         register_indicator_catalogue(catalogue)
+
+        # Web and worker processes start Chromium and WeasyPrint now, in a thread, rather than
+        # during their first report (migrate, test and other commands do not).
+        from observatoire.report import pregenerate, warm
+
+        warm.start_in_background()
+        # Reports are regenerated in the background when their data change.
+        pregenerate.connect()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import connections
 from django.tasks import task
 
-from observatoire.models import ImportRun
+from observatoire.models import ImportRun, ImportStatus
 from observatoire.services import import_run_execute
 
 
@@ -43,6 +43,10 @@ def import_run_task(run_id: int) -> str:
     finally:
         writer.close()
     notify_followers.enqueue()  # a new vintage changes reports that officials follow
+    if run.status == ImportStatus.SUCCEEDED and not run.dry_run:
+        from observatoire.report.pregenerate import pregenerate_enqueue
+
+        pregenerate_enqueue("import d'indicateurs")  # downloads then find the new reports ready
     return run.status
 
 

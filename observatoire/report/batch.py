@@ -3,15 +3,23 @@
 Progress lives in a small JSON file per batch under ``CACHE_DIR/report-batches``, written by the
 worker and read by the admin page; a report that fails is logged, counted and listed, and the
 batch goes on with the next territory.
+
+In the worker, a batch can render on ``settings.REPORT_BATCH_PROCESSES`` processes, each with its
+own warm Chromium and WeasyPrint (``spawn``: no connection or browser thread is inherited). The
+default is 1: on the shared 2-core machine two processes were slower (docs/benchmarks.md, issue
+13); set 2 on a machine whose cores are free. Inline (``--inline``, tests) it renders here.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import multiprocessing
 import os
 import time
 import uuid
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
@@ -88,8 +96,63 @@ def batch_create(*, level: str, codes: list[str] | None = None) -> dict[str, Any
     return progress
 
 
-def batch_run(batch_id: str) -> dict[str, Any]:
-    """Generate every report of the batch; one failure never stops the others.
+def batch_processes() -> int:
+    return max(1, int(getattr(settings, "REPORT_BATCH_PROCESSES", 1) or 1))
+
+
+def _process_start() -> None:
+    """A pool process: Django, then Chromium and WeasyPrint warmed before its first report."""
+    import django
+
+    os.environ["REPORT_WARMUP"] = "0"  # warmed right below, not a second time by the app's start
+    django.setup()
+    from observatoire.report import warm
+
+    try:
+        warm.warm()
+    except Exception:
+        logger.exception("Préchauffage d'un processus de rendu impossible")
+
+
+def _one(territory: Territory) -> tuple[bool | None, str]:
+    """(cache hit, "") or (None, the error): one report, whatever happens."""
+    try:
+        _, hit = get_report(territory)
+    except Exception as error:  # the worker must survive any one report
+        logger.exception("Rapport en échec : %s %s", territory.level, territory.code)
+        return None, repr(error)[:300]
+    return hit, ""
+
+
+def _one_by_pk(pk: int) -> tuple[bool | None, str]:
+    territory = Territory.objects.select_related("epci", "departement", "region").get(pk=pk)
+    return _one(territory)
+
+
+def _results(
+    territories: list[Territory], processes: int
+) -> Iterator[tuple[Territory, tuple[bool | None, str]]]:
+    if processes <= 1 or len(territories) <= 1:
+        for territory in territories:
+            yield territory, _one(territory)
+        return
+    from django.db import connections
+
+    connections.close_all()  # the pool's processes open their own
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(processes, mp_context=context, initializer=_process_start) as pool:
+        futures = {pool.submit(_one_by_pk, t.pk): t for t in territories}
+        for future in as_completed(futures):
+            territory = futures[future]
+            try:
+                yield territory, future.result()
+            except Exception as error:  # a pool process that died
+                yield territory, (None, repr(error)[:300])
+
+
+def batch_run(batch_id: str, *, processes: int = 1) -> dict[str, Any]:
+    """Generate every report of the batch on ``processes`` processes; one failure never stops
+    the others.
 
     A batch taken up again after its worker died (see observatoire.liveness) keeps its counts
     and goes on after the last territory it recorded (in code order).
@@ -98,12 +161,12 @@ def batch_run(batch_id: str) -> dict[str, Any]:
 
     liveness.hold(liveness.BATCH_NAMESPACE, batch_id)
     try:
-        return _batch_run(batch_id)
+        return _batch_run(batch_id, processes=processes)
     finally:
         liveness.release(liveness.BATCH_NAMESPACE, batch_id)
 
 
-def _batch_run(batch_id: str) -> dict[str, Any]:
+def _batch_run(batch_id: str, *, processes: int = 1) -> dict[str, Any]:
     progress = read_progress(batch_id)
     if progress is None:
         raise ValueError(f"Lot de rapports inconnu : {batch_id}")
@@ -127,15 +190,13 @@ def _batch_run(batch_id: str) -> dict[str, Any]:
             )
     else:
         territories = [t for t in territories if t.code > resume_after]
-    for territory in territories:
-        try:
-            _, hit = get_report(territory)
-        except Exception as error:  # the worker must survive any one report
-            logger.exception("Rapport en échec : %s %s", territory.level, territory.code)
+    progress["processes"] = processes
+    for territory, (hit, error) in _results(territories, processes):
+        if hit is None:
             progress["failed"] += 1
             if len(progress["failures"]) < MAX_LISTED_FAILURES:
                 progress["failures"].append(
-                    {"code": territory.code, "name": territory.name, "error": repr(error)[:300]}
+                    {"code": territory.code, "name": territory.name, "error": error}
                 )
         else:
             progress["cached" if hit else "rendered"] += 1
@@ -143,11 +204,11 @@ def _batch_run(batch_id: str) -> dict[str, Any]:
         progress["last_code"] = territory.code
         now = time.perf_counter()
         if now - last_write > 0.5:
-            progress["seconds"] = round(now - start, 1)
+            _rate(progress, now - start)
             write_progress(progress)
             last_write = now
     progress["status"] = "finished"
-    progress["seconds"] = round(time.perf_counter() - start, 1)
+    _rate(progress, time.perf_counter() - start)
     progress["finished_at"] = timezone.now().isoformat()
     write_progress(progress)
     return progress
@@ -163,3 +224,9 @@ def generated_reports(level: str, limit: int = 200) -> tuple[list[Territory], in
         Territory.objects.filter(level=level, code__in=codes[:limit]).order_by("name")
     )
     return territories, len(codes)
+
+
+def _rate(progress: dict[str, Any], seconds: float) -> None:
+    """Elapsed seconds and reports per minute, shown on the batch page."""
+    progress["seconds"] = round(seconds, 1)
+    progress["per_minute"] = round(60 * progress["done"] / seconds) if seconds > 0 else None

@@ -27,7 +27,7 @@ ACCENT_SOFT = "rgba(31, 95, 139, 0.18)"
 GREY = "#8a94a0"
 
 _lock = threading.Lock()
-_server_started = False
+_server_started = 0
 # Exports made by this process (the rest came from the disk cache); read by tests and the bench.
 stats = {"exports": 0, "hits": 0}
 
@@ -44,10 +44,12 @@ def _browser_path() -> str | None:
 def ensure_exporter() -> None:
     """Start the process-wide kaleido server once (its browser starts on the first export)."""
     global _server_started
-    if _server_started:
+    # The process id, not a flag: a process forked after the start (gunicorn --preload) has no
+    # server thread and starts its own.
+    if _server_started == os.getpid():
         return
     with _lock:
-        if _server_started:
+        if _server_started == os.getpid():
             return
         import kaleido
 
@@ -56,15 +58,25 @@ def ensure_exporter() -> None:
             os.environ["BROWSER_PATH"] = path
         # mathjax=False: its default is a CDN URL, and the platform runs offline.
         kaleido.start_sync_server(mathjax=False, silence_warnings=True)
-        _server_started = True
+        _server_started = os.getpid()
 
 
 def warm_exporter() -> None:
-    """Export a tiny figure so the browser is up before the first real report (worker start)."""
+    """Export small figures so the browser is up before the first real report (process start)."""
     ensure_exporter()
     import kaleido
 
-    kaleido.calc_fig_sync(go.Figure(), opts={"format": "svg", "width": 10, "height": 10})
+    # One small figure of each kind the report draws: plotly's validators for these traces load
+    # here, and the browser page has their plotly.js modules ready.
+    samples = [
+        fragility_position_figure(["a", "b"], [10.0, None], peers_label=""),
+        situations_radar_figure(["a", "b", "c"], [50.0] * 3, [25.0] * 3, [75.0] * 3),
+        lever_triangle_figure((33.0, 33.0, 34.0)),
+    ]
+    for fig in samples:
+        fig.to_json(engine="json")
+        with _lock:
+            kaleido.calc_fig_sync(fig, opts={"format": "svg", "width": 200, "height": 150})
 
 
 def _cache_dir() -> Path:
@@ -73,11 +85,17 @@ def _cache_dir() -> Path:
     return path
 
 
-def figure_svg(fig: go.Figure, *, width: int, height: int) -> bytes:
-    """The figure as SVG bytes, from the disk cache or exported by the warm kaleido server."""
-    payload = fig.to_json(engine="json") + f"|{width}x{height}"
+# PNG charts are drawn at this multiple of their CSS size (sharp in print at the report's widths).
+PNG_SCALE = 2
+
+
+def figure_image(fig: go.Figure, *, width: int, height: int, fmt: str = "svg") -> bytes:
+    """The figure as SVG or PNG bytes, from the disk cache or exported by the warm kaleido
+    server."""
+    scale = PNG_SCALE if fmt == "png" else 1
+    payload = fig.to_json(engine="json") + f"|{width}x{height}x{scale}"
     digest = hashlib.sha256(payload.encode()).hexdigest()[:32]
-    path = _cache_dir() / f"{digest}.svg"
+    path = _cache_dir() / f"{digest}.{fmt}"
     if path.exists():
         stats["hits"] += 1
         return path.read_bytes()
@@ -85,20 +103,29 @@ def figure_svg(fig: go.Figure, *, width: int, height: int) -> bytes:
     import kaleido
 
     with _lock:
-        svg = kaleido.calc_fig_sync(
-            fig, opts={"format": "svg", "width": width, "height": height, "scale": 1}
+        image = kaleido.calc_fig_sync(
+            fig, opts={"format": fmt, "width": width, "height": height, "scale": scale}
         )
     stats["exports"] += 1
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_bytes(svg)
+    tmp.write_bytes(image)
     tmp.replace(path)
-    return svg
+    return image
 
 
-def figure_data_uri(fig: go.Figure, *, width: int, height: int) -> str:
-    """An ``<img src>`` for the figure: WeasyPrint draws an SVG <img> faster than inline <svg>."""
-    svg = figure_svg(fig, width=width, height=height)
-    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+def figure_svg(fig: go.Figure, *, width: int, height: int) -> bytes:
+    """The figure as SVG bytes (see ``figure_image``)."""
+    return figure_image(fig, width=width, height=height, fmt="svg")
+
+
+MIME = {"svg": "image/svg+xml", "png": "image/png"}
+
+
+def figure_data_uri(fig: go.Figure, *, width: int, height: int, fmt: str = "svg") -> str:
+    """An ``<img src>`` for the figure (an <img> is drawn faster than an inline <svg>; a PNG
+    faster than an SVG, which WeasyPrint parses and draws in Python on every render)."""
+    image = figure_image(fig, width=width, height=height, fmt=fmt)
+    return f"data:{MIME[fmt]};base64," + base64.b64encode(image).decode("ascii")
 
 
 def _layout(fig: go.Figure, **extra: object) -> go.Figure:

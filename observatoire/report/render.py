@@ -27,6 +27,23 @@ _lock = threading.Lock()
 stats = {"renders": 0}
 
 
+def chart_format() -> str:
+    """``svg`` (default) or ``png`` (``settings.REPORT_CHART_FORMAT``). Measured in issue 13
+    (docs/benchmarks.md): PNG charts render no faster here and double the PDF's size."""
+    return getattr(settings, "REPORT_CHART_FORMAT", "") or "svg"
+
+
+def pdf_options() -> dict[str, Any]:
+    """Options of WeasyPrint's ``write_pdf`` for the report."""
+    options: dict[str, Any] = {
+        "pdf_variant": PDF_VARIANT,
+        "cache": _weasy_cache,
+        "font_config": _fonts(),
+        "custom_metadata": True,
+    }
+    return options
+
+
 def _fonts() -> Any:
     global _font_config
     if _font_config is None:
@@ -67,7 +84,7 @@ def _image(fig: Any, *, width: int, height: int) -> str:
     """The chart's image source, or "" when the exporter fails (the report goes out without it,
     and is not cached)."""
     try:
-        return charts.figure_data_uri(fig, width=width, height=height)
+        return charts.figure_data_uri(fig, width=width, height=height, fmt=chart_format())
     except Exception:
         logger.exception("Export d'un graphique du rapport impossible")
         return ""
@@ -98,6 +115,23 @@ def render_html(data: ReportData, images: dict[str, str] | None = None) -> str:
     return french_html(html)
 
 
+def warm() -> None:
+    """One tiny render with the report's stylesheet and fonts, so that WeasyPrint's import, font
+    configuration and text shaping are ready before the first report of the process."""
+    from django.template.loader import get_template
+    from weasyprint import HTML
+
+    get_template(TEMPLATE)  # compiled once by the cached loader
+    css = render_to_string("observatoire/report/report.css")
+    html = (
+        f'<html lang="fr"><head><style>{css}</style></head><body><h1>Rapport</h1><p>Fragilité '
+        "<strong>médiane</strong> : 12,5 %</p><table><tr><th>a</th><td>1</td></tr></table>"
+        "</body></html>"
+    )
+    with _lock:
+        HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(**pdf_options())
+
+
 def render_pdf(data: ReportData) -> bytes:
     """The report as PDF bytes (one render; the caller caches it if ``data.complete``)."""
     from weasyprint import HTML
@@ -108,11 +142,6 @@ def render_pdf(data: ReportData) -> bytes:
     # WeasyPrint is not thread-safe with a shared font configuration; reports render one by one.
     with _lock:
         document = HTML(string=html, base_url=str(settings.BASE_DIR))
-        pdf = document.write_pdf(
-            pdf_variant=PDF_VARIANT,
-            cache=_weasy_cache,
-            font_config=_fonts(),
-            custom_metadata=True,
-        )
+        pdf = document.write_pdf(**pdf_options())
         stats["renders"] += 1
     return pdf

@@ -7,20 +7,21 @@ from typing import Any
 
 from django.tasks import task
 
-from observatoire.report.batch import batch_create, batch_run, read_progress, write_progress
+from observatoire.report.batch import (
+    batch_create,
+    batch_processes,
+    batch_run,
+    read_progress,
+    write_progress,
+)
 
 logger = logging.getLogger(__name__)
 
 
 @task()
 def generate_reports(batch_id: str) -> dict[str, Any]:
-    from observatoire.report import charts
-
-    try:
-        charts.warm_exporter()  # start Chromium before the first report, not during it
-    except Exception:  # a report without its charts fails alone, in batch_run, and is listed
-        logger.exception("Export des graphiques indisponible (Chromium ?)")
-    progress = batch_run(batch_id)
+    # Each pool process warms its own Chromium and WeasyPrint before its first report.
+    progress = batch_run(batch_id, processes=batch_processes())
     return {k: progress[k] for k in ("id", "total", "done", "rendered", "cached", "failed")}
 
 
@@ -50,3 +51,18 @@ def requeue(progress: dict[str, Any]) -> dict[str, Any]:
         current["task_id"] = task_id
         write_progress(current)
     return current
+
+
+@task()
+def pregenerate_reports(reason: str = "") -> dict[str, Any]:
+    """Regenerate the reports people read after a data change (``report.pregenerate``): one
+    batch per level, listed on the batch page like any other."""
+    from observatoire.report.pregenerate import targets
+
+    summary: dict[str, Any] = {"reason": reason, "rendered": 0, "cached": 0, "failed": 0}
+    for level, codes in targets().items():
+        batch_id = batch_create(level=level, codes=codes)["id"]
+        progress = batch_run(batch_id, processes=batch_processes())
+        for key in ("rendered", "cached", "failed"):
+            summary[key] += progress[key]
+    return summary

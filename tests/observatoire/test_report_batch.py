@@ -18,7 +18,18 @@ IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBa
 @pytest.fixture(autouse=True)
 def cache_dir(settings: Any, tmp_path: Any) -> Any:
     settings.CACHE_DIR = tmp_path
+    # The worker's pool processes would open the real database, not the test one.
+    settings.REPORT_BATCH_PROCESSES = 1
     return tmp_path
+
+
+def test_the_worker_renders_on_one_process_unless_configured(settings: Any) -> None:
+    from observatoire.report.batch import batch_processes
+
+    del settings.REPORT_BATCH_PROCESSES
+    assert batch_processes() == 1
+    settings.REPORT_BATCH_PROCESSES = 2
+    assert batch_processes() == 2
 
 
 @pytest.mark.chromium
@@ -29,6 +40,7 @@ def test_the_task_generates_every_report_of_the_level(geo: Any, cache_dir: Any) 
     assert progress["status"] == "finished"
     assert (progress["total"], progress["done"], progress["failed"]) == (5, 5, 0)
     assert progress["rendered"] == 5
+    assert progress["per_minute"] > 0 and progress["processes"] == 1  # shown on the batch page
     assert len(list((cache_dir / "reports" / "commune").glob("*.pdf"))) == 5
     # A second batch finds every report up to date.
     again = batch_start(level="commune")
@@ -104,6 +116,7 @@ def test_the_batch_page_starts_a_batch_and_shows_its_progress(
         "Rapports disponibles (2)" in full and "/rapport.pdf" in full
     )  # links to each generated PDF
     assert "db_worker" not in full
+    assert "rapports/min</strong> sur 1 processus" in full
     fragment = client.get(progress_url, headers=htmx).content.decode()
     assert "<html" not in fragment and fragment.strip().startswith('<section id="progress"')
     listing = client.get("/observatoire/rapports/", headers=htmx).content.decode()

@@ -193,7 +193,7 @@ def test_a_failing_chart_export_gives_a_report_without_it_never_cached(
     def broken(*args: Any, **kwargs: Any) -> bytes:
         raise RuntimeError("Chromium introuvable")
 
-    monkeypatch.setattr(charts, "figure_svg", broken)
+    monkeypatch.setattr(charts, "figure_image", broken)
     response = Client().get("/territoires/commune/42095/rapport.pdf")
     assert response.status_code == 200
     assert "Graphique momentanément indisponible" in pdf_text(response.content)

@@ -1,0 +1,81 @@
+"""Reports generated in the background when their data change (issue 13), so that a download is
+nearly always a cached file.
+
+Triggers: an indicator import (``observatoire.tasks.import_run_task``), a release of practice
+aggregates and a grid publication (signals on ``pratiques`` models, connected in
+``ObservatoireConfig.ready``: ``pratiques`` never imports ``observatoire``). Each enqueues one
+task, after the commit, that regenerates the reports people actually read: every territory whose
+report is in the cache (someone downloaded it), every followed territory, and the levels of
+``settings.REPORT_PREGENERATE_LEVELS`` (régions and départements by default). A report whose key
+did not change is a file read and is skipped as « déjà à jour ».
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from territoires.models import Follow, Level, Territory
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_LEVELS = [Level.REGION, Level.DEPARTEMENT]
+
+
+def targets() -> dict[str, list[str]]:
+    """Territory codes to regenerate, by level."""
+    codes: dict[str, set[str]] = defaultdict(set)
+    root = Path(settings.CACHE_DIR) / "reports"
+    if root.is_dir():
+        for path in root.glob("*/*.pdf"):
+            codes[path.parent.name].add(path.stem.rsplit("-", 1)[0])
+    for level, code in Follow.objects.values_list("territory__level", "territory__code"):
+        codes[level].add(code)
+    levels = getattr(settings, "REPORT_PREGENERATE_LEVELS", DEFAULT_LEVELS)
+    for level, code in Territory.objects.filter(level__in=levels).values_list("level", "code"):
+        codes[level].add(code)
+    return {level: sorted(found) for level, found in codes.items() if level in Level.values}
+
+
+def pregenerate_enqueue(reason: str) -> None:
+    """Enqueue the regeneration once the current transaction commits (never inside it, never
+    after a rollback). A second task finds the reports up to date: file reads."""
+
+    def enqueue() -> None:
+        from observatoire.report.tasks import pregenerate_reports
+
+        try:
+            pregenerate_reports.enqueue(reason)
+        except Exception:  # a missing queue never fails the import or the release itself
+            logger.exception("Pré-génération des rapports non planifiée (%s)", reason)
+
+    transaction.on_commit(enqueue)
+
+
+def on_release_saved(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
+    if created:
+        pregenerate_enqueue("diffusion des agrégats de pratiques")
+
+
+def on_grid_version_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
+    from pratiques.models import GridStatus
+
+    # A publication (``version_publish``) saves the status of an existing version; a grid
+    # created as published (reference data, fixtures) changes no report already made.
+    fields = kwargs.get("update_fields") or ()
+    if instance.status == GridStatus.PUBLISHED and "status" in fields:
+        pregenerate_enqueue("publication d'une grille")
+
+
+def connect() -> None:
+    from django.db.models.signals import post_save
+
+    from pratiques.models import GridVersion, Release
+
+    post_save.connect(on_release_saved, sender=Release, dispatch_uid="report-pregen-release")
+    post_save.connect(on_grid_version_saved, sender=GridVersion, dispatch_uid="report-pregen-grid")
