@@ -11,7 +11,7 @@ run: install
 	@echo "Plateforme : http://$(HOST)/  (Ctrl-C pour arrêter)"
 	$(PY) manage.py recover_jobs
 	$(PY) manage.py db_worker & WORKER=$$!; trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
-	DEMO_MODE=$${DEMO_MODE:-1} $(PY) manage.py runserver $(HOST)
+	DEBUG=$${DEBUG:-0} DEMO_MODE=$${DEMO_MODE:-1} $(PY) manage.py runserver $(HOST)
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
