@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
+from territoires import registry
 from territoires.models import (
     Fragility,
     FragilityReading,
@@ -296,6 +297,12 @@ def fragility_profile(territory: Territory) -> list[dict]:
             fragility.criterion_id, {"criterion": fragility.criterion, "rows": []}
         )
         group["rows"].append({"fragility": fragility, "reading": latest.get(fragility.pk)})
+    # An indicator source reads by its name, not its code (the catalogue belongs to the app that
+    # registered it; one query, only when some reading cites an indicator).
+    if any(r.source == "indicateur" for r in latest.values()):
+        labels = {choice.code: choice.label for choice in registry.indicator_catalogue() or []}
+        for reading in latest.values():
+            reading.indicator_label = labels.get(reading.indicator_code, "")
     return list(groups.values())
 
 
