@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import zlib
-from typing import Any
 
 from django.db import connection
 from django.utils import timezone
@@ -72,27 +71,3 @@ def import_runs_fail_orphaned() -> int:
             logger.warning("Import %s orphelin marqué en échec", run.pk)
             failed += updated
     return failed
-
-
-def batch_resume_if_orphaned(progress: dict[str, Any]) -> dict[str, Any]:
-    """Queues again a batch « en cours » whose worker died; it resumes after its last report."""
-    from observatoire.report.batch import read_progress
-    from observatoire.report.tasks import requeue
-
-    if progress.get("status") != "running" or not _orphaned(BATCH_NAMESPACE, progress["id"]):
-        return progress
-    with connection.cursor() as cursor:  # one resumer at a time, re-reading under the lock
-        cursor.execute(
-            "SELECT pg_try_advisory_lock(%s, %s)", [BATCH_NAMESPACE, _key(progress["id"])]
-        )
-        (ours,) = cursor.fetchone()
-    if not ours:
-        return progress  # a worker took it in the meantime
-    try:
-        current = read_progress(progress["id"]) or progress
-        if current.get("status") == "running":
-            logger.warning("Lot de rapports %s orphelin : remis en file", progress["id"])
-            current = requeue(current)
-        return current
-    finally:
-        release(BATCH_NAMESPACE, progress["id"])

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.tasks import task
 
 from territoires.models import Follow, Level, Territory
 
@@ -47,8 +48,6 @@ def pregenerate_enqueue(reason: str) -> None:
     after a rollback). A second task finds the reports up to date: file reads."""
 
     def enqueue() -> None:
-        from observatoire.report.tasks import pregenerate_reports
-
         try:
             pregenerate_reports.enqueue(reason)
         except Exception:  # a missing queue never fails the import or the release itself
@@ -79,3 +78,19 @@ def connect() -> None:
 
     post_save.connect(on_release_saved, sender=Release, dispatch_uid="report-pregen-release")
     post_save.connect(on_grid_version_saved, sender=GridVersion, dispatch_uid="report-pregen-grid")
+
+
+@task()
+def pregenerate_reports(reason: str = "") -> dict[str, Any]:
+    """Regenerate the reports people read after a data change (``report.pregenerate``): one
+    batch per level, listed on the batch page like any other."""
+    # Imported here: this module is loaded at start-up (signals), the rendering stack is not.
+    from observatoire.report.batch import batch_create, batch_processes, batch_run
+
+    summary: dict[str, Any] = {"reason": reason, "rendered": 0, "cached": 0, "failed": 0}
+    for level, codes in targets().items():
+        batch_id = batch_create(level=level, codes=codes)["id"]
+        progress = batch_run(batch_id, processes=batch_processes())
+        for key in ("rendered", "cached", "failed"):
+            summary[key] += progress[key]
+    return summary

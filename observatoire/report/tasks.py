@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.db import connection
 from django.tasks import task
 
+from observatoire import liveness
 from observatoire.report.batch import (
     batch_create,
     batch_processes,
@@ -53,16 +55,25 @@ def requeue(progress: dict[str, Any]) -> dict[str, Any]:
     return current
 
 
-@task()
-def pregenerate_reports(reason: str = "") -> dict[str, Any]:
-    """Regenerate the reports people read after a data change (``report.pregenerate``): one
-    batch per level, listed on the batch page like any other."""
-    from observatoire.report.pregenerate import targets
-
-    summary: dict[str, Any] = {"reason": reason, "rendered": 0, "cached": 0, "failed": 0}
-    for level, codes in targets().items():
-        batch_id = batch_create(level=level, codes=codes)["id"]
-        progress = batch_run(batch_id, processes=batch_processes())
-        for key in ("rendered", "cached", "failed"):
-            summary[key] += progress[key]
-    return summary
+def batch_resume_if_orphaned(progress: dict[str, Any]) -> dict[str, Any]:
+    """Queues again a batch « en cours » whose worker died; it resumes after its last report."""
+    if progress.get("status") != "running" or not liveness._orphaned(
+        liveness.BATCH_NAMESPACE, progress["id"]
+    ):
+        return progress
+    with connection.cursor() as cursor:  # one resumer at a time, re-reading under the lock
+        cursor.execute(
+            "SELECT pg_try_advisory_lock(%s, %s)",
+            [liveness.BATCH_NAMESPACE, liveness._key(progress["id"])],
+        )
+        (ours,) = cursor.fetchone()
+    if not ours:
+        return progress  # a worker took it in the meantime
+    try:
+        current = read_progress(progress["id"]) or progress
+        if current.get("status") == "running":
+            logger.warning("Lot de rapports %s orphelin : remis en file", progress["id"])
+            current = requeue(current)
+        return current
+    finally:
+        liveness.release(liveness.BATCH_NAMESPACE, progress["id"])

@@ -11,7 +11,6 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from config.roles import Role, role_required
 from config.types import AuthenticatedHttpRequest, HtmxHttpRequest
-from observatoire.liveness import batch_resume_if_orphaned
 from observatoire.report.batch import (
     BATCH_LEVELS,
     generated_reports,
@@ -20,7 +19,7 @@ from observatoire.report.batch import (
 )
 from observatoire.report.cache import get_report
 from observatoire.report.data import report_filename
-from observatoire.report.tasks import batch_start
+from observatoire.report.tasks import batch_resume_if_orphaned, batch_start
 from territoires.models import Level, Territory
 
 REPORT_LEVELS = {level.value for level in BATCH_LEVELS}

@@ -15,6 +15,7 @@ from observatoire import liveness
 from observatoire.models import ImportKind, ImportRun, ImportStatus
 from observatoire.report import batch as batch_module
 from observatoire.report.batch import batch_create, read_progress
+from observatoire.report.tasks import batch_resume_if_orphaned
 from tests.conftest import logged_in
 
 IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
@@ -96,13 +97,13 @@ def test_a_batch_whose_worker_died_resumes_after_its_last_report(
     progress = batch_create(level="commune", codes=codes)
     # The worker died after two reports (as last written to the progress file).
     progress.update(status="running", total=4, done=2, rendered=2, last_code="42218", seconds=3.0)
-    batch_module._write(progress)
+    batch_module.write_progress(progress)
 
     other_process.execute(
         "SELECT pg_advisory_lock(%s, %s)",
         [liveness.BATCH_NAMESPACE, liveness._key(progress["id"])],
     )
-    assert liveness.batch_resume_if_orphaned(progress)["status"] == "running"  # still alive
+    assert batch_resume_if_orphaned(progress)["status"] == "running"  # still alive
     other_process.execute("SELECT pg_advisory_unlock_all()")
 
     call_command("recover_jobs")

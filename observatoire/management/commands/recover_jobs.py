@@ -7,8 +7,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from observatoire.liveness import batch_resume_if_orphaned, import_runs_fail_orphaned
+from observatoire.liveness import import_runs_fail_orphaned
 from observatoire.report.batch import latest_batches
+from observatoire.report.tasks import batch_resume_if_orphaned
 
 
 class Command(BaseCommand):
