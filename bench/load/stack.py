@@ -20,6 +20,13 @@ BIN = Path(sys.executable).parent
 
 
 def production_env(**extra: str) -> dict[str, str]:
+    # Production settings name their database; on this machine it is the embedded server, started
+    # here (and kept alive by this process) when no DATABASE_URL is given.
+    if not os.environ.get("DATABASE_URL"):
+        sys.path.insert(0, str(ROOT))
+        from config.embedded_db import embedded_database_url
+
+        os.environ["DATABASE_URL"] = embedded_database_url(ROOT / ".pgdata")
     env = {
         **os.environ,
         "DJANGO_ENV": "production",
