@@ -21,6 +21,8 @@ from config.types import AuthenticatedHttpRequest, HtmxHttpRequest
 from pratiques import aggregates, disclosure, queries, services
 from pratiques.forms import JoinForm, PreferencesForm, StartForm
 from pratiques.models import Assessment, AssessmentStatus, Organisation, OrganisationMembership
+from territoires.models import Territory
+from territoires.queries import territory_for_page
 
 
 def _render(request: HtmxHttpRequest, template: str, fragment: str, context: dict) -> HttpResponse:
@@ -576,13 +578,17 @@ def organisation_dialogue(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
 # --- a territory's page part (public: aggregates above the anonymity threshold only) ------------
 
 
-@require_safe
-def territory_practices(request: HtmxHttpRequest, level: str, code: str) -> HttpResponse:
-    from territoires.models import Territory
-
-    territory = Territory.objects.filter(level=level, code=code).first()
+def _page_territory(level: str, code: str) -> Territory:
+    """The territory of a /territoires/<niveau>/<code>/ address (the territory page's own lookup)."""
+    territory = territory_for_page(level, code)
     if territory is None:
         raise Http404("Territoire introuvable.")
+    return territory
+
+
+@require_safe
+def territory_practices(request: HtmxHttpRequest, level: str, code: str) -> HttpResponse:
+    territory = _page_territory(level, code)
     data = aggregates.territory_practices(territory)
     context = {
         "territory": territory,
@@ -596,11 +602,7 @@ def territory_practices(request: HtmxHttpRequest, level: str, code: str) -> Http
 @require_safe
 def territory_practices_csv(request: HtmxHttpRequest, level: str, code: str) -> HttpResponse:
     """The same released figures as the page, one line per practice (nothing when not published)."""
-    from territoires.models import Territory
-
-    territory = Territory.objects.filter(level=level, code=code).first()
-    if territory is None:
-        raise Http404("Territoire introuvable.")
+    territory = _page_territory(level, code)
     data = aggregates.territory_practices(territory)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (

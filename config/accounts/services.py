@@ -114,6 +114,17 @@ def _send_invitation(user: User, actor: User, roles: list[Role]) -> None:
     )
 
 
+def _inactive_user(email: str, first_name: str, last_name: str) -> User:
+    """An account waiting for its link (sign-up or invitation); the e-mail is its username."""
+    return User(
+        username=email[:150],
+        email=email,
+        first_name=first_name.strip()[:150],
+        last_name=last_name.strip()[:150],
+        is_active=False,
+    )
+
+
 def _by_email(email: str) -> User | None:
     return User.objects.filter(email__iexact=email.strip()).order_by("pk").first()
 
@@ -133,13 +144,7 @@ def signup_request(*, email: str, first_name: str, last_name: str, password: str
         else:
             _send("signup_existing", existing.email, {"user": existing})
         return None
-    user = User(
-        username=email[:150],
-        email=email,
-        first_name=first_name.strip()[:150],
-        last_name=last_name.strip()[:150],
-        is_active=False,
-    )
+    user = _inactive_user(email, first_name, last_name)
     user.set_password(password)
     user.save()
     user.groups.add(Group.objects.get(name=Role.CATALYST.value))
@@ -177,13 +182,7 @@ def invitation_send(
         raise AccountRefused(
             "Un compte existe déjà avec cette adresse : changez ses rôles depuis sa fiche."
         )
-    user = User(
-        username=email[:150],
-        email=email,
-        first_name=first_name.strip()[:150],
-        last_name=last_name.strip()[:150],
-        is_active=False,
-    )
+    user = _inactive_user(email, first_name, last_name)
     user.set_unusable_password()
     user.save()
     user.groups.set(Group.objects.filter(name__in=[r.value for r in roles]))
