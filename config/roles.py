@@ -10,13 +10,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    CATALYST = "catalyseur", _("Catalyseur·rice")
-    NETWORK_ADMIN = "administrateur", _("Administrateur·rice du réseau")
-    OFFICIAL = "elu", _("Élu·e")
+    CATALYST = "catalyseur", "Catalyseur·rice"
+    NETWORK_ADMIN = "administrateur", "Administrateur·rice du réseau"
+    OFFICIAL = "elu", "Élu·e"
 
 
 def has_role(user: Any, role: Role) -> bool:

@@ -9,7 +9,6 @@ from pathlib import Path
 import dj_database_url
 import plotly
 from django.utils.csp import CSP
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -63,7 +62,6 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -168,8 +166,10 @@ PASSWORD_RESET_WINDOW_MINUTES = int(os.environ.get("PASSWORD_RESET_WINDOW_MINUTE
 SIGNUP_LINK_MAX_AGE_HOURS = int(os.environ.get("SIGNUP_LINK_MAX_AGE_HOURS", "48"))
 INVITATION_LINK_MAX_AGE_DAYS = int(os.environ.get("INVITATION_LINK_MAX_AGE_DAYS", "14"))
 
+# The interface is French only: the project's own strings are plain French (no gettext, no
+# LocaleMiddleware); USE_I18N stays on so that Django's messages (form errors, password
+# validators, dates) come out in French.
 LANGUAGE_CODE = "fr"
-LANGUAGES = [("fr", _("Français"))]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True

@@ -6,7 +6,6 @@ import datetime
 
 from django import forms
 from django.conf import settings
-from django.utils.translation import gettext_lazy as _
 
 from observatoire.imports.values import FIRST_YEAR
 from observatoire.models import Collection, ImportKind, ImportStatus
@@ -22,23 +21,20 @@ class ImportFileField(forms.FileField):
             return upload
         if not upload.name.lower().endswith(ACCEPTED):
             raise forms.ValidationError(
-                _("Format non reconnu : envoyez un fichier CSV ou XLSX."), code="format"
+                "Format non reconnu : envoyez un fichier CSV ou XLSX.", code="format"
             )
         if upload.size > settings.UPLOAD_MAX_BYTES:
             raise forms.ValidationError(
-                _(
-                    "Fichier trop volumineux (plus de %(mb)s Mo) : importez-le avec la commande "
-                    "manage.py import_indicateurs."
-                )
-                % {"mb": settings.UPLOAD_MAX_BYTES // 1_048_576}
+                f"Fichier trop volumineux (plus de {settings.UPLOAD_MAX_BYTES // 1_048_576} Mo) : "
+                "importez-le avec la commande manage.py import_indicateurs."
             )
         return upload
 
 
 class CatalogueUploadForm(forms.Form):
     file = ImportFileField(
-        label=_("Fichier du catalogue"),
-        help_text=_(
+        label="Fichier du catalogue",
+        help_text=(
             "CSV (séparateur ; ou ,) ou XLSX, colonnes "
             "<code>code;libelle;unite;source;millesime;domaine;polarite</code> ; "
             "<code>domaine</code> : libellé exact d’une des 16 fragilités ; "
@@ -51,8 +47,8 @@ class CatalogueUploadForm(forms.Form):
 
 class ValuesUploadForm(forms.Form):
     file = ImportFileField(
-        label=_("Fichier des valeurs"),
-        help_text=_(
+        label="Fichier des valeurs",
+        help_text=(
             "CSV ou XLSX. Format large (une colonne par indicateur, code du territoire dans "
             "CODGEO) ou long (colonnes indicateur, code, annee, valeur). Séparateur, virgule "
             "décimale et encodage (UTF-8 ou Windows-1252) sont détectés ; s, nd, n.d., - et les "
@@ -60,31 +56,31 @@ class ValuesUploadForm(forms.Form):
         ),
     )
     year = forms.IntegerField(
-        label=_("Année"),
+        label="Année",
         min_value=FIRST_YEAR,
         max_value=datetime.date.today().year,
         required=False,
-        help_text=_(
+        help_text=(
             "Obligatoire pour un fichier large ; un fichier long peut porter sa colonne annee."
         ),
     )
     level = forms.ChoiceField(
-        label=_("Niveau des territoires"),
+        label="Niveau des territoires",
         choices=[(value, label) for value, label in Level.choices if value != Level.PROJECT],
         initial=Level.COMMUNE,
     )
     code_column = forms.CharField(
-        label=_("Colonne du code du territoire"), initial="CODGEO", max_length=60
+        label="Colonne du code du territoire", initial="CODGEO", max_length=60
     )
 
 
 CATALOGUE_SORTS = {
-    "domaine": _("domaine de fragilité"),
-    "code": _("code"),
-    "libelle": _("libellé"),
-    "polarite": _("polarité"),
-    "collection": _("collection"),
-    "source": _("source"),
+    "domaine": "domaine de fragilité",
+    "code": "code",
+    "libelle": "libellé",
+    "polarite": "polarité",
+    "collection": "collection",
+    "source": "source",
 }
 
 
@@ -92,54 +88,54 @@ class CatalogueFilterForm(forms.Form):
     """Search, filters and sort of the indicator catalogue (GET parameters, all optional)."""
 
     q = forms.CharField(
-        label=_("Rechercher"),
+        label="Rechercher",
         required=False,
         max_length=100,
-        error_messages={"max_length": _("100 caractères au plus.")},
+        error_messages={"max_length": "100 caractères au plus."},
     )
     domaine = forms.ModelChoiceField(
-        label=_("Domaine"),
+        label="Domaine",
         queryset=Fragility.objects.order_by("order", "label"),
         to_field_name="code",
         required=False,
-        empty_label=_("tous les domaines"),
-        error_messages={"invalid_choice": _("Ce domaine n’existe pas : choisissez-en un des 16.")},
+        empty_label="tous les domaines",
+        error_messages={"invalid_choice": "Ce domaine n’existe pas : choisissez-en un des 16."},
     )
     polarite = forms.ChoiceField(
-        label=_("Polarité"),
+        label="Polarité",
         required=False,
         choices=[
-            ("", _("toutes")),
-            ("fragilite", _("fragilité")),
-            ("atout", _("atout")),
-            ("aucune", _("non précisée")),
+            ("", "toutes"),
+            ("fragilite", "fragilité"),
+            ("atout", "atout"),
+            ("aucune", "non précisée"),
         ],
     )
     niveau = forms.ChoiceField(
-        label=_("Niveau"),
+        label="Niveau",
         required=False,
-        choices=[("", _("tous")), *[(v, lbl) for v, lbl in Level.choices if v != Level.PROJECT]],
+        choices=[("", "tous"), *[(v, lbl) for v, lbl in Level.choices if v != Level.PROJECT]],
     )
     collection = forms.ChoiceField(
-        label=_("Collection"),
+        label="Collection",
         required=False,
-        choices=[("", _("toutes")), *Collection.choices],
+        choices=[("", "toutes"), *Collection.choices],
     )
     tri = forms.ChoiceField(
-        label=_("Trier par"),
+        label="Trier par",
         required=False,
         choices=[
             choice
             for key, label in CATALOGUE_SORTS.items()
-            for choice in ((key, label), (f"-{key}", _("%(label)s (inverse)") % {"label": label}))
+            for choice in ((key, label), (f"-{key}", f"{label} (inverse)"))
         ],
     )
 
 
 class ImportRunFilterForm(forms.Form):
     statut = forms.ChoiceField(
-        label=_("Statut"), required=False, choices=[("", _("tous")), *ImportStatus.choices]
+        label="Statut", required=False, choices=[("", "tous"), *ImportStatus.choices]
     )
     type = forms.ChoiceField(
-        label=_("Type"), required=False, choices=[("", _("tous")), *ImportKind.choices]
+        label="Type", required=False, choices=[("", "tous"), *ImportKind.choices]
     )

@@ -4,7 +4,6 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.models import User
-from django.utils.translation import gettext_lazy as _
 
 from pratiques.models import Organisation
 from territoires.forms import TerritoryField
@@ -15,34 +14,34 @@ class StartForm(forms.Form):
     """The context of a new self-assessment."""
 
     organisation = forms.ModelChoiceField(
-        label=_("Mon organisation"),
+        label="Mon organisation",
         queryset=Organisation.objects.none(),
         required=False,
-        empty_label=_("— Aucune ou nouvelle organisation —"),
+        empty_label="— Aucune ou nouvelle organisation —",
     )
     organisation_name = forms.CharField(
-        label=_("Nouvelle organisation (nom)"),
+        label="Nouvelle organisation (nom)",
         max_length=200,
         required=False,
-        help_text=_(
+        help_text=(
             "Laissez vide si vous avez choisi une organisation ci-dessus ou n'en indiquez aucune."
         ),
     )
     territory = TerritoryField(
-        label=_("Territoire d'action"),
-        help_text=_("Commune, intercommunalité, département, région ou territoire de projet."),
+        label="Territoire d'action",
+        help_text="Commune, intercommunalité, département, région ou territoire de projet.",
     )
     actor_profile = forms.ModelChoiceField(
-        label=_("Profil d'acteur"),
+        label="Profil d'acteur",
         queryset=ActorProfile.objects.all(),
         widget=forms.RadioSelect,
         empty_label=None,
     )
     engineerings = forms.ModelMultipleChoiceField(
-        label=_("Ingénierie(s) pratiquée(s)"),
+        label="Ingénierie(s) pratiquée(s)",
         queryset=Engineering.objects.all(),
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": _("Cochez au moins une ingénierie.")},
+        error_messages={"required": "Cochez au moins une ingénierie."},
     )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
@@ -57,7 +56,7 @@ class StartForm(forms.Form):
         if data.get("organisation") and (data.get("organisation_name") or "").strip():
             self.add_error(
                 "organisation_name",
-                _(
+                (
                     "Choisissez une organisation existante ou saisissez un nouveau nom, pas les deux."
                 ),
             )
@@ -66,27 +65,25 @@ class StartForm(forms.Form):
 
 class PreferencesForm(forms.Form):
     consent_statistics = forms.BooleanField(
-        label=_("Mon auto-évaluation peut alimenter les statistiques anonymisées"),
+        label="Mon auto-évaluation peut alimenter les statistiques anonymisées",
         required=False,
-        help_text=_(
+        help_text=(
             "Comparaisons entre pairs et rapports de territoire, jamais en dessous de "
             "5 auto-évaluations. Vous pourrez changer d'avis à tout moment."
         ),
     )
     share_with_organisation = forms.BooleanField(
-        label=_("Partager mon auto-évaluation avec mon organisation (outil de dialogue)"),
+        label="Partager mon auto-évaluation avec mon organisation (outil de dialogue)",
         required=False,
-        help_text=_(
-            "Les membres de votre organisation verront vos réponses, pas vos commentaires."
-        ),
+        help_text=("Les membres de votre organisation verront vos réponses, pas vos commentaires."),
     )
 
 
 class JoinForm(forms.Form):
     join_code = forms.CharField(
-        label=_("Code de l'organisation"),
+        label="Code de l'organisation",
         max_length=20,
-        help_text=_(
+        help_text=(
             "Demandez-le à un membre de l'organisation : il figure sur sa page de dialogue."
         ),
     )

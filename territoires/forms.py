@@ -4,7 +4,6 @@ from typing import Any
 
 from django import forms
 from django.urls import reverse_lazy
-from django.utils.translation import gettext_lazy as _
 
 from territoires.models import (
     MATURITY_DIMENSIONS,
@@ -30,7 +29,7 @@ class TerritoryInput(forms.TextInput):
             "hx-sync": "this:replace",
             # Explicit: a surrounding form's hx-swap (e.g. outerHTML) must not be inherited.
             "hx-swap": "innerHTML",
-            "placeholder": _("Nom, code postal ou code INSEE"),
+            "placeholder": "Nom, code postal ou code INSEE",
         }
         super().__init__({**base, **(attrs or {})})
 
@@ -71,10 +70,10 @@ class TerritoryField(forms.Field):
 
     widget = TerritoryInput
     default_error_messages = {
-        "unknown": _(
+        "unknown": (
             "Aucun territoire ne correspond à « %(value)s ». Choisissez-en un dans la liste proposée."
         ),
-        "ambiguous": _(
+        "ambiguous": (
             "Plusieurs territoires correspondent à « %(value)s » : choisissez-en un dans la liste proposée."
         ),
     }
@@ -108,7 +107,7 @@ class TerritoryField(forms.Field):
         )
 
 
-NO_MEMBER_MESSAGE = _(
+NO_MEMBER_MESSAGE = (
     "Un territoire de projet doit compter au moins une intercommunalité ou une commune."
 )
 
@@ -116,7 +115,7 @@ NO_MEMBER_MESSAGE = _(
 def _check_member_level(territory: Territory | None) -> Territory | None:
     if territory is not None and territory.level not in (Level.EPCI, Level.COMMUNE):
         raise forms.ValidationError(
-            _(
+            (
                 "« %(name)s » est un(e) %(level)s : un territoire de projet réunit des "
                 "intercommunalités (EPCI) et/ou des communes."
             ),
@@ -127,17 +126,17 @@ def _check_member_level(territory: Territory | None) -> Territory | None:
 
 class ProjectCreateForm(forms.Form):
     name = forms.CharField(
-        label=_("Nom du territoire de projet"),
+        label="Nom du territoire de projet",
         max_length=200,
-        help_text=_("Par exemple « PETR du Pays de … » ou « Pays de … »."),
+        help_text="Par exemple « PETR du Pays de … » ou « Pays de … ».",
     )
     description = forms.CharField(
-        label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label="Description", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     member = TerritoryField(
-        label=_("Premier membre (intercommunalité ou commune)"),
+        label="Premier membre (intercommunalité ou commune)",
         error_messages={"required": NO_MEMBER_MESSAGE},
-        help_text=_("Vous ajouterez les autres membres à l'étape suivante."),
+        help_text="Vous ajouterez les autres membres à l'étape suivante.",
     )
 
     def clean_member(self) -> Territory | None:
@@ -145,16 +144,16 @@ class ProjectCreateForm(forms.Form):
 
 
 class ProjectUpdateForm(forms.Form):
-    name = forms.CharField(label=_("Nom du territoire de projet"), max_length=200)
+    name = forms.CharField(label="Nom du territoire de projet", max_length=200)
     description = forms.CharField(
-        label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label="Description", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
 
 
 class ProjectMemberForm(forms.Form):
     member = TerritoryField(
-        label=_("Ajouter une intercommunalité ou une commune"),
-        error_messages={"required": _("Saisissez le nom ou le code d'un EPCI ou d'une commune.")},
+        label="Ajouter une intercommunalité ou une commune",
+        error_messages={"required": "Saisissez le nom ou le code d'un EPCI ou d'une commune."},
     )
 
     def clean_member(self) -> Territory | None:
@@ -167,27 +166,27 @@ class MaturityAssessmentForm(forms.Form):
         choices=MaturityScore.choices,
         coerce=int,
         widget=forms.RadioSelect,
-        error_messages={"required": _("Choisissez une note de 1 à 4.")},
+        error_messages={"required": "Choisissez une note de 1 à 4."},
     )
     pivot_score = forms.TypedChoiceField(
         label=MATURITY_DIMENSIONS[1][1],
         choices=MaturityScore.choices,
         coerce=int,
         widget=forms.RadioSelect,
-        error_messages={"required": _("Choisissez une note de 1 à 4.")},
+        error_messages={"required": "Choisissez une note de 1 à 4."},
     )
     skills_score = forms.TypedChoiceField(
         label=MATURITY_DIMENSIONS[2][1],
         choices=MaturityScore.choices,
         coerce=int,
         widget=forms.RadioSelect,
-        error_messages={"required": _("Choisissez une note de 1 à 4.")},
+        error_messages={"required": "Choisissez une note de 1 à 4."},
     )
     rationale = forms.CharField(
-        label=_("Pourquoi ? (éléments qui fondent l'évaluation)"),
+        label="Pourquoi ? (éléments qui fondent l'évaluation)",
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=5000,
-        error_messages={"required": _("Dites pourquoi : l'historique doit rester explicable.")},
+        error_messages={"required": "Dites pourquoi : l'historique doit rester explicable."},
     )
 
 
@@ -195,57 +194,57 @@ def indicator_choices() -> list[tuple[str, Any]]:
     """The catalogue's indicators grouped by fragility domain (empty without a catalogue)."""
     groups: dict[str, list[tuple[str, str]]] = {}
     for choice in indicator_catalogue() or []:
-        groups.setdefault(choice.fragility_label or str(_("Sans domaine")), []).append(
+        groups.setdefault(choice.fragility_label or "Sans domaine", []).append(
             (choice.code, f"{choice.label} ({choice.code})")
         )
-    return [("", _("— choisir un indicateur —")), *groups.items()]
+    return [("", "— choisir un indicateur —"), *groups.items()]
 
 
 class FragilityReadingForm(forms.Form):
     fragility = forms.ModelChoiceField(
-        label=_("Domaine"),
+        label="Domaine",
         queryset=Fragility.objects.order_by("order", "label"),
-        empty_label=_("— choisir un des 16 domaines —"),
-        error_messages={"required": _("Choisissez un des 16 domaines.")},
+        empty_label="— choisir un des 16 domaines —",
+        error_messages={"required": "Choisissez un des 16 domaines."},
     )
     level = forms.TypedChoiceField(
-        label=_("Niveau de fragilité"),
+        label="Niveau de fragilité",
         choices=FragilityLevel.choices,
         coerce=int,
         widget=forms.RadioSelect,
-        error_messages={"required": _("Choisissez un niveau de 0 à 3.")},
+        error_messages={"required": "Choisissez un niveau de 0 à 3."},
     )
     source = forms.ChoiceField(
-        label=_("Source"),
+        label="Source",
         choices=FragilitySource.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": _("Choisissez la source : indicateur ou diagnostic local.")},
+        error_messages={"required": "Choisissez la source : indicateur ou diagnostic local."},
     )
     indicator_code = forms.ChoiceField(
-        label=_("Indicateur de l'observatoire"),
+        label="Indicateur de l'observatoire",
         choices=lambda: indicator_choices(),
         required=False,
-        help_text=_("Si la source est un indicateur : un indicateur du catalogue."),
+        help_text="Si la source est un indicateur : un indicateur du catalogue.",
         error_messages={
-            "invalid_choice": _(
+            "invalid_choice": (
                 "« %(value)s » n'est pas un indicateur du catalogue de l'observatoire : "
                 "choisissez-en un dans la liste."
             )
         },
     )
     diagnosis_author = forms.CharField(
-        label=_("Auteur du diagnostic local"),
+        label="Auteur du diagnostic local",
         max_length=200,
         required=False,
-        help_text=_("Si la source est un diagnostic local."),
+        help_text="Si la source est un diagnostic local.",
     )
     diagnosis_date = forms.DateField(
-        label=_("Date du diagnostic"),
+        label="Date du diagnostic",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     note = forms.CharField(
-        label=_("Commentaire"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label="Commentaire", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
 
     def clean(self) -> dict[str, Any]:
@@ -253,13 +252,13 @@ class FragilityReadingForm(forms.Form):
         data = self.cleaned_data
         if data.get("source") == FragilitySource.INDICATOR and not data.get("indicator_code"):
             self.add_error(
-                "indicator_code", _("Choisissez un indicateur du catalogue de l'observatoire.")
+                "indicator_code", "Choisissez un indicateur du catalogue de l'observatoire."
             )
         if data.get("source") == FragilitySource.DIAGNOSIS:
             if not data.get("diagnosis_author"):
-                self.add_error("diagnosis_author", _("Indiquez l'auteur du diagnostic local."))
+                self.add_error("diagnosis_author", "Indiquez l'auteur du diagnostic local.")
             if not data.get("diagnosis_date"):
-                self.add_error("diagnosis_date", _("Indiquez la date du diagnostic local."))
+                self.add_error("diagnosis_date", "Indiquez la date du diagnostic local.")
         return data
 
 
@@ -267,14 +266,14 @@ class MandateForm(forms.Form):
     """An official declares a territory they represent."""
 
     territory = TerritoryField(
-        label=_("Territoire représenté"),
-        help_text=_(
+        label="Territoire représenté",
+        help_text=(
             "Commune, intercommunalité (EPCI), département, région ou territoire de projet."
         ),
     )
     role_label = forms.CharField(
-        label=_("Fonction"),
+        label="Fonction",
         max_length=120,
         required=False,
-        help_text=_("ex. maire, conseillère départementale, vice-président à l'aménagement"),
+        help_text="ex. maire, conseillère départementale, vice-président à l'aménagement",
     )

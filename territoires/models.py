@@ -12,7 +12,6 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from territoires.text import normalize, search_prefixes, search_words
 
@@ -20,23 +19,23 @@ from territoires.text import normalize, search_prefixes, search_words
 class Level(models.TextChoices):
     """Administrative level of a territory; also the ``<niveau>`` segment of its address."""
 
-    COUNTRY = "pays", _("France")
-    REGION = "region", _("Région")
-    DEPARTEMENT = "departement", _("Département")
-    EPCI = "epci", _("Intercommunalité (EPCI)")
-    COMMUNE = "commune", _("Commune")
-    ARRONDISSEMENT = "arrondissement", _("Arrondissement municipal")
-    PROJECT = "projet", _("Territoire de projet")
+    COUNTRY = "pays", "France"
+    REGION = "region", "Région"
+    DEPARTEMENT = "departement", "Département"
+    EPCI = "epci", "Intercommunalité (EPCI)"
+    COMMUNE = "commune", "Commune"
+    ARRONDISSEMENT = "arrondissement", "Arrondissement municipal"
+    PROJECT = "projet", "Territoire de projet"
 
 
 class Echelon(models.TextChoices):
     """The five territorial levels (échelons) of the publications."""
 
-    LOCAL = "local", _("Local")
-    REGIONAL = "regional", _("Régional")
-    NATIONAL = "national", _("National")
-    EUROPEAN = "europeen", _("Européen")
-    INTERNATIONAL = "international", _("International")
+    LOCAL = "local", "Local"
+    REGIONAL = "regional", "Régional"
+    NATIONAL = "national", "National"
+    EUROPEAN = "europeen", "Européen"
+    INTERNATIONAL = "international", "International"
 
 
 ECHELON_OF_LEVEL = {
@@ -52,14 +51,14 @@ ECHELON_OF_LEVEL = {
 
 # The source's codes for « kind » (zone of a région/département/commune, type of an EPCI).
 KIND_LABELS = {
-    "metro": _("métropole (France métropolitaine)"),
-    "drom": _("département ou région d'outre-mer"),
-    "com": _("collectivité d'outre-mer"),
-    "CC": _("communauté de communes"),
-    "CA": _("communauté d'agglomération"),
-    "CU": _("communauté urbaine"),
-    "METRO": _("métropole (EPCI)"),
-    "MET69": _("Métropole de Lyon (collectivité à statut particulier)"),
+    "metro": "métropole (France métropolitaine)",
+    "drom": "département ou région d'outre-mer",
+    "com": "collectivité d'outre-mer",
+    "CC": "communauté de communes",
+    "CA": "communauté d'agglomération",
+    "CU": "communauté urbaine",
+    "METRO": "métropole (EPCI)",
+    "MET69": "Métropole de Lyon (collectivité à statut particulier)",
 }
 
 
@@ -70,20 +69,20 @@ EPCI_KIND_WORDS = "CC CA CU communauté de communes d'agglomération urbaine"
 class SizeSegment(models.Model):
     """A population band (étude IMPACT-Élus locaux 2020) and its priority lever."""
 
-    code = models.SlugField(_("code"), max_length=40, unique=True)
-    label = models.CharField(_("libellé"), max_length=120)
-    min_population = models.PositiveIntegerField(_("population minimale (incluse)"))
+    code = models.SlugField("code", max_length=40, unique=True)
+    label = models.CharField("libellé", max_length=120)
+    min_population = models.PositiveIntegerField("population minimale (incluse)")
     max_population = models.PositiveIntegerField(
-        _("population maximale (exclue)"), null=True, blank=True
+        "population maximale (exclue)", null=True, blank=True
     )
-    priority_lever = models.CharField(_("levier prioritaire"), max_length=120)
-    lever_description = models.TextField(_("description du levier"), blank=True)
-    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    priority_lever = models.CharField("levier prioritaire", max_length=120)
+    lever_description = models.TextField("description du levier", blank=True)
+    order = models.PositiveSmallIntegerField("ordre", default=0)
 
     class Meta:
         ordering = ["order", "min_population"]
-        verbose_name = _("segment de taille")
-        verbose_name_plural = _("segments de taille")
+        verbose_name = "segment de taille"
+        verbose_name_plural = "segments de taille"
         constraints = [
             models.CheckConstraint(
                 condition=Q(max_population__isnull=True)
@@ -116,27 +115,27 @@ class SizeSegment(models.Model):
 class Territory(models.Model):
     """Every level in one table: France, régions, départements, EPCI, communes, projects."""
 
-    level = models.CharField(_("niveau"), max_length=16, choices=Level.choices, db_index=True)
+    level = models.CharField("niveau", max_length=16, choices=Level.choices, db_index=True)
     code = models.CharField(
-        _("code officiel"),
+        "code officiel",
         max_length=20,
-        help_text=_(
+        help_text=(
             "Code INSEE (commune, département, région), SIREN (EPCI), identifiant (projet)."
         ),
     )
-    name = models.CharField(_("nom"), max_length=200)
-    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
-    echelon = models.CharField(_("échelon"), max_length=14, choices=Echelon.choices)
+    name = models.CharField("nom", max_length=200)
+    population = models.PositiveIntegerField("population", null=True, blank=True)
+    echelon = models.CharField("échelon", max_length=14, choices=Echelon.choices)
     kind = models.CharField(
-        _("nature"),
+        "nature",
         max_length=40,
         blank=True,
-        help_text=_(
+        help_text=(
             "Nature précise dans la source : « collectivite-outremer », « CA », « CC », « METRO »…"
         ),
     )
     region = models.ForeignKey(
-        "self", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("région")
+        "self", models.PROTECT, null=True, blank=True, related_name="+", verbose_name="région"
     )
     departement = models.ForeignKey(
         "self",
@@ -144,7 +143,7 @@ class Territory(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("département"),
+        verbose_name="département",
     )
     epci = models.ForeignKey(
         "self",
@@ -152,7 +151,7 @@ class Territory(models.Model):
         null=True,
         blank=True,
         related_name="member_communes",
-        verbose_name=_("intercommunalité"),
+        verbose_name="intercommunalité",
     )
     # The commune of an arrondissement municipal (Paris, Lyon, Marseille).
     commune = models.ForeignKey(
@@ -161,15 +160,15 @@ class Territory(models.Model):
         null=True,
         blank=True,
         related_name="arrondissements",
-        verbose_name=_("commune"),
+        verbose_name="commune",
     )
-    postal_codes = models.CharField(_("codes postaux"), max_length=400, blank=True)
+    postal_codes = models.CharField("codes postaux", max_length=400, blank=True)
     # Communes déléguées / associées merged into it, earlier EPCI names (shown « anciennement »).
     former_names = ArrayField(
         models.CharField(max_length=200),
         default=list,
         blank=True,
-        verbose_name=_("anciens noms"),
+        verbose_name="anciens noms",
     )
     # Normalised name (see territoires.text.normalize), indexed for prefix search.
     search_name = models.CharField(max_length=200, editable=False, db_index=True)
@@ -186,11 +185,11 @@ class Territory(models.Model):
         symmetrical=False,
         related_name="projects",
         blank=True,
-        verbose_name=_("membres (territoire de projet)"),
+        verbose_name="membres (territoire de projet)",
     )
-    description = models.TextField(_("description"), blank=True)
-    is_demo = models.BooleanField(_("données de démonstration"), default=False)
-    archived_at = models.DateTimeField(_("archivé le"), null=True, blank=True)
+    description = models.TextField("description", blank=True)
+    is_demo = models.BooleanField("données de démonstration", default=False)
+    archived_at = models.DateTimeField("archivé le", null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -199,8 +198,8 @@ class Territory(models.Model):
 
     class Meta:
         ordering = ["level", "name"]
-        verbose_name = _("territoire")
-        verbose_name_plural = _("territoires")
+        verbose_name = "territoire"
+        verbose_name_plural = "territoires"
         constraints = [
             models.UniqueConstraint(fields=["level", "code"], name="territory_level_code_unique")
         ]
@@ -267,8 +266,8 @@ class ProjectMember(models.Model):
     )
 
     class Meta:
-        verbose_name = _("membre d'un territoire de projet")
-        verbose_name_plural = _("membres d'un territoire de projet")
+        verbose_name = "membre d'un territoire de projet"
+        verbose_name_plural = "membres d'un territoire de projet"
         constraints = [
             models.UniqueConstraint(fields=["project", "member"], name="project_member_unique")
         ]
@@ -280,10 +279,10 @@ class ProjectMember(models.Model):
 class ReferenceItem(models.Model):
     """Common shape of the curated reference lists: a stable code, an exact label, an order."""
 
-    code = models.SlugField(_("code"), max_length=60, unique=True)
-    label = models.CharField(_("libellé"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
-    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    code = models.SlugField("code", max_length=60, unique=True)
+    label = models.CharField("libellé", max_length=200)
+    description = models.TextField("description", blank=True)
+    order = models.PositiveSmallIntegerField("ordre", default=0)
 
     class Meta:
         abstract = True
@@ -297,8 +296,8 @@ class FragilityCriterion(ReferenceItem):
     """Économiques, sociaux, sociétaux, environnementaux."""
 
     class Meta(ReferenceItem.Meta):
-        verbose_name = _("critère de fragilité")
-        verbose_name_plural = _("critères de fragilité")
+        verbose_name = "critère de fragilité"
+        verbose_name_plural = "critères de fragilité"
 
 
 class Fragility(ReferenceItem):
@@ -310,64 +309,62 @@ class Fragility(ReferenceItem):
         null=True,
         blank=True,
         related_name="fragilities",
-        verbose_name=_("critère"),
+        verbose_name="critère",
     )
     criterion_note = models.CharField(
-        _("origine du rattachement"),
+        "origine du rattachement",
         max_length=300,
         blank=True,
-        help_text=_(
-            "D'où vient le rattachement au critère (lu sur la figure, ou choix du réseau)."
-        ),
+        help_text=("D'où vient le rattachement au critère (lu sur la figure, ou choix du réseau)."),
     )
 
     class Meta(ReferenceItem.Meta):
-        verbose_name = _("fragilité")
-        verbose_name_plural = _("fragilités")
+        verbose_name = "fragilité"
+        verbose_name_plural = "fragilités"
 
 
 class ActorProfile(ReferenceItem):
     """The 10 actor profiles of the Observatoire des partenariats."""
 
-    has_repere_sheet = models.BooleanField(_("fiche Repères « Acteurs »"), default=False)
+    has_repere_sheet = models.BooleanField("fiche Repères « Acteurs »", default=False)
 
     class Meta(ReferenceItem.Meta):
-        verbose_name = _("profil d'acteur")
-        verbose_name_plural = _("profils d'acteurs")
+        verbose_name = "profil d'acteur"
+        verbose_name_plural = "profils d'acteurs"
 
 
 class Engineering(ReferenceItem):
     """The 3 territorial engineerings."""
 
     class Meta(ReferenceItem.Meta):
-        verbose_name = _("ingénierie territoriale")
-        verbose_name_plural = _("ingénieries territoriales")
+        verbose_name = "ingénierie territoriale"
+        verbose_name_plural = "ingénieries territoriales"
 
 
 class MaturityProfile(ReferenceItem):
     """One of the 4 maturity profiles; the publications do not name them, admins curate labels."""
 
-    rank = models.PositiveSmallIntegerField(_("rang (1 à 4)"), unique=True)
+    rank = models.PositiveSmallIntegerField("rang (1 à 4)", unique=True)
 
     class Meta(ReferenceItem.Meta):
         ordering = ["rank"]
-        verbose_name = _("profil de maturité")
-        verbose_name_plural = _("profils de maturité")
+        verbose_name = "profil de maturité"
+        verbose_name_plural = "profils de maturité"
 
 
 class MaturityScore(models.IntegerChoices):
     """The platform's scale for each of the 3 dimensions (the publications give none)."""
 
-    EMERGING = 1, _("1 — émergent")
-    STRUCTURING = 2, _("2 — en structuration")
-    CONSOLIDATED = 3, _("3 — consolidé")
-    DRIVING = 4, _("4 — moteur")
+    EMERGING = 1, "1 — émergent"
+    STRUCTURING = 2, "2 — en structuration"
+    CONSOLIDATED = 3, "3 — consolidé"
+    DRIVING = 4, "4 — moteur"
 
 
 MATURITY_DIMENSIONS = [
-    ("ecosystem_score", _("Écosystème : niveau de fragilité et de coopération")),
-    ("pivot_score", _("Profil et programme d'actions du ou des « pivots » territoriaux")),
-    ("skills_score", _("Compétences mobilisées par les équipes")),
+    ("ecosystem_score", "Écosystème : niveau de fragilité et de coopération"),
+    ("pivot_score", "Profil et programme d'actions du ou des « pivots » territoriaux"),
+    ("skills_score", "Compétences mobilisées par les équipes"),
 ]
 
 
@@ -384,7 +381,7 @@ class MaturityAssessment(models.Model):
     """One assessment of a territory's maturity; a new one never overwrites the previous ones."""
 
     territory = models.ForeignKey(
-        Territory, models.CASCADE, related_name="maturity_assessments", verbose_name=_("territoire")
+        Territory, models.CASCADE, related_name="maturity_assessments", verbose_name="territoire"
     )
     ecosystem_score = models.PositiveSmallIntegerField(
         MATURITY_DIMENSIONS[0][1], choices=MaturityScore.choices
@@ -396,25 +393,25 @@ class MaturityAssessment(models.Model):
         MATURITY_DIMENSIONS[2][1], choices=MaturityScore.choices
     )
     profile = models.ForeignKey(
-        MaturityProfile, models.PROTECT, related_name="+", verbose_name=_("profil de maturité")
+        MaturityProfile, models.PROTECT, related_name="+", verbose_name="profil de maturité"
     )
-    rationale = models.TextField(_("pourquoi"))
+    rationale = models.TextField("pourquoi")
     assessed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("évalué par"),
+        verbose_name="évalué par",
     )
-    assessor_name = models.CharField(_("nom de l'évaluateur"), max_length=200, blank=True)
-    assessed_at = models.DateTimeField(_("évalué le"), default=timezone.now)
-    is_demo = models.BooleanField(_("données de démonstration"), default=False)
+    assessor_name = models.CharField("nom de l'évaluateur", max_length=200, blank=True)
+    assessed_at = models.DateTimeField("évalué le", default=timezone.now)
+    is_demo = models.BooleanField("données de démonstration", default=False)
 
     class Meta:
         ordering = ["-assessed_at", "-id"]
-        verbose_name = _("évaluation de maturité")
-        verbose_name_plural = _("évaluations de maturité")
+        verbose_name = "évaluation de maturité"
+        verbose_name_plural = "évaluations de maturité"
         constraints = [
             models.CheckConstraint(
                 condition=Q(ecosystem_score__range=(1, 4))
@@ -440,47 +437,47 @@ class MaturityAssessment(models.Model):
 class FragilityLevel(models.IntegerChoices):
     """The platform's scale for a fragility domain on a territory (the publications give none)."""
 
-    NOT_OBSERVED = 0, _("0 — non observée")
-    LOW = 1, _("1 — faible")
-    MODERATE = 2, _("2 — marquée")
-    HIGH = 3, _("3 — forte")
+    NOT_OBSERVED = 0, "0 — non observée"
+    LOW = 1, "1 — faible"
+    MODERATE = 2, "2 — marquée"
+    HIGH = 3, "3 — forte"
 
 
 class FragilitySource(models.TextChoices):
-    INDICATOR = "indicateur", _("Indicateur de l'observatoire")
-    DIAGNOSIS = "diagnostic", _("Diagnostic local")
+    INDICATOR = "indicateur", "Indicateur de l'observatoire"
+    DIAGNOSIS = "diagnostic", "Diagnostic local"
 
 
 class FragilityReading(models.Model):
     """A territory's level on one of the 16 fragility domains, with its source; history kept."""
 
     territory = models.ForeignKey(
-        Territory, models.CASCADE, related_name="fragility_readings", verbose_name=_("territoire")
+        Territory, models.CASCADE, related_name="fragility_readings", verbose_name="territoire"
     )
     fragility = models.ForeignKey(
-        Fragility, models.PROTECT, related_name="readings", verbose_name=_("domaine")
+        Fragility, models.PROTECT, related_name="readings", verbose_name="domaine"
     )
-    level = models.PositiveSmallIntegerField(_("niveau"), choices=FragilityLevel.choices)
-    source = models.CharField(_("source"), max_length=12, choices=FragilitySource.choices)
+    level = models.PositiveSmallIntegerField("niveau", choices=FragilityLevel.choices)
+    source = models.CharField("source", max_length=12, choices=FragilitySource.choices)
     # Code of an observatoire indicator, as text: territoires never imports observatoire.
-    indicator_code = models.CharField(_("code de l'indicateur"), max_length=80, blank=True)
+    indicator_code = models.CharField("code de l'indicateur", max_length=80, blank=True)
     # Set when a code typed before the catalogue was enforced names no indicator of it.
     indicator_unknown = models.BooleanField(
-        _("indicateur absent du catalogue (à vérifier)"), default=False
+        "indicateur absent du catalogue (à vérifier)", default=False
     )
-    diagnosis_author = models.CharField(_("auteur du diagnostic"), max_length=200, blank=True)
-    diagnosis_date = models.DateField(_("date du diagnostic"), null=True, blank=True)
-    note = models.TextField(_("commentaire"), blank=True)
+    diagnosis_author = models.CharField("auteur du diagnostic", max_length=200, blank=True)
+    diagnosis_date = models.DateField("date du diagnostic", null=True, blank=True)
+    note = models.TextField("commentaire", blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    recorded_at = models.DateTimeField(_("saisi le"), default=timezone.now)
-    is_demo = models.BooleanField(_("données de démonstration"), default=False)
+    recorded_at = models.DateTimeField("saisi le", default=timezone.now)
+    is_demo = models.BooleanField("données de démonstration", default=False)
 
     class Meta:
         ordering = ["-recorded_at", "-id"]
-        verbose_name = _("niveau de fragilité")
-        verbose_name_plural = _("niveaux de fragilité")
+        verbose_name = "niveau de fragilité"
+        verbose_name_plural = "niveaux de fragilité"
         indexes = [
             models.Index(
                 fields=["territory", "fragility", "-recorded_at"], name="fragility_reading_latest"
@@ -508,41 +505,41 @@ MANDATE_LEVELS = (Level.COMMUNE, Level.EPCI, Level.DEPARTEMENT, Level.REGION, Le
 
 
 class MandateStatus(models.TextChoices):
-    PENDING = "en-attente", _("en attente de confirmation")
-    CONFIRMED = "confirme", _("confirmé")
-    REFUSED = "refuse", _("refusé")
+    PENDING = "en-attente", "en attente de confirmation"
+    CONFIRMED = "confirme", "confirmé"
+    REFUSED = "refuse", "refusé"
 
 
 class Mandate(models.Model):
     """A territory an official says they represent; shown anywhere only once an admin confirmed it."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.CASCADE, related_name="mandates", verbose_name=_("élu·e")
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="mandates", verbose_name="élu·e"
     )
     territory = models.ForeignKey(
-        Territory, models.CASCADE, related_name="mandates", verbose_name=_("territoire")
+        Territory, models.CASCADE, related_name="mandates", verbose_name="territoire"
     )
     role_label = models.CharField(
-        _("fonction"), max_length=120, blank=True, help_text=_("ex. maire, vice-président·e")
+        "fonction", max_length=120, blank=True, help_text="ex. maire, vice-président·e"
     )
     status = models.CharField(
-        _("statut"), max_length=12, choices=MandateStatus.choices, default=MandateStatus.PENDING
+        "statut", max_length=12, choices=MandateStatus.choices, default=MandateStatus.PENDING
     )
-    declared_at = models.DateTimeField(_("déclaré le"), default=timezone.now)
+    declared_at = models.DateTimeField("déclaré le", default=timezone.now)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("décidé par"),
+        verbose_name="décidé par",
     )
-    decided_at = models.DateTimeField(_("décidé le"), null=True, blank=True)
+    decided_at = models.DateTimeField("décidé le", null=True, blank=True)
 
     class Meta:
         ordering = ["-declared_at", "-id"]
-        verbose_name = _("mandat")
-        verbose_name_plural = _("mandats")
+        verbose_name = "mandat"
+        verbose_name_plural = "mandats"
         constraints = [
             models.UniqueConstraint(fields=["user", "territory"], name="mandate_once_per_territory")
         ]
@@ -557,22 +554,22 @@ class Follow(models.Model):
     last notification)."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.CASCADE, related_name="follows", verbose_name=_("élu·e")
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="follows", verbose_name="élu·e"
     )
     territory = models.ForeignKey(
-        Territory, models.CASCADE, related_name="follows", verbose_name=_("territoire")
+        Territory, models.CASCADE, related_name="follows", verbose_name="territoire"
     )
-    created_at = models.DateTimeField(_("suivi depuis"), default=timezone.now)
-    notify_by_email = models.BooleanField(_("prévenir par e-mail"), default=False)
-    seen_state = models.JSONField(_("état à la dernière visite"), default=dict, blank=True)
-    seen_at = models.DateTimeField(_("dernière visite"), null=True, blank=True)
-    notified_key = models.CharField(_("clé du dernier rapport notifié"), max_length=64, blank=True)
-    notified_at = models.DateTimeField(_("dernière notification"), null=True, blank=True)
+    created_at = models.DateTimeField("suivi depuis", default=timezone.now)
+    notify_by_email = models.BooleanField("prévenir par e-mail", default=False)
+    seen_state = models.JSONField("état à la dernière visite", default=dict, blank=True)
+    seen_at = models.DateTimeField("dernière visite", null=True, blank=True)
+    notified_key = models.CharField("clé du dernier rapport notifié", max_length=64, blank=True)
+    notified_at = models.DateTimeField("dernière notification", null=True, blank=True)
 
     class Meta:
         ordering = ["territory__name", "id"]
-        verbose_name = _("territoire suivi")
-        verbose_name_plural = _("territoires suivis")
+        verbose_name = "territoire suivi"
+        verbose_name_plural = "territoires suivis"
         constraints = [
             models.UniqueConstraint(fields=["user", "territory"], name="follow_once_per_territory")
         ]

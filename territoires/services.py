@@ -10,7 +10,6 @@ from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError, Sum
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import gettext as _
 
 from territoires.models import (
     MANDATE_LEVELS,
@@ -86,7 +85,7 @@ def _unique_project_code(name: str) -> str:
 def _check_member(member: Territory) -> None:
     if member.level not in MEMBER_LEVELS:
         raise ValidationError(
-            _(
+            (
                 "« %(name)s » n'est ni une intercommunalité ni une commune : un territoire de "
                 "projet réunit des EPCI et/ou des communes."
             ),
@@ -107,7 +106,7 @@ def project_create(
     """A territoire de projet (PETR, Pays…) made of EPCI and/or communes; at least one member."""
     if not members:
         raise ValidationError(
-            _("Un territoire de projet doit compter au moins une intercommunalité ou une commune."),
+            "Un territoire de projet doit compter au moins une intercommunalité ou une commune.",
             code="no_member",
         )
     for member in members:
@@ -154,7 +153,7 @@ def project_member_remove(*, project: Territory, member: Territory) -> None:
         return
     if memberships.count() <= 1:
         raise ValidationError(
-            _(
+            (
                 "Impossible de retirer le dernier membre : un territoire de projet doit compter au "
                 "moins une intercommunalité ou une commune."
             ),
@@ -196,7 +195,7 @@ def project_delete(*, project: Territory) -> None:
         history.append(f"{readings} niveau(x) de fragilité")
     if history:
         raise ValidationError(
-            _(
+            (
                 "Impossible de supprimer « %(name)s » : %(refs)s s'y rapportent. "
                 "Archivez-le plutôt : il restera consultable avec son historique."
             ),
@@ -208,7 +207,7 @@ def project_delete(*, project: Territory) -> None:
             project.delete()
     except (ProtectedError, RestrictedError) as error:
         raise ValidationError(
-            _(
+            (
                 "Impossible de supprimer « %(name)s » : des données y font référence "
                 "(%(refs)s). Archivez-le plutôt : il restera consultable."
             ),
@@ -271,7 +270,7 @@ def fragility_record(
         catalogue = indicator_catalogue()
         if catalogue is not None and indicator_code not in {c.code for c in catalogue}:
             raise ValidationError(
-                _("« %(code)s » n'est pas un indicateur du catalogue de l'observatoire."),
+                "« %(code)s » n'est pas un indicateur du catalogue de l'observatoire.",
                 params={"code": indicator_code},
                 code="unknown_indicator",
             )
@@ -304,15 +303,14 @@ def mandate_declare(*, user: User, territory: Territory, role_label: str = "") -
     """An official declares representing a territory; pending until an admin confirms it."""
     if territory.level not in MANDATE_LEVELS:
         raise MandateRefused(
-            _("Un mandat porte sur une commune, un EPCI, un département, une région ou un projet.")
+            "Un mandat porte sur une commune, un EPCI, un département, une région ou un projet."
         )
     mandate, created = Mandate.objects.get_or_create(
         user=user, territory=territory, defaults={"role_label": role_label.strip()[:120]}
     )
     if not created:
         raise MandateRefused(
-            _("Vous avez déjà déclaré ce territoire (%(status)s).")
-            % {"status": mandate.get_status_display()}
+            f"Vous avez déjà déclaré ce territoire ({mandate.get_status_display()})."
         )
     return mandate
 
@@ -324,7 +322,7 @@ def follow_set(*, user: User, territory: Territory, follow: bool) -> Follow | No
         return None
     if territory.level not in MANDATE_LEVELS:
         raise MandateRefused(
-            _("On suit une commune, un EPCI, un département, une région ou un projet.")
+            "On suit une commune, un EPCI, un département, une région ou un projet."
         )
     instance, _created = Follow.objects.get_or_create(user=user, territory=territory)
     return instance

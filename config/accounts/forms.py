@@ -5,20 +5,19 @@ from typing import Any
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.models import User
-from django.utils.translation import gettext_lazy as _
 
 from config.roles import Role
 
 
 class _PasswordPair(forms.Form):
     password1 = forms.CharField(
-        label=_("Mot de passe"),
+        label="Mot de passe",
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=password_validation.password_validators_help_text_html(),
     )
     password2 = forms.CharField(
-        label=_("Confirmation du mot de passe"),
+        label="Confirmation du mot de passe",
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
@@ -37,7 +36,7 @@ class _PasswordPair(forms.Form):
         data = self.cleaned_data
         p1, p2 = data.get("password1"), data.get("password2")
         if p1 and p2 and p1 != p2:
-            self.add_error("password2", _("Les deux mots de passe ne correspondent pas."))
+            self.add_error("password2", "Les deux mots de passe ne correspondent pas.")
         elif p1:
             try:
                 password_validation.validate_password(p1, self._user_for_validation())
@@ -49,31 +48,31 @@ class _PasswordPair(forms.Form):
 class SignupForm(_PasswordPair):
     field_order = ["first_name", "last_name", "email", "password1", "password2", "consent"]
 
-    first_name = forms.CharField(label=_("Prénom"), max_length=150)
-    last_name = forms.CharField(label=_("Nom"), max_length=150)
+    first_name = forms.CharField(label="Prénom", max_length=150)
+    last_name = forms.CharField(label="Nom", max_length=150)
     email = forms.EmailField(
-        label=_("Adresse électronique"),
+        label="Adresse électronique",
         max_length=150,
-        help_text=_("Elle sert d'identifiant ; un lien de confirmation y sera envoyé."),
+        help_text="Elle sert d'identifiant ; un lien de confirmation y sera envoyé.",
     )
     consent = forms.BooleanField(
-        label=_("J'accepte ces conditions"),
-        help_text=_(
+        label="J'accepte ces conditions",
+        help_text=(
             "Mon nom et mon adresse électronique sont conservés pour mon compte. Mes "
             "auto-évaluations ne sont visibles que par moi (et par mon organisation si je la "
             "partage) ; je choisis à chaque validation si elles alimentent les statistiques "
             "anonymisées, jamais montrées en dessous de 5 auto-évaluations. Je peux exporter ou "
             "supprimer mes données, et mon compte, à tout moment."
         ),
-        error_messages={"required": _("Cochez la case pour accepter ces conditions.")},
+        error_messages={"required": "Cochez la case pour accepter ces conditions."},
     )
 
 
 class InvitationAcceptForm(_PasswordPair):
     field_order = ["first_name", "last_name", "password1", "password2"]
 
-    first_name = forms.CharField(label=_("Prénom"), max_length=150)
-    last_name = forms.CharField(label=_("Nom"), max_length=150)
+    first_name = forms.CharField(label="Prénom", max_length=150)
+    last_name = forms.CharField(label="Nom", max_length=150)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         self.invited = user
@@ -90,26 +89,26 @@ ROLE_CHOICES = [(role.value, role.label) for role in Role]
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField(label=_("Adresse électronique"), max_length=150)
-    first_name = forms.CharField(label=_("Prénom"), max_length=150, required=False)
-    last_name = forms.CharField(label=_("Nom"), max_length=150, required=False)
+    email = forms.EmailField(label="Adresse électronique", max_length=150)
+    first_name = forms.CharField(label="Prénom", max_length=150, required=False)
+    last_name = forms.CharField(label="Nom", max_length=150, required=False)
     roles = forms.MultipleChoiceField(
-        label=_("Rôle(s)"),
+        label="Rôle(s)",
         choices=ROLE_CHOICES,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": _("Choisissez au moins un rôle.")},
+        error_messages={"required": "Choisissez au moins un rôle."},
     )
 
 
 class RolesForm(forms.Form):
     roles = forms.MultipleChoiceField(
-        label=_("Rôles"), choices=ROLE_CHOICES, widget=forms.CheckboxSelectMultiple, required=False
+        label="Rôles", choices=ROLE_CHOICES, widget=forms.CheckboxSelectMultiple, required=False
     )
 
 
 class DeleteAccountForm(forms.Form):
     password = forms.CharField(
-        label=_("Votre mot de passe, pour confirmer"),
+        label="Votre mot de passe, pour confirmer",
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
@@ -121,5 +120,5 @@ class DeleteAccountForm(forms.Form):
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
         if not self.user.check_password(password):
-            raise forms.ValidationError(_("Mot de passe incorrect."))
+            raise forms.ValidationError("Mot de passe incorrect.")
         return password

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
-from django.utils.translation import gettext_lazy as _
 
 from pratiques.models import Campaign, GridStatus, GridVersion
 from territoires.forms import TerritoryField
@@ -60,7 +59,7 @@ class CampaignForm(forms.ModelForm):
         parts = [part.strip() for part in raw.split(",") if part.strip()]
         if any(not part.isdigit() or int(part) < 1 for part in parts):
             raise forms.ValidationError(
-                _("Indiquez des nombres de jours entiers positifs séparés par des virgules.")
+                "Indiquez des nombres de jours entiers positifs séparés par des virgules."
             )
         return ",".join(str(n) for n in sorted({int(p) for p in parts}))
 
@@ -69,14 +68,14 @@ class CampaignForm(forms.ModelForm):
         data = self.cleaned_data
         opens, closes = data.get("opens_on"), data.get("closes_on")
         if opens and closes and closes < opens:
-            self.add_error("closes_on", _("La clôture doit suivre l'ouverture."))
+            self.add_error("closes_on", "La clôture doit suivre l'ouverture.")
         return data
 
 
 class PopulationForm(forms.Form):
     file = forms.FileField(
-        label=_("Fichier CSV ou XLSX"),
-        help_text=_(
+        label="Fichier CSV ou XLSX",
+        help_text=(
             "Colonnes : email, prenom, nom, organisation, profil, territoire (code INSEE ou "
             "SIREN), ingenieries (facultatif). 5 Mo au plus."
         ),
@@ -84,16 +83,16 @@ class PopulationForm(forms.Form):
 
 
 class SelfRegisterForm(forms.Form):
-    territory = TerritoryField(label=_("Territoire d'action"))
+    territory = TerritoryField(label="Territoire d'action")
     actor_profile = forms.ModelChoiceField(
-        label=_("Profil d'acteur"),
+        label="Profil d'acteur",
         queryset=ActorProfile.objects.all(),
         widget=forms.RadioSelect,
         empty_label=None,
     )
     engineerings = forms.ModelMultipleChoiceField(
-        label=_("Ingénierie(s) pratiquée(s)"),
+        label="Ingénierie(s) pratiquée(s)",
         queryset=Engineering.objects.all(),
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": _("Cochez au moins une ingénierie.")},
+        error_messages={"required": "Cochez au moins une ingénierie."},
     )

@@ -13,7 +13,6 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 
 from pratiques.models.grid import GridVersion, Practice
 from territoires.models import ActorProfile, Engineering, SizeSegment, Territory
@@ -26,9 +25,9 @@ def new_join_code() -> str:
 class Organisation(models.Model):
     """An organisation whose members share their submitted assessments for dialogue."""
 
-    name = models.CharField(_("nom"), max_length=200)
+    name = models.CharField("nom", max_length=200)
     join_code = models.CharField(
-        _("code pour rejoindre"), max_length=20, unique=True, default=new_join_code
+        "code pour rejoindre", max_length=20, unique=True, default=new_join_code
     )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -39,8 +38,8 @@ class Organisation(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name = _("organisation")
-        verbose_name_plural = _("organisations")
+        verbose_name = "organisation"
+        verbose_name_plural = "organisations"
 
     def __str__(self) -> str:
         return self.name
@@ -57,8 +56,8 @@ class OrganisationMembership(models.Model):
     joined_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("membre d'une organisation")
-        verbose_name_plural = _("membres d'une organisation")
+        verbose_name = "membre d'une organisation"
+        verbose_name_plural = "membres d'une organisation"
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "user"], name="organisation_membership_unique"
@@ -70,8 +69,8 @@ class OrganisationMembership(models.Model):
 
 
 class AssessmentStatus(models.TextChoices):
-    DRAFT = "draft", _("Brouillon")
-    SUBMITTED = "submitted", _("Validée")
+    DRAFT = "draft", "Brouillon"
+    SUBMITTED = "submitted", "Validée"
 
 
 class Assessment(models.Model):
@@ -83,13 +82,13 @@ class Assessment(models.Model):
         settings.AUTH_USER_MODEL,
         models.CASCADE,
         related_name="pratiques_assessments",
-        verbose_name=_("auteur·rice"),
+        verbose_name="auteur·rice",
     )
     version = models.ForeignKey(
-        GridVersion, models.PROTECT, related_name="assessments", verbose_name=_("version")
+        GridVersion, models.PROTECT, related_name="assessments", verbose_name="version"
     )
     status = models.CharField(
-        _("statut"), max_length=10, choices=AssessmentStatus.choices, default="draft"
+        "statut", max_length=10, choices=AssessmentStatus.choices, default="draft"
     )
     organisation = models.ForeignKey(
         Organisation,
@@ -97,35 +96,33 @@ class Assessment(models.Model):
         null=True,
         blank=True,
         related_name="assessments",
-        verbose_name=_("organisation"),
+        verbose_name="organisation",
     )
     territory = models.ForeignKey(
-        Territory, models.PROTECT, related_name="+", verbose_name=_("territoire d'action")
+        Territory, models.PROTECT, related_name="+", verbose_name="territoire d'action"
     )
     actor_profile = models.ForeignKey(
-        ActorProfile, models.PROTECT, related_name="+", verbose_name=_("profil d'acteur")
+        ActorProfile, models.PROTECT, related_name="+", verbose_name="profil d'acteur"
     )
     engineerings = models.ManyToManyField(
-        Engineering, related_name="+", verbose_name=_("ingénieries pratiquées")
+        Engineering, related_name="+", verbose_name="ingénieries pratiquées"
     )
     # Snapshot of the territory's segment and région at submit time: peer groups stay stable.
     size_segment = models.ForeignKey(
         SizeSegment, models.SET_NULL, null=True, blank=True, related_name="+"
     )
     region = models.ForeignKey(Territory, models.SET_NULL, null=True, blank=True, related_name="+")
-    consent_statistics = models.BooleanField(
-        _("alimente les statistiques anonymisées"), default=False
-    )
-    shared_with_organisation = models.BooleanField(_("partagée avec l'organisation"), default=False)
-    is_demo = models.BooleanField(_("données de démonstration"), default=False)
+    consent_statistics = models.BooleanField("alimente les statistiques anonymisées", default=False)
+    shared_with_organisation = models.BooleanField("partagée avec l'organisation", default=False)
+    is_demo = models.BooleanField("données de démonstration", default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    submitted_at = models.DateTimeField(_("validée le"), null=True, blank=True)
+    submitted_at = models.DateTimeField("validée le", null=True, blank=True)
 
     class Meta:
         ordering = ["-submitted_at", "-created_at"]
-        verbose_name = _("auto-évaluation")
-        verbose_name_plural = _("auto-évaluations")
+        verbose_name = "auto-évaluation"
+        verbose_name_plural = "auto-évaluations"
         constraints = [
             # One draft at a time per person: a second tab resumes it instead of forking.
             models.UniqueConstraint(
@@ -156,17 +153,17 @@ class Answer(models.Model):
 
     assessment = models.ForeignKey(Assessment, models.CASCADE, related_name="answers")
     practice = models.ForeignKey(Practice, models.PROTECT, related_name="+")
-    not_concerned = models.BooleanField(_("non concerné·e"), default=False)
-    frequency = models.PositiveSmallIntegerField(_("fréquence"), null=True, blank=True)
-    involvement = models.PositiveSmallIntegerField(_("implication"), null=True, blank=True)
-    carrying = models.PositiveSmallIntegerField(_("portage"), null=True, blank=True)
-    wants_to_develop = models.BooleanField(_("à développer"), default=False)
-    comment = models.TextField(_("commentaire privé"), blank=True)
+    not_concerned = models.BooleanField("non concerné·e", default=False)
+    frequency = models.PositiveSmallIntegerField("fréquence", null=True, blank=True)
+    involvement = models.PositiveSmallIntegerField("implication", null=True, blank=True)
+    carrying = models.PositiveSmallIntegerField("portage", null=True, blank=True)
+    wants_to_develop = models.BooleanField("à développer", default=False)
+    comment = models.TextField("commentaire privé", blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = _("réponse")
-        verbose_name_plural = _("réponses")
+        verbose_name = "réponse"
+        verbose_name_plural = "réponses"
         constraints = [
             # The upsert of the autosave relies on it (race-free, one statement).
             models.UniqueConstraint(
@@ -191,8 +188,8 @@ class AssessmentScore(models.Model):
     """Denormalised score (0–100) of a submitted assessment for one situation or axis."""
 
     class Kind(models.TextChoices):
-        SITUATION = "situation", _("Situation")
-        AXIS = "axis", _("Axe")
+        SITUATION = "situation", "Situation"
+        AXIS = "axis", "Axe"
 
     assessment = models.ForeignKey(Assessment, models.CASCADE, related_name="scores")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -201,7 +198,7 @@ class AssessmentScore(models.Model):
     answered = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        verbose_name = _("score d'une auto-évaluation")
+        verbose_name = "score d'une auto-évaluation"
         constraints = [
             models.UniqueConstraint(
                 fields=["assessment", "kind", "element_key"], name="assessment_score_unique"
@@ -213,11 +210,11 @@ class AssessmentScore(models.Model):
 
 
 class PeerGroupKind(models.TextChoices):
-    ALL = "all", _("Tous les catalyseurs")
-    SEGMENT = "segment", _("Même taille de territoire")
-    PROFILE = "profile", _("Même profil d'acteur")
-    ENGINEERING = "engineering", _("Même ingénierie")
-    REGION = "region", _("Même région")
+    ALL = "all", "Tous les catalyseurs"
+    SEGMENT = "segment", "Même taille de territoire"
+    PROFILE = "profile", "Même profil d'acteur"
+    ENGINEERING = "engineering", "Même ingénierie"
+    REGION = "region", "Même région"
 
 
 class PeerBucket(models.Model):

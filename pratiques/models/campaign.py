@@ -16,7 +16,6 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from pratiques.models.assessment import Assessment
 from pratiques.models.grid import GridVersion
@@ -28,36 +27,36 @@ def new_open_code() -> str:
 
 
 class Campaign(models.Model):
-    title = models.CharField(_("titre"), max_length=200)
+    title = models.CharField("titre", max_length=200)
     version = models.ForeignKey(
         GridVersion,
         models.PROTECT,
         related_name="campaigns",
-        verbose_name=_("version de la grille"),
+        verbose_name="version de la grille",
     )
-    opens_on = models.DateField(_("ouverture le"))
-    closes_on = models.DateField(_("clôture prévue le"))
-    invitation_text = models.TextField(_("texte de l'invitation"))
-    reminder_text = models.TextField(_("texte des relances"))
+    opens_on = models.DateField("ouverture le")
+    closes_on = models.DateField("clôture prévue le")
+    invitation_text = models.TextField("texte de l'invitation")
+    reminder_text = models.TextField("texte des relances")
     reminder_days = models.CharField(
-        _("relances (jours après l'ouverture)"),
+        "relances (jours après l'ouverture)",
         max_length=60,
         default="7,14",
-        help_text=_("Nombres de jours séparés par des virgules, par exemple « 7,14 »."),
+        help_text="Nombres de jours séparés par des virgules, par exemple « 7,14 ».",
     )
-    open_registration = models.BooleanField(_("lien d'inscription ouvert"), default=False)
+    open_registration = models.BooleanField("lien d'inscription ouvert", default=False)
     open_code = models.CharField(max_length=24, unique=True, default=new_open_code)
-    is_demo = models.BooleanField(_("données de démonstration"), default=False)
+    is_demo = models.BooleanField("données de démonstration", default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    closed_at = models.DateTimeField(_("clôturée le"), null=True, blank=True)
+    closed_at = models.DateTimeField("clôturée le", null=True, blank=True)
 
     class Meta:
         ordering = ["-opens_on", "-pk"]
-        verbose_name = _("campagne")
-        verbose_name_plural = _("campagnes")
+        verbose_name = "campagne"
+        verbose_name_plural = "campagnes"
         constraints = [
             models.CheckConstraint(
                 condition=Q(closes_on__gte=models.F("opens_on")), name="campaign_dates_ordered"
@@ -101,23 +100,23 @@ class Campaign(models.Model):
 
 
 class InviteeSource(models.TextChoices):
-    IMPORT = "import", _("Importé·e")
-    OPEN_LINK = "lien", _("Inscrit·e par le lien ouvert")
+    IMPORT = "import", "Importé·e"
+    OPEN_LINK = "lien", "Inscrit·e par le lien ouvert"
 
 
 class Invitee(models.Model):
     """One person of a campaign's population (e-mail unique per campaign, stored lower-case)."""
 
     campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="invitees")
-    email = models.EmailField(_("adresse électronique"))
-    first_name = models.CharField(_("prénom"), max_length=150, blank=True)
-    last_name = models.CharField(_("nom"), max_length=150, blank=True)
-    organisation_name = models.CharField(_("organisation"), max_length=200, blank=True)
+    email = models.EmailField("adresse électronique")
+    first_name = models.CharField("prénom", max_length=150, blank=True)
+    last_name = models.CharField("nom", max_length=150, blank=True)
+    organisation_name = models.CharField("organisation", max_length=200, blank=True)
     actor_profile = models.ForeignKey(
-        ActorProfile, models.PROTECT, related_name="+", verbose_name=_("profil d'acteur")
+        ActorProfile, models.PROTECT, related_name="+", verbose_name="profil d'acteur"
     )
     territory = models.ForeignKey(
-        Territory, models.PROTECT, related_name="+", verbose_name=_("territoire")
+        Territory, models.PROTECT, related_name="+", verbose_name="territoire"
     )
     engineerings = models.ManyToManyField(Engineering, related_name="+", blank=True)
     # Copied from the territory at import: the follow-up groups people without a join per row.
@@ -128,7 +127,7 @@ class Invitee(models.Model):
     source = models.CharField(
         max_length=8, choices=InviteeSource.choices, default=InviteeSource.IMPORT
     )
-    line = models.PositiveIntegerField(_("ligne du fichier"), null=True, blank=True)
+    line = models.PositiveIntegerField("ligne du fichier", null=True, blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.SET_NULL,
@@ -143,13 +142,13 @@ class Invitee(models.Model):
         blank=True,
         related_name="campaign_invitee",
     )
-    reminders_stopped_at = models.DateTimeField(_("relances arrêtées le"), null=True, blank=True)
+    reminders_stopped_at = models.DateTimeField("relances arrêtées le", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["last_name", "first_name", "email"]
-        verbose_name = _("personne invitée")
-        verbose_name_plural = _("personnes invitées")
+        verbose_name = "personne invitée"
+        verbose_name_plural = "personnes invitées"
         constraints = [
             models.UniqueConstraint(fields=["campaign", "email"], name="invitee_campaign_email")
         ]
@@ -160,8 +159,8 @@ class Invitee(models.Model):
 
 
 class MessageKind(models.TextChoices):
-    INVITATION = "invitation", _("Invitation")
-    REMINDER = "relance", _("Relance")
+    INVITATION = "invitation", "Invitation"
+    REMINDER = "relance", "Relance"
 
 
 class CampaignMessage(models.Model):
@@ -176,8 +175,8 @@ class CampaignMessage(models.Model):
     error = models.CharField(max_length=300, blank=True)
 
     class Meta:
-        verbose_name = _("message de campagne")
-        verbose_name_plural = _("messages de campagne")
+        verbose_name = "message de campagne"
+        verbose_name_plural = "messages de campagne"
         constraints = [
             models.UniqueConstraint(
                 fields=["invitee", "kind", "number"], name="campaign_message_once"
@@ -203,7 +202,7 @@ class CampaignSnapshot(models.Model):
     records = models.JSONField(default=list)
 
     class Meta:
-        verbose_name = _("jeu de données figé d'une campagne")
+        verbose_name = "jeu de données figé d'une campagne"
 
     def __str__(self) -> str:
         return f"Campagne {self.campaign_id} figée le {self.taken_at:%d/%m/%Y}"

@@ -7,7 +7,6 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from pratiques.models.assessment import Assessment
 from pratiques.models.grid import GridVersion
@@ -22,31 +21,31 @@ class CurationEvent(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("auteur·rice"),
+        verbose_name="auteur·rice",
     )
     # Kept when the account is deleted: the history must stay readable.
-    actor_name = models.CharField(_("nom de l'auteur·rice"), max_length=150, blank=True)
-    at = models.DateTimeField(_("date"), default=timezone.now, db_index=True)
-    action = models.CharField(_("action"), max_length=40)
-    summary = models.CharField(_("résumé"), max_length=300)
+    actor_name = models.CharField("nom de l'auteur·rice", max_length=150, blank=True)
+    at = models.DateTimeField("date", default=timezone.now, db_index=True)
+    action = models.CharField("action", max_length=40)
+    summary = models.CharField("résumé", max_length=300)
     version = models.ForeignKey(
         GridVersion,
         models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("version"),
+        verbose_name="version",
     )
-    version_label = models.CharField(_("version (libellé)"), max_length=60, blank=True)
-    target_type = models.CharField(_("type d'objet"), max_length=40)
-    target_id = models.CharField(_("identifiant"), max_length=64, blank=True)
-    before = models.JSONField(_("avant"), null=True, blank=True)
-    after = models.JSONField(_("après"), null=True, blank=True)
+    version_label = models.CharField("version (libellé)", max_length=60, blank=True)
+    target_type = models.CharField("type d'objet", max_length=40)
+    target_id = models.CharField("identifiant", max_length=64, blank=True)
+    before = models.JSONField("avant", null=True, blank=True)
+    after = models.JSONField("après", null=True, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
-        verbose_name = _("modification de curation")
-        verbose_name_plural = _("historique de curation")
+        verbose_name = "modification de curation"
+        verbose_name_plural = "historique de curation"
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} — {self.summary}"
@@ -62,14 +61,14 @@ class CurationEvent(models.Model):
 
 
 class LineageKind(models.TextChoices):
-    SPLIT = "split", _("Scission")
-    MERGE = "merge", _("Fusion")
+    SPLIT = "split", "Scission"
+    MERGE = "merge", "Fusion"
 
 
 class ElementType(models.TextChoices):
-    AXIS = "axis", _("Axe")
-    SITUATION = "situation", _("Situation")
-    PRACTICE = "practice", _("Pratique")
+    AXIS = "axis", "Axe"
+    SITUATION = "situation", "Situation"
+    PRACTICE = "practice", "Pratique"
 
 
 class KeyLineage(models.Model):
@@ -79,13 +78,13 @@ class KeyLineage(models.Model):
     """
 
     version = models.ForeignKey(
-        GridVersion, models.CASCADE, related_name="lineage", verbose_name=_("version")
+        GridVersion, models.CASCADE, related_name="lineage", verbose_name="version"
     )
-    element_type = models.CharField(_("élément"), max_length=10, choices=ElementType.choices)
-    kind = models.CharField(_("nature"), max_length=6, choices=LineageKind.choices)
-    old_key = models.UUIDField(_("clé d'origine"))
-    new_key = models.UUIDField(_("nouvelle clé"))
-    note = models.CharField(_("note"), max_length=300, blank=True)
+    element_type = models.CharField("élément", max_length=10, choices=ElementType.choices)
+    kind = models.CharField("nature", max_length=6, choices=LineageKind.choices)
+    old_key = models.UUIDField("clé d'origine")
+    new_key = models.UUIDField("nouvelle clé")
+    note = models.CharField("note", max_length=300, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -93,8 +92,8 @@ class KeyLineage(models.Model):
 
     class Meta:
         ordering = ["version", "element_type", "new_key"]
-        verbose_name = _("filiation de clés")
-        verbose_name_plural = _("filiations de clés")
+        verbose_name = "filiation de clés"
+        verbose_name_plural = "filiations de clés"
         constraints = [
             models.UniqueConstraint(
                 fields=["version", "old_key", "new_key"], name="key_lineage_unique"
@@ -121,8 +120,8 @@ class AssessmentPseudonym(models.Model):
     pseudonym = models.CharField(max_length=20, unique=True, default=new_pseudonym)
 
     class Meta:
-        verbose_name = _("pseudonyme d'auto-évaluation")
-        verbose_name_plural = _("pseudonymes d'auto-évaluations")
+        verbose_name = "pseudonyme d'auto-évaluation"
+        verbose_name_plural = "pseudonymes d'auto-évaluations"
 
     def __str__(self) -> str:
         return self.pseudonym

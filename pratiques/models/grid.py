@@ -11,21 +11,20 @@ import uuid
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 
 
 class GridStatus(models.TextChoices):
-    DRAFT = "draft", _("Brouillon")
-    PUBLISHED = "published", _("Publiée")
-    ARCHIVED = "archived", _("Archivée")
+    DRAFT = "draft", "Brouillon"
+    PUBLISHED = "published", "Publiée"
+    ARCHIVED = "archived", "Archivée"
 
 
 class Lever(models.TextChoices):
     """The three levers of general interest; an axis carries one of them."""
 
-    GESTION = "gestion", _("Gestion régulatrice")
-    ACTION = "action", _("Action collective transformatrice")
-    VISION = "vision", _("Vision partagée")
+    GESTION = "gestion", "Gestion régulatrice"
+    ACTION = "action", "Action collective transformatrice"
+    VISION = "vision", "Vision partagée"
 
 
 class GridVersionQuerySet(models.QuerySet["GridVersion"]):
@@ -35,24 +34,24 @@ class GridVersionQuerySet(models.QuerySet["GridVersion"]):
 
 
 class GridVersion(models.Model):
-    label = models.CharField(_("libellé"), max_length=60, unique=True)
+    label = models.CharField("libellé", max_length=60, unique=True)
     slug = models.SlugField(
-        _("identifiant d'adresse"),
+        "identifiant d'adresse",
         max_length=60,
         unique=True,
-        help_text=_("Utilisé dans /pratiques/grille/<identifiant>/."),
+        help_text="Utilisé dans /pratiques/grille/<identifiant>/.",
     )
     status = models.CharField(
-        _("statut"), max_length=10, choices=GridStatus.choices, default=GridStatus.DRAFT
+        "statut", max_length=10, choices=GridStatus.choices, default=GridStatus.DRAFT
     )
-    published_at = models.DateField(_("publiée le"), null=True, blank=True)
-    archived_at = models.DateField(_("archivée le"), null=True, blank=True)
-    source = models.CharField(_("source"), max_length=300, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    published_at = models.DateField("publiée le", null=True, blank=True)
+    archived_at = models.DateField("archivée le", null=True, blank=True)
+    source = models.CharField("source", max_length=300, blank=True)
+    notes = models.TextField("notes", blank=True)
     scale_note = models.TextField(
-        _("note sur les échelles de réponse"),
+        "note sur les échelles de réponse",
         blank=True,
-        help_text=_(
+        help_text=(
             "D'où viennent les libellés des échelles (publication ou proposition du réseau)."
         ),
     )
@@ -62,8 +61,8 @@ class GridVersion(models.Model):
 
     class Meta:
         ordering = ["-published_at", "-label"]
-        verbose_name = _("version de la grille")
-        verbose_name_plural = _("versions de la grille")
+        verbose_name = "version de la grille"
+        verbose_name_plural = "versions de la grille"
         constraints = [
             # At most one current version.
             models.UniqueConstraint(
@@ -88,15 +87,15 @@ class GridElement(models.Model):
     """Common shape: belongs to a version, has a stable key, a code and an order."""
 
     version = models.ForeignKey(
-        GridVersion, models.CASCADE, related_name="+", verbose_name=_("version")
+        GridVersion, models.CASCADE, related_name="+", verbose_name="version"
     )
     key = models.UUIDField(
-        _("clé stable"),
+        "clé stable",
         default=uuid.uuid4,
-        help_text=_("Identifie « le même » élément d'une version à l'autre."),
+        help_text="Identifie « le même » élément d'une version à l'autre.",
     )
-    code = models.CharField(_("code"), max_length=12)
-    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    code = models.CharField("code", max_length=12)
+    order = models.PositiveSmallIntegerField("ordre", default=0)
 
     class Meta:
         abstract = True
@@ -104,18 +103,18 @@ class GridElement(models.Model):
 
 
 class Axis(GridElement):
-    title = models.CharField(_("intitulé"), max_length=200)
+    title = models.CharField("intitulé", max_length=200)
     description = models.CharField(
-        _("description"),
+        "description",
         max_length=300,
         blank=True,
-        help_text=_("Ce pour quoi les compétences de l'axe sont activées."),
+        help_text="Ce pour quoi les compétences de l'axe sont activées.",
     )
-    lever = models.CharField(_("levier"), max_length=10, choices=Lever.choices)
+    lever = models.CharField("levier", max_length=10, choices=Lever.choices)
 
     class Meta(GridElement.Meta):
-        verbose_name = _("axe")
-        verbose_name_plural = _("axes")
+        verbose_name = "axe"
+        verbose_name_plural = "axes"
         constraints = [
             models.UniqueConstraint(fields=["version", "code"], name="axis_version_code_unique"),
             models.UniqueConstraint(fields=["version", "key"], name="axis_version_key_unique"),
@@ -126,18 +125,18 @@ class Axis(GridElement):
 
 
 class Situation(GridElement):
-    axis = models.ForeignKey(Axis, models.CASCADE, related_name="situations", verbose_name=_("axe"))
-    title = models.CharField(_("intitulé"), max_length=200)
+    axis = models.ForeignKey(Axis, models.CASCADE, related_name="situations", verbose_name="axe")
+    title = models.CharField("intitulé", max_length=200)
     scope_note = models.CharField(
-        _("précision"),
+        "précision",
         max_length=300,
         blank=True,
-        help_text=_("Le texte entre parenthèses, affiché sous l'intitulé."),
+        help_text="Le texte entre parenthèses, affiché sous l'intitulé.",
     )
 
     class Meta(GridElement.Meta):
-        verbose_name = _("situation professionnelle")
-        verbose_name_plural = _("situations professionnelles")
+        verbose_name = "situation professionnelle"
+        verbose_name_plural = "situations professionnelles"
         constraints = [
             models.UniqueConstraint(
                 fields=["version", "code"], name="situation_version_code_unique"
@@ -151,13 +150,13 @@ class Situation(GridElement):
 
 class Practice(GridElement):
     situation = models.ForeignKey(
-        Situation, models.CASCADE, related_name="practices", verbose_name=_("situation")
+        Situation, models.CASCADE, related_name="practices", verbose_name="situation"
     )
-    label = models.CharField(_("libellé"), max_length=200)
+    label = models.CharField("libellé", max_length=200)
 
     class Meta(GridElement.Meta):
-        verbose_name = _("pratique")
-        verbose_name_plural = _("pratiques")
+        verbose_name = "pratique"
+        verbose_name_plural = "pratiques"
         constraints = [
             models.UniqueConstraint(
                 fields=["version", "code"], name="practice_version_code_unique"
@@ -170,26 +169,26 @@ class Practice(GridElement):
 
 
 class Scale(models.TextChoices):
-    FREQUENCY = "frequency", _("Fréquence")
-    INVOLVEMENT = "involvement", _("Niveau d'implication")
-    CARRYING = "carrying", _("Portage")
+    FREQUENCY = "frequency", "Fréquence"
+    INVOLVEMENT = "involvement", "Niveau d'implication"
+    CARRYING = "carrying", "Portage"
 
 
 class ScaleStep(models.Model):
     """One step of an answer scale of a version; admins may reword label and description."""
 
     version = models.ForeignKey(
-        GridVersion, models.CASCADE, related_name="scale_steps", verbose_name=_("version")
+        GridVersion, models.CASCADE, related_name="scale_steps", verbose_name="version"
     )
-    scale = models.CharField(_("échelle"), max_length=12, choices=Scale.choices)
-    value = models.PositiveSmallIntegerField(_("valeur"))
-    label = models.CharField(_("libellé"), max_length=80)
-    description = models.CharField(_("description (une ligne)"), max_length=240)
+    scale = models.CharField("échelle", max_length=12, choices=Scale.choices)
+    value = models.PositiveSmallIntegerField("valeur")
+    label = models.CharField("libellé", max_length=80)
+    description = models.CharField("description (une ligne)", max_length=240)
 
     class Meta:
         ordering = ["version", "scale", "value"]
-        verbose_name = _("échelon d'échelle")
-        verbose_name_plural = _("échelons d'échelle")
+        verbose_name = "échelon d'échelle"
+        verbose_name_plural = "échelons d'échelle"
         constraints = [
             models.UniqueConstraint(
                 fields=["version", "scale", "value"], name="scale_step_version_scale_value_unique"

@@ -4,21 +4,20 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 
 class Release(models.Model):
     """One dated release: every public practice aggregate is read from the latest one."""
 
-    released_at = models.DateTimeField(_("diffusée le"), default=timezone.now, db_index=True)
-    trigger = models.CharField(_("origine"), max_length=40, blank=True)
-    people = models.PositiveIntegerField(_("personnes prises en compte"), default=0)
+    released_at = models.DateTimeField("diffusée le", default=timezone.now, db_index=True)
+    trigger = models.CharField("origine", max_length=40, blank=True)
+    people = models.PositiveIntegerField("personnes prises en compte", default=0)
     # The noise and rounding in force, kept with the release (they may change later).
-    parameters = models.JSONField(_("paramètres"), default=dict)
+    parameters = models.JSONField("paramètres", default=dict)
 
     class Meta:
-        verbose_name = _("diffusion des agrégats")
-        verbose_name_plural = _("diffusions des agrégats")
+        verbose_name = "diffusion des agrégats"
+        verbose_name_plural = "diffusions des agrégats"
         ordering = ["-released_at", "-pk"]
 
     def __str__(self) -> str:
