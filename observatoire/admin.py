@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from observatoire.models import ImportRun, Indicator
+from observatoire.models import ImportRun, Indicator, ReportBatch
 
 
 @admin.register(Indicator)
@@ -37,6 +37,16 @@ class ImportRunAdmin(admin.ModelAdmin):
     ]
     list_filter = ["kind", "dry_run", "status"]
     readonly_fields = [field.name for field in ImportRun._meta.fields]
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+
+@admin.register(ReportBatch)
+class ReportBatchAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "level", "status", "done", "total", "failed", "per_minute"]
+    list_filter = ["level", "status"]
+    readonly_fields = [field.name for field in ReportBatch._meta.fields]
 
     def has_add_permission(self, request: object) -> bool:
         return False

@@ -194,6 +194,49 @@ class ImportRun(models.Model):
         return self.created + self.updated
 
 
+class BatchStatus(models.TextChoices):
+    QUEUED = "queued", "en attente"
+    RUNNING = "running", "en cours"
+    FINISHED = "finished", "terminé"
+
+
+class ReportBatch(models.Model):
+    """A batch of territory reports and its progress, one row like an ImportRun's: written by the
+    worker (``observatoire.report.batch.write_progress``), read by the batch pages."""
+
+    id = models.CharField("identifiant", primary_key=True, max_length=32)  # uuid4 hex, in the URL
+    level = models.CharField("niveau", max_length=16, choices=Level.choices)
+    codes = models.JSONField("codes demandés", null=True, blank=True)
+    status = models.CharField(
+        "statut", max_length=10, choices=BatchStatus.choices, default=BatchStatus.QUEUED
+    )
+    total = models.PositiveIntegerField("rapports à traiter", null=True, blank=True)
+    done = models.PositiveIntegerField("traités", default=0)
+    rendered = models.PositiveIntegerField("produits", default=0)
+    cached = models.PositiveIntegerField("déjà à jour", default=0)
+    failed = models.PositiveIntegerField("en échec", default=0)
+    failures = models.JSONField("rapports en échec", default=list, blank=True)
+    last_code = models.CharField("dernier code traité", max_length=40, null=True, blank=True)
+    processes = models.PositiveSmallIntegerField("processus", null=True, blank=True)
+    per_minute = models.PositiveIntegerField("rapports par minute", null=True, blank=True)
+    seconds = models.FloatField("durée (s)", null=True, blank=True)
+    resumed = models.PositiveSmallIntegerField("reprises", default=0)
+    task_id = models.CharField("tâche", max_length=64, null=True, blank=True)
+    created_at = models.DateTimeField("créé le", db_index=True)
+    started_at = models.DateTimeField("démarré le", null=True, blank=True)
+    finished_at = models.DateTimeField("terminé le", null=True, blank=True)
+    # Progress keys without a column of their own (kept as the worker wrote them).
+    extra = models.JSONField("autres informations", default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "lot de rapports"
+        verbose_name_plural = "lots de rapports"
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()} {self.created_at:%Y-%m-%d %H:%M} ({self.get_status_display()})"
+
+
 class PeerDistribution(models.Model):
     """Distribution of an indicator's values among the territories of one level and size
     segment, one year: the number of territories with a value and 101 quantiles (0 %, 1 % …

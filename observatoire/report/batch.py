@@ -1,8 +1,8 @@
 """Generating the reports of a whole level (e.g. the 1 255 EPCI), inline or in a task worker.
 
-Progress lives in a small JSON file per batch under ``CACHE_DIR/report-batches``, written by the
-worker and read by the admin page; a report that fails is logged, counted and listed, and the
-batch goes on with the next territory.
+Progress lives on the batch's ``ReportBatch`` row (as an import's on its ``ImportRun``), written
+by the worker and read by the admin page; a report that fails is logged, counted and listed, and
+the batch goes on with the next territory.
 
 In the worker, a batch can render on ``settings.REPORT_BATCH_PROCESSES`` processes, each with its
 own warm Chromium and WeasyPrint (``spawn``: no connection or browser thread is inherited). The
@@ -12,7 +12,6 @@ default is 1: on the shared 2-core machine two processes were slower (docs/bench
 
 from __future__ import annotations
 
-import json
 import logging
 import multiprocessing
 import os
@@ -20,12 +19,14 @@ import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
 
+from observatoire.models import BatchStatus, ReportBatch
 from observatoire.report.cache import get_report
 from territoires.models import Level, Territory
 
@@ -42,36 +43,48 @@ BATCH_LEVELS = [
 MAX_LISTED_FAILURES = 200
 
 
-def batch_dir() -> Path:
-    path = Path(settings.CACHE_DIR) / "report-batches"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+# Progress keys stored as datetimes (ISO 8601 strings in the progress dict).
+_DATETIMES = ("created_at", "started_at", "finished_at")
+_COLUMNS = [f.name for f in ReportBatch._meta.concrete_fields if f.name != "extra"]
 
 
-def _path(batch_id: str) -> Path:
-    return batch_dir() / f"{batch_id}.json"
+def _as_progress(batch: ReportBatch) -> dict[str, Any]:
+    progress = {name: getattr(batch, name) for name in _COLUMNS}
+    for name in _DATETIMES:
+        if progress[name] is not None:
+            progress[name] = progress[name].isoformat()
+    return {**progress, **batch.extra}
 
 
 def read_progress(batch_id: str) -> dict[str, Any] | None:
     if not batch_id.isalnum() or len(batch_id) > 64:  # ids are uuid4 hex (32 characters)
         return None
-    try:
-        return json.loads(_path(batch_id).read_text())
-    except (OSError, ValueError):
-        return None
+    batch = ReportBatch.objects.filter(pk=batch_id).first()
+    return _as_progress(batch) if batch else None
 
 
 def latest_batches(limit: int = 5) -> list[dict[str, Any]]:
-    files = sorted(batch_dir().glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
-    batches = [read_progress(p.stem) for p in files[:limit]]
-    return [b for b in batches if b]
+    return [_as_progress(batch) for batch in ReportBatch.objects.order_by("-created_at")[:limit]]
+
+
+def running_batches() -> list[dict[str, Any]]:
+    batches = ReportBatch.objects.filter(status=BatchStatus.RUNNING).order_by("created_at")
+    return [_as_progress(batch) for batch in batches]
 
 
 def write_progress(progress: dict[str, Any]) -> None:
-    path = _path(progress["id"])
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(progress, ensure_ascii=False))
-    tmp.replace(path)
+    """Store the batch's progress on its row: one statement (an upsert), visible at once."""
+    values = {name: progress.get(name) for name in _COLUMNS if name in progress}
+    for name in _DATETIMES:
+        if isinstance(values.get(name), str):
+            values[name] = datetime.fromisoformat(values[name])
+    batch = ReportBatch(**values, extra={k: v for k, v in progress.items() if k not in _COLUMNS})
+    ReportBatch.objects.bulk_create(
+        [batch],
+        update_conflicts=True,
+        unique_fields=["id"],
+        update_fields=[name for name in [*_COLUMNS, "extra"] if name != "id"],
+    )
 
 
 def batch_create(*, level: str, codes: list[str] | None = None) -> dict[str, Any]:

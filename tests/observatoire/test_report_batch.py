@@ -109,7 +109,9 @@ def test_the_batch_page_starts_a_batch_and_shows_its_progress(
     response = client.post("/observatoire/rapports/", {"level": "epci"})
     assert response.status_code == 302
     progress_url = response["Location"]
-    with django_assert_max_num_queries(4):  # session, user, groups, the generated reports
+    with django_assert_max_num_queries(
+        5
+    ):  # session, user, groups, the batch, the generated reports
         full = ok(client.get(progress_url)).content.decode()
     assert "<html" in full and "<progress" in full and "2 / 2" in full and "Terminé" in full
     assert (

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from observatoire.liveness import import_runs_fail_orphaned
-from observatoire.report.batch import latest_batches
+from observatoire.report.batch import running_batches
 from observatoire.report.tasks import batch_resume_if_orphaned
 
 
@@ -18,9 +18,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         failed = import_runs_fail_orphaned()
         resumed = 0
-        for batch in latest_batches(limit=50):
-            if batch.get("status") == "running":
-                resumed += batch_resume_if_orphaned(batch).get("status") != "running"
+        for batch in running_batches():
+            resumed += batch_resume_if_orphaned(batch).get("status") != "running"
         self.stdout.write(
             f"{failed} import(s) orphelin(s) marqué(s) en échec ; {resumed} lot(s) de rapports relancé(s)."
         )
