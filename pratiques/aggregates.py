@@ -103,7 +103,8 @@ def consenting_people() -> list[Person]:
             if code:
                 person.scopes.add(f"{level}:{code}")
         person.scopes |= projects.get(row["territory_id"], set())
-        person.scopes |= projects.get(row["territory__epci_id"], set())
+        if row["territory__epci_id"] is not None:
+            person.scopes |= projects.get(row["territory__epci_id"], set())
         people[row["pk"]] = person
     for assessment_id, key, not_concerned, frequency, carrying, develop in Answer.objects.filter(
         assessment_id__in=list(people)
@@ -194,8 +195,8 @@ def protected_figures(group: list[Person]) -> dict[str, Any]:
             stats.append(("barycentre", lever, 100 * statistics.fmean(p[i] for p in positions)))
     noise = disclosure.noisy([0] * len(stats), scale=disclosure.SCORE_NOISE_SCALE)
     barycentre: dict[str, int] = {}
-    for (key, name, value), delta in zip(stats, noise, strict=True):
-        released = disclosure.score(value, delta)
+    for (key, name, statistic), delta in zip(stats, noise, strict=True):
+        released = disclosure.score(statistic, delta)
         if key == "barycentre":
             barycentre[name] = released  # type: ignore[assignment]
         elif key.startswith("lever:"):
@@ -249,17 +250,17 @@ def release_aggregates(*, trigger: str = "commande", now: Any = None) -> Release
                 kept[row.scope] = row
     members: dict[str, frozenset[int]] = {}
     for scope, group in groups.items():
-        row = kept.get(scope)
-        members[scope] = frozenset(row.members if row else (p.user_id for p in group))
+        earlier = kept.get(scope)
+        members[scope] = frozenset(earlier.members if earlier else (p.user_id for p in group))
     for scope, row in kept.items():  # a scope everyone left keeps its last figures until k left
         members.setdefault(scope, frozenset(row.members))
     status = disclosure.suppress_differences(members)
     drawn: dict[frozenset[int], dict[str, Any]] = {}  # the same people, the same figures
     rows = []
     for scope, people_ids in members.items():
-        row = kept.get(scope)
-        if row is not None:
-            figures, drawn_in = row.figures, row.drawn_in_id
+        earlier = kept.get(scope)
+        if earlier is not None:
+            figures, drawn_in = earlier.figures, earlier.drawn_in_id
         else:
             figures, drawn_in = {}, release.pk
             if len(people_ids) >= disclosure.threshold():
@@ -393,7 +394,7 @@ def territory_practices(territory: Any) -> TerritoryPractices:
         )
     result.levers = figures.get("levers", {})
     barycentre = figures.get("barycentre")
-    result.barycentre = tuple(barycentre) if barycentre else None  # type: ignore[assignment]
+    result.barycentre = tuple(barycentre) if barycentre else None
     return result
 
 

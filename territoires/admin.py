@@ -4,6 +4,7 @@ refers to them (Django's own protected-objects page gives the reason otherwise).
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin.options import Action, ActionLocation
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -27,8 +28,10 @@ class TerritoryAdmin(admin.ModelAdmin):
             obj is None or obj.level == Level.PROJECT
         )
 
-    def get_actions(self, request: HttpRequest) -> dict:
-        actions = super().get_actions(request)
+    def get_actions(
+        self, request: HttpRequest, action_location: ActionLocation = ActionLocation.CHANGE_LIST
+    ) -> dict[str, Action | None]:
+        actions = super().get_actions(request, action_location)
         actions.pop("delete_selected", None)  # one project at a time, with its reason if refused
         return actions
 

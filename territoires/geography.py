@@ -306,7 +306,7 @@ def geography_load(
         to_update: list[Territory] = []
         for row in by_level.get(level.value, []):
             seen.add((level.value, row["code"]))
-            values = {
+            values: dict[str, Any] = {
                 "name": row["name"],
                 "population": int(row["population"]) if row["population"] else None,
                 "kind": row["kind"],

@@ -196,6 +196,12 @@ class Territory(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Not columns: set on search results (territoires.queries.search_territories, the views).
+    matched_code: str
+    matched_former_name: str
+    choice_label: str
+    segment: SizeSegment | None
+
     class Meta:
         ordering = ["level", "name"]
         verbose_name = "territoire"
@@ -238,7 +244,11 @@ class Territory(models.Model):
         """Words a query may add to the name: the département's code and name (« st denis 93 »,
         « st denis reunion »)."""
         context = [EPCI_KIND_WORDS] if self.level == Level.EPCI else []
-        if self.departement_id and self.level != Level.DEPARTEMENT:
+        if (
+            self.departement_id
+            and self.level != Level.DEPARTEMENT
+            and self.departement is not None  # loaded only when there is one
+        ):
             context += [self.departement.code, self.departement.name]
         return context
 
@@ -473,6 +483,9 @@ class FragilityReading(models.Model):
     )
     recorded_at = models.DateTimeField("saisi le", default=timezone.now)
     is_demo = models.BooleanField("données de démonstration", default=False)
+
+    # Not a column: the indicator's name, set by territoires.queries.fragility_profile.
+    indicator_label: str
 
     class Meta:
         ordering = ["-recorded_at", "-id"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, TypedDict
+
 from django.conf import settings
 from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -15,6 +17,17 @@ from territoires.models import (
     Territory,
 )
 from territoires.text import PREFIX_MAX_LENGTH, name_words, query_tokens
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    class _SearchOrder(TypedDict):
+        rank: Any  # 0: the exact code typed; then better matches first
+        detail: Any
+        level_order: Any
+
+    # A search result: a territory with the annotations that ordered it.
+    type SearchResult = WithAnnotations[Territory, _SearchOrder]
 
 SEARCH_MAX_LENGTH = 100
 SHORT_QUERY_LENGTH = 2
@@ -110,7 +123,11 @@ def _explain(territory: Territory, code: str, tokens: list[str]) -> None:
             exact = code.lower() if code.lower() in postal else None
             match = exact or next(p for p in postal if p.startswith(code.lower()))
             territory.matched_code = f"CP {match}"
-        elif territory.departement_id and territory.departement.code.upper().startswith(code):
+        elif (
+            territory.departement_id
+            and territory.departement is not None
+            and territory.departement.code.upper().startswith(code)
+        ):
             territory.matched_code = f"département {territory.departement.code}"
         return
     words = name_words(territory.name)
@@ -129,7 +146,7 @@ def search_territories(
     limit: int = 10,
     levels: list[Level] | None = None,
     include_demo: bool | None = None,
-) -> list[Territory]:
+) -> list[SearchResult]:
     """Territories matching a name, postal code or official code, best match first.
 
     Accents, case, hyphens, apostrophes and « Saint »/« St » are ignored, words may come in
@@ -183,7 +200,7 @@ def search_territories(
         qs = qs.filter(search_prefixes__contains=tokens)
         rank = _text_rank(text, tokens)
         detail = _context_order(tokens)
-    results = list(
+    results: list[SearchResult] = list(
         qs.select_related("departement")
         .defer("search_prefixes", "departement__search_prefixes")
         .annotate(rank=rank, detail=detail, level_order=_LEVEL_ORDER)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
@@ -71,7 +72,9 @@ SEARCH_PAGE_LIMIT = 20
 def search_options(request: HtmxHttpRequest) -> HttpResponse:
     """<option> elements for a TerritoryField's datalist. The widget sends its own name as the
     parameter, so the query is the first non-empty value of the request."""
-    query = request.GET.get("q") or next((v for v in request.GET.values() if v), "")
+    query = request.GET.get("q") or next(
+        (request.GET[k] for k in request.GET if request.GET[k]), ""
+    )
     results = search_territories(query, limit=10)
     for territory in results:
         territory.choice_label = territory_choice_label(territory)
@@ -83,7 +86,7 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
     """Find a territory by name, postal code or official code (full page, or results for HTMX)."""
     query = request.GET.get("q", "")
     problem = ""
-    results: list[Territory] = []
+    results: Sequence[Territory] = []
     if not query.strip():
         problem = "empty"
     elif len(query) > SEARCH_MAX_LENGTH:
@@ -169,7 +172,8 @@ def _detail_context(request: HtmxHttpRequest, territory: Territory) -> dict[str,
         "is_admin": is_admin,
         "is_official": is_official and territory.level in MANDATE_LEVELS,
         "following": is_official
-        and Follow.objects.filter(user_id=request.user.pk, territory=territory).exists(),
+        and request.user.is_authenticated
+        and Follow.objects.filter(user=request.user, territory=territory).exists(),
         # Only mandates an admin confirmed are ever shown.
         "representatives": list(
             Mandate.objects.filter(territory=territory, status=MandateStatus.CONFIRMED)
@@ -406,7 +410,7 @@ def mandate_declare_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))  # an ErrorList yields its messages
         return redirect("dashboard", "elu")
     try:
         mandate = mandate_declare(

@@ -76,8 +76,8 @@ def write_progress(progress: dict[str, Any]) -> None:
     """Store the batch's progress on its row: one statement (an upsert), visible at once."""
     values = {name: progress.get(name) for name in _COLUMNS if name in progress}
     for name in _DATETIMES:
-        if isinstance(values.get(name), str):
-            values[name] = datetime.fromisoformat(values[name])
+        if isinstance(when := values.get(name), str):
+            values[name] = datetime.fromisoformat(when)
     batch = ReportBatch(**values, extra={k: v for k, v in progress.items() if k not in _COLUMNS})
     ReportBatch.objects.bulk_create(
         [batch],

@@ -253,19 +253,19 @@ def _territories(codes: set[str]) -> dict[str, Territory]:
     bare = {code for code in codes if code and ":" not in code}
     qualified = {code for code in codes if ":" in code}
     found: dict[str, Territory] = {}
-    rank = {level: index for index, level in enumerate(LEVEL_ORDER)}
+    rank: dict[str, int] = {level: index for index, level in enumerate(LEVEL_ORDER)}
     candidates = Territory.objects.filter(code__in=bare).select_related("region")
     for territory in sorted(candidates, key=lambda t: rank.get(t.level, 99)):
         found.setdefault(territory.code, territory)
     for code in qualified:
         level, _, value = code.partition(":")
-        territory = (
+        named = (
             Territory.objects.filter(level=level.strip().lower(), code=value.strip())
             .select_related("region")
             .first()
         )
-        if territory is not None:
-            found[code] = territory
+        if named is not None:
+            found[code] = named
     return found
 
 

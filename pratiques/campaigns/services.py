@@ -244,7 +244,7 @@ def snapshot_records(campaign: Campaign) -> list[dict[str, Any]]:
                 "segment": assessment.size_segment.label if assessment.size_segment else "",
                 "profile": assessment.actor_profile.label,
                 "engineerings": sorted(e.label for e in assessment.engineerings.all()),
-                "year": assessment.submitted_at.year,
+                "year": assessment.submitted_at.year if assessment.submitted_at else None,
                 "answers": {
                     str(a.practice.key): [
                         a.not_concerned,

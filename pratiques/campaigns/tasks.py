@@ -19,7 +19,11 @@ def campaign_messages_task(campaign_id: int | None = None) -> int:
     from pratiques.models import Campaign
 
     sent = campaign_messages_run(campaign_id=campaign_id)
-    campaign = Campaign.objects.filter(pk=campaign_id, closed_at__isnull=True).first()
+    campaign = (
+        Campaign.objects.filter(pk=campaign_id, closed_at__isnull=True).first()
+        if campaign_id is not None  # every campaign was run: nothing to schedule
+        else None
+    )
     if campaign is not None and task_backends["default"].supports_defer:
         today = timezone.localdate()
         upcoming = [day for day in campaign.reminder_dates() if today < day <= campaign.closes_on]

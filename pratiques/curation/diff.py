@@ -45,7 +45,7 @@ def word_diff_parts(before: str, after: str) -> list[tuple[Op, str]]:
 
 def word_diff(before: str, after: str) -> SafeString:
     """HTML of ``after`` against ``before``: removed words in <del>, added words in <ins>."""
-    html = []
+    html: list[str] = []
     for op, text in word_diff_parts(before, after):
         if op == "equal":
             html.append(escape(text))

@@ -8,7 +8,7 @@ register = template.Library()
 
 
 @register.filter
-def thousands(value: int | None) -> str:
+def thousands(value: int | str | None) -> str:
     """48193 → « 48 193 » (non-breaking space, the French thousands separator)."""
     if value is None or value == "":
         return "non renseignée"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -56,7 +56,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, file: str, dry_run: bool, **options: Any) -> None:
         data, name = read_file(file)
-        bar = ProgressBar(self.stderr._out)
+        bar = ProgressBar(cast(TextIO, self.stderr._out))  # the raw stream: no style, no ending
         run = catalogue_import(data=data, file_name=name, dry_run=dry_run, progress=bar)
         bar(1.0, str(run.get_status_display()))
         bar.close()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -52,7 +52,7 @@ class Command(BaseCommand):
         **options: Any,
     ) -> None:
         data, name = read_file(file)
-        bar = ProgressBar(self.stderr._out)
+        bar = ProgressBar(cast(TextIO, self.stderr._out))  # the raw stream: no style, no ending
         run = values_import(
             data=data,
             file_name=name,

@@ -61,10 +61,11 @@ def renumber(version: GridVersion) -> None:
         # Two passes: (version, code) is unique, and two elements may swap their codes.
         for obj, _code, _order in changed:
             obj.code = f"~{obj.pk}"
-        model.objects.bulk_update([c[0] for c in changed], ["code"])
+        manager: models.Manager[Any] = model.objects  # of whichever of the three models
+        manager.bulk_update([c[0] for c in changed], ["code"])
         for obj, code, order in changed:
             obj.code, obj.order = code, order
-        model.objects.bulk_update([c[0] for c in changed], ["code", "order"])
+        manager.bulk_update([c[0] for c in changed], ["code", "order"])
 
 
 def element_label(element: models.Model) -> str:
@@ -97,7 +98,7 @@ def element_update(*, actor: User, element: GridElement, changes: dict[str, Any]
     for name, value in changes.items():
         if isinstance(value, str):
             value = value.strip()
-        if name in ("axis", "situation"):
+        if name in ("axis", "situation") and isinstance(element, Situation | Practice):
             if value.version_id != element.version_id:
                 raise ValidationError({name: "Choisissez un élément de la même version."})
             if getattr(element, f"{name}_id") != value.pk:
@@ -133,11 +134,12 @@ def element_add(
     """A new axis, situation or practice at the end of its parent, with a new key."""
     version = lock_draft(version)
     fields = {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()}
-    model: type[Axis | Situation | Practice] = {
+    models_by_kind: dict[ElementType, type[Axis | Situation | Practice]] = {
         ElementType.AXIS: Axis,
         ElementType.SITUATION: Situation,
         ElementType.PRACTICE: Practice,
-    }[ElementType(kind)]
+    }
+    model = models_by_kind[ElementType(kind)]
     parent_field = {Situation: "axis", Practice: "situation"}.get(model)
     siblings = model.objects.filter(version=version)
     if parent_field:
@@ -206,8 +208,8 @@ def element_move(
 ) -> None:
     """Swap an element with its previous or next sibling."""
     version = lock_draft(element.version)
-    model = type(element)
-    siblings = model.objects.filter(version=version)
+    manager: models.Manager[Any] = type(element).objects  # of whichever of the three models
+    siblings = manager.filter(version=version)
     if isinstance(element, Situation):
         siblings = siblings.filter(axis_id=element.axis_id)
     elif isinstance(element, Practice):
@@ -221,7 +223,7 @@ def element_move(
     ordered[index], ordered[other] = ordered[other], ordered[index]
     for position, sibling in enumerate(ordered, 1):
         sibling.order = position
-    model.objects.bulk_update(ordered, ["order"])
+    manager.bulk_update(ordered, ["order"])
     renumber(version)
     element.refresh_from_db()
     curation_record(

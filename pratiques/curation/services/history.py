@@ -57,7 +57,7 @@ def snapshot(obj: models.Model, fields: tuple[str, ...] | None = None) -> dict[s
 
 
 def target_type(obj: models.Model) -> str:
-    return TARGET_TYPES.get(type(obj), obj._meta.model_name)
+    return TARGET_TYPES.get(type(obj), obj._meta.model_name or "")  # a concrete model has one
 
 
 def curation_record(

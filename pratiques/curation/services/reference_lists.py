@@ -20,7 +20,7 @@ def reference_item_update(
     *, actor: User, item: models.Model, changes: dict[str, Any]
 ) -> models.Model:
     """Reword a maturity profile, an actor profile, a fragility criterion; regroup a fragility."""
-    item = type(item).objects.select_for_update().get(pk=item.pk)
+    item = type(item)._default_manager.select_for_update().get(pk=item.pk)
     fields = tuple(changes)
     before = snapshot(item, fields)
     for name, value in changes.items():
@@ -82,7 +82,11 @@ def size_segment_update(
     segment.max_population = max_population
     segment.full_clean()
     segment.save()
-    if following is not None and following.min_population != max_population:
+    if (
+        following is not None
+        and max_population is not None  # checked above: a following segment needs it
+        and following.min_population != max_population
+    ):
         following_before = snapshot(following, fields)
         following.min_population = max_population
         following.save(update_fields=["min_population"])
