@@ -148,8 +148,9 @@ def _kill(process: subprocess.Popen) -> None:
 def batch_under_kill() -> None:
     env = production_env()
     django_setup()
-    from observatoire.report.batch import batch_start, read_progress
+    from observatoire.report.batch import read_progress
     from observatoire.report.cache import report_dir
+    from observatoire.report.tasks import batch_start
     from territoires.models import Territory
 
     codes = ["01", "02", "03", "04", "05", "06"]
