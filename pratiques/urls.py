@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from pratiques import views
 from pratiques.campaigns.urls import campaign_urlpatterns
-from pratiques.curation import views as curation_views
+from pratiques.curation.views import lineage as curation_lineage
 
 app_name = "pratiques"
 
@@ -44,7 +44,7 @@ urlpatterns = [
     path("administration/", include("pratiques.curation.urls")),
     path(
         "evaluations/<int:pk>/version-courante/",
-        curation_views.assessment_move_forward,
+        curation_lineage.assessment_move_forward,
         name="assessment_move_forward",
     ),
     # Network study campaigns.

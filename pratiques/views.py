@@ -273,7 +273,7 @@ def assessment_results(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     context = {
         "r": data,
         "assessment": assessment,
-        "labels": queries.scale_labels(data.tree),
+        "labels": queries.scale_labels(data.tree.scale_steps),
         "preferences": PreferencesForm(
             initial={
                 "consent_statistics": assessment.consent_statistics,
@@ -404,7 +404,7 @@ def _csv_rows(assessments: list[Assessment]) -> list[list[str]]:
     rows = []
     for assessment in assessments:
         tree = queries.grid_tree(assessment.version)
-        labels = queries.scale_labels(tree)
+        labels = queries.scale_labels(tree.scale_steps)
         answers = queries.answers_by_practice(assessment)
         for practice in tree.practices:
             answer = answers.get(practice.pk)
@@ -462,7 +462,7 @@ def assessment_export_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
     assessment = _own(request, pk)
     context = _fill_context(assessment)
     context["scores"] = queries.rescore(assessment)
-    context["labels"] = queries.scale_labels(context["tree"])
+    context["labels"] = queries.scale_labels(context["tree"].scale_steps)
     html = render_to_string("pratiques/assessment_pdf.html", context, request=request)
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
