@@ -498,8 +498,9 @@ def rescore(assessment: Assessment) -> Any:
     return compute_scores(answers, situations)
 
 
-def scale_labels(steps: Iterable[ScaleStep]) -> dict[str, dict[int, str]]:
-    """{scale: {value: label}} of one version's steps (a tree's, or read for an export)."""
+def scale_labels(source: GridTree | Iterable[ScaleStep]) -> dict[str, dict[int, str]]:
+    """{scale: {value: label}} of one version's steps: a tree's, or steps read for an export."""
+    steps = source.scale_steps if isinstance(source, GridTree) else source
     labels: dict[str, dict[int, str]] = {}
     for step in steps:
         labels.setdefault(step.scale, {})[step.value] = step.label

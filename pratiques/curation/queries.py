@@ -301,6 +301,9 @@ class PracticeDistribution:
     involvement: dict[int, int]
     carrying: dict[int, int]
     to_develop: int
+    # Shown under the disclosure policy (set by the analytics page).
+    frequency_cells: list[int | str] = field(default_factory=list)
+    shown: dict[str, int | str] = field(default_factory=dict)
 
 
 def practice_distributions(version: GridVersion) -> tuple[int, list[PracticeDistribution]]:

@@ -36,12 +36,15 @@ def test_home_lists_versions_and_copies_the_current_one(
 def test_new_version_errors_are_shown_in_french(nadia, htmx) -> None:
     client = logged_in(nadia)
     response = client.post(url("version_new"), {"label": "2024"})
+    assert response.status_code == 400
     assert "Une version « 2024 » existe déjà." in response.content.decode()
     response = client.post(url("version_new"), {"label": ""}, headers=htmx)
     html = response.content.decode()
+    assert response.status_code == 400
     assert "<html" not in html and "Ce champ est obligatoire." in html
     copy_current(nadia)
     response = client.post(url("version_new"), {"label": "2026"}, headers=htmx)
+    assert response.status_code == 400
     assert "Un brouillon existe déjà" in response.content.decode()
 
 
@@ -98,7 +101,7 @@ def test_empty_label_is_refused_and_form_kept(nadia, htmx) -> None:
         edit, {"label": "  ", "situation": practice.situation_id}, headers=htmx
     )
     html = response.content.decode()
-    assert response.status_code == 200 and "HX-Retarget" not in response
+    assert response.status_code == 400 and "HX-Retarget" not in response
     assert "Ce champ est obligatoire." in html
     practice.refresh_from_db()
     assert practice.label == "Financer l'ingénierie que je porte"

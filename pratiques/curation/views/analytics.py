@@ -17,15 +17,8 @@ from config.spreadsheets import spreadsheet_row
 from config.types import AuthenticatedHttpRequest
 from pratiques import disclosure
 from pratiques.curation import queries
-from pratiques.curation.views.common import (
-    admin_required,
-)
-from pratiques.models import (
-    GridVersion,
-    Release,
-    Scale,
-    ScaleStep,
-)
+from pratiques.curation.views.common import admin_required
+from pratiques.models import GridVersion, Release, Scale, ScaleStep
 
 
 @require_safe
@@ -112,7 +105,7 @@ def export_filename(extension: str) -> str:
 
 
 @require_safe
-@admin_required
+@admin_required  # type: ignore[arg-type]  # role_required is typed for HttpResponse only
 def export_csv(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
     writer = csv.writer(Echo(), delimiter=";")
 
@@ -143,6 +136,7 @@ def export_xlsx(request: AuthenticatedHttpRequest) -> HttpResponse:
             sheet = workbook.create_sheet("reponses" if sheets == 1 else f"reponses-{sheets}")
             sheet.append(queries.EXPORT_COLUMNS)
             rows_in_sheet = 0
+        assert sheet is not None  # created on the first row
         sheet.append(spreadsheet_row(row))
         rows_in_sheet += 1
     if sheet is None:

@@ -9,9 +9,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 
 from config.roles import Role, role_required
-from pratiques.models import (
-    GridVersion,
-)
+from pratiques.models import GridVersion
 
 admin_required = role_required(Role.NETWORK_ADMIN)
 

@@ -3,7 +3,7 @@ the element forms (edit, add, remove, move) that answer the whole tree to HTMX."
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -17,11 +17,7 @@ from config.types import AuthenticatedHttpRequest, HtmxHttpRequest
 from pratiques import queries as grid_queries
 from pratiques.curation import forms as cforms
 from pratiques.curation import services
-from pratiques.curation.views.common import (
-    admin_required,
-    get_version,
-    validation_messages,
-)
+from pratiques.curation.views.common import admin_required, get_version, validation_messages
 from pratiques.models import (
     Axis,
     ElementType,
@@ -121,7 +117,9 @@ def version_notes(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
             )
         except ValidationError as error:
             return locked_response(request, version, error)
-    return redirect("pratiques:curation:version", slug=version.slug)
+        return redirect("pratiques:curation:version", slug=version.slug)
+    context = editor_context(version, notes_form=form, current=GridVersion.objects.current())
+    return render(request, "pratiques/curation/version_detail.html", context, status=400)
 
 
 def get_element(version: GridVersion, kind: str, pk: int) -> Any:
@@ -165,7 +163,7 @@ def element_edit(request: AuthenticatedHttpRequest, slug: str, kind: str, pk: in
     template = "pratiques/curation/element_form.html"
     if request.htmx:
         template += "#form"
-    return render(request, template, context)
+    return render(request, template, context, status=400 if form.errors else 200)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -204,7 +202,7 @@ def element_add(request: AuthenticatedHttpRequest, slug: str, kind: str) -> Http
     template = "pratiques/curation/element_form.html"
     if request.htmx:
         template += "#form"
-    return render(request, template, context)
+    return render(request, template, context, status=400 if form.errors else 200)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -244,11 +242,13 @@ def element_move(request: AuthenticatedHttpRequest, slug: str, kind: str, pk: in
         raise Http404("Type d'élément inconnu.")
     element = get_element(version, kind, pk)
     direction = request.POST.get("direction")
-    if direction not in ("up", "down"):
+    if direction != "up" and direction != "down":
         messages.error(request, "Sens de déplacement inconnu.")
         return redirect("pratiques:curation:version", slug=version.slug)
     try:
-        services.element_move(actor=request.user, element=element, direction=direction)
+        services.element_move(
+            actor=request.user, element=element, direction=cast(Literal["up", "down"], direction)
+        )
     except ValidationError as error:
         return locked_response(request, version, error)
     return tree_response(request, version, anchor_of(kind, pk))

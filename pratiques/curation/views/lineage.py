@@ -15,23 +15,12 @@ from config.roles import Role, role_required
 from config.types import AuthenticatedHttpRequest
 from pratiques.curation import forms as cforms
 from pratiques.curation import services
-from pratiques.curation.views.common import (
-    admin_required,
-    get_version,
-    validation_messages,
-)
-from pratiques.models import (
-    Assessment,
-    GridStatus,
-    GridVersion,
-    KeyLineage,
-    Practice,
-    Situation,
-)
+from pratiques.curation.views.common import admin_required, get_version, validation_messages
+from pratiques.models import Assessment, GridStatus, GridVersion, KeyLineage, Practice, Situation
 
 
 def lineage_context(version: GridVersion, form: cforms.LineageForm) -> dict[str, Any]:
-    keys = {}
+    keys: dict[Any, Any] = {}
     for model in (Situation, Practice):
         for element in model.objects.filter(
             key__in=KeyLineage.objects.filter(version=version).values("old_key")
@@ -91,7 +80,8 @@ def lineage(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     template = "pratiques/curation/lineage.html"
     if request.htmx:
         template += "#lineage"
-    return render(request, template, lineage_context(version, form))
+    context = lineage_context(version, form)
+    return render(request, template, context, status=400 if form.errors else 200)
 
 
 @require_POST

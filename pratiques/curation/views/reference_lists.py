@@ -14,12 +14,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_htmx.http import reswap, retarget
 
 from config.types import AuthenticatedHttpRequest
-from pratiques.curation import forms as cforms
 from pratiques.curation import services
-from pratiques.curation.views.common import (
-    add_service_errors,
-    admin_required,
-)
+from pratiques.curation.views.common import add_service_errors, admin_required
+from territoires.forms import REFERENCE_FORMS
 from territoires.models import (
     ActorProfile,
     Fragility,
@@ -51,14 +48,14 @@ def reference_lists(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @admin_required
 def reference_edit(request: AuthenticatedHttpRequest, kind: str, pk: int) -> HttpResponse:
-    if kind not in cforms.REFERENCE_FORMS:
+    if kind not in REFERENCE_FORMS:
         raise Http404("Liste inconnue.")
-    model, form_class = cforms.REFERENCE_FORMS[kind]
+    model, form_class = REFERENCE_FORMS[kind]
     item = get_object_or_404(model, pk=pk)
-    form = form_class(request.POST or None, instance=model.objects.get(pk=pk))
+    form = form_class(request.POST or None, instance=model._default_manager.get(pk=pk))
     if request.method == "POST" and form.is_valid():
         try:
-            if kind == "segment":
+            if isinstance(item, SizeSegment):
                 services.size_segment_update(actor=request.user, segment=item, **form.cleaned_data)
             else:
                 services.reference_item_update(
@@ -84,4 +81,4 @@ def reference_edit(request: AuthenticatedHttpRequest, kind: str, pk: int) -> Htt
     template = "pratiques/curation/reference_form.html"
     if request.htmx:
         template += "#form"
-    return render(request, template, context)
+    return render(request, template, context, status=400 if form.errors else 200)

@@ -15,16 +15,8 @@ from django_htmx.http import reswap, retarget
 from config.types import AuthenticatedHttpRequest, HtmxHttpRequest
 from pratiques.curation import forms as cforms
 from pratiques.curation import services
-from pratiques.curation.views.common import (
-    admin_required,
-)
-from pratiques.models import (
-    GridVersion,
-    Practice,
-    Resource,
-    ResourceAttachment,
-    ResourceKind,
-)
+from pratiques.curation.views.common import admin_required
+from pratiques.models import GridVersion, Practice, Resource, ResourceAttachment, ResourceKind
 
 
 def resources_context(version: GridVersion | None) -> dict[str, Any]:
@@ -44,7 +36,7 @@ def resources_context(version: GridVersion | None) -> dict[str, Any]:
     for value, label in ResourceKind.choices:
         items = [r for r in resources if r.kind == value]
         for resource in items:
-            resource.attachment_rows = by_resource.get(resource.pk, [])
+            resource.attachment_rows = by_resource.get(resource.pk, [])  # type: ignore[attr-defined]
         groups.append({"kind": value, "label": label, "resources": items})
     return {
         "groups": groups,
@@ -85,7 +77,7 @@ def resource_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> H
     template = "pratiques/curation/resource_form.html"
     if request.htmx:
         template += "#form"
-    return render(request, template, context)
+    return render(request, template, context, status=400 if form.errors else 200)
 
 
 @require_POST
@@ -112,13 +104,21 @@ def library_response(request: HtmxHttpRequest, anchor: str) -> HttpResponse:
 @admin_required
 def resource_attach(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     resource = get_object_or_404(Resource, pk=pk)
-    form = cforms.AttachForm(request.POST, version=GridVersion.objects.current())
-    if form.is_valid():
-        services.resource_attach(
-            actor=request.user, resource=resource, practice=form.cleaned_data["practice"]
-        )
-    elif not request.htmx:
-        messages.error(request, "Choisissez une pratique de la version courante.")
+    version = GridVersion.objects.current()
+    form = cforms.AttachForm(request.POST, version=version)
+    if not form.is_valid():
+        context = resources_context(version)
+        context["attach_error_for"] = resource.pk
+        context["attach_error"] = "Choisissez une pratique de la version courante."
+        if request.htmx:
+            response = render(
+                request, "pratiques/curation/resources.html#library", context, status=400
+            )
+            return reswap(retarget(response, "#bibliotheque"), "outerHTML")
+        return render(request, "pratiques/curation/resources.html", context, status=400)
+    services.resource_attach(
+        actor=request.user, resource=resource, practice=form.cleaned_data["practice"]
+    )
     return library_response(request, f"ressource-{resource.pk}")
 
 

@@ -27,12 +27,7 @@ from pratiques.curation.views.common import (
     get_version,
     validation_messages,
 )
-from pratiques.models import (
-    CurationEvent,
-    ElementType,
-    GridStatus,
-    GridVersion,
-)
+from pratiques.models import CurationEvent, ElementType, GridStatus, GridVersion
 
 
 @require_safe
@@ -76,7 +71,7 @@ def version_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     template = "pratiques/curation/version_new.html"
     if request.htmx:
         template += "#form"
-    return render(request, template, {"form": form})
+    return render(request, template, {"form": form}, status=400 if form.errors else 200)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -156,7 +151,7 @@ def compare(request: AuthenticatedHttpRequest) -> HttpResponse:
     template = "pratiques/curation/compare.html"
     if request.htmx:
         template += "#comparison"
-    return render(request, template, context)
+    return render(request, template, context, status=400 if form.errors else 200)
 
 
 def event_rows(events: list[CurationEvent]) -> list[dict[str, Any]]:
