@@ -67,6 +67,21 @@ def test_editor_full_page_and_fragment(nadia, htmx, django_assert_max_num_querie
     assert "<html" not in fragment and fragment.lstrip().startswith('<div id="grille"')
 
 
+def test_a_new_axis_without_situation_shows_in_the_editor(
+    nadia, django_assert_max_num_queries
+) -> None:
+    draft = copy_current(nadia)
+    client = logged_in(nadia)
+    response = client.post(
+        url("element_add", draft.slug, "axe"),
+        {"title": "Expertises de Coopération", "description": "", "lever": "action"},
+    )
+    assert response.status_code == 302
+    with django_assert_max_num_queries(12):
+        html = ok(client.get(url("version", draft.slug))).content.decode()
+    assert "Expertises de Coopération" in html and "4 axes, 8 situations, 24 pratiques." in html
+
+
 def test_published_version_is_read_only(nadia) -> None:
     html = logged_in(nadia).get(url("version", "2024")).content.decode()
     assert "ne peut plus changer" in html

@@ -115,6 +115,10 @@ def resource_attach(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 request, "pratiques/curation/resources.html#library", context, status=400
             )
             return reswap(retarget(response, "#bibliotheque"), "outerHTML")
+        # Without JavaScript the page opens at its top: say there which resource is concerned.
+        messages.error(
+            request, f"« {resource.title} » : choisissez une pratique de la version courante."
+        )
         return render(request, "pratiques/curation/resources.html", context, status=400)
     services.resource_attach(
         actor=request.user, resource=resource, practice=form.cleaned_data["practice"]
