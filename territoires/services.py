@@ -382,24 +382,31 @@ def size_segment_update(
     segment, following = segments[index], segments[index + 1] if index + 1 < len(segments) else None
     before = copy.copy(segment)
     if following is None and max_population is not None:
-        raise ValidationError({"max_population": "Le dernier segment n'a pas de borne supérieure."})
+        raise ValidationError(
+            {"max_population": "Le dernier segment n'a pas de borne supérieure."},
+            code="last_segment_bound",
+        )
     if following is not None:
         if max_population is None:
-            raise ValidationError({"max_population": "Indiquez la borne supérieure (exclue)."})
+            raise ValidationError(
+                {"max_population": "Indiquez la borne supérieure (exclue)."}, code="bound_missing"
+            )
         if max_population <= segment.min_population:
             raise ValidationError(
                 {
                     "max_population": f"La borne doit dépasser {segment.min_population:,} habitants.".replace(
                         ",", " "
                     )
-                }
+                },
+                code="bound_too_low",
             )
         if following.max_population is not None and max_population >= following.max_population:
             raise ValidationError(
                 {
                     "max_population": f"La borne doit rester sous celle du segment suivant "
                     f"({following.max_population:,} habitants).".replace(",", " ")
-                }
+                },
+                code="bound_too_high",
             )
     segment.label = label.strip()
     segment.priority_lever = priority_lever.strip()
