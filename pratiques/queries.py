@@ -47,6 +47,10 @@ class GridTree:
     def situations(self) -> list[Situation]:
         return [s for a in self.axes for s in a.situation_list]
 
+    @property
+    def scale_steps(self) -> list[ScaleStep]:
+        return [step for steps in self.steps.values() for step in steps]
+
 
 def public_version(slug: str | None) -> GridVersion | None:
     """The current version (no slug) or a published / archived one; drafts are not public."""
@@ -56,8 +60,9 @@ def public_version(slug: str | None) -> GridVersion | None:
     return qs.filter(slug=slug).first()
 
 
-def grid_tree(version: GridVersion) -> GridTree:
-    """Axes → situations → practices of a version and its scales, in 3 queries."""
+def grid_tree(version: GridVersion, *, with_empty_axes: bool = False) -> GridTree:
+    """Axes → situations → practices of a version and its scales, in 3 queries (4 when the
+    editor asks for the axes without any situation yet, which a draft may have)."""
     situations = list(
         Situation.objects.filter(version=version)
         .select_related("axis")
@@ -76,6 +81,10 @@ def grid_tree(version: GridVersion) -> GridTree:
         if not hasattr(axis, "situation_list"):
             axis.situation_list = []
         axis.situation_list.append(situation)
+    if with_empty_axes:
+        for axis in Axis.objects.filter(version=version).exclude(pk__in=list(axes)):
+            axis.situation_list = []
+            axes[axis.pk] = axis
     steps: dict[str, list[ScaleStep]] = defaultdict(list)
     for step in ScaleStep.objects.filter(version=version).order_by("scale", "value"):
         steps[step.scale].append(step)
@@ -489,8 +498,13 @@ def rescore(assessment: Assessment) -> Any:
     return compute_scores(answers, situations)
 
 
-def scale_labels(tree: GridTree) -> dict[str, dict[int, str]]:
-    return {scale: {s.value: s.label for s in steps} for scale, steps in tree.steps.items()}
+def scale_labels(source: GridTree | Iterable[ScaleStep]) -> dict[str, dict[int, str]]:
+    """{scale: {value: label}} of one version's steps: a tree's, or steps read for an export."""
+    steps = source.scale_steps if isinstance(source, GridTree) else source
+    labels: dict[str, dict[int, str]] = {}
+    for step in steps:
+        labels.setdefault(step.scale, {})[step.value] = step.label
+    return labels
 
 
 @dataclass

@@ -2,20 +2,24 @@ from __future__ import annotations
 
 from django.urls import include, path
 
-from pratiques import views
+from pratiques import views, views_fill, views_grid
 from pratiques.campaigns.urls import campaign_urlpatterns
-from pratiques.curation import views as curation_views
+from pratiques.curation.views import lineage as curation_lineage
 
 app_name = "pratiques"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("grille/", views.grid_current, name="grid_current"),
-    path("grille/<slug:version>/", views.grid_version, name="grid_version"),
-    path("evaluations/nouvelle/", views.assessment_start, name="assessment_start"),
-    path("evaluations/<int:pk>/", views.assessment_fill, name="assessment_fill"),
-    path("evaluations/<int:pk>/reponses/<int:practice_pk>/", views.answer_save, name="answer_save"),
-    path("evaluations/<int:pk>/valider/", views.assessment_submit, name="assessment_submit"),
+    path("", views_fill.home, name="home"),
+    path("grille/", views_grid.grid_current, name="grid_current"),
+    path("grille/<slug:version>/", views_grid.grid_version, name="grid_version"),
+    path("evaluations/nouvelle/", views_fill.assessment_start, name="assessment_start"),
+    path("evaluations/<int:pk>/", views_fill.assessment_fill, name="assessment_fill"),
+    path(
+        "evaluations/<int:pk>/reponses/<int:practice_pk>/",
+        views_fill.answer_save,
+        name="answer_save",
+    ),
+    path("evaluations/<int:pk>/valider/", views_fill.assessment_submit, name="assessment_submit"),
     path("evaluations/<int:pk>/resultats/", views.assessment_results, name="assessment_results"),
     path(
         "evaluations/<int:pk>/partage/", views.assessment_preferences, name="assessment_preferences"
@@ -25,26 +29,26 @@ urlpatterns = [
     path("mes-donnees/", views.my_data, name="my_data"),
     path("mes-donnees/export.csv", views.my_data_export, name="my_data_export"),
     path("mes-donnees/supprimer/", views.my_data_delete, name="my_data_delete"),
-    path("organisations/rejoindre/", views.organisation_join, name="organisation_join"),
+    path("organisations/rejoindre/", views_fill.organisation_join, name="organisation_join"),
     path("organisations/<int:pk>/", views.organisation_dialogue, name="organisation_dialogue"),
     path("organisations/<int:pk>/quitter/", views.organisation_leave, name="organisation_leave"),
     path("evaluations/<int:pk>/supprimer/", views.assessment_delete, name="assessment_delete"),
     # The « pratiques » part of a territory page, pulled by it with hx-get (TERRITORY_PAGE_SECTIONS).
     path(
         "territoires/<slug:level>/<str:code>/",
-        views.territory_practices,
+        views_grid.territory_practices,
         name="territory_practices",
     ),
     path(
         "territoires/<slug:level>/<str:code>/pratiques.csv",
-        views.territory_practices_csv,
+        views_grid.territory_practices_csv,
         name="territory_practices_csv",
     ),
     # Curation by network admins, and the catalyst's offer to move a draft forward.
     path("administration/", include("pratiques.curation.urls")),
     path(
         "evaluations/<int:pk>/version-courante/",
-        curation_views.assessment_move_forward,
+        curation_lineage.assessment_move_forward,
         name="assessment_move_forward",
     ),
     # Network study campaigns.

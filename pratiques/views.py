@@ -1,119 +1,27 @@
-"""Views of the pratiques app: the public grid and the catalyst's self-assessment journey."""
+"""Views of the pratiques app after an assessment is validated: its results, exports, personal
+data, organisations; and what the other journeys share (an own assessment, the filled grid).
+The public grid is in `views_grid`, filling and submitting in `views_fill`."""
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 
 from django.contrib import messages
-from django.db.models import Count, Q
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from config.roles import Role, role_required
 from config.spreadsheets import spreadsheet_row
-from config.types import AuthenticatedHttpRequest, HtmxHttpRequest
-from pratiques import aggregates, disclosure, queries, services
-from pratiques.forms import JoinForm, PreferencesForm, StartForm
-from pratiques.models import Assessment, AssessmentStatus, Organisation, OrganisationMembership
-from territoires.models import Territory
-from territoires.queries import territory_for_page
-
-
-def _render(request: HtmxHttpRequest, template: str, fragment: str, context: dict) -> HttpResponse:
-    name = f"{template}#{fragment}" if request.htmx else template
-    return render(request, name, context)
-
-
-# --- public grid ---------------------------------------------------------------------------------
-
-
-@require_safe
-def grid_current(request: HtmxHttpRequest) -> HttpResponse:
-    return _grid(request, None)
-
-
-@require_safe
-def grid_version(request: HtmxHttpRequest, version: str) -> HttpResponse:
-    return _grid(request, version)
-
-
-def _grid(request: HtmxHttpRequest, slug: str | None) -> HttpResponse:
-    version = queries.public_version(slug)
-    if version is None:
-        raise Http404("Cette version de la grille n'existe pas ou n'est pas publiée.")
-    context = {
-        "tree": queries.grid_tree(version),
-        "versions": queries.published_versions(),
-    }
-    return _render(request, "pratiques/grid.html", "grid", context)
-
+from config.types import AuthenticatedHttpRequest
+from pratiques import disclosure, queries, services
+from pratiques.forms import PreferencesForm
+from pratiques.models import Assessment, Organisation, OrganisationMembership
 
 # --- the catalyst's space --------------------------------------------------------------------------
-
-
-@require_safe
-@role_required(Role.CATALYST)
-def home(request: AuthenticatedHttpRequest) -> HttpResponse:
-    assessments = list(
-        Assessment.objects.filter(user=request.user)
-        .select_related("version", "territory", "organisation")
-        .annotate(
-            n_answers=Count(
-                "answers",
-                filter=Q(answers__not_concerned=True) | Q(answers__frequency__isnull=False),
-            )
-        )
-        .order_by("-created_at")
-    )
-    organisations = list(Organisation.objects.filter(memberships__user=request.user))
-    context = {
-        "assessments": assessments,
-        "draft": next((a for a in assessments if a.is_draft), None),
-        "organisations": organisations,
-        "join_form": JoinForm(),
-    }
-    return _render(request, "pratiques/home.html", "assessments", context)
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-@role_required(Role.CATALYST)
-def assessment_start(request: AuthenticatedHttpRequest) -> HttpResponse:
-    draft = Assessment.objects.filter(user=request.user, status=AssessmentStatus.DRAFT).first()
-    if draft is not None:
-        messages.info(
-            request,
-            "Vous avez une auto-évaluation en cours : reprenez-la là où vous l'aviez laissée.",
-        )
-        return redirect(draft)
-    try:
-        version = services.current_version()
-    except services.NoPublishedGrid:
-        raise Http404("Aucune version de la grille n'est publiée.") from None
-    initial = services.assessment_context_of_latest(user=request.user)
-    form = StartForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        assessment = services.assessment_start(
-            user=request.user,
-            version=version,
-            territory=data["territory"],
-            actor_profile=data["actor_profile"],
-            engineerings=list(data["engineerings"]),
-            organisation=data["organisation"],
-            organisation_name=data["organisation_name"],
-        )
-        return redirect(assessment)
-    status = 400 if request.method == "POST" else 200
-    context = {"form": form, "version": version, "prefilled": bool(initial)}
-    response = _render(request, "pratiques/assessment_start.html", "start_form", context)
-    response.status_code = status
-    return response
 
 
 def _own(request: AuthenticatedHttpRequest, pk: int) -> Assessment:
@@ -136,131 +44,6 @@ def _fill_context(assessment: Assessment) -> dict:
         "progress": progress,
         "total": len(tree.practices),
     }
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-@role_required(Role.CATALYST)
-def assessment_fill(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """The form of every practice; POST saves them all (the no-JavaScript path)."""
-    assessment = _own(request, pk)
-    if not assessment.is_draft:
-        messages.info(
-            request, "Cette auto-évaluation est validée : elle ne peut plus être modifiée."
-        )
-        return redirect(assessment)
-    if request.method == "POST":
-        tree = queries.grid_tree(assessment.version)
-        errors, posted = [], {}
-        for practice in tree.practices:
-            try:
-                data = services.answer_data_from(request.POST, practice_id=practice.pk)
-            except services.AnswerRejected as error:
-                errors.append(f"{practice.code} : {error}")
-                continue
-            posted[practice.pk] = (data, request.POST.get(f"p{practice.pk}-seen"))
-        try:
-            result = services.answers_save_form(
-                assessment_id=assessment.pk, user_id=request.user.pk, posted=posted
-            )
-        except services.AssessmentLocked:
-            return redirect(assessment)
-        codes = {practice.pk: practice.code for practice in tree.practices}
-        for practice_id in result.newer:
-            messages.warning(
-                request,
-                f"{codes[practice_id]} : une réponse plus récente a été enregistrée depuis un autre "
-                "onglet ou appareil ; elle est conservée et affichée ci-dessous. "
-                "Refaites votre choix si besoin.",
-            )
-        for error in errors:
-            messages.error(request, error)
-        if not errors and not result.newer:
-            messages.success(request, "Vos réponses sont enregistrées.")
-        if request.POST.get("next") == "submit" and not errors and not result.newer:
-            return redirect("pratiques:assessment_submit", pk=assessment.pk)
-        return redirect("pratiques:assessment_fill", pk=assessment.pk)
-    return _render(
-        request, "pratiques/assessment_fill.html", "grid_form", _fill_context(assessment)
-    )
-
-
-@require_POST
-@role_required(Role.CATALYST)
-def answer_save(request: AuthenticatedHttpRequest, pk: int, practice_pk: int) -> HttpResponse:
-    """Autosave of one practice: one upsert statement; answers the saved state and the progress."""
-    try:
-        data = services.answer_data_from(request.POST, practice_id=practice_pk)
-    except services.AnswerRejected as error:
-        return render(
-            request,
-            "pratiques/_answer_status.html",
-            {"practice_pk": practice_pk, "error": str(error)},
-            status=400,
-        )
-    try:
-        result = services.answer_save(
-            assessment_id=pk, user_id=request.user.pk, practice_id=practice_pk, data=data
-        )
-    except Assessment.DoesNotExist:
-        raise Http404("Auto-évaluation ou pratique introuvable.") from None
-    except services.AssessmentLocked:
-        return render(
-            request,
-            "pratiques/_answer_status.html",
-            {
-                "practice_pk": practice_pk,
-                "error": "Cette auto-évaluation est validée : réponse non enregistrée.",
-            },
-            status=409,
-        )
-    if not request.htmx:
-        return HttpResponseRedirect(
-            reverse("pratiques:assessment_fill", kwargs={"pk": pk}) + f"#pratique-{practice_pk}"
-        )
-    return render(
-        request,
-        "pratiques/_answer_status.html",
-        {
-            "practice_pk": practice_pk,
-            "result": result,
-            "data": data,
-            "seen": services.answer_fingerprint(data),
-            "saved_at": timezone.localtime(),
-        },
-    )
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-@role_required(Role.CATALYST)
-def assessment_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    assessment = _own(request, pk)
-    if not assessment.is_draft:
-        return redirect(assessment)
-    form = PreferencesForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            with contextlib.suppress(services.AssessmentLocked):  # submitted in another tab
-                services.assessment_submit(
-                    assessment_id=assessment.pk,
-                    user=request.user,
-                    consent_statistics=form.cleaned_data["consent_statistics"],
-                    share_with_organisation=form.cleaned_data["share_with_organisation"],
-                )
-        except services.SubmissionClosed:
-            form.add_error(
-                None,
-                "La campagne de cette auto-évaluation est close : elle ne peut plus être validée.",
-            )
-        else:
-            messages.success(request, "Auto-évaluation validée. Voici vos résultats.")
-            return redirect("pratiques:assessment_results", pk=assessment.pk)
-    status = 409 if request.method == "POST" and form.non_field_errors() else 200
-    context = _fill_context(assessment)
-    context["form"] = form
-    context["scores"] = queries.rescore(assessment)
-    response = _render(request, "pratiques/assessment_submit.html", "submit_form", context)
-    response.status_code = status
-    return response
 
 
 @require_safe
@@ -288,8 +71,10 @@ def assessment_results(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         # M.E.D.O.C. resources attached to the practices to develop (one query).
         "resources": queries.resources_for_practice_keys(p.key for p, _ in data.to_develop),
     }
-    fragment = "peers" if request.htmx and request.GET.get("groupe") else "results"
-    return _render(request, "pratiques/assessment_results.html", fragment, context)
+    template = "pratiques/assessment_results.html"
+    if request.htmx:
+        template += "#peers" if request.GET.get("groupe") else "#results"
+    return render(request, template, context)
 
 
 QUARTILE_TEXT = {
@@ -477,7 +262,10 @@ def my_data(request: AuthenticatedHttpRequest) -> HttpResponse:
         "n_assessments": Assessment.objects.filter(user=request.user).count(),
         "n_memberships": OrganisationMembership.objects.filter(user=request.user).count(),
     }
-    return _render(request, "pratiques/my_data.html", "my_data", context)
+    template = "pratiques/my_data.html"
+    if request.htmx:
+        template += "#my_data"
+    return render(request, template, context)
 
 
 @require_safe
@@ -539,27 +327,6 @@ def organisation_leave(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     return redirect("pratiques:home")
 
 
-@require_POST
-@role_required(Role.CATALYST)
-def organisation_join(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = JoinForm(request.POST)
-    if form.is_valid():
-        try:
-            organisation = services.organisation_join(
-                user=request.user, join_code=form.cleaned_data["join_code"]
-            )
-        except Organisation.DoesNotExist:
-            messages.error(
-                request, "Aucune organisation ne porte ce code : vérifiez-le auprès de ses membres."
-            )
-        else:
-            messages.success(request, f"Vous avez rejoint « {organisation.name} ».")
-            return redirect(organisation)
-    else:
-        messages.error(request, "Saisissez le code de l'organisation.")
-    return redirect("pratiques:home")
-
-
 @require_safe
 @role_required(Role.CATALYST)
 def organisation_dialogue(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -567,48 +334,7 @@ def organisation_dialogue(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
     if organisation is None:
         raise Http404("Organisation introuvable.")
     data = queries.organisation_dialogue(organisation)
-    return _render(
-        request,
-        "pratiques/organisation_dialogue.html",
-        "dialogue",
-        {"organisation": organisation, "d": data},
-    )
-
-
-# --- a territory's page part (public: aggregates above the anonymity threshold only) ------------
-
-
-def _page_territory(level: str, code: str) -> Territory:
-    """The territory of a /territoires/<niveau>/<code>/ address (the territory page's own lookup)."""
-    territory = territory_for_page(level, code)
-    if territory is None:
-        raise Http404("Territoire introuvable.")
-    return territory
-
-
-@require_safe
-def territory_practices(request: HtmxHttpRequest, level: str, code: str) -> HttpResponse:
-    territory = _page_territory(level, code)
-    data = aggregates.territory_practices(territory)
-    context = {
-        "territory": territory,
-        "t": data,
-        "cadence": disclosure.RELEASE_CADENCE,
-        "distribution_min": disclosure.DISTRIBUTION_MIN,
-    }
-    return _render(request, "pratiques/territory_practices.html", "territory_practices", context)
-
-
-@require_safe
-def territory_practices_csv(request: HtmxHttpRequest, level: str, code: str) -> HttpResponse:
-    """The same released figures as the page, one line per practice (nothing when not published)."""
-    territory = _page_territory(level, code)
-    data = aggregates.territory_practices(territory)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="pratiques-{territory.level}-{territory.code}.csv"'
-    )
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerows(aggregates.csv_rows(territory, data))
-    return response
+    template = "pratiques/organisation_dialogue.html"
+    if request.htmx:
+        template += "#dialogue"
+    return render(request, template, {"organisation": organisation, "d": data})

@@ -3,15 +3,20 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db import models
 from django.urls import reverse_lazy
 
 from territoires.models import (
     MATURITY_DIMENSIONS,
+    ActorProfile,
     Fragility,
+    FragilityCriterion,
     FragilityLevel,
     FragilitySource,
     Level,
+    MaturityProfile,
     MaturityScore,
+    SizeSegment,
     Territory,
 )
 from territoires.queries import search_territories, territory_from_key
@@ -277,3 +282,52 @@ class MandateForm(forms.Form):
         required=False,
         help_text="ex. maire, conseillère départementale, vice-président à l'aménagement",
     )
+
+
+# --- reference lists (edited by the network admins from the curation pages) ------------------
+
+
+class MaturityProfileForm(forms.ModelForm):
+    class Meta:
+        model = MaturityProfile
+        fields = ["label", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class FragilityCriterionForm(forms.ModelForm):
+    class Meta:
+        model = FragilityCriterion
+        fields = ["label", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
+class FragilityForm(forms.ModelForm):
+    class Meta:
+        model = Fragility
+        fields = ["criterion", "criterion_note"]
+
+
+class ActorProfileForm(forms.ModelForm):
+    class Meta:
+        model = ActorProfile
+        fields = ["label", "description", "has_repere_sheet"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
+class SizeSegmentForm(forms.ModelForm):
+    class Meta:
+        model = SizeSegment
+        fields = ["label", "max_population", "priority_lever", "lever_description"]
+        widgets = {"lever_description": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {
+            "max_population": "Le segment suivant commence à cette borne. Vide pour le dernier.",
+        }
+
+
+REFERENCE_FORMS: dict[str, tuple[type[models.Model], type[forms.ModelForm]]] = {
+    "maturite": (MaturityProfile, MaturityProfileForm),
+    "critere": (FragilityCriterion, FragilityCriterionForm),
+    "fragilite": (Fragility, FragilityForm),
+    "segment": (SizeSegment, SizeSegmentForm),
+    "acteur": (ActorProfile, ActorProfileForm),
+}

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
+from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import ProtectedError, RestrictedError, Sum
 from django.utils import timezone
 from django.utils.text import slugify
@@ -22,6 +25,7 @@ from territoires.models import (
     MaturityAssessment,
     MaturityProfile,
     ProjectMember,
+    SizeSegment,
     Territory,
     maturity_rank,
 )
@@ -333,3 +337,90 @@ def follow_notify_set(*, user: User, follow_id: int, notify: bool) -> Follow:
     follow.notify_by_email = notify
     follow.save(update_fields=["notify_by_email"])
     return follow
+
+
+# --- reference lists (edited from the curation pages, which keep their history) ----------------
+
+
+@dataclass(frozen=True)
+class RowChange[Row: models.Model]:
+    """A row as it was before a service changed it, and as saved: the caller keeps the history."""
+
+    before: Row
+    after: Row
+
+
+@transaction.atomic
+def reference_item_update[Row: models.Model](
+    *, item: Row, changes: dict[str, Any]
+) -> RowChange[Row]:
+    """Reword a maturity profile, an actor profile, a fragility criterion; regroup a fragility."""
+    item = type(item)._default_manager.select_for_update().get(pk=item.pk)
+    before = copy.copy(item)
+    for name, value in changes.items():
+        setattr(item, name, value.strip() if isinstance(value, str) else value)
+    item.full_clean()
+    item.save()
+    return RowChange(before=before, after=item)
+
+
+@transaction.atomic
+def size_segment_update(
+    *,
+    segment: SizeSegment,
+    label: str,
+    max_population: int | None,
+    priority_lever: str,
+    lever_description: str,
+) -> list[RowChange[SizeSegment]]:
+    """Reword a segment or move its upper threshold; the next segment starts where it ends.
+    The segment's change comes first, then the next segment's if its lower threshold moved."""
+    segments = list(SizeSegment.objects.select_for_update().order_by("min_population"))
+    index = next(i for i, s in enumerate(segments) if s.pk == segment.pk)
+    segment, following = segments[index], segments[index + 1] if index + 1 < len(segments) else None
+    before = copy.copy(segment)
+    if following is None and max_population is not None:
+        raise ValidationError(
+            {"max_population": "Le dernier segment n'a pas de borne supérieure."},
+            code="last_segment_bound",
+        )
+    if following is not None:
+        if max_population is None:
+            raise ValidationError(
+                {"max_population": "Indiquez la borne supérieure (exclue)."}, code="bound_missing"
+            )
+        if max_population <= segment.min_population:
+            raise ValidationError(
+                {
+                    "max_population": f"La borne doit dépasser {segment.min_population:,} habitants.".replace(
+                        ",", " "
+                    )
+                },
+                code="bound_too_low",
+            )
+        if following.max_population is not None and max_population >= following.max_population:
+            raise ValidationError(
+                {
+                    "max_population": f"La borne doit rester sous celle du segment suivant "
+                    f"({following.max_population:,} habitants).".replace(",", " ")
+                },
+                code="bound_too_high",
+            )
+    segment.label = label.strip()
+    segment.priority_lever = priority_lever.strip()
+    segment.lever_description = lever_description.strip()
+    segment.max_population = max_population
+    segment.full_clean()
+    segment.save()
+    changes = [RowChange(before=before, after=segment)]
+    # max_population is set whenever a segment follows (checked above).
+    if (
+        following is not None
+        and max_population is not None
+        and following.min_population != max_population
+    ):
+        following_before = copy.copy(following)
+        following.min_population = max_population
+        following.save(update_fields=["min_population"])
+        changes.append(RowChange(before=following_before, after=following))
+    return changes

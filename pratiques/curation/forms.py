@@ -16,13 +16,6 @@ from pratiques.models import (
     ScaleStep,
     Situation,
 )
-from territoires.models import (
-    ActorProfile,
-    Fragility,
-    FragilityCriterion,
-    MaturityProfile,
-    SizeSegment,
-)
 
 
 class VersionNewForm(forms.Form):
@@ -133,52 +126,6 @@ class LineageForm(forms.Form):
         cast(forms.MultipleChoiceField, self.fields["new_keys"]).choices = choices(version)
         for name in ("old_keys", "new_keys"):
             self.fields[name].widget.attrs["size"] = 8
-
-
-class MaturityProfileForm(forms.ModelForm):
-    class Meta:
-        model = MaturityProfile
-        fields = ["label", "description"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
-
-
-class FragilityCriterionForm(forms.ModelForm):
-    class Meta:
-        model = FragilityCriterion
-        fields = ["label", "description"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
-
-
-class FragilityForm(forms.ModelForm):
-    class Meta:
-        model = Fragility
-        fields = ["criterion", "criterion_note"]
-
-
-class ActorProfileForm(forms.ModelForm):
-    class Meta:
-        model = ActorProfile
-        fields = ["label", "description", "has_repere_sheet"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
-
-
-class SizeSegmentForm(forms.ModelForm):
-    class Meta:
-        model = SizeSegment
-        fields = ["label", "max_population", "priority_lever", "lever_description"]
-        widgets = {"lever_description": forms.Textarea(attrs={"rows": 2})}
-        help_texts = {
-            "max_population": "Le segment suivant commence à cette borne. Vide pour le dernier.",
-        }
-
-
-REFERENCE_FORMS: dict[str, tuple[type, type[forms.ModelForm]]] = {
-    "maturite": (MaturityProfile, MaturityProfileForm),
-    "critere": (FragilityCriterion, FragilityCriterionForm),
-    "fragilite": (Fragility, FragilityForm),
-    "segment": (SizeSegment, SizeSegmentForm),
-    "acteur": (ActorProfile, ActorProfileForm),
-}
 
 
 class ResourceForm(forms.ModelForm):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +29,7 @@ from pratiques.models import (
     ScaleStep,
     Situation,
 )
+from pratiques.queries import scale_labels
 
 # Text fields compared between versions, with their French name.
 COMPARED_FIELDS: dict[ElementType, tuple[tuple[str, str], ...]] = {
@@ -300,6 +301,9 @@ class PracticeDistribution:
     involvement: dict[int, int]
     carrying: dict[int, int]
     to_develop: int
+    # Shown under the disclosure policy (set by the analytics page).
+    frequency_cells: list[int | str] = field(default_factory=list)
+    shown: dict[str, int | str] = field(default_factory=dict)
 
 
 def practice_distributions(version: GridVersion) -> tuple[int, list[PracticeDistribution]]:
@@ -376,13 +380,6 @@ def practice_distributions(version: GridVersion) -> tuple[int, list[PracticeDist
         )
         for p in practices
     ]
-
-
-def scale_labels(versions: Iterable[int]) -> dict[tuple[int, str, int], str]:
-    return {
-        (step.version_id, step.scale, step.value): step.label
-        for step in ScaleStep.objects.filter(version_id__in=list(versions))
-    }
 
 
 # --- anonymised export ---------------------------------------------------------------------
@@ -505,7 +502,14 @@ def export_rows() -> Iterator[list[Any]]:
         chunk_size=2000
     ):
         context[row["pk"]] = row
-    labels = scale_labels({row["version_id"] for row in context.values()})
+    steps: dict[int, list[ScaleStep]] = defaultdict(list)
+    for step in ScaleStep.objects.filter(
+        version_id__in={r["version_id"] for r in context.values()}
+    ):
+        steps[step.version_id].append(step)
+    labels = {
+        version_id: scale_labels(version_steps) for version_id, version_steps in steps.items()
+    }
     answers = (
         Answer.objects.filter(assessment__in=assessments)
         .order_by("assessment_id", "practice__situation__order", "practice__order")
@@ -537,7 +541,7 @@ def export_rows() -> Iterator[list[Any]]:
         to_develop,
     ) in answers.iterator(chunk_size=5000):
         ctx = context[assessment_id]
-        version_id = ctx["version_id"]
+        version_labels = labels.get(ctx["version_id"], {})
         version, period, segment, profile, engineering_labels, region = classes[assessment_id]
         yield [
             ctx["pseudonym__pseudonym"] or "",
@@ -554,10 +558,10 @@ def export_rows() -> Iterator[list[Any]]:
             label,
             "oui" if not_concerned else "non",
             "" if frequency is None else frequency,
-            labels.get((version_id, Scale.FREQUENCY, frequency), ""),
+            version_labels.get(Scale.FREQUENCY, {}).get(frequency, ""),
             "" if involvement is None else involvement,
-            labels.get((version_id, Scale.INVOLVEMENT, involvement), ""),
+            version_labels.get(Scale.INVOLVEMENT, {}).get(involvement, ""),
             "" if carrying is None else carrying,
-            labels.get((version_id, Scale.CARRYING, carrying), ""),
+            version_labels.get(Scale.CARRYING, {}).get(carrying, ""),
             "oui" if to_develop else "non",
         ]

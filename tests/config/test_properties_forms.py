@@ -160,7 +160,7 @@ def targets(world: dict[str, Any]) -> list[Target]:
             "bob",
         ),
     ]
-    for kind, (_model, form_class) in curation_forms.REFERENCE_FORMS.items():
+    for kind, (_model, form_class) in territoires_forms.REFERENCE_FORMS.items():
         found.append(Target(form_class, f"{admin}/listes/{kind}/{first[kind]}/modifier/", "nadia"))
     return found
 

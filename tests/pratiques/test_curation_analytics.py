@@ -175,7 +175,7 @@ def test_xlsx_export(nadia, geo) -> None:
 
 
 def test_xlsx_splits_sheets_and_handles_no_answer(nadia, geo, monkeypatch) -> None:
-    from pratiques.curation import views
+    from pratiques.curation.views import analytics as views
 
     client = logged_in(nadia)
     empty = load_workbook(io.BytesIO(client.get(XLSX).content), read_only=True)

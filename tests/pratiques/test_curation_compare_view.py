@@ -37,5 +37,5 @@ def test_default_compares_the_archived_with_the_current(nadia) -> None:
 
 def test_unknown_version_is_a_clear_message(nadia) -> None:
     response = logged_in(nadia).get(URL, {"de": "1999", "a": "2024"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Choisissez deux versions existantes." in response.content.decode()

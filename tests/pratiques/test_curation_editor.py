@@ -36,12 +36,15 @@ def test_home_lists_versions_and_copies_the_current_one(
 def test_new_version_errors_are_shown_in_french(nadia, htmx) -> None:
     client = logged_in(nadia)
     response = client.post(url("version_new"), {"label": "2024"})
+    assert response.status_code == 400
     assert "Une version « 2024 » existe déjà." in response.content.decode()
     response = client.post(url("version_new"), {"label": ""}, headers=htmx)
     html = response.content.decode()
+    assert response.status_code == 400
     assert "<html" not in html and "Ce champ est obligatoire." in html
     copy_current(nadia)
     response = client.post(url("version_new"), {"label": "2026"}, headers=htmx)
+    assert response.status_code == 400
     assert "Un brouillon existe déjà" in response.content.decode()
 
 
@@ -62,6 +65,21 @@ def test_editor_full_page_and_fragment(nadia, htmx, django_assert_max_num_querie
     assert html.count(">Modifier<") == 3 + 8 + 24 + 11
     fragment = client.get(url("version", draft.slug), headers=htmx).content.decode()
     assert "<html" not in fragment and fragment.lstrip().startswith('<div id="grille"')
+
+
+def test_a_new_axis_without_situation_shows_in_the_editor(
+    nadia, django_assert_max_num_queries
+) -> None:
+    draft = copy_current(nadia)
+    client = logged_in(nadia)
+    response = client.post(
+        url("element_add", draft.slug, "axe"),
+        {"title": "Expertises de Coopération", "description": "", "lever": "action"},
+    )
+    assert response.status_code == 302
+    with django_assert_max_num_queries(12):
+        html = ok(client.get(url("version", draft.slug))).content.decode()
+    assert "Expertises de Coopération" in html and "4 axes, 8 situations, 24 pratiques." in html
 
 
 def test_published_version_is_read_only(nadia) -> None:
@@ -98,7 +116,7 @@ def test_empty_label_is_refused_and_form_kept(nadia, htmx) -> None:
         edit, {"label": "  ", "situation": practice.situation_id}, headers=htmx
     )
     html = response.content.decode()
-    assert response.status_code == 200 and "HX-Retarget" not in response
+    assert response.status_code == 400 and "HX-Retarget" not in response
     assert "Ce champ est obligatoire." in html
     practice.refresh_from_db()
     assert practice.label == "Financer l'ingénierie que je porte"

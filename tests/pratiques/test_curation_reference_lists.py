@@ -99,6 +99,7 @@ def test_segment_threshold_errors_are_french_and_nothing_changes(nadia, htmx) ->
         headers=htmx,
     )
     html = response.content.decode()
+    assert response.status_code == 400
     assert "La borne doit rester sous celle du segment suivant (20 000 habitants)." in html
     assert 'value="30000"' in html
     small.refresh_from_db()
@@ -113,4 +114,17 @@ def test_segment_threshold_errors_are_french_and_nothing_changes(nadia, htmx) ->
             "lever_description": "",
         },
     )
+    assert response.status_code == 400
     assert "Le dernier segment n&#x27;a pas de borne supérieure." in response.content.decode()
+
+
+def test_an_empty_label_is_refused_with_400_and_nothing_is_recorded(nadia, htmx) -> None:
+    profile = MaturityProfile.objects.get(rank=1)
+    response = logged_in(nadia).post(
+        edit("maturite", profile.pk), {"label": " ", "description": "x"}, headers=htmx
+    )
+    assert response.status_code == 400 and "HX-Retarget" not in response
+    assert "Ce champ est obligatoire." in response.content.decode()
+    profile.refresh_from_db()
+    assert profile.label == "Profil 1 sur 4"
+    assert not CurationEvent.objects.exists()

@@ -98,6 +98,20 @@ def test_attach_and_detach_with_htmx(nadia, htmx) -> None:
     assert not ResourceAttachment.objects.exists()
 
 
+def test_attach_without_a_practice_is_refused_with_400(nadia, htmx) -> None:
+    resource = Resource.objects.get(title="Base IMPACT-Alliances")
+    url = reverse("pratiques:curation:resource_attach", args=[resource.pk])
+    client = logged_in(nadia)
+    response = client.post(url, {"practice": ""}, headers=htmx)
+    assert response.status_code == 400 and response["HX-Retarget"] == "#bibliotheque"
+    html = response.content.decode()
+    assert "<html" not in html and "Choisissez une pratique de la version courante." in html
+    response = client.post(url, {"practice": "nope"})
+    assert response.status_code == 400
+    assert "Choisissez une pratique de la version courante." in response.content.decode()
+    assert not ResourceAttachment.objects.exists()
+
+
 def test_attachments_survive_a_new_version(nadia, django_assert_num_queries) -> None:
     resource = Resource.objects.get(title="Base IMPACT-Alliances")
     practice = Practice.objects.get(version__slug="2024", code="5.3")

@@ -52,4 +52,7 @@ def test_wrong_code_gives_a_french_message(alice: User) -> None:
     response = logged_in(alice).post(
         "/pratiques/organisations/rejoindre/", {"join_code": "nope"}, follow=True
     )
-    assert "Aucune organisation ne porte ce code" in response.content.decode()
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Aucune organisation ne porte ce code" in html
+    assert 'value="nope"' in html  # the join form is shown again with what was typed

@@ -1,43 +1,46 @@
-"""Reference lists of territoires edited from the curation pages."""
+"""History of the territoires reference lists edited from the curation pages: the rows are
+written by `territoires.services`, the curation records who changed what."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from pratiques.curation.services.elements import capitalize
 from pratiques.curation.services.history import curation_record, snapshot
+from territoires import services as territoires_services
 from territoires.models import SizeSegment
 
-# --- reference lists (territoires) ---------------------------------------------------------
+SEGMENT_FIELDS = (
+    "label",
+    "min_population",
+    "max_population",
+    "priority_lever",
+    "lever_description",
+)
 
 
 @transaction.atomic
-def reference_item_update(
-    *, actor: User, item: models.Model, changes: dict[str, Any]
-) -> models.Model:
+def reference_item_update[Row: models.Model](
+    *, actor: User, item: Row, changes: dict[str, Any]
+) -> Row:
     """Reword a maturity profile, an actor profile, a fragility criterion; regroup a fragility."""
-    item = type(item)._default_manager.select_for_update().get(pk=item.pk)
+    change = territoires_services.reference_item_update(item=item, changes=changes)
     fields = tuple(changes)
-    before = snapshot(item, fields)
-    for name, value in changes.items():
-        setattr(item, name, value.strip() if isinstance(value, str) else value)
-    item.full_clean()
-    item.save()
-    after = snapshot(item, fields)
+    before, after = snapshot(change.before, fields), snapshot(change.after, fields)
+    saved = change.after
     if before != after:
         curation_record(
             actor=actor,
-            action=f"{item._meta.model_name}.update",
-            summary=f"{capitalize(str(item._meta.verbose_name))} « {item} » modifié·e",
-            target=item,
+            action=f"{saved._meta.model_name}.update",
+            summary=f"{capitalize(str(saved._meta.verbose_name))} « {saved} » modifié·e",
+            target=saved,
             before=before,
             after=after,
         )
-    return item
+    return saved
 
 
 @transaction.atomic
@@ -51,61 +54,31 @@ def size_segment_update(
     lever_description: str,
 ) -> SizeSegment:
     """Reword a segment or move its upper threshold; the next segment starts where it ends."""
-    segments = list(SizeSegment.objects.select_for_update().order_by("min_population"))
-    index = next(i for i, s in enumerate(segments) if s.pk == segment.pk)
-    segment, following = segments[index], segments[index + 1] if index + 1 < len(segments) else None
-    fields = ("label", "min_population", "max_population", "priority_lever", "lever_description")
-    before = snapshot(segment, fields)
-    if following is None and max_population is not None:
-        raise ValidationError({"max_population": "Le dernier segment n'a pas de borne supérieure."})
-    if following is not None:
-        if max_population is None:
-            raise ValidationError({"max_population": "Indiquez la borne supérieure (exclue)."})
-        if max_population <= segment.min_population:
-            raise ValidationError(
-                {
-                    "max_population": f"La borne doit dépasser {segment.min_population:,} habitants.".replace(
-                        ",", " "
-                    )
-                }
-            )
-        if following.max_population is not None and max_population >= following.max_population:
-            raise ValidationError(
-                {
-                    "max_population": f"La borne doit rester sous celle du segment suivant "
-                    f"({following.max_population:,} habitants).".replace(",", " ")
-                }
-            )
-    segment.label = label.strip()
-    segment.priority_lever = priority_lever.strip()
-    segment.lever_description = lever_description.strip()
-    segment.max_population = max_population
-    segment.full_clean()
-    segment.save()
-    if (
-        following is not None
-        and max_population is not None  # checked above: a following segment needs it
-        and following.min_population != max_population
-    ):
-        following_before = snapshot(following, fields)
-        following.min_population = max_population
-        following.save(update_fields=["min_population"])
+    own, *following = territoires_services.size_segment_update(
+        segment=segment,
+        label=label,
+        max_population=max_population,
+        priority_lever=priority_lever,
+        lever_description=lever_description,
+    )
+    saved = own.after
+    for change in following:
         curation_record(
             actor=actor,
             action="sizesegment.update",
-            summary=f"Segment « {following} » : nouveau seuil bas (suit « {segment} »)",
-            target=following,
-            before=following_before,
-            after=snapshot(following, fields),
+            summary=f"Segment « {change.after} » : nouveau seuil bas (suit « {saved} »)",
+            target=change.after,
+            before=snapshot(change.before, SEGMENT_FIELDS),
+            after=snapshot(change.after, SEGMENT_FIELDS),
         )
-    after = snapshot(segment, fields)
+    before, after = snapshot(own.before, SEGMENT_FIELDS), snapshot(own.after, SEGMENT_FIELDS)
     if before != after:
         curation_record(
             actor=actor,
             action="sizesegment.update",
-            summary=f"Segment de taille « {segment} » modifié",
-            target=segment,
+            summary=f"Segment de taille « {saved} » modifié",
+            target=saved,
             before=before,
             after=after,
         )
-    return segment
+    return saved

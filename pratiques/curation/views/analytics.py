@@ -1,0 +1,163 @@
+"""Answers of the network (under the disclosure policy), releases of the public aggregates
+and the anonymised exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
+
+from config.spreadsheets import spreadsheet_row
+from config.types import AuthenticatedHttpRequest
+from pratiques import disclosure
+from pratiques.curation import queries
+from pratiques.curation.views.common import admin_required
+from pratiques.models import GridVersion, Release, Scale, ScaleStep
+
+
+@require_safe
+@admin_required
+def analytics(request: AuthenticatedHttpRequest) -> HttpResponse:
+    version = GridVersion.objects.current()
+    if version is None:
+        raise Http404("Aucune version publiée.")
+    total, distributions = queries.practice_distributions(version)
+    steps = {
+        scale: list(ScaleStep.objects.filter(version=version, scale=scale).order_by("value"))
+        for scale in (Scale.FREQUENCY,)
+    }
+    frequency_steps = steps[Scale.FREQUENCY]
+    # Disclosure policy: no count between 1 and k - 1, even for the network's admins.
+    small = disclosure.small_cell
+    for distribution in distributions:
+        distribution.frequency_cells = [
+            small(distribution.frequency.get(step.value, 0)) for step in frequency_steps
+        ]
+        distribution.shown = {
+            "not_concerned": small(distribution.not_concerned),
+            "unanswered": small(distribution.unanswered),
+            "to_develop": small(distribution.to_develop),
+        }
+
+    def plotted(value: int) -> int | None:
+        return value if not 0 < value < disclosure.threshold() else None
+
+    chart = {
+        "practices": [f"{d.practice.code} {d.practice.label}" for d in distributions],
+        "series": [
+            {
+                "name": step.label,
+                "values": [plotted(d.frequency.get(step.value, 0)) for d in distributions],
+            }
+            for step in frequency_steps
+        ]
+        + [
+            {"name": "Non concerné·e", "values": [plotted(d.not_concerned) for d in distributions]},
+            {"name": "Pas de réponse", "values": [plotted(d.unanswered) for d in distributions]},
+        ],
+        "to_develop": [plotted(d.to_develop) for d in distributions],
+    }
+    context = {
+        "version": version,
+        "total": total,
+        "distributions": distributions,
+        "frequency_steps": frequency_steps,
+        "chart": chart,
+        "threshold_ok": total >= disclosure.threshold(),
+        "threshold": disclosure.threshold(),
+        "release": Release.objects.order_by("-released_at", "-pk").first(),
+        "cadence": disclosure.RELEASE_CADENCE,
+    }
+    template = "pratiques/curation/analytics.html"
+    if request.htmx:
+        template += "#analytics"
+    return render(request, template, context)
+
+
+@require_POST
+@admin_required
+def release_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A new dated release of the public practice aggregates, computed by the task worker."""
+    from pratiques.tasks import release_aggregates_task
+
+    release_aggregates_task.enqueue(f"administration ({request.user.get_username()})")
+    messages.success(
+        request,
+        "Nouvelle diffusion demandée : les agrégats publics seront recalculés par le service de "
+        "tâches de fond dans quelques instants.",
+    )
+    return redirect("pratiques:curation:analytics")
+
+
+class Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def export_filename(extension: str) -> str:
+    return f"reponses-anonymisees-{timezone.localdate():%Y-%m-%d}.{extension}"
+
+
+@require_safe
+@admin_required  # type: ignore[arg-type]  # role_required is typed for HttpResponse only
+def export_csv(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
+    writer = csv.writer(Echo(), delimiter=";")
+
+    def lines() -> Any:
+        yield "\ufeff" + writer.writerow(queries.EXPORT_COLUMNS)
+        for row in queries.export_rows():
+            yield writer.writerow(spreadsheet_row(row))
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{export_filename("csv")}"'
+    return response
+
+
+XLSX_ROWS_PER_SHEET = 1_000_000
+
+
+@require_safe
+@admin_required
+def export_xlsx(request: AuthenticatedHttpRequest) -> HttpResponse:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet, rows_in_sheet, sheets = None, XLSX_ROWS_PER_SHEET, 0
+    for row in queries.export_rows():
+        if rows_in_sheet >= XLSX_ROWS_PER_SHEET:
+            # A sheet holds at most 1 048 576 rows: the network's answers may need several.
+            sheets += 1
+            sheet = workbook.create_sheet("reponses" if sheets == 1 else f"reponses-{sheets}")
+            sheet.append(queries.EXPORT_COLUMNS)
+            rows_in_sheet = 0
+        assert sheet is not None  # created on the first row
+        sheet.append(spreadsheet_row(row))
+        rows_in_sheet += 1
+    if sheet is None:
+        workbook.create_sheet("reponses").append(queries.EXPORT_COLUMNS)
+    about = workbook.create_sheet("a-propos")
+    about.append(
+        [
+            "Réponses anonymisées des auto-évaluations validées dont les auteur·rices ont accepté qu'elles alimentent les statistiques."
+        ]
+    )
+    about.append(
+        [
+            "Ni nom, ni identifiant de compte, ni organisation : un pseudonyme aléatoire et stable par auto-évaluation."
+        ]
+    )
+    about.append([f"Export du {timezone.localdate():%d/%m/%Y}."])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{export_filename("xlsx")}"'
+    return response

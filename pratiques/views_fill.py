@@ -1,0 +1,240 @@
+"""The catalyst's self-assessment journey up to its validation: the space (and joining an
+organisation from it), starting, filling (the whole form, or one practice autosaved), submitting."""
+
+from __future__ import annotations
+
+import contextlib
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from config.roles import Role, role_required
+from config.types import AuthenticatedHttpRequest
+from pratiques import queries, services
+from pratiques.forms import JoinForm, PreferencesForm, StartForm
+from pratiques.models import Assessment, AssessmentStatus, Organisation
+from pratiques.views import _fill_context, _own
+
+
+def _home(
+    request: AuthenticatedHttpRequest, join_form: JoinForm, status: int = 200
+) -> HttpResponse:
+    assessments = list(
+        Assessment.objects.filter(user=request.user)
+        .select_related("version", "territory", "organisation")
+        .annotate(
+            n_answers=Count(
+                "answers",
+                filter=Q(answers__not_concerned=True) | Q(answers__frequency__isnull=False),
+            )
+        )
+        .order_by("-created_at")
+    )
+    organisations = list(Organisation.objects.filter(memberships__user=request.user))
+    context = {
+        "assessments": assessments,
+        "draft": next((a for a in assessments if a.is_draft), None),
+        "organisations": organisations,
+        "join_form": join_form,
+    }
+    template = "pratiques/home.html"
+    if request.htmx:
+        template += "#assessments"
+    return render(request, template, context, status=status)
+
+
+@require_safe
+@role_required(Role.CATALYST)
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return _home(request, JoinForm())
+
+
+@require_POST
+@role_required(Role.CATALYST)
+def organisation_join(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Joins an organisation by its code; a wrong code is shown on the space's join form."""
+    form = JoinForm(request.POST)
+    if form.is_valid():
+        try:
+            organisation = services.organisation_join(
+                user=request.user, join_code=form.cleaned_data["join_code"]
+            )
+        except Organisation.DoesNotExist:
+            form.add_error(
+                "join_code",
+                "Aucune organisation ne porte ce code : vérifiez-le auprès de ses membres.",
+            )
+        else:
+            messages.success(request, f"Vous avez rejoint « {organisation.name} ».")
+            return redirect(organisation)
+    return _home(request, form, status=400)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@role_required(Role.CATALYST)
+def assessment_start(request: AuthenticatedHttpRequest) -> HttpResponse:
+    draft = Assessment.objects.filter(user=request.user, status=AssessmentStatus.DRAFT).first()
+    if draft is not None:
+        messages.info(
+            request,
+            "Vous avez une auto-évaluation en cours : reprenez-la là où vous l'aviez laissée.",
+        )
+        return redirect(draft)
+    try:
+        version = services.current_version()
+    except services.NoPublishedGrid:
+        raise Http404("Aucune version de la grille n'est publiée.") from None
+    initial = services.assessment_context_of_latest(user=request.user)
+    form = StartForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        assessment = services.assessment_start(
+            user=request.user,
+            version=version,
+            territory=data["territory"],
+            actor_profile=data["actor_profile"],
+            engineerings=list(data["engineerings"]),
+            organisation=data["organisation"],
+            organisation_name=data["organisation_name"],
+        )
+        return redirect(assessment)
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "version": version, "prefilled": bool(initial)}
+    template = "pratiques/assessment_start.html"
+    if request.htmx:
+        template += "#start_form"
+    return render(request, template, context, status=status)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@role_required(Role.CATALYST)
+def assessment_fill(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The form of every practice; POST saves them all (the no-JavaScript path)."""
+    assessment = _own(request, pk)
+    if not assessment.is_draft:
+        messages.info(
+            request, "Cette auto-évaluation est validée : elle ne peut plus être modifiée."
+        )
+        return redirect(assessment)
+    if request.method == "POST":
+        tree = queries.grid_tree(assessment.version)
+        errors, posted = [], {}
+        for practice in tree.practices:
+            try:
+                data = services.answer_data_from(request.POST, practice_id=practice.pk)
+            except services.AnswerRejected as error:
+                errors.append(f"{practice.code} : {error}")
+                continue
+            posted[practice.pk] = (data, request.POST.get(f"p{practice.pk}-seen"))
+        try:
+            result = services.answers_save_form(
+                assessment_id=assessment.pk, user_id=request.user.pk, posted=posted
+            )
+        except services.AssessmentLocked:
+            return redirect(assessment)
+        codes = {practice.pk: practice.code for practice in tree.practices}
+        for practice_id in result.newer:
+            messages.warning(
+                request,
+                f"{codes[practice_id]} : une réponse plus récente a été enregistrée depuis un autre "
+                "onglet ou appareil ; elle est conservée et affichée ci-dessous. "
+                "Refaites votre choix si besoin.",
+            )
+        for message in errors:
+            messages.error(request, message)
+        if not errors and not result.newer:
+            messages.success(request, "Vos réponses sont enregistrées.")
+        if request.POST.get("next") == "submit" and not errors and not result.newer:
+            return redirect("pratiques:assessment_submit", pk=assessment.pk)
+        return redirect("pratiques:assessment_fill", pk=assessment.pk)
+    template = "pratiques/assessment_fill.html"
+    if request.htmx:
+        template += "#grid_form"
+    return render(request, template, _fill_context(assessment))
+
+
+@require_POST
+@role_required(Role.CATALYST)
+def answer_save(request: AuthenticatedHttpRequest, pk: int, practice_pk: int) -> HttpResponse:
+    """Autosave of one practice: one upsert statement; answers the saved state and the progress."""
+    try:
+        data = services.answer_data_from(request.POST, practice_id=practice_pk)
+    except services.AnswerRejected as error:
+        return render(
+            request,
+            "pratiques/_answer_status.html",
+            {"practice_pk": practice_pk, "error": str(error)},
+            status=400,
+        )
+    try:
+        result = services.answer_save(
+            assessment_id=pk, user_id=request.user.pk, practice_id=practice_pk, data=data
+        )
+    except Assessment.DoesNotExist:
+        raise Http404("Auto-évaluation ou pratique introuvable.") from None
+    except services.AssessmentLocked:
+        return render(
+            request,
+            "pratiques/_answer_status.html",
+            {
+                "practice_pk": practice_pk,
+                "error": "Cette auto-évaluation est validée : réponse non enregistrée.",
+            },
+            status=409,
+        )
+    if not request.htmx:
+        return HttpResponseRedirect(
+            reverse("pratiques:assessment_fill", kwargs={"pk": pk}) + f"#pratique-{practice_pk}"
+        )
+    return render(
+        request,
+        "pratiques/_answer_status.html",
+        {
+            "practice_pk": practice_pk,
+            "result": result,
+            "data": data,
+            "seen": services.answer_fingerprint(data),
+            "saved_at": timezone.localtime(),
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@role_required(Role.CATALYST)
+def assessment_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    assessment = _own(request, pk)
+    if not assessment.is_draft:
+        return redirect(assessment)
+    form = PreferencesForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with contextlib.suppress(services.AssessmentLocked):  # submitted in another tab
+                services.assessment_submit(
+                    assessment_id=assessment.pk,
+                    user=request.user,
+                    consent_statistics=form.cleaned_data["consent_statistics"],
+                    share_with_organisation=form.cleaned_data["share_with_organisation"],
+                )
+        except services.SubmissionClosed:
+            form.add_error(
+                None,
+                "La campagne de cette auto-évaluation est close : elle ne peut plus être validée.",
+            )
+        else:
+            messages.success(request, "Auto-évaluation validée. Voici vos résultats.")
+            return redirect("pratiques:assessment_results", pk=assessment.pk)
+    status = 200
+    if request.method == "POST":  # refused: the campaign is closed (409), or the form is invalid
+        status = 409 if form.non_field_errors() else 400
+    context = _fill_context(assessment)
+    context["form"] = form
+    context["scores"] = queries.rescore(assessment)
+    template = "pratiques/assessment_submit.html"
+    if request.htmx:
+        template += "#submit_form"
+    return render(request, template, context, status=status)

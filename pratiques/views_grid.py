@@ -1,0 +1,78 @@
+"""Public pages of the pratiques app: the grid of practices, and the « pratiques » part of a
+territory page (aggregates above the anonymity threshold only)."""
+
+from __future__ import annotations
+
+import csv
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from config.types import HtmxHttpRequest
+from pratiques import aggregates, disclosure, queries
+from territoires.models import Territory
+from territoires.queries import territory_for_page
+
+
+@require_safe
+def grid_current(request: HtmxHttpRequest) -> HttpResponse:
+    return _grid(request, None)
+
+
+@require_safe
+def grid_version(request: HtmxHttpRequest, version: str) -> HttpResponse:
+    return _grid(request, version)
+
+
+def _grid(request: HtmxHttpRequest, slug: str | None) -> HttpResponse:
+    version = queries.public_version(slug)
+    if version is None:
+        raise Http404("Cette version de la grille n'existe pas ou n'est pas publiée.")
+    context = {
+        "tree": queries.grid_tree(version),
+        "versions": queries.published_versions(),
+    }
+    template = "pratiques/grid.html"
+    if request.htmx:
+        template += "#grid"
+    return render(request, template, context)
+
+
+def _page_territory(level: str, code: str) -> Territory:
+    """The territory of a /territoires/<niveau>/<code>/ address (the territory page's own lookup)."""
+    territory = territory_for_page(level, code)
+    if territory is None:
+        raise Http404("Territoire introuvable.")
+    return territory
+
+
+@require_safe
+def territory_practices(request: HtmxHttpRequest, level: str, code: str) -> HttpResponse:
+    territory = _page_territory(level, code)
+    data = aggregates.territory_practices(territory)
+    context = {
+        "territory": territory,
+        "t": data,
+        "cadence": disclosure.RELEASE_CADENCE,
+        "distribution_min": disclosure.DISTRIBUTION_MIN,
+    }
+    template = "pratiques/territory_practices.html"
+    if request.htmx:
+        template += "#territory_practices"
+    return render(request, template, context)
+
+
+@require_safe
+def territory_practices_csv(request: HtmxHttpRequest, level: str, code: str) -> HttpResponse:
+    """The same released figures as the page, one line per practice (nothing when not published)."""
+    territory = _page_territory(level, code)
+    data = aggregates.territory_practices(territory)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="pratiques-{territory.level}-{territory.code}.csv"'
+    )
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerows(aggregates.csv_rows(territory, data))
+    return response
