@@ -53,6 +53,8 @@ def partition(apps: Any, schema_editor: Any) -> None:
 def unpartition(apps: Any, schema_editor: Any) -> None:
     index = territory_index_name(schema_editor, apps)
     with schema_editor.connection.cursor() as cursor:
+        # The restored foreign keys are checked now, not at the commit (the index follows).
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(f"ALTER TABLE {TABLE} RENAME TO {TABLE}_partitioned")
         cursor.execute(
             f"ALTER TABLE {TABLE}_partitioned RENAME CONSTRAINT {TABLE}_pkey TO {TABLE}_ppkey"
