@@ -278,6 +278,7 @@ def _values_execute(run: ImportRun, data: bytes, progress: Progress) -> None:
             refresh_started = time.monotonic()
             distributions = _distributions_refresh(load, arrondissements)
             refreshed_in = time.monotonic() - refresh_started
+            logger.debug("distributions : %.2f s", refreshed_in)
         if not run.dry_run:
             # Checksums of the rows as they now are, with them (a failed run keeps the old ones).
             digests_store(load.written, level=run.level, run=run)

@@ -283,8 +283,10 @@ def values_file_load(
     refreshes on ``load.table``, stores ``load.written`` (checksums), then ``load.finish()``."""
     _lock()
     progress(0.16, "empreintes des valeurs")
+    started = time.perf_counter()
     digests = file_digests(values_file.blocks(), level=level)
     stored = stored_digests(digests, level=level)
+    logger.debug("empreintes : %.2f s", time.perf_counter() - started)
     changed = {key: found for key, found in digests.items() if stored.get(key) != found[0]}
     total = values_file.values_read
     if not changed:
@@ -294,7 +296,9 @@ def values_file_load(
     rows = sum(count for _, count in changed.values())
     indicator_ids = sorted({indicator for indicator, _ in keys})
     years = sorted({year for _, year in keys})
+    started = time.perf_counter()
     references_lock(indicator_ids=indicator_ids, territory_ids=values_file.territory_ids())
+    logger.debug("identifiants vérifiés et verrouillés : %.2f s", time.perf_counter() - started)
     start_memory = None
     matrix, territory_ids = values_file.matrix, values_file.row_territory_ids
     if matrix is not None and territory_ids is not None and len(years) == 1:
@@ -381,8 +385,9 @@ def _load(
                    count(*) FILTER (WHERE t.year IS NOT NULL AND t.value IS DISTINCT FROM s.value)
             FROM {STAGE} s LEFT JOIN {TABLE} t
               ON t.indicator_id = s.indicator_id AND t.territory_id = s.territory_id
-             AND t.year = s.year
-            """
+             AND t.year = s.year AND t.year = ANY(%s)
+            """,
+            [years],  # the constant list lets PostgreSQL read the years' partitions only
         )
         created, updated = cursor.fetchone()
     load = Load(Counts(copied, created, updated, copied - created - updated), **found)
