@@ -281,7 +281,7 @@ def _values_execute(run: ImportRun, data: bytes, progress: Progress) -> None:
             logger.debug("distributions : %.2f s", refreshed_in)
         if not run.dry_run:
             # Checksums of the rows as they now are, with them (a failed run keeps the old ones).
-            digests_store(load.written, level=run.level, run=run)
+            digests_store(load.written(), level=run.level, run=run)
             progress(0.98, "rattachement de la partition")
             load.finish()
     run.created, run.updated, run.unchanged = counts.created, counts.updated, counts.unchanged

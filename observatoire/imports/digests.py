@@ -40,6 +40,17 @@ def _groups(block: Block) -> Iterator[tuple[Key, np.ndarray, np.ndarray]]:
         yield (code // YEAR_SPAN, code % YEAR_SPAN), territories[start:end], values[start:end]
 
 
+def file_keys(blocks: Iterable[Block]) -> dict[Key, int]:
+    """Number of rows of each (indicator, year) of the file (no checksum: cheap)."""
+    found: dict[Key, int] = {}
+    for block in blocks:
+        codes, counts = np.unique(key_codes(block), return_counts=True)
+        for code, count in zip(codes.tolist(), counts.tolist(), strict=True):
+            key = (code // YEAR_SPAN, code % YEAR_SPAN)
+            found[key] = found.get(key, 0) + count
+    return found
+
+
 def file_digests(blocks: Iterable[Block], *, level: str) -> dict[Key, tuple[str, int]]:
     """Checksum and number of rows of each (indicator, year) of the file."""
     found: dict[Key, tuple[str, int]] = {}

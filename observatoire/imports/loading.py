@@ -27,7 +27,13 @@ from typing import Any
 import numpy as np
 from django.db import connection
 
-from observatoire.imports.digests import Key, digests_forget, file_digests, stored_digests
+from observatoire.imports.digests import (
+    Key,
+    digests_forget,
+    file_digests,
+    file_keys,
+    stored_digests,
+)
 from observatoire.imports.distributions import (
     Row,
     memory_distributions,
@@ -225,7 +231,11 @@ class Load:
     partition: PartitionLoad | None = None
     memory: Job | None = None  # -> list[Row]: distributions of the file's levels
     memory_levels: list[str] = field(default_factory=list)
-    written: dict[Key, tuple[str, int]] = field(default_factory=dict)
+    # Checksums of the rows written, or the thread computing them.
+    checksums: dict[Key, tuple[str, int]] | Job = field(default_factory=dict)
+
+    def written(self) -> dict[Key, tuple[str, int]]:
+        return self.checksums.result() if isinstance(self.checksums, Job) else self.checksums
 
     def finish(self) -> None:
         """Attach the new partition: the last statement before the commit."""
@@ -280,40 +290,54 @@ def values_file_load(
     values_file: ValuesFile, *, level: str, dry_run: bool, progress: Progress = _no_progress
 ) -> Load:
     """Load a checked file; must run inside ``transaction.atomic``. The caller runs the
-    refreshes on ``load.table``, stores ``load.written`` (checksums), then ``load.finish()``."""
+    refreshes on ``load.table``, stores ``load.written()`` (checksums), then ``load.finish()``."""
     _lock()
     progress(0.16, "empreintes des valeurs")
     started = time.perf_counter()
-    digests = file_digests(values_file.blocks(), level=level)
-    stored = stored_digests(digests, level=level)
-    logger.debug("empreintes : %.2f s", time.perf_counter() - started)
-    changed = {key: found for key, found in digests.items() if stored.get(key) != found[0]}
     total = values_file.values_read
-    if not changed:
-        counts = Counts(total, unchanged=total, method="aucun changement (empreintes identiques)")
-        return Load(counts)
-    keys = set(changed)
-    rows = sum(count for _, count in changed.values())
+    stored = stored_digests(file_keys(values_file.blocks()), level=level)
+    digests: dict[Key, tuple[str, int]]
+    if stored:
+        digests = file_digests(values_file.blocks(), level=level)
+        changed = {key: found for key, found in digests.items() if stored.get(key) != found[0]}
+        if not changed:
+            counts = Counts(
+                total, unchanged=total, method="aucun changement (empreintes identiques)"
+            )
+            return Load(counts)
+        keys = set(changed)
+        rows = sum(count for _, count in changed.values())
+        digests = changed
+    else:
+        # Nothing to compare with: every row is loaded, checksums computed during the indexes.
+        keys = set(file_keys(values_file.blocks()))
+        rows = total
+        digests = {}
+    logger.debug("empreintes : %.2f s", time.perf_counter() - started)
     indicator_ids = sorted({indicator for indicator, _ in keys})
     years = sorted({year for _, year in keys})
     started = time.perf_counter()
     references_lock(indicator_ids=indicator_ids, territory_ids=values_file.territory_ids())
     logger.debug("identifiants vérifiés et verrouillés : %.2f s", time.perf_counter() - started)
-    start_memory = None
     matrix, territory_ids = values_file.matrix, values_file.row_territory_ids
-    if matrix is not None and territory_ids is not None and len(years) == 1:
-        positions = [
-            position
-            for position, indicator_id in enumerate(values_file.indicator_ids)
-            if (indicator_id, years[0]) in keys
-        ]
-        ids = [values_file.indicator_ids[position] for position in positions]
+    jobs: dict[str, Any] = {}
 
-        def start_memory() -> tuple[Job, list[str]]:
+    def during_indexes(first_load: bool) -> None:
+        """While PostgreSQL builds the indexes: checksums, and the distributions of a first
+        load of a wide file (the frame holds every value of these indicators that year)."""
+        if not digests:
+            jobs["digests"] = Job(lambda: file_digests(values_file.blocks(), level=level))
+        if first_load and matrix is not None and territory_ids is not None and len(years) == 1:
+            positions = [
+                position
+                for position, indicator_id in enumerate(values_file.indicator_ids)
+                if (indicator_id, years[0]) in keys
+            ]
+            ids = [values_file.indicator_ids[position] for position in positions]
             peers = peers_of(territory_ids, ids)
             columns = matrix if len(positions) == matrix.shape[1] else matrix[:, positions]
-            job = Job(memory_distributions, columns, ids, years[0], peers)
-            return job, sorted({str(level) for level in peers.levels if level})
+            jobs["memory"] = Job(memory_distributions, columns, ids, years[0], peers)
+            jobs["levels"] = sorted({str(name) for name in peers.levels if name})
 
     load = _load(
         lambda: values_file.blocks(only=keys),
@@ -323,11 +347,15 @@ def values_file_load(
         years=years,
         dry_run=dry_run,
         progress=progress,
-        start_memory=start_memory,
+        during_indexes=during_indexes,
     )
     load.counts.rows += total - rows
     load.counts.unchanged += total - rows
-    load.written = changed
+    load.memory, load.memory_levels = jobs.get("memory"), jobs.get("levels", [])
+    if digests:
+        load.checksums = digests
+    elif not dry_run:
+        load.checksums = jobs.get("digests") or file_digests(values_file.blocks(), level=level)
     return load
 
 
@@ -340,7 +368,7 @@ def _load(
     years: list[int],
     dry_run: bool,
     progress: Progress,
-    start_memory: Callable[[], tuple[Job, list[str]]] | None = None,
+    during_indexes: Callable[[bool], None] | None = None,
 ) -> Load:
     bulk = rows >= BULK_ROWS and len(years) == 1
     found = {"indicator_ids": indicator_ids, "years": years}
@@ -360,7 +388,8 @@ def _load(
                 end=0.7,
             )
             partition.carry(except_indicators=indicator_ids)
-            memory, levels = start_memory() if start_memory else (None, [])
+            if during_indexes:
+                during_indexes(True)
             progress(0.72, "index de la partition du millésime")
             partition.build_keys()
             method = "copie directe dans une partition neuve, index reconstruits, rattachée"
@@ -369,10 +398,12 @@ def _load(
                 **found,
                 table=partition.table,
                 partition=partition,
-                memory=memory,
-                memory_levels=levels,
             )
     _create_stage()
+    if not bulk:
+        with connection.cursor() as cursor:
+            # A few rows among millions, read through the primary key (pages are in memory).
+            cursor.execute("SET LOCAL random_page_cost = 1.1")
     copied = copy_blocks(
         STAGE, make_blocks(), total_blocks=total_blocks, progress=progress, start=0.2, end=0.6
     )
@@ -405,6 +436,8 @@ def _load(
                 f"INSERT INTO {partition.table} ({COLUMNS}) SELECT {COLUMNS} FROM {STAGE}"
             )
         partition.carry(stage=STAGE)
+        if during_indexes:
+            during_indexes(False)
         progress(0.8, "index de la partition du millésime")
         partition.build_keys()
         load.table, load.partition = partition.table, partition
