@@ -54,7 +54,7 @@ def file_keys(blocks: Iterable[Block]) -> dict[Key, int]:
 def file_digests(blocks: Iterable[Block], *, level: str) -> dict[Key, tuple[str, int]]:
     """Checksum and number of rows of each (indicator, year) of the file."""
     found: dict[Key, tuple[str, int]] = {}
-    hashes: dict[Key, tuple[hashlib._Hash, int]] = {}
+    hashes: dict[Key, tuple[hashlib.blake2b, int]] = {}
     for block in blocks:
         for key, territories, values in _groups(block):
             normalised = values.astype(np.float64) + 0.0  # -0.0 → 0.0

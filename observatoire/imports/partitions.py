@@ -102,7 +102,10 @@ class PartitionLoad:
                 f"NOT EXISTS (SELECT 1 FROM {stage} s WHERE s.indicator_id = o.indicator_id "
                 "AND s.territory_id = o.territory_id AND s.year = o.year)"
             )
-        params = {"year": self.year, "indicators": except_indicators or []}
+        params: dict[str, int | list[int]] = {
+            "year": self.year,
+            "indicators": except_indicators or [],
+        }
         with connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {self.table} ({COLUMNS}) SELECT {COLUMNS} FROM {source} o "
