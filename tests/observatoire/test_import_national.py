@@ -3,6 +3,7 @@ distributions computed in memory equal to PostgreSQL's, nothing left behind by a
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
@@ -50,16 +51,15 @@ def bulk(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_national_load_gets_its_own_partition(
     catalogue: dict[str, Indicator], bulk: None
 ) -> None:
-    assert partitions_of_values() == [partitions.DEFAULT]
+    before = partitions_of_values()
     run_values(WIDE_LATIN1, year=2020)
     run = run_values(WIDE_LATIN1, year=2021)
     assert run.status == "reussi", run.message
     assert "partition neuve" in run.message
-    assert partitions_of_values() == [
-        partitions.DEFAULT,
+    assert set(partitions_of_values()) - set(before) == {
         partitions.partition_name(2020),
         partitions.partition_name(2021),
-    ]
+    }
     assert leftover_load_tables() == []
     # Read through the ORM as before, each year from its partition.
     assert {year for _, _, year, _ in snapshot()} == {2020, 2021}
@@ -193,4 +193,52 @@ def test_a_refused_file_commits_nothing(catalogue: dict[str, Indicator], bulk: N
     run = run_values("CODGEO;TX_CHOM\n94080;7,5\n99999;1\n")
     assert run.status == "refuse"
     assert snapshot() == [] and digests() == []
-    assert partitions_of_values() == [partitions.DEFAULT]
+    assert partitions.partition_name(2021) not in partitions_of_values()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_readers_of_another_year_never_wait_for_a_national_load(
+    catalogue: dict[str, Indicator], bulk: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run_values(WIDE_LATIN1, year=2020)
+    reached, release = threading.Event(), threading.Event()
+    build_keys = partitions.PartitionLoad.build_keys
+
+    def paused(self: partitions.PartitionLoad) -> None:
+        build_keys(self)
+        reached.set()  # the new vintage is loaded and indexed, not yet attached
+        release.wait(30)
+
+    monkeypatch.setattr(partitions.PartitionLoad, "build_keys", paused)
+    result: dict[str, Any] = {}
+
+    def load() -> None:
+        try:
+            result["run"] = run_values(WIDE_LATIN1, year=2021)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=load)
+    thread.start()
+    try:
+        assert reached.wait(60)
+        vincennes = Territory.objects.get(code="94080")
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '1s'")  # a blocked read fails instead of waiting
+            cursor.execute(f"SELECT count(*) FROM {partitions.TABLE} WHERE year = 2020")
+            assert cursor.fetchone()[0] == 15 + 7
+            cursor.execute(
+                f"SELECT count(*) FROM {partitions.TABLE} WHERE territory_id = %s",
+                [vincennes.pk],
+            )
+            assert cursor.fetchone()[0] == 3
+            cursor.execute("SET lock_timeout = 0")
+    finally:
+        release.set()
+        thread.join(60)
+        assert result["run"].status == "reussi", result["run"].message
+        with connection.cursor() as cursor:  # the test database keeps no partition of its own
+            for name in partitions_of_values():
+                if name != partitions.DEFAULT:
+                    cursor.execute(f"ALTER TABLE {partitions.TABLE} DETACH PARTITION {name}")
+                    cursor.execute(f"DROP TABLE {name}")
