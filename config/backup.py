@@ -78,12 +78,42 @@ def backup(url: str, path: Path) -> Path:
     return path
 
 
+# Keys and indexes of partitioned tables (the indicator values): `pg_restore --clean` would drop
+# each partition's inherited primary key on its own, which PostgreSQL refuses.
+PARTITIONED_KEYS = """
+SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', c.conrelid::regclass, c.conname),
+       format('ALTER TABLE %s ADD CONSTRAINT %I %s', c.conrelid::regclass, c.conname,
+              pg_get_constraintdef(c.oid))
+FROM pg_constraint c JOIN pg_class r ON r.oid = c.conrelid
+WHERE r.relkind = 'p' AND c.contype IN ('p', 'u')
+UNION ALL
+SELECT format('DROP INDEX %s', i.indexrelid::regclass), pg_get_indexdef(i.indexrelid)
+FROM pg_index i JOIN pg_class r ON r.oid = i.indrelid
+WHERE r.relkind = 'p'
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+"""
+
+
 def restore(url: str, path: Path) -> None:
-    """Replaces every object of the database by the backup's, in one transaction."""
+    """Replaces every object of the database by the backup's, in one transaction (the keys of
+    partitioned tables are dropped just before, and put back if the restore fails)."""
+    import psycopg
+
     if not path.is_file():
         raise BackupError(f"Sauvegarde introuvable : {path}")
-    _run([pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-privileges",
-          "--single-transaction", "--exit-on-error", f"--dbname={url}", str(path)])  # fmt: skip
+    with psycopg.connect(url, autocommit=True) as conn:
+        keys = conn.execute(PARTITIONED_KEYS).fetchall()
+        with conn.transaction():
+            for drop, _ in keys:
+                conn.execute(drop)
+    try:
+        _run([pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-privileges",
+              "--single-transaction", "--exit-on-error", f"--dbname={url}", str(path)])  # fmt: skip
+    except BackupError:
+        with psycopg.connect(url, autocommit=True) as conn, conn.transaction():
+            for _, create in keys:
+                conn.execute(create)
+        raise
 
 
 def summary(connection: Any) -> dict[str, Any]:

@@ -103,11 +103,21 @@ class IndicatorValue(models.Model):
 
     The composite primary key is also the index of the peer comparisons (per indicator); bulk
     loads go through ``observatoire.imports.loading`` (COPY), never the ORM row by row.
+
+    The table is partitioned by year (PostgreSQL LIST partitions, migration 0006): a national
+    vintage is loaded into a table of its own, indexed, then attached, so readers of the other
+    years never wait; other years live in the default partition. No foreign key in the database
+    (a 11 M-row check at each load): the loader takes its ids from the catalogue and the
+    geography and locks them (``imports.partitions``); Django cascades deletions.
     """
 
     pk = models.CompositePrimaryKey("indicator", "territory", "year")
-    indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="values", db_index=False)
-    territory = models.ForeignKey(Territory, models.CASCADE, related_name="indicator_values")
+    indicator = models.ForeignKey(
+        Indicator, models.CASCADE, related_name="values", db_index=False, db_constraint=False
+    )
+    territory = models.ForeignKey(
+        Territory, models.CASCADE, related_name="indicator_values", db_constraint=False
+    )
     year = models.PositiveSmallIntegerField("année")
     value = models.FloatField("valeur", null=True, blank=True)
 
@@ -263,3 +273,35 @@ class PeerDistribution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_id} {self.year} {self.level} {self.segment_id} (n={self.count})"
+
+
+class ValuesDigest(models.Model):
+    """Checksum of the rows an import wrote for one indicator, year and level (the file's
+    normalised values, sorted by territory): a re-import whose checksum is the same skips them.
+    Any other write to those rows deletes the checksum (aggregates, demo data, reference figures)."""
+
+    indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField("année")
+    level = models.CharField("niveau", max_length=16, choices=Level.choices)
+    digest = models.CharField("empreinte", max_length=64)
+    rows = models.PositiveIntegerField("valeurs", default=0)
+    run = models.ForeignKey(
+        ImportRun,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="import",
+    )
+
+    class Meta:
+        verbose_name = "empreinte de valeurs importées"
+        verbose_name_plural = "empreintes de valeurs importées"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "year", "level"], name="values_digest_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.year} {self.level} {self.digest[:12]}"

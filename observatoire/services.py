@@ -15,11 +15,18 @@ from django.utils import timezone
 
 from observatoire import liveness
 from observatoire.imports.catalogue import read_catalogue_file
+from observatoire.imports.digests import digests_forget, digests_store
+from observatoire.imports.distributions import (
+    distributions_delete,
+    distributions_write,
+    segment_groups,
+)
 from observatoire.imports.loading import (
+    Load,
     additive_aggregates_refresh,
     arrondissement_totals_refresh,
     peer_distributions_refresh,
-    values_load,
+    values_file_load,
 )
 from observatoire.imports.problems import STORED_PROBLEMS_MAX, FileRefused, Problem, storable
 from observatoire.imports.values import read_values_file
@@ -241,43 +248,48 @@ def _values_execute(run: ImportRun, data: bytes, progress: Progress) -> None:
         raise FileRefused([Problem(None, None, "fichier", "Aucune valeur à importer.")])
     progress(0.15, "vérification terminée")
     with transaction.atomic():
-        counts = values_load(
-            values_file.blocks(),
-            total_blocks=values_file.block_count,
-            expected_rows=values_file.values_read,
-            indicator_ids=values_file.indicator_ids,
-            years=values_file.years,
-            dry_run=run.dry_run,
-            progress=progress,
+        load = values_file_load(
+            values_file, level=run.level, dry_run=run.dry_run, progress=progress
         )
+        counts = load.counts
         aggregates, distributions, loaded_in, refreshed_in = 0, 0, time.monotonic() - started, 0.0
-        arrondissements = 0
+        arrondissements: list[int] = []
         if run.dry_run:
             transaction.set_rollback(True)
         elif counts.created or counts.updated:
             if run.level == Level.COMMUNE:
                 progress(0.88, "communes à arrondissements")
                 arrondissements = arrondissement_totals_refresh(
-                    indicator_ids=values_file.indicator_ids,
-                    years=values_file.years,
+                    indicator_ids=load.indicator_ids,
+                    years=load.years,
                     present=values_file.territory_ids(),
+                    table=load.table,
                 )
                 progress(0.9, "agrégats des effectifs")
                 aggregates = additive_aggregates_refresh(
-                    indicator_ids=values_file.indicator_ids, years=values_file.years
+                    indicator_ids=load.indicator_ids, years=load.years, table=load.table
+                )
+                # Upper levels' rows of counts were rewritten: their checksums no longer hold.
+                digests_forget(
+                    [(i, y) for i in load.indicator_ids for y in load.years],
+                    levels=[level for level in Level.values if level != run.level],
                 )
             progress(0.93, "distributions parmi les pairs")
             refresh_started = time.monotonic()
-            distributions = peer_distributions_refresh(
-                indicator_ids=values_file.indicator_ids, years=values_file.years
-            )
+            distributions = _distributions_refresh(load, arrondissements)
             refreshed_in = time.monotonic() - refresh_started
+            logger.debug("distributions : %.2f s", refreshed_in)
+        if not run.dry_run:
+            # Checksums of the rows as they now are, with them (a failed run keeps the old ones).
+            digests_store(load.written(), level=run.level, run=run)
+            progress(0.98, "rattachement de la partition")
+            load.finish()
     run.created, run.updated, run.unchanged = counts.created, counts.updated, counts.unchanged
     run.message = _summary(run) + f" Méthode : {counts.method}."
     if arrondissements:
         run.message += (
             f" Effectifs de Paris, Lyon ou Marseille sommés de leurs arrondissements "
-            f"(absents du fichier) : {arrondissements} valeur(s)."
+            f"(absents du fichier) : {len(arrondissements)} valeur(s)."
         )
     if aggregates:
         run.message += (
@@ -289,6 +301,28 @@ def _values_execute(run: ImportRun, data: bytes, progress: Progress) -> None:
             f" Chargement {loaded_in:.1f} s ; {distributions} distribution(s) parmi les pairs "
             f"recalculée(s) en {refreshed_in:.1f} s."
         )
+
+
+def _distributions_refresh(load: Load, extra_territories: list[int]) -> int:
+    """Peer distributions of what the load changed: from the frame in memory for the file's
+    levels (a national load), by PostgreSQL for the other levels and for the groups where
+    rows outside the file (communes summed from their arrondissements) take part."""
+    rows = load.memory_rows()
+    if rows is None:
+        return peer_distributions_refresh(
+            indicator_ids=load.indicator_ids, years=load.years, table=load.table
+        )
+    redo = segment_groups(extra_territories)
+    distributions_delete(indicator_ids=load.indicator_ids, years=load.years)
+    written = distributions_write([row for row in rows if f"{row[2]}:{row[3]}" not in redo])
+    return written + peer_distributions_refresh(
+        indicator_ids=load.indicator_ids,
+        years=load.years,
+        table=load.table,
+        skip_levels=load.memory_levels,
+        groups=sorted(redo),
+        replace=False,
+    )
 
 
 def _summary(run: ImportRun) -> str:

@@ -11,7 +11,14 @@ from django.db import transaction
 
 from observatoire.imports.loading import peer_distributions_refresh, values_load
 from observatoire.imports.values import Block
-from observatoire.models import Collection, Indicator, IndicatorValue, Kind, Polarity
+from observatoire.models import (
+    Collection,
+    Indicator,
+    IndicatorValue,
+    Kind,
+    Polarity,
+    ValuesDigest,
+)
 from observatoire.seed_data import (
     DEMO_INDICATORS,
     DEMO_KINDS,
@@ -55,6 +62,8 @@ def load_reference(*, stdout: TextIO) -> None:
                 "  Observatoire : France absente de la géographie, chiffres nationaux non chargés."
             )
             return
+        # Rows written outside an import: a re-import must compare them again.
+        ValuesDigest.objects.filter(indicator__in=indicators.values(), level=Level.COUNTRY).delete()
         IndicatorValue.objects.bulk_create(
             [
                 IndicatorValue(indicator=indicators[code], territory=france, year=year, value=value)

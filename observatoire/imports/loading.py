@@ -4,11 +4,13 @@ Measured (docs/benchmarks.md): COPY into a table whose foreign keys are ``DEFERR
 DEFERRED`` checks each row at COMMIT (minutes for 11 M rows), and ``ON CONFLICT DO UPDATE`` of
 every row is slow and bloats. So:
 
+- a re-import first compares checksums per (indicator, year) (``digests``): what is unchanged is
+  skipped without touching the database;
 - small files (one indicator for all communes…): COPY into a temporary staging table, count what
   changes, then one ``INSERT … ON CONFLICT DO UPDATE … WHERE value IS DISTINCT FROM``;
-- a full vintage (≥ ``BULK_ROWS``): in one transaction, drop the indexes and foreign keys of the
-  values table, COPY, rebuild them (a foreign key added afterwards is checked by one join, not
-  row by row). Readers of the table wait for that transaction.
+- a full vintage (≥ ``BULK_ROWS``, one year): the year's partition is built apart and attached
+  at the end (``partitions``), its peer distributions computed from the frame in memory while
+  PostgreSQL builds the indexes (``distributions``). Readers of the other years never wait.
 
 Rows are encoded to the binary COPY format with numpy (no Python loop per row).
 """
@@ -16,15 +18,34 @@ Rows are encoded to the binary COPY format with numpy (no Python loop per row).
 from __future__ import annotations
 
 import logging
+import threading
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from django.db import connection
 
-from observatoire.imports.values import Block
-from observatoire.models import IndicatorValue
+from observatoire.imports.digests import (
+    Key,
+    digests_forget,
+    file_digests,
+    file_keys,
+    stored_digests,
+)
+from observatoire.imports.distributions import (
+    Row,
+    memory_distributions,
+    peer_distributions_refresh,
+    peers_of,
+)
+from observatoire.imports.partitions import PartitionLoad, references_lock
+from observatoire.imports.values import Block, ValuesFile
+from observatoire.models import Indicator, IndicatorValue
+from territoires.models import Level, Territory
+
+__all__ = ["peer_distributions_refresh"]
 
 TABLE = IndicatorValue._meta.db_table
 logger = logging.getLogger(__name__)
@@ -154,39 +175,6 @@ def _table_definitions(table: str) -> tuple[list[tuple[str, str]], list[tuple[st
     return constraints, indexes
 
 
-def _drop_keys(table: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    constraints, indexes = _table_definitions(table)
-    with connection.cursor() as cursor:
-        # ALTER TABLE refuses to run while deferred checks of this transaction are pending.
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        for name, _ in indexes:
-            cursor.execute(f'DROP INDEX "{name}"')
-        for name, _ in constraints:
-            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-    return constraints, indexes
-
-
-def _rebuild_keys(
-    table: str, constraints: list[tuple[str, str]], indexes: list[tuple[str, str]]
-) -> None:
-    with connection.cursor() as cursor:
-        # Enough memory for the index sorts to stay in memory (11.6 M rows: ~0.5 GB each), and
-        # for the hash joins that check the foreign keys.
-        cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
-        cursor.execute("SET LOCAL work_mem = '256MB'")
-        # Primary key first (an index build), then the other indexes, then the foreign keys
-        # (each validated by one join over the table, not by per-row triggers).
-        for name, definition in sorted(constraints, key=lambda c: not c[1].startswith("PRIMARY")):
-            started = time.perf_counter()
-            cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
-            logger.debug("%s : %.2f s", name, time.perf_counter() - started)
-            if definition.startswith("PRIMARY"):
-                for index_name, index_definition in indexes:
-                    started = time.perf_counter()
-                    cursor.execute(index_definition)
-                    logger.debug("%s : %.2f s", index_name, time.perf_counter() - started)
-
-
 def _create_stage() -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
@@ -210,6 +198,61 @@ def _has_rows(indicator_ids: list[int], years: list[int]) -> bool:
         return bool(cursor.fetchone()[0])
 
 
+class Job:
+    """A computation in a thread (numpy releases the GIL while it sorts), joined by ``result``."""
+
+    def __init__(self, function: Callable[..., Any], *args: Any) -> None:
+        self._result: Any = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(function, *args), daemon=True)
+        self._thread.start()
+
+    def _run(self, function: Callable[..., Any], *args: Any) -> None:
+        try:
+            self._result = function(*args)
+        except BaseException as error:  # re-raised in the caller's thread
+            self._error = error
+
+    def result(self) -> Any:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._result
+
+
+@dataclass
+class Load:
+    """What a load wrote, and where the refreshes that follow it must write before ``finish``."""
+
+    counts: Counts
+    indicator_ids: list[int] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+    table: str = TABLE
+    partition: PartitionLoad | None = None
+    memory: Job | None = None  # -> list[Row]: distributions of the file's levels
+    memory_levels: list[str] = field(default_factory=list)
+    # Checksums of the rows written, or the thread computing them.
+    checksums: dict[Key, tuple[str, int]] | Job = field(default_factory=dict)
+
+    def written(self) -> dict[Key, tuple[str, int]]:
+        return self.checksums.result() if isinstance(self.checksums, Job) else self.checksums
+
+    def finish(self) -> None:
+        """Attach the new partition: the last statement before the commit."""
+        if self.partition is not None:
+            self.partition.attach()
+            self.partition = None
+
+    def memory_rows(self) -> list[Row] | None:
+        return None if self.memory is None else self.memory.result()
+
+
+def _lock() -> None:
+    with connection.cursor() as cursor:
+        # One values load at a time: two first loads must not both skip the staging table.
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+
+
 def values_load(
     blocks: Iterable[Block],
     *,
@@ -220,30 +263,149 @@ def values_load(
     dry_run: bool,
     progress: Progress = _no_progress,
 ) -> Counts:
-    """Load the rows; must run inside ``transaction.atomic`` (the caller rolls back a dry run).
+    """Load rows given as blocks (demo data); must run inside ``transaction.atomic`` (the caller
+    rolls back a dry run). Returns how many rows were (or would be) created, updated, unchanged."""
+    _lock()
+    blocks = list(blocks)
+    references_lock(
+        indicator_ids=indicator_ids,
+        territory_ids=np.unique(np.concatenate([b.territory_ids for b in blocks] or [[]])).tolist(),
+    )
+    load = _load(
+        lambda: iter(blocks),
+        rows=expected_rows,
+        total_blocks=total_blocks,
+        indicator_ids=indicator_ids,
+        years=years,
+        dry_run=dry_run,
+        progress=progress,
+    )
+    if not dry_run:
+        digests_forget([(i, y) for i in indicator_ids for y in years])
+    load.finish()
+    return load.counts
 
-    Returns how many rows were (or, in a dry run, would be) created, updated, unchanged.
-    """
-    bulk = expected_rows >= BULK_ROWS
-    with connection.cursor() as cursor:
-        # One values load at a time: two first loads must not both skip the staging table.
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+
+def values_file_load(
+    values_file: ValuesFile, *, level: str, dry_run: bool, progress: Progress = _no_progress
+) -> Load:
+    """Load a checked file; must run inside ``transaction.atomic``. The caller runs the
+    refreshes on ``load.table``, stores ``load.written()`` (checksums), then ``load.finish()``."""
+    _lock()
+    progress(0.16, "empreintes des valeurs")
+    started = time.perf_counter()
+    total = values_file.values_read
+    stored = stored_digests(file_keys(values_file.blocks()), level=level)
+    digests: dict[Key, tuple[str, int]]
+    if stored:
+        digests = file_digests(values_file.blocks(), level=level)
+        changed = {key: found for key, found in digests.items() if stored.get(key) != found[0]}
+        if not changed:
+            counts = Counts(
+                total, unchanged=total, method="aucun changement (empreintes identiques)"
+            )
+            return Load(counts)
+        keys = set(changed)
+        rows = sum(count for _, count in changed.values())
+        digests = changed
+    else:
+        # Nothing to compare with: every row is loaded, checksums computed during the indexes.
+        keys = set(file_keys(values_file.blocks()))
+        rows = total
+        digests = {}
+    logger.debug("empreintes : %.2f s", time.perf_counter() - started)
+    indicator_ids = sorted({indicator for indicator, _ in keys})
+    years = sorted({year for _, year in keys})
+    started = time.perf_counter()
+    references_lock(indicator_ids=indicator_ids, territory_ids=values_file.territory_ids())
+    logger.debug("identifiants vérifiés et verrouillés : %.2f s", time.perf_counter() - started)
+    matrix, territory_ids = values_file.matrix, values_file.row_territory_ids
+    jobs: dict[str, Any] = {}
+
+    def during_indexes(first_load: bool) -> None:
+        """While PostgreSQL builds the indexes: checksums, and the distributions of a first
+        load of a wide file (the frame holds every value of these indicators that year)."""
+        if not digests:
+            jobs["digests"] = Job(lambda: file_digests(values_file.blocks(), level=level))
+        if first_load and matrix is not None and territory_ids is not None and len(years) == 1:
+            positions = [
+                position
+                for position, indicator_id in enumerate(values_file.indicator_ids)
+                if (indicator_id, years[0]) in keys
+            ]
+            ids = [values_file.indicator_ids[position] for position in positions]
+            peers = peers_of(territory_ids, ids)
+            columns = matrix if len(positions) == matrix.shape[1] else matrix[:, positions]
+            jobs["memory"] = Job(memory_distributions, columns, ids, years[0], peers)
+            jobs["levels"] = sorted({str(name) for name in peers.levels if name})
+
+    load = _load(
+        lambda: values_file.blocks(only=keys),
+        rows=rows,
+        total_blocks=len(indicator_ids) if matrix is not None else 1,
+        indicator_ids=indicator_ids,
+        years=years,
+        dry_run=dry_run,
+        progress=progress,
+        during_indexes=during_indexes,
+    )
+    load.counts.rows += total - rows
+    load.counts.unchanged += total - rows
+    load.memory, load.memory_levels = jobs.get("memory"), jobs.get("levels", [])
+    if digests:
+        load.checksums = digests
+    elif not dry_run:
+        load.checksums = jobs.get("digests") or file_digests(values_file.blocks(), level=level)
+    return load
+
+
+def _load(
+    make_blocks: Callable[[], Iterator[Block]],
+    *,
+    rows: int,
+    total_blocks: int,
+    indicator_ids: list[int],
+    years: list[int],
+    dry_run: bool,
+    progress: Progress,
+    during_indexes: Callable[[bool], None] | None = None,
+) -> Load:
+    bulk = rows >= BULK_ROWS and len(years) == 1
+    found = {"indicator_ids": indicator_ids, "years": years}
     if not _has_rows(indicator_ids, years):
         if dry_run:
-            return Counts(expected_rows, created=expected_rows, method="vérification")
+            return Load(Counts(rows, created=rows, method="vérification"), **found)
         if bulk:
-            # First load of a vintage: straight into the table, keys rebuilt afterwards.
-            progress(0.2, "suppression des index")
-            constraints, indexes = _drop_keys(TABLE)
-            rows = copy_blocks(
-                TABLE, blocks, total_blocks=total_blocks, progress=progress, start=0.2, end=0.75
+            # First load of these indicators for the year: straight into a new partition.
+            partition = PartitionLoad(years[0])
+            partition.create()
+            copied = copy_blocks(
+                partition.table,
+                make_blocks(),
+                total_blocks=total_blocks,
+                progress=progress,
+                start=0.2,
+                end=0.7,
             )
-            progress(0.75, "reconstruction des index et des clés")
-            _rebuild_keys(TABLE, constraints, indexes)
-            return Counts(rows, created=rows, method="copie directe, index reconstruits")
+            partition.carry(except_indicators=indicator_ids)
+            if during_indexes:
+                during_indexes(True)
+            progress(0.72, "index de la partition du millésime")
+            partition.build_keys()
+            method = "copie directe dans une partition neuve, index reconstruits, rattachée"
+            return Load(
+                Counts(copied, created=copied, method=method),
+                **found,
+                table=partition.table,
+                partition=partition,
+            )
     _create_stage()
-    rows = copy_blocks(
-        STAGE, blocks, total_blocks=total_blocks, progress=progress, start=0.2, end=0.6
+    if not bulk:
+        with connection.cursor() as cursor:
+            # A few rows among millions, read through the primary key (pages are in memory).
+            cursor.execute("SET LOCAL random_page_cost = 1.1")
+    copied = copy_blocks(
+        STAGE, make_blocks(), total_blocks=total_blocks, progress=progress, start=0.2, end=0.6
     )
     progress(0.6, "comparaison avec les valeurs en base")
     with connection.cursor() as cursor:
@@ -254,55 +416,57 @@ def values_load(
                    count(*) FILTER (WHERE t.year IS NOT NULL AND t.value IS DISTINCT FROM s.value)
             FROM {STAGE} s LEFT JOIN {TABLE} t
               ON t.indicator_id = s.indicator_id AND t.territory_id = s.territory_id
-             AND t.year = s.year
-            """
+             AND t.year = s.year AND t.year = ANY(%s)
+            """,
+            [years],  # the constant list lets PostgreSQL read the years' partitions only
         )
         created, updated = cursor.fetchone()
-    counts = Counts(rows, created, updated, rows - created - updated)
+    load = Load(Counts(copied, created, updated, copied - created - updated), **found)
     if dry_run or not (created or updated):
-        counts.method = "vérification" if dry_run else "aucun changement"
+        load.counts.method = "vérification" if dry_run else "aucun changement"
         _drop_stage()
-        return counts
+        return load
     progress(0.7, "écriture")
-    with connection.cursor() as cursor:
-        if bulk:
+    if bulk:
+        # The year's partition rebuilt apart: the new rows, then the old ones they do not replace.
+        partition = PartitionLoad(years[0])
+        partition.create()
+        with connection.cursor() as cursor:
             cursor.execute(
-                f"""DELETE FROM {TABLE} t USING {STAGE} s
-                WHERE t.indicator_id = s.indicator_id AND t.territory_id = s.territory_id
-                  AND t.year = s.year"""
+                f"INSERT INTO {partition.table} ({COLUMNS}) SELECT {COLUMNS} FROM {STAGE}"
             )
-            constraints, indexes = _drop_keys(TABLE)
-            cursor.execute(f"INSERT INTO {TABLE} ({COLUMNS}) SELECT {COLUMNS} FROM {STAGE}")
-            progress(0.8, "reconstruction des index et des clés")
-            _rebuild_keys(TABLE, constraints, indexes)
-            counts.method = "remplacement du millésime, index reconstruits"
-        else:
+        partition.carry(stage=STAGE)
+        if during_indexes:
+            during_indexes(False)
+        progress(0.8, "index de la partition du millésime")
+        partition.build_keys()
+        load.table, load.partition = partition.table, partition
+        load.counts.method = "remplacement de la partition du millésime, index reconstruits"
+    else:
+        with connection.cursor() as cursor:
             cursor.execute(
                 f"""INSERT INTO {TABLE} AS t ({COLUMNS}) SELECT {COLUMNS} FROM {STAGE}
                 ON CONFLICT (indicator_id, territory_id, year) DO UPDATE SET value = EXCLUDED.value
                 WHERE t.value IS DISTINCT FROM EXCLUDED.value"""
             )
-            counts.method = "mise à jour (upsert)"
+        load.counts.method = "mise à jour (upsert)"
     _drop_stage()
-    return counts
+    return load
 
 
 def arrondissement_totals_refresh(
-    *, indicator_ids: list[int], years: list[int], present: set[int]
-) -> int:
+    *, indicator_ids: list[int], years: list[int], present: set[int], table: str = TABLE
+) -> list[int]:
     """Paris, Lyon and Marseille from their arrondissements municipaux, for additive indicators:
     a commune the file has a row for keeps its own value; a commune the file gives only by
     arrondissement gets their sum (NULL unless every arrondissement has a value). Returns the
-    number of rows created or changed. Arrondissements never count in the upper levels' totals
+    territory of each row created or changed. Arrondissements never count in the upper levels' totals
     (those sum communes only), so nothing is counted twice."""
-    from observatoire.models import Indicator
-    from territoires.models import Level, Territory
-
     additive = list(
         Indicator.objects.filter(pk__in=indicator_ids, additive=True).values_list("pk", flat=True)
     )
     if not additive or not years:
-        return 0
+        return []
     territories = Territory._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
@@ -313,17 +477,18 @@ def arrondissement_totals_refresh(
             ), sums AS (
                 SELECT v.indicator_id, a.commune_id, v.year,
                        count(v.value) AS filled, sum(v.value) AS total
-                FROM {TABLE} v JOIN {territories} a ON a.id = v.territory_id
+                FROM {table} v JOIN {territories} a ON a.id = v.territory_id
                 WHERE a.level = %(arrondissement)s AND a.commune_id IS NOT NULL
                   AND NOT (a.commune_id = ANY(%(present)s))
                   AND v.indicator_id = ANY(%(indicators)s) AND v.year = ANY(%(years)s)
                 GROUP BY 1, 2, 3
             )
-            INSERT INTO {TABLE} AS t ({COLUMNS})
+            INSERT INTO {table} AS t ({COLUMNS})
             SELECT s.indicator_id, s.commune_id, s.year, CASE WHEN s.filled = m.n THEN s.total END
             FROM sums s JOIN members m ON m.commune_id = s.commune_id
             ON CONFLICT (indicator_id, territory_id, year) DO UPDATE SET value = EXCLUDED.value
             WHERE t.value IS DISTINCT FROM EXCLUDED.value
+            RETURNING t.territory_id
             """,
             {
                 "arrondissement": Level.ARRONDISSEMENT,
@@ -332,17 +497,16 @@ def arrondissement_totals_refresh(
                 "years": years,
             },
         )
-        return cursor.rowcount
+        return [row[0] for row in cursor.fetchall()]
 
 
-def additive_aggregates_refresh(*, indicator_ids: list[int], years: list[int]) -> int:
+def additive_aggregates_refresh(
+    *, indicator_ids: list[int], years: list[int], table: str = TABLE
+) -> int:
     """Sum the communes' values of additive indicators (counts) into their EPCI, département,
     région and France; rates are never aggregated. A total is written only when every member
     commune has a value (otherwise NULL: a missing commune never yields a wrong total).
     Returns the number of rows created or changed."""
-    from observatoire.models import Indicator
-    from territoires.models import Level, Territory
-
     additive = list(
         Indicator.objects.filter(pk__in=indicator_ids, additive=True).values_list("pk", flat=True)
     )
@@ -370,12 +534,12 @@ def additive_aggregates_refresh(*, indicator_ids: list[int], years: list[int]) -
                 ), sums AS (
                     SELECT v.indicator_id, {parent} AS parent_id, v.year,
                            count(v.value) AS filled, sum(v.value) AS total
-                    FROM {TABLE} v JOIN {territories} c ON c.id = v.territory_id
+                    FROM {table} v JOIN {territories} c ON c.id = v.territory_id
                     WHERE c.level = %(commune)s AND {present}
                       AND v.indicator_id = ANY(%(indicators)s) AND v.year = ANY(%(years)s)
                     GROUP BY 1, 2, 3
                 )
-                INSERT INTO {TABLE} AS t ({COLUMNS})
+                INSERT INTO {table} AS t ({COLUMNS})
                 SELECT s.indicator_id, s.parent_id, s.year,
                        CASE WHEN s.filled = m.n THEN s.total END
                 FROM sums s JOIN members m ON m.parent_id = s.parent_id
@@ -386,53 +550,3 @@ def additive_aggregates_refresh(*, indicator_ids: list[int], years: list[int]) -
             )
             changed += cursor.rowcount
     return changed
-
-
-def peer_distributions_refresh(*, indicator_ids: list[int], years: list[int]) -> int:
-    """Rebuild, for these indicators and years, the distribution of values per territorial
-    level and size segment (count and 101 quantiles, computed by PostgreSQL). Returns the
-    number of distributions written."""
-    from observatoire.models import PER_INHABITANTS, Indicator, PeerDistribution
-    from territoires.models import SizeSegment, Territory
-
-    if not indicator_ids or not years:
-        return 0
-    table = PeerDistribution._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"DELETE FROM {table} WHERE indicator_id = ANY(%s) AND year = ANY(%s)",
-            [indicator_ids, years],
-        )
-        # The ordered-set aggregates sort every value once (1 GB measured no faster than 256 MB).
-        cursor.execute("SET LOCAL work_mem = '256MB'")
-        cursor.execute(
-            f"""
-            INSERT INTO {table} (indicator_id, year, level, segment_id, count, quantiles)
-            SELECT p.indicator_id, p.year, p.level, p.segment_id, count(*),
-                   to_jsonb(percentile_cont(%(quantiles)s::float8[])
-                            WITHIN GROUP (ORDER BY p.positioned))
-            FROM (
-                -- A count is positioned per 1 000 inhabitants, never raw (Indicator.kind).
-                SELECT v.indicator_id, v.year, t.level, s.id AS segment_id,
-                       CASE WHEN i.kind = 'effectif'
-                            THEN v.value * %(per)s / NULLIF(t.population, 0)
-                            ELSE v.value END AS positioned
-                FROM {TABLE} v
-                JOIN {Indicator._meta.db_table} i ON i.id = v.indicator_id
-                JOIN {Territory._meta.db_table} t ON t.id = v.territory_id
-                JOIN {SizeSegment._meta.db_table} s ON t.population >= s.min_population
-                     AND (s.max_population IS NULL OR t.population < s.max_population)
-                WHERE v.indicator_id = ANY(%(indicators)s) AND v.year = ANY(%(years)s)
-                  AND v.value IS NOT NULL
-            ) p
-            WHERE p.positioned IS NOT NULL
-            GROUP BY p.indicator_id, p.year, p.level, p.segment_id
-            """,
-            {
-                "per": PER_INHABITANTS,
-                "quantiles": [step / 100 for step in range(101)],
-                "indicators": indicator_ids,
-                "years": years,
-            },
-        )
-        return cursor.rowcount

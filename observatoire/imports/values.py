@@ -58,19 +58,45 @@ class ValuesFile:
     _matrix: np.ndarray | None = field(default=None, repr=False)
     _territory_ids: np.ndarray | None = field(default=None, repr=False)
 
-    def blocks(self) -> Iterator[Block]:
-        """Wide files yield one block per indicator column (no full long copy in memory)."""
+    def blocks(self, *, only: set[tuple[int, int]] | None = None) -> Iterator[Block]:
+        """Wide files yield one block per indicator column (no full long copy in memory), in
+        indicator order, rows in territory order: the order of the primary key, whose build
+        then reads sorted input. ``only``: the (indicator, year) keys to keep."""
         if self._matrix is not None and self._territory_ids is not None:
             year = np.full(len(self._territory_ids), self.years[0], dtype=np.int16)
-            for position, indicator_id in enumerate(self.indicator_ids):
+            order = self.territory_order()
+            territories = self._territory_ids[order]
+            for position in np.argsort(self.indicator_ids, kind="stable").tolist():
+                indicator_id = self.indicator_ids[position]
+                if only is not None and (indicator_id, self.years[0]) not in only:
+                    continue
                 yield Block(
-                    np.full(len(self._territory_ids), indicator_id, dtype=np.int64),
-                    self._territory_ids,
+                    np.full(len(territories), indicator_id, dtype=np.int64),
+                    territories,
                     year,
-                    self._matrix[:, position],
+                    self._matrix[order, position],
                 )
         for block in self._blocks:
-            yield Block(*block)
+            if only is None:
+                yield Block(*block)
+                continue
+            codes = block[0].astype(np.int64) * 10_000 + block[2].astype(np.int64)
+            kept = np.isin(codes, [indicator * 10_000 + year for indicator, year in only])
+            if kept.any():
+                yield Block(*(column[kept] for column in block))
+
+    def territory_order(self) -> np.ndarray:
+        assert self._territory_ids is not None
+        return np.argsort(self._territory_ids, kind="stable")
+
+    @property
+    def matrix(self) -> np.ndarray | None:
+        """Wide files: one row per territory (file order), one column per indicator."""
+        return self._matrix
+
+    @property
+    def row_territory_ids(self) -> np.ndarray | None:
+        return self._territory_ids
 
     def territory_ids(self) -> set[int]:
         """Every territory the file has a row for."""
