@@ -18,7 +18,7 @@ import _setup  # noqa: F401
 from django.conf import settings
 
 from observatoire.report import render
-from observatoire.report.data import collect_report_data
+from observatoire.report.collect import collect_report_data
 from territoires.models import Level, Territory
 
 COLLAPSE = "border-collapse: collapse;"

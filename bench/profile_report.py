@@ -4,8 +4,8 @@ one territory (charts exported once beforehand, so only the render is measured).
     .venv/bin/python bench/profile_report.py [--commune 94080] [--runs 3] [--top 25] [--charts png]
 
 Prints the load average, the wall and CPU time of the render phases (HTML parse + CSS, layout,
-PDF drawing/fonts/tagging), the cumulative time grouped by WeasyPrint package, and the top
-functions by own time.
+PDF drawing/fonts/tagging), the CPU time of each section rendered alone (same head and styles),
+the cumulative time grouped by WeasyPrint package, and the top functions by own time.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import argparse
 import cProfile
 import os
 import pstats
+import re
 import shutil
 import statistics
 import tempfile
@@ -25,7 +26,7 @@ import _setup  # noqa: F401
 from django.conf import settings
 
 from observatoire.report import render
-from observatoire.report.data import collect_report_data
+from observatoire.report.collect import collect_report_data
 from territoires.models import Level, Territory
 
 GROUPS = [
@@ -67,6 +68,34 @@ def phases(html: str, options: dict) -> dict[str, float]:
     return out
 
 
+SECTION = re.compile(r"<section\b.*?</section>", re.S)
+
+
+def sections(html: str) -> dict[str, str]:
+    """Each ``<section>`` of the report alone, in a document with the same head and header."""
+    found = SECTION.findall(html)
+    first, last = html.index(found[0]), html.rindex(found[-1]) + len(found[-1])
+    out = {}
+    for i, part in enumerate(found):
+        name = re.search(r'aria-labelledby="([^"]+)"', part)
+        out[f"{i + 1}. {name.group(1) if name else 'section'}"] = html[:first] + part + html[last:]
+    return out
+
+
+def cpu_of(html: str, options: dict, runs: int) -> tuple[float, int]:
+    """Median CPU time of a full render of ``html``, and its page count."""
+    from weasyprint import HTML
+
+    times, pages = [], 0
+    for _ in range(runs):
+        start = time.process_time()
+        document = HTML(string=html, base_url=str(settings.BASE_DIR)).render(**options)
+        document.write_pdf(**{k: v for k, v in options.items() if k != "font_config"})
+        times.append(time.process_time() - start)
+        pages = len(document.pages)
+    return statistics.median(times), pages
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--commune", default="94080")
@@ -105,6 +134,11 @@ def main() -> None:
             print(f"  pages : {int(values[0])}")
         else:
             print(f"  {key:<40} {statistics.median(values):.3f} s")
+
+    print(f"Chaque section rendue seule (temps CPU, médiane de {args.runs}) :")
+    for name, alone in sections(html).items():
+        cpu, pages = cpu_of(alone, options, args.runs)
+        print(f"  {name:<40} {cpu:.3f} s CPU · {pages} page(s)")
 
     profiler = cProfile.Profile()
     profiler.enable()
