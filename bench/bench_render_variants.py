@@ -1,18 +1,28 @@
 """The report's render alone (WeasyPrint, charts already exported) for each variant, interleaved
 in the same run so that each sees the same machine load: CPU time of the process (the machine may
-be shared; wall time is printed too) and PDF size.
+be shared; wall time is printed too), pages, PDF size, and the number of Python function calls
+of one profiled render (does not depend on the machine's load: a steady proxy of the work).
 
     .venv/bin/python bench/bench_render_variants.py [--commune 94080] [--runs 5]
+
+Each variant is the current report with one change (a stylesheet rule added at the end of the
+report's <style>, or a WeasyPrint option), so the first line is the report as shipped and the
+others say what each option would gain or cost (issue 13, second pass).
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import os
+import pstats
+import re
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import _setup  # noqa: F401
 from django.conf import settings
@@ -21,8 +31,30 @@ from observatoire.report import render
 from observatoire.report.collect import collect_report_data
 from territoires.models import Level, Territory
 
-COLLAPSE = "border-collapse: collapse;"
-SEPARATE = "border-collapse: separate; border-spacing: 0;"
+
+def css(rule: str) -> Callable[[str], str]:
+    return lambda html: html.replace("</style>", rule + "\n</style>", 1)
+
+
+def no_charts(html: str) -> str:
+    return re.sub(r'<img src="data:[^"]*"', '<img src=""', html)
+
+
+VARIANTS: dict[str, tuple[Callable[[str], str], dict[str, Any]]] = {
+    "rapport actuel (tableaux table-layout: fixed)": (lambda html: html, {}),
+    "tableaux en table-layout: auto (première passe)": (css("table { table-layout: auto; }"), {}),
+    "en-têtes de tableau non répétés": (css("thead { display: table-row-group; }"), {}),
+    "domaines coupables entre deux pages": (
+        css("table.indicators tbody { break-inside: auto; }"),
+        {},
+    ),
+    "tableaux border-collapse: separate": (
+        css("table { border-collapse: separate; border-spacing: 0; }"),
+        {},
+    ),
+    "sans graphiques (coût des SVG)": (no_charts, {}),
+    "sans balisage PDF/UA (non retenu)": (lambda html: html, {"pdf_variant": None}),
+}
 
 
 def main() -> None:
@@ -34,40 +66,48 @@ def main() -> None:
     from weasyprint import HTML
 
     territory = Territory.objects.filter(level=Level.COMMUNE, code=args.commune).first()
+    if territory is None:
+        territory = Territory.objects.filter(level=Level.COMMUNE).order_by("-population").first()
     data = collect_report_data(territory)
-    htmls = {}
-    for fmt in ("svg", "png"):
-        settings.REPORT_CHART_FORMAT = fmt
-        htmls[fmt] = render.render_html(data, render.build_charts(data))
-    variants = {
-        "SVG, tableaux border-collapse (actuel)": (htmls["svg"], True),
-        "SVG, tableaux separate": (htmls["svg"].replace(COLLAPSE, SEPARATE), True),
-        "SVG, separate, optimize_images=False": (htmls["svg"].replace(COLLAPSE, SEPARATE), False),
-        "PNG ×2, separate, optimize_images=False": (
-            htmls["png"].replace(COLLAPSE, SEPARATE),
-            False,
-        ),
-    }
-    cpu: dict[str, list[float]] = {k: [] for k in variants}
-    wall: dict[str, list[float]] = {k: [] for k in variants}
+    html = render.render_html(data, render.build_charts(data))
+    cpu: dict[str, list[float]] = {k: [] for k in VARIANTS}
+    wall: dict[str, list[float]] = {k: [] for k in VARIANTS}
+    pages: dict[str, int] = {}
     size: dict[str, int] = {}
     loads = []
     for _ in range(args.runs + 1):  # the first round warms fonts and caches, not counted
-        for name, (html, optimize) in variants.items():
-            options = {**render.pdf_options(), "optimize_images": optimize}
+        for name, (change, extra) in VARIANTS.items():
+            options = {**render.pdf_options(), **extra}
             start, c0 = time.perf_counter(), time.process_time()
-            pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(**options)
+            document = HTML(string=change(html), base_url=str(settings.BASE_DIR)).render(
+                **options
+            )
+            pdf = document.write_pdf(**{k: v for k, v in options.items() if k != "font_config"})
             cpu[name].append(time.process_time() - c0)
             wall[name].append(time.perf_counter() - start)
-            size[name] = len(pdf)
+            pages[name], size[name] = len(document.pages), len(pdf)
             loads.append(os.getloadavg()[0])
+    calls: dict[str, int] = {}
+    for name, (change, extra) in VARIANTS.items():
+        options = {**render.pdf_options(), **extra}
+        profiler = cProfile.Profile()
+        profiler.enable()
+        HTML(string=change(html), base_url=str(settings.BASE_DIR)).write_pdf(**options)
+        profiler.disable()
+        calls[name] = pstats.Stats(profiler).total_calls  # type: ignore[attr-defined]
     print(
-        f"{territory.name} : rendu seul, médiane de {args.runs} (charge {min(loads):.1f}–{max(loads):.1f}, {os.cpu_count()} cœurs)"
+        f"{territory.name} : rendu seul, médiane de {args.runs}"
+        f" (charge {min(loads):.1f}–{max(loads):.1f}, {os.cpu_count()} cœurs)"
     )
-    for name in variants:
+    first = next(iter(VARIANTS))
+    base = statistics.median(cpu[first][1:])
+    for name in VARIANTS:
+        median = statistics.median(cpu[name][1:])
         print(
-            f"  {name:<42} CPU {statistics.median(cpu[name][1:]):.2f} s · mur"
-            f" {statistics.median(wall[name][1:]):.2f} s · {size[name] // 1024} Kio"
+            f"  {name:<48} CPU {median:.2f} s ({100 * (median - base) / base:+.0f} %)"
+            f" · mur {statistics.median(wall[name][1:]):.2f} s · {pages[name]} pages"
+            f" · {size[name] // 1024} Kio · {calls[name] / 1e6:.2f} M appels"
+            f" ({100 * (calls[name] - calls[first]) / calls[first]:+.0f} %)"
         )
 
 
