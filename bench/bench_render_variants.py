@@ -5,8 +5,8 @@ of one profiled render (does not depend on the machine's load: a steady proxy of
 
     .venv/bin/python bench/bench_render_variants.py [--commune 94080] [--runs 5]
 
-Each variant is the current report with one change (a stylesheet rule added at the end of the
-report's <style>, or a WeasyPrint option), so the first line is the report as shipped and the
+Each variant is the current report with one change (a stylesheet rule applied after the report's
+stylesheet, a change to its HTML, or a WeasyPrint option), so the first line is the report as shipped and the
 others say what each option would gain or cost (issue 13, second pass).
 """
 
@@ -27,34 +27,58 @@ from typing import Any
 import _setup  # noqa: F401
 from django.conf import settings
 
+from config import pdf
 from observatoire.report import render
 from observatoire.report.collect import collect_report_data
 from territoires.models import Level, Territory
 
 
-def css(rule: str) -> Callable[[str], str]:
-    return lambda html: html.replace("</style>", rule + "\n</style>", 1)
+def same(html: str) -> str:
+    return html
 
 
 def no_charts(html: str) -> str:
     return re.sub(r'<img src="data:[^"]*"', '<img src=""', html)
 
 
-VARIANTS: dict[str, tuple[Callable[[str], str], dict[str, Any]]] = {
-    "rapport actuel (tableaux table-layout: fixed)": (lambda html: html, {}),
-    "tableaux en table-layout: auto (première passe)": (css("table { table-layout: auto; }"), {}),
-    "en-têtes de tableau non répétés": (css("thead { display: table-row-group; }"), {}),
+def inline_css(html: str) -> str:
+    return html.replace("</head>", f"<style>{render.stylesheet()}</style></head>", 1)
+
+
+# name: (change to the HTML, CSS rule added after the report's stylesheet, WeasyPrint options)
+Variant = tuple[Callable[[str], str], str, dict[str, Any]]
+VARIANTS: dict[str, Variant] = {
+    "rapport actuel (tableaux fixed, CSS analysée une fois)": (same, "", {}),
+    "tableaux en table-layout: auto (première passe)": (same, "table { table-layout: auto; }", {}),
+    "CSS dans le <style>, analysée à chaque rendu": (inline_css, "", {"no_sheet": True}),
+    "en-têtes de tableau non répétés": (same, "thead { display: table-row-group; }", {}),
     "domaines coupables entre deux pages": (
-        css("table.indicators tbody { break-inside: auto; }"),
+        same,
+        "table.indicators tbody { break-inside: auto; }",
         {},
     ),
     "tableaux border-collapse: separate": (
-        css("table { border-collapse: separate; border-spacing: 0; }"),
+        same,
+        "table { border-collapse: separate; border-spacing: 0; }",
         {},
     ),
-    "sans graphiques (coût des SVG)": (no_charts, {}),
-    "sans balisage PDF/UA (non retenu)": (lambda html: html, {"pdf_variant": None}),
+    "sans graphiques (coût des SVG)": (no_charts, "", {}),
+    "sans balisage PDF/UA (non retenu)": (same, "", {"pdf_variant": None}),
 }
+
+
+def options_of(rule: str, extra: dict[str, Any]) -> dict[str, Any]:
+    """WeasyPrint options of a variant: the shared ones, the report's parsed stylesheet (unless
+    the variant inlines it) and the variant's rule."""
+    extra = dict(extra)
+    sheets = [] if extra.pop("no_sheet", False) else [pdf.stylesheet(render.stylesheet())]
+    if rule:
+        sheets.append(pdf.stylesheet(rule))
+    return {**render.pdf_options(), "stylesheets": sheets, **extra}
+
+
+def write_options(options: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in options.items() if k not in {"font_config", "stylesheets"}}
 
 
 def main() -> None:
@@ -76,23 +100,22 @@ def main() -> None:
     size: dict[str, int] = {}
     loads = []
     for _ in range(args.runs + 1):  # the first round warms fonts and caches, not counted
-        for name, (change, extra) in VARIANTS.items():
-            options = {**render.pdf_options(), **extra}
+        for name, (change, rule, extra) in VARIANTS.items():
+            options = options_of(rule, extra)
             start, c0 = time.perf_counter(), time.process_time()
-            document = HTML(string=change(html), base_url=str(settings.BASE_DIR)).render(
-                **options
-            )
-            pdf = document.write_pdf(**{k: v for k, v in options.items() if k != "font_config"})
+            document = HTML(string=change(html), base_url=str(settings.BASE_DIR)).render(**options)
+            output = document.write_pdf(**write_options(options))
             cpu[name].append(time.process_time() - c0)
             wall[name].append(time.perf_counter() - start)
-            pages[name], size[name] = len(document.pages), len(pdf)
+            pages[name], size[name] = len(document.pages), len(output)
             loads.append(os.getloadavg()[0])
     calls: dict[str, int] = {}
-    for name, (change, extra) in VARIANTS.items():
-        options = {**render.pdf_options(), **extra}
+    for name, (change, rule, extra) in VARIANTS.items():
+        options = options_of(rule, extra)
         profiler = cProfile.Profile()
         profiler.enable()
-        HTML(string=change(html), base_url=str(settings.BASE_DIR)).write_pdf(**options)
+        document = HTML(string=change(html), base_url=str(settings.BASE_DIR)).render(**options)
+        document.write_pdf(**write_options(options))
         profiler.disable()
         calls[name] = pstats.Stats(profiler).total_calls  # type: ignore[attr-defined]
     print(

@@ -25,6 +25,7 @@ from pathlib import Path
 import _setup  # noqa: F401
 from django.conf import settings
 
+from config import pdf
 from observatoire.report import render
 from observatoire.report.collect import collect_report_data
 from territoires.models import Level, Territory
@@ -59,7 +60,7 @@ def phases(html: str, options: dict) -> dict[str, float]:
     t1 = time.perf_counter()
     rendered = document.render(**options)
     t2 = time.perf_counter()
-    rendered.write_pdf(**{k: v for k, v in options.items() if k != "font_config"})
+    rendered.write_pdf(**{k: v for k, v in options.items() if k not in NOT_FOR_WRITE})
     t3 = time.perf_counter()
     out["analyse HTML"] = t1 - t0
     out["style + mise en page (render)"] = t2 - t1
@@ -68,6 +69,7 @@ def phases(html: str, options: dict) -> dict[str, float]:
     return out
 
 
+NOT_FOR_WRITE = {"font_config", "stylesheets"}
 SECTION = re.compile(r"<section\b.*?</section>", re.S)
 
 
@@ -90,7 +92,7 @@ def cpu_of(html: str, options: dict, runs: int) -> tuple[float, int]:
     for _ in range(runs):
         start = time.process_time()
         document = HTML(string=html, base_url=str(settings.BASE_DIR)).render(**options)
-        document.write_pdf(**{k: v for k, v in options.items() if k != "font_config"})
+        document.write_pdf(**{k: v for k, v in options.items() if k not in NOT_FOR_WRITE})
         times.append(time.process_time() - start)
         pages = len(document.pages)
     return statistics.median(times), pages
@@ -112,7 +114,8 @@ def main() -> None:
     data = collect_report_data(territory)
     images = render.build_charts(data)  # exported once: the render alone is profiled
     html = render.render_html(data, images)
-    options = render.pdf_options()
+    # As render_pdf does: the report's stylesheet parsed once, given beside the HTML.
+    options = {**render.pdf_options(), "stylesheets": [pdf.stylesheet(render.stylesheet())]}
     render.render_pdf(data)  # warm the process (fonts, caches)
     print(f"{territory.name} ({territory.code}) · format des graphiques : {render.chart_format()}")
     print(f"Charge (load average 1 min) : {os.getloadavg()[0]:.1f} sur {os.cpu_count()} cœurs")

@@ -17,6 +17,8 @@ from pratiques import disclosure
 logger = logging.getLogger(__name__)
 
 TEMPLATE = "observatoire/report/report.html"
+# Given to WeasyPrint parsed once per process, not inlined in each report's HTML.
+STYLESHEET = "observatoire/report/report.css"
 PDF_VARIANT = pdf.PDF_VARIANT
 # Number of reports rendered by this process (tests and the bench count cache misses with it).
 stats = {"renders": 0}
@@ -82,6 +84,10 @@ def _short(title: str, width: int = 26) -> str:
     return "<br>".join(lines)
 
 
+def stylesheet() -> str:
+    return render_to_string(STYLESHEET)
+
+
 def render_html(data: ReportData, images: dict[str, str] | None = None) -> str:
     images = build_charts(data) if images is None else images
     context = {
@@ -101,13 +107,12 @@ def warm() -> None:
     from django.template.loader import get_template
 
     get_template(TEMPLATE)  # compiled once by the cached loader
-    css = render_to_string("observatoire/report/report.css")
     html = (
-        f'<html lang="fr"><head><style>{css}</style></head><body><h1>Rapport</h1><p>Fragilité '
+        '<html lang="fr"><head><title>Rapport</title></head><body><h1>Rapport</h1><p>Fragilité '
         "<strong>médiane</strong> : 12,5 %</p><table><tr><th>a</th><td>1</td></tr></table>"
         "</body></html>"
     )
-    pdf.html_to_pdf(html, kind="warm-up")
+    pdf.html_to_pdf(html, stylesheets=[stylesheet()], kind="warm-up")
 
 
 def render_pdf(data: ReportData) -> bytes:
@@ -115,6 +120,6 @@ def render_pdf(data: ReportData) -> bytes:
     images = build_charts(data)
     data.complete = all(images.values())
     html = render_html(data, images)
-    document = pdf.html_to_pdf(html, kind="territory-report")
+    document = pdf.html_to_pdf(html, stylesheets=[stylesheet()], kind="territory-report")
     stats["renders"] += 1
     return document
