@@ -4,8 +4,8 @@ one territory (charts exported once beforehand, so only the render is measured).
     .venv/bin/python bench/profile_report.py [--commune 94080] [--runs 3] [--top 25] [--charts png]
 
 Prints the load average, the wall and CPU time of the render phases (HTML parse + CSS, layout,
-PDF drawing/fonts/tagging), the cumulative time grouped by WeasyPrint package, and the top
-functions by own time.
+PDF drawing/fonts/tagging), the CPU time of each section rendered alone (same head and styles),
+the cumulative time grouped by WeasyPrint package, and the top functions by own time.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import argparse
 import cProfile
 import os
 import pstats
+import re
 import shutil
 import statistics
 import tempfile
@@ -24,8 +25,9 @@ from pathlib import Path
 import _setup  # noqa: F401
 from django.conf import settings
 
+from config import pdf
 from observatoire.report import render
-from observatoire.report.data import collect_report_data
+from observatoire.report.collect import collect_report_data
 from territoires.models import Level, Territory
 
 GROUPS = [
@@ -58,13 +60,42 @@ def phases(html: str, options: dict) -> dict[str, float]:
     t1 = time.perf_counter()
     rendered = document.render(**options)
     t2 = time.perf_counter()
-    rendered.write_pdf(**{k: v for k, v in options.items() if k != "font_config"})
+    rendered.write_pdf(**{k: v for k, v in options.items() if k not in NOT_FOR_WRITE})
     t3 = time.perf_counter()
     out["analyse HTML"] = t1 - t0
     out["style + mise en page (render)"] = t2 - t1
     out["écriture PDF (write_pdf du document)"] = t3 - t2
     out["pages"] = len(rendered.pages)
     return out
+
+
+NOT_FOR_WRITE = {"font_config", "stylesheets"}
+SECTION = re.compile(r"<section\b.*?</section>", re.S)
+
+
+def sections(html: str) -> dict[str, str]:
+    """Each ``<section>`` of the report alone, in a document with the same head and header."""
+    found = SECTION.findall(html)
+    first, last = html.index(found[0]), html.rindex(found[-1]) + len(found[-1])
+    out = {}
+    for i, part in enumerate(found):
+        name = re.search(r'aria-labelledby="([^"]+)"', part)
+        out[f"{i + 1}. {name.group(1) if name else 'section'}"] = html[:first] + part + html[last:]
+    return out
+
+
+def cpu_of(html: str, options: dict, runs: int) -> tuple[float, int]:
+    """Median CPU time of a full render of ``html``, and its page count."""
+    from weasyprint import HTML
+
+    times, pages = [], 0
+    for _ in range(runs):
+        start = time.process_time()
+        document = HTML(string=html, base_url=str(settings.BASE_DIR)).render(**options)
+        document.write_pdf(**{k: v for k, v in options.items() if k not in NOT_FOR_WRITE})
+        times.append(time.process_time() - start)
+        pages = len(document.pages)
+    return statistics.median(times), pages
 
 
 def main() -> None:
@@ -83,7 +114,8 @@ def main() -> None:
     data = collect_report_data(territory)
     images = render.build_charts(data)  # exported once: the render alone is profiled
     html = render.render_html(data, images)
-    options = render.pdf_options()
+    # As render_pdf does: the report's stylesheet parsed once, given beside the HTML.
+    options = {**render.pdf_options(), "stylesheets": [pdf.stylesheet(render.stylesheet())]}
     render.render_pdf(data)  # warm the process (fonts, caches)
     print(f"{territory.name} ({territory.code}) · format des graphiques : {render.chart_format()}")
     print(f"Charge (load average 1 min) : {os.getloadavg()[0]:.1f} sur {os.cpu_count()} cœurs")
@@ -105,6 +137,11 @@ def main() -> None:
             print(f"  pages : {int(values[0])}")
         else:
             print(f"  {key:<40} {statistics.median(values):.3f} s")
+
+    print(f"Chaque section rendue seule (temps CPU, médiane de {args.runs}) :")
+    for name, alone in sections(html).items():
+        cpu, pages = cpu_of(alone, options, args.runs)
+        print(f"  {name:<40} {cpu:.3f} s CPU · {pages} page(s)")
 
     profiler = cProfile.Profile()
     profiler.enable()

@@ -242,14 +242,14 @@ def assessment_export_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
 @require_safe
 @role_required(Role.CATALYST)
 def assessment_export_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    from weasyprint import HTML
+    from config.pdf import html_to_pdf
 
     assessment = _own(request, pk)
     context = _fill_context(assessment)
     context["scores"] = queries.rescore(assessment)
     context["labels"] = queries.scale_labels(context["tree"])
     html = render_to_string("pratiques/assessment_pdf.html", context, request=request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    pdf = html_to_pdf(html, kind="self-assessment")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="auto-evaluation-{assessment.pk}.pdf"'
     return response

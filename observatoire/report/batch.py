@@ -6,8 +6,10 @@ the batch goes on with the next territory.
 
 In the worker, a batch can render on ``settings.REPORT_BATCH_PROCESSES`` processes, each with its
 own warm Chromium and WeasyPrint (``spawn``: no connection or browser thread is inherited). The
-default is 1: on the shared 2-core machine two processes were slower (docs/benchmarks.md, issue
-13); set 2 on a machine whose cores are free. Inline (``--inline``, tests) it renders here.
+default is 1; set 2 on a machine whose cores are free. A pool pays its start (Django, Chromium and
+WeasyPrint in each process) before its first report, so a batch of fewer than
+``POOL_MIN_REPORTS`` territories renders here (docs/benchmarks.md, issue 13, second pass).
+Inline (``--inline``, tests) it renders here.
 """
 
 from __future__ import annotations
@@ -41,6 +43,9 @@ BATCH_LEVELS = [
     Level.PROJECT,
 ]
 MAX_LISTED_FAILURES = 200
+# Measured (bench_batch, 8 EPCI, load 15): first report after 8.6 s in this process, 51 s through
+# a pool of 2; after that the pool went 1.55 × faster. Short batches stay in this process.
+POOL_MIN_REPORTS = 40
 
 
 # Progress keys stored as datetimes (ISO 8601 strings in the progress dict).
@@ -111,6 +116,11 @@ def batch_create(*, level: str, codes: list[str] | None = None) -> dict[str, Any
 
 def batch_processes() -> int:
     return max(1, int(getattr(settings, "REPORT_BATCH_PROCESSES", 1) or 1))
+
+
+def effective_processes(processes: int, count: int) -> int:
+    """Processes a batch of ``count`` reports really uses: a pool only when it pays off."""
+    return processes if processes > 1 and count >= POOL_MIN_REPORTS else 1
 
 
 def _process_start() -> None:
@@ -203,6 +213,7 @@ def _batch_run(batch_id: str, *, processes: int = 1) -> dict[str, Any]:
             )
     else:
         territories = [t for t in territories if t.code > resume_after]
+    processes = effective_processes(processes, len(territories))
     progress["processes"] = processes
     for territory, (hit, error) in _results(territories, processes):
         if hit is None:

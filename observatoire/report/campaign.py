@@ -3,12 +3,12 @@ dataset), rendered by the same pipeline as territory reports (HTML + print CSS â
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_safe
 
+from config import pdf
 from config.roles import Role, role_required
 from config.types import AuthenticatedHttpRequest
 from observatoire.report import render
@@ -20,8 +20,6 @@ TEMPLATE = "observatoire/report/campaign.html"
 
 
 def campaign_pdf(campaign: Campaign) -> bytes:
-    from weasyprint import HTML
-
     data = campaign_report(campaign)
     context = report_context(data)
     if data.barycentre:
@@ -30,16 +28,9 @@ def campaign_pdf(campaign: Campaign) -> bytes:
         fig = render.charts.lever_triangle_figure((gestion, action, vision))
         context["triangle"] = render._image(fig, width=330, height=300)
     html = french_html(render_to_string(TEMPLATE, context))
-    with render._lock:
-        document = HTML(string=html, base_url=str(settings.BASE_DIR))
-        pdf = document.write_pdf(
-            pdf_variant=render.PDF_VARIANT,
-            cache=render._weasy_cache,
-            font_config=render._fonts(),
-            custom_metadata=True,
-        )
-        render.stats["renders"] += 1
-    return pdf
+    document = pdf.html_to_pdf(html, kind="campaign-report")
+    render.stats["renders"] += 1
+    return document
 
 
 @require_safe

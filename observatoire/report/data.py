@@ -16,7 +16,7 @@ from pratiques.aggregates import TerritoryPractices
 from territoires.models import SizeSegment, Territory
 
 # Bump when the template or the collected data change shape: cached PDFs are then rebuilt.
-TEMPLATE_VERSION = "2026-11-30.merged2"
+TEMPLATE_VERSION = "2026-11-30.fixed-tables"
 
 LEVER_LABELS = {
     "gestion": "Gestion régulatrice",

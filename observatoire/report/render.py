@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-import threading
 from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from config import pdf
 from observatoire.report import charts
 from observatoire.report.data import LEVER_LABELS, ReportData
 from observatoire.report.typography import french_html
@@ -17,13 +17,10 @@ from pratiques import disclosure
 logger = logging.getLogger(__name__)
 
 TEMPLATE = "observatoire/report/report.html"
-PDF_VARIANT = "pdf/ua-1"
-
-# Shared between renders of this process, as WeasyPrint's maintainers advise (images, fonts).
-_weasy_cache: dict = {}
-_font_config = None
-_lock = threading.Lock()
-# Number of PDFs rendered by this process (tests and the bench count cache misses with it).
+# Given to WeasyPrint parsed once per process, not inlined in each report's HTML.
+STYLESHEET = "observatoire/report/report.css"
+PDF_VARIANT = pdf.PDF_VARIANT
+# Number of reports rendered by this process (tests and the bench count cache misses with it).
 stats = {"renders": 0}
 
 
@@ -34,23 +31,8 @@ def chart_format() -> str:
 
 
 def pdf_options() -> dict[str, Any]:
-    """Options of WeasyPrint's ``write_pdf`` for the report."""
-    options: dict[str, Any] = {
-        "pdf_variant": PDF_VARIANT,
-        "cache": _weasy_cache,
-        "font_config": _fonts(),
-        "custom_metadata": True,
-    }
-    return options
-
-
-def _fonts() -> Any:
-    global _font_config
-    if _font_config is None:
-        from weasyprint.text.fonts import FontConfiguration
-
-        _font_config = FontConfiguration()
-    return _font_config
+    """Options of WeasyPrint's ``write_pdf`` for the report (the shared pipeline's)."""
+    return pdf.pdf_options()
 
 
 def build_charts(data: ReportData) -> dict[str, str]:
@@ -102,6 +84,10 @@ def _short(title: str, width: int = 26) -> str:
     return "<br>".join(lines)
 
 
+def stylesheet() -> str:
+    return render_to_string(STYLESHEET)
+
+
 def render_html(data: ReportData, images: dict[str, str] | None = None) -> str:
     images = build_charts(data) if images is None else images
     context = {
@@ -119,29 +105,21 @@ def warm() -> None:
     """One tiny render with the report's stylesheet and fonts, so that WeasyPrint's import, font
     configuration and text shaping are ready before the first report of the process."""
     from django.template.loader import get_template
-    from weasyprint import HTML
 
     get_template(TEMPLATE)  # compiled once by the cached loader
-    css = render_to_string("observatoire/report/report.css")
     html = (
-        f'<html lang="fr"><head><style>{css}</style></head><body><h1>Rapport</h1><p>Fragilité '
+        '<html lang="fr"><head><title>Rapport</title></head><body><h1>Rapport</h1><p>Fragilité '
         "<strong>médiane</strong> : 12,5 %</p><table><tr><th>a</th><td>1</td></tr></table>"
         "</body></html>"
     )
-    with _lock:
-        HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(**pdf_options())
+    pdf.html_to_pdf(html, stylesheets=[stylesheet()], kind="warm-up")
 
 
 def render_pdf(data: ReportData) -> bytes:
     """The report as PDF bytes (one render; the caller caches it if ``data.complete``)."""
-    from weasyprint import HTML
-
     images = build_charts(data)
     data.complete = all(images.values())
     html = render_html(data, images)
-    # WeasyPrint is not thread-safe with a shared font configuration; reports render one by one.
-    with _lock:
-        document = HTML(string=html, base_url=str(settings.BASE_DIR))
-        pdf = document.write_pdf(**pdf_options())
-        stats["renders"] += 1
-    return pdf
+    document = pdf.html_to_pdf(html, stylesheets=[stylesheet()], kind="territory-report")
+    stats["renders"] += 1
+    return document

@@ -32,6 +32,14 @@ def test_the_worker_renders_on_one_process_unless_configured(settings: Any) -> N
     assert batch_processes() == 2
 
 
+def test_a_short_batch_does_not_pay_for_a_pool() -> None:
+    from observatoire.report.batch import POOL_MIN_REPORTS, effective_processes
+
+    assert effective_processes(2, 5) == 1
+    assert effective_processes(2, POOL_MIN_REPORTS) == 2
+    assert effective_processes(1, 1255) == 1
+
+
 @pytest.mark.chromium
 @pytest.mark.django_db
 @override_settings(TASKS=IMMEDIATE)

@@ -1,0 +1,72 @@
+"""The project's one PDF pipeline: HTML (with its print CSS) → WeasyPrint → tagged PDF/UA-1.
+
+Every PDF (territory and campaign reports, a catalyst's self-assessment) goes through
+``html_to_pdf``: one image/stylesheet cache and one font configuration shared by every render of
+the process (WeasyPrint's maintainers' advice; a second render reuses the fonts already loaded),
+relative URLs resolved from the project's folder (never from the request), and one lock because
+WeasyPrint with a shared font configuration is not thread-safe.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+
+PDF_VARIANT = "pdf/ua-1"
+
+_cache: dict[Any, Any] = {}
+_font_config: Any = None
+_stylesheets: dict[str, Any] = {}
+lock = threading.Lock()
+# Number of PDFs rendered by this process, by kind (tests count cache misses with it).
+stats: dict[str, int] = {}
+
+
+def font_config() -> Any:
+    global _font_config
+    if _font_config is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        _font_config = FontConfiguration()
+    return _font_config
+
+
+def pdf_options(**extra: Any) -> dict[str, Any]:
+    """Options of WeasyPrint's ``write_pdf``: tagged PDF/UA-1, shared cache and fonts."""
+    return {
+        "pdf_variant": PDF_VARIANT,
+        "cache": _cache,
+        "font_config": font_config(),
+        "custom_metadata": True,
+        **extra,
+    }
+
+
+def stylesheet(text: str) -> Any:
+    """The parsed stylesheet of ``text``, parsed once per process (a report's stylesheet is the
+    same for every report: parsing it and compiling its selectors each time was wasted work)."""
+    sheet = _stylesheets.get(text)
+    if sheet is None:
+        from weasyprint import CSS
+
+        sheet = CSS(string=text, base_url=str(settings.BASE_DIR), font_config=font_config())
+        _stylesheets[text] = sheet
+    return sheet
+
+
+def html_to_pdf(
+    html: str, *, stylesheets: Sequence[str] = (), kind: str = "pdf", **options: Any
+) -> bytes:
+    """The PDF of a complete HTML document styled by its own ``<style>`` and ``stylesheets``
+    (CSS texts, applied after it; ``kind`` only counts renders in ``stats``)."""
+    from weasyprint import HTML
+
+    with lock:
+        sheets = [stylesheet(text) for text in stylesheets]
+        document = HTML(string=html, base_url=str(settings.BASE_DIR))
+        pdf = document.write_pdf(stylesheets=sheets, **pdf_options(**options))
+        stats[kind] = stats.get(kind, 0) + 1
+    return pdf
