@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError, Sum
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from config.refusals import Refused
 from territoires.models import (
     MANDATE_LEVELS,
     Follow,
@@ -83,9 +83,15 @@ def _unique_project_code(name: str) -> str:
     return code
 
 
+class ProjectRefused(Refused):
+    """A territoire de projet change the rules forbid (members, deletion)."""
+
+    default_code = "project_refused"
+
+
 def _check_member(member: Territory) -> None:
     if member.level not in MEMBER_LEVELS:
-        raise ValidationError(
+        raise ProjectRefused(
             _(
                 "« %(name)s » n'est ni une intercommunalité ni une commune : un territoire de "
                 "projet réunit des EPCI et/ou des communes."
@@ -106,7 +112,7 @@ def project_create(
 ) -> Territory:
     """A territoire de projet (PETR, Pays…) made of EPCI and/or communes; at least one member."""
     if not members:
-        raise ValidationError(
+        raise ProjectRefused(
             _("Un territoire de projet doit compter au moins une intercommunalité ou une commune."),
             code="no_member",
         )
@@ -153,7 +159,7 @@ def project_member_remove(*, project: Territory, member: Territory) -> None:
     if not memberships.filter(member=member).exists():
         return
     if memberships.count() <= 1:
-        raise ValidationError(
+        raise ProjectRefused(
             _(
                 "Impossible de retirer le dernier membre : un territoire de projet doit compter au "
                 "moins une intercommunalité ou une commune."
@@ -195,7 +201,7 @@ def project_delete(*, project: Territory) -> None:
     if readings:
         history.append(f"{readings} niveau(x) de fragilité")
     if history:
-        raise ValidationError(
+        raise ProjectRefused(
             _(
                 "Impossible de supprimer « %(name)s » : %(refs)s s'y rapportent. "
                 "Archivez-le plutôt : il restera consultable avec son historique."
@@ -207,7 +213,7 @@ def project_delete(*, project: Territory) -> None:
         with transaction.atomic():
             project.delete()
     except (ProtectedError, RestrictedError) as error:
-        raise ValidationError(
+        raise ProjectRefused(
             _(
                 "Impossible de supprimer « %(name)s » : des données y font référence "
                 "(%(refs)s). Archivez-le plutôt : il restera consultable."
@@ -270,7 +276,7 @@ def fragility_record(
         diagnosis_author, diagnosis_date = "", None
         catalogue = indicator_catalogue()
         if catalogue is not None and indicator_code not in {c.code for c in catalogue}:
-            raise ValidationError(
+            raise Refused(
                 _("« %(code)s » n'est pas un indicateur du catalogue de l'observatoire."),
                 params={"code": indicator_code},
                 code="unknown_indicator",
@@ -295,8 +301,11 @@ def fragility_record(
 # --- elected officials: mandates and follows -----------------------------------------------------
 
 
-class MandateRefused(Exception):
-    """A mandate that cannot be declared; ``str(error)`` is the French message."""
+class MandateRefused(Refused):
+    """A mandate that cannot be declared (or a territory that cannot be followed);
+    ``str(error)`` is the French message."""
+
+    default_code = "mandate_refused"
 
 
 @transaction.atomic
@@ -304,7 +313,8 @@ def mandate_declare(*, user: User, territory: Territory, role_label: str = "") -
     """An official declares representing a territory; pending until an admin confirms it."""
     if territory.level not in MANDATE_LEVELS:
         raise MandateRefused(
-            _("Un mandat porte sur une commune, un EPCI, un département, une région ou un projet.")
+            _("Un mandat porte sur une commune, un EPCI, un département, une région ou un projet."),
+            code="mandate_level",
         )
     mandate, created = Mandate.objects.get_or_create(
         user=user, territory=territory, defaults={"role_label": role_label.strip()[:120]}
@@ -312,7 +322,8 @@ def mandate_declare(*, user: User, territory: Territory, role_label: str = "") -
     if not created:
         raise MandateRefused(
             _("Vous avez déjà déclaré ce territoire (%(status)s).")
-            % {"status": mandate.get_status_display()}
+            % {"status": mandate.get_status_display()},
+            code="mandate_declared",
         )
     return mandate
 
@@ -324,7 +335,8 @@ def follow_set(*, user: User, territory: Territory, follow: bool) -> Follow | No
         return None
     if territory.level not in MANDATE_LEVELS:
         raise MandateRefused(
-            _("On suit une commune, un EPCI, un département, une région ou un projet.")
+            _("On suit une commune, un EPCI, un département, une région ou un projet."),
+            code="follow_level",
         )
     instance, _created = Follow.objects.get_or_create(user=user, territory=territory)
     return instance

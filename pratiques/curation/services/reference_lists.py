@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
+from config.refusals import Refused
 from pratiques.curation.services.elements import capitalize
 from pratiques.curation.services.history import curation_record, snapshot
 from territoires.models import SizeSegment
@@ -57,24 +57,31 @@ def size_segment_update(
     fields = ("label", "min_population", "max_population", "priority_lever", "lever_description")
     before = snapshot(segment, fields)
     if following is None and max_population is not None:
-        raise ValidationError({"max_population": "Le dernier segment n'a pas de borne supérieure."})
+        raise Refused(
+            {"max_population": "Le dernier segment n'a pas de borne supérieure."},
+            code="last_segment_bound",
+        )
     if following is not None:
         if max_population is None:
-            raise ValidationError({"max_population": "Indiquez la borne supérieure (exclue)."})
+            raise Refused(
+                {"max_population": "Indiquez la borne supérieure (exclue)."}, code="bound_missing"
+            )
         if max_population <= segment.min_population:
-            raise ValidationError(
+            raise Refused(
                 {
                     "max_population": f"La borne doit dépasser {segment.min_population:,} habitants.".replace(
                         ",", " "
                     )
-                }
+                },
+                code="bound_too_low",
             )
         if following.max_population is not None and max_population >= following.max_population:
-            raise ValidationError(
+            raise Refused(
                 {
                     "max_population": f"La borne doit rester sous celle du segment suivant "
                     f"({following.max_population:,} habitants).".replace(",", " ")
-                }
+                },
+                code="bound_too_high",
             )
     segment.label = label.strip()
     segment.priority_lever = priority_lever.strip()
