@@ -41,3 +41,13 @@ class Refused(ValidationError):
 
     def __str__(self) -> str:
         return self.text
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Subclasses take other arguments than ``args``: pickle the state, not the call.
+        return (_restore, (type(self), self.args), self.__dict__)
+
+
+def _restore(cls: type[Refused], args: tuple[Any, ...]) -> Refused:
+    refusal = Exception.__new__(cls)
+    refusal.args = args
+    return refusal

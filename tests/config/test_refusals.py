@@ -3,6 +3,7 @@ a French message; a form takes it as it is."""
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import pytest
@@ -83,6 +84,8 @@ def test_every_refusal_is_of_the_family_with_its_default_code(refusal: Refused, 
     assert isinstance(refusal, Refused)
     assert refusal.code == code
     assert refusal.text  # a French sentence, never empty
+    copy = pickle.loads(pickle.dumps(refusal))  # e.g. kept on a form, or by a task backend
+    assert (type(copy), copy.code, copy.text) == (type(refusal), code, refusal.text)
 
 
 def test_answer_refusals() -> None:

@@ -26,12 +26,18 @@ def test_an_htmx_form_posted_invalid_shows_its_message(geo, nadia, live_server, 
     page.wait_for_selector("#membres :text('Aucun territoire ne correspond')")
     assert "Membres (1)" in page.inner_text("#membres")
     assert page.url.endswith("/modifier/")  # swapped in place, no page change
+    shoot(page, "refus-htmx-400")
     # A refusal of the service (the last member) answers 409 and is swapped in as well.
     with page.expect_response(lambda r: r.url.endswith("/retirer/")) as answer:
         page.get_by_role("button", name="Retirer Vincennes").click()
     assert answer.value.status == 409
     page.wait_for_selector("text=Impossible de retirer le dernier membre")
+    shoot(page, "refus-htmx-409")
+
+
+def shoot(page, name: str) -> None:
     if folder := os.environ.get("SCREENSHOT_DIR"):
         for width, height in ((390, 844), (1280, 900)):
             page.set_viewport_size({"width": width, "height": height})
-            page.screenshot(path=str(Path(folder) / f"refus-htmx-{width}.png"), full_page=True)
+            page.screenshot(path=str(Path(folder) / f"{name}-{width}.png"), full_page=True)
+        page.set_viewport_size({"width": 1280, "height": 900})
