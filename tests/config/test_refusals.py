@@ -11,17 +11,24 @@ from django import forms
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 
-from config.accounts.services import AccountRefused, account_active_set
+from config.accounts.services import (
+    AccountRefused,
+    account_active_set,
+    invitation_resend,
+    invitation_send,
+    roles_set,
+)
 from config.backup import BackupError, restore
 from config.links import LinkError, Purpose, check_link_token
 from config.refusals import Refused
+from config.roles import Role
 from observatoire.imports import reading
 from observatoire.imports.problems import FileRefused
 from pratiques import services
 from pratiques.campaigns.population import PopulationRefused, population_import
 from pratiques.campaigns.services import CampaignRefused, campaign_close
-from pratiques.curation.services import version_copy
-from pratiques.models import Assessment
+from pratiques.curation.services import locked_error, version_copy
+from pratiques.models import Assessment, GridStatus
 from territoires.models import Level, Territory
 from territoires.services import (
     MandateRefused,
@@ -124,6 +131,12 @@ def test_assessment_refusals(geo, alice: User, nadia: User) -> None:
 
 def test_territory_refusals(geo, elise: User) -> None:
     assert refusal_of(project_create, name="Vide", members=[], user=None).code == "no_member"
+    department = Territory(level=Level.DEPARTEMENT, name="Val-de-Marne")
+    member_level = refusal_of(project_create, name="P", members=[department], user=None)
+    assert member_level.code == "member_level"
+    mandate_declare(user=elise, territory=geo.vincennes)
+    twice = refusal_of(mandate_declare, user=elise, territory=geo.vincennes)
+    assert twice.code == "mandate_declared"
     france = Territory(level=Level.COUNTRY, name="France")  # refused before anything is read
     assert refusal_of(follow_set, user=elise, territory=france, follow=True).code == "follow_level"
     assert refusal_of(mandate_declare, user=elise, territory=france).code == "mandate_level"
@@ -132,7 +145,22 @@ def test_territory_refusals(geo, elise: User) -> None:
 def test_account_link_and_backup_refusals(nadia: User, tmp_path: Path) -> None:
     own = refusal_of(account_active_set, actor=nadia, user=nadia, active=False)
     assert own.code == "own_account"
+    assert refusal_of(roles_set, actor=nadia, user=nadia, roles=[]).code == "own_admin_role"
+    assert refusal_of(invitation_resend, actor=nadia, user=nadia).code == "no_pending_invitation"
+    taken = refusal_of(
+        invitation_send,
+        actor=nadia,
+        email="NADIA@exemple.fr",
+        first_name="N",
+        last_name="A",
+        roles=[Role.OFFICIAL],
+    )
+    assert taken.code == "email_taken"
     assert refusal_of(check_link_token, "abc", Purpose.INVITATION).code == "link_invalid"
+    assert (LinkError(LinkError.EXPIRED).code, LinkError(LinkError.USED).code) == (
+        "link_expired",
+        "link_used",
+    )
     assert refusal_of(restore, "postgresql://x/y", tmp_path / "absente.dump").code == (
         "backup_failed"
     )
@@ -144,7 +172,11 @@ def test_campaign_curation_and_file_refusals(geo, nadia: User) -> None:
     assert empty.code == "population_refused" and empty.problems
     campaign_close(campaign_id=campaign.pk)
     assert refusal_of(campaign_close, campaign_id=campaign.pk).code == "already_closed"
-    copy_current(nadia)
+    assert refusal_of(version_copy, actor=nadia, label="2024").code == "label_taken"
+    assert refusal_of(version_copy, actor=nadia, label=" ").code == "label_missing"
+    draft = copy_current(nadia)
     assert refusal_of(version_copy, actor=nadia, label="2026").code == "draft_exists"
+    draft.status = GridStatus.PUBLISHED
+    assert locked_error(draft).code == "locked"
     unreadable = refusal_of(reading.read_table, b"", file_name="f.csv")
     assert unreadable.code == "file_refused" and unreadable.problems

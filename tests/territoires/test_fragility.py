@@ -130,7 +130,7 @@ def test_free_text_sources_of_before_are_corrected_or_flagged(geo) -> None:
     assert (case.indicator_code, case.indicator_unknown) == ("TX_CHOM", False)
     assert unknown.indicator_unknown
     assert "absent du catalogue, à vérifier" in logged_in_page(geo)
-    with pytest.raises(Exception, match="n'est pas un indicateur du catalogue"):
+    with pytest.raises(Exception, match="n'est pas un indicateur du catalogue") as refused:
         fragility_record(
             territory=geo.vincennes,
             fragility=fragility,
@@ -139,6 +139,7 @@ def test_free_text_sources_of_before_are_corrected_or_flagged(geo) -> None:
             indicator_code="CODE-INEXISTANT-XYZ",
             user=None,
         )
+    assert refused.value.code == "unknown_indicator"  # type: ignore[attr-defined]
 
 
 def logged_in_page(geo) -> str:
