@@ -18,6 +18,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from config.refusals import Refused
+
 # A digest of every answer, in a fixed order: equal before the backup and after its restore.
 ANSWERS_CHECKSUM = """
 SELECT count(*), coalesce(md5(string_agg(concat_ws('|', assessment_id, practice_id, not_concerned,
@@ -27,8 +29,10 @@ FROM pratiques_answer
 """
 
 
-class BackupError(Exception):
+class BackupError(Refused):
     """Raised with a French message."""
+
+    default_code = "backup_failed"
 
 
 def pg_tool(name: str) -> str:

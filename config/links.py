@@ -25,6 +25,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from config.refusals import Refused
+
 
 class Purpose(models.TextChoices):
     SIGNUP = "inscription", "Confirmation d'inscription"
@@ -33,12 +35,18 @@ class Purpose(models.TextChoices):
     CAMPAIGN_REMINDERS_STOP = "relances", "Arrêt des relances d'une campagne"
 
 
-class LinkError(Exception):
+class LinkError(Refused):
     """A link that cannot be used; ``str(error)`` is the French message to show."""
 
     EXPIRED = "Ce lien a expiré. Demandez-en un nouveau."
     USED = "Ce lien a déjà été utilisé. Connectez-vous, ou demandez un nouveau lien."
     INVALID = "Ce lien n'est pas valide. Vérifiez qu'il a été copié en entier."
+    CODES = {EXPIRED: "link_expired", USED: "link_used", INVALID: "link_invalid"}
+    default_code = "link_invalid"
+    default_message = INVALID
+
+    def __init__(self, message: str = INVALID) -> None:
+        super().__init__(message, code=self.CODES.get(message, self.default_code))
 
 
 def max_age(purpose: Purpose) -> timedelta:

@@ -4,7 +4,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config import views
-from config.accounts.views import ThrottledPasswordResetView
+from config.accounts.views import (
+    LoginView,
+    PasswordChangeView,
+    PasswordResetConfirmView,
+    ThrottledPasswordResetView,
+)
 
 admin.site.site_header = "Administration technique — Ingénierie territoriale"
 admin.site.site_title = "Ingénierie territoriale"
@@ -18,6 +23,14 @@ urlpatterns = [
         "comptes/password_reset/",
         ThrottledPasswordResetView.as_view(),
         name="password_reset",
+    ),
+    # Django's auth views whose invalid form answers 400 (same names, same addresses).
+    path("comptes/login/", LoginView.as_view(), name="login"),
+    path("comptes/password_change/", PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "comptes/reset/<uidb64>/<token>/",
+        PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
     ),
     path("comptes/", include("config.accounts.urls")),
     path("comptes/", include("django.contrib.auth.urls")),

@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from config.refusals import Refused
 from pratiques import scoring
 from pratiques.models import (
     Answer,
@@ -29,20 +30,39 @@ from pratiques.scoring import assessment_dimensions, compute_scores, peer_groups
 from territoires.models import ActorProfile, Engineering, Level, SizeSegment, Territory
 
 
-class AssessmentLocked(Exception):
+class AssessmentLocked(Refused):
     """The assessment was submitted: its answers can no longer change."""
 
+    default_code = "assessment_locked"
+    default_message = "Cette auto-évaluation est validée : elle ne peut plus changer."
 
-class SubmissionClosed(Exception):
+
+class SubmissionClosed(Refused):
     """The assessment belongs to a campaign that no longer accepts answers."""
 
+    default_code = "submission_closed"
+    default_message = (
+        "La campagne de cette auto-évaluation est close : elle ne peut plus être validée."
+    )
 
-class NoPublishedGrid(Exception):
-    pass
+
+class NoPublishedGrid(Refused):
+    default_code = "no_published_grid"
+    default_message = "Aucune version de la grille n'est publiée."
 
 
-class AnswerRejected(Exception):
-    """Raised with a French message the person can read."""
+class AnswerRejected(Refused):
+    """An answer value outside the grid's scale, or a comment too long."""
+
+    default_code = "answer_rejected"
+
+
+class AssessmentNotFound(Refused, Assessment.DoesNotExist):
+    """Not the person's assessment, or the practice is not of its version. Still an
+    ``Assessment.DoesNotExist`` for the views that catch that (until they catch ``Refused``)."""
+
+    default_code = "assessment_not_found"
+    default_message = "Auto-évaluation ou pratique introuvable."
 
 
 @dataclass(frozen=True)
@@ -75,7 +95,8 @@ def _choice(raw: str | None, allowed: tuple[int, ...], what: str) -> int | None:
         value = -1
     if value not in allowed:
         raise AnswerRejected(
-            f"Valeur inconnue pour « {what} » : choisissez l'un des échelons proposés."
+            f"Valeur inconnue pour « {what} » : choisissez l'un des échelons proposés.",
+            code="unknown_step",
         )
     return value
 
@@ -87,7 +108,9 @@ def answer_data_from(data: Any, *, practice_id: int) -> AnswerData:
     not_concerned = raw_frequency == "nc"
     comment = (data.get(prefix + "comment") or "").strip()
     if len(comment) > 2000:
-        raise AnswerRejected("Le commentaire dépasse 2 000 caractères : raccourcissez-le.")
+        raise AnswerRejected(
+            "Le commentaire dépasse 2 000 caractères : raccourcissez-le.", code="comment_too_long"
+        )
     develop = data.get(prefix + "develop") in ("on", "1", "true")
     if not_concerned:
         return AnswerData(not_concerned=True, wants_to_develop=develop, comment=comment)
@@ -189,7 +212,7 @@ def answer_save(
 ) -> SaveResult:
     """One race-free statement: upsert on UNIQUE(assessment, practice) and the new progress.
 
-    Raises Assessment.DoesNotExist (not the author's, or the practice is not of its version) or
+    Raises AssessmentNotFound (not the author's, or the practice is not of its version) or
     AssessmentLocked (submitted).
     """
     with connection.cursor() as cursor:
@@ -211,7 +234,7 @@ def answer_save(
     if answered is None:
         if status == AssessmentStatus.SUBMITTED:
             raise AssessmentLocked
-        raise Assessment.DoesNotExist
+        raise AssessmentNotFound
     return SaveResult(answered=answered, progress=others + int(answered), total=total)
 
 
@@ -259,7 +282,7 @@ def answers_save_form(
         .first()
     )
     if assessment is None:
-        raise Assessment.DoesNotExist
+        raise AssessmentNotFound
     if not assessment.is_draft:
         raise AssessmentLocked
     current = {

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import ProtectedError, RestrictedError, Sum
 from django.utils import timezone
 from django.utils.text import slugify
 
+from config.refusals import Refused
 from territoires.models import (
     MANDATE_LEVELS,
     Follow,
@@ -86,9 +86,15 @@ def _unique_project_code(name: str) -> str:
     return code
 
 
+class ProjectRefused(Refused):
+    """A territoire de projet change the rules forbid (members, deletion)."""
+
+    default_code = "project_refused"
+
+
 def _check_member(member: Territory) -> None:
     if member.level not in MEMBER_LEVELS:
-        raise ValidationError(
+        raise ProjectRefused(
             (
                 "« %(name)s » n'est ni une intercommunalité ni une commune : un territoire de "
                 "projet réunit des EPCI et/ou des communes."
@@ -109,7 +115,7 @@ def project_create(
 ) -> Territory:
     """A territoire de projet (PETR, Pays…) made of EPCI and/or communes; at least one member."""
     if not members:
-        raise ValidationError(
+        raise ProjectRefused(
             "Un territoire de projet doit compter au moins une intercommunalité ou une commune.",
             code="no_member",
         )
@@ -156,7 +162,7 @@ def project_member_remove(*, project: Territory, member: Territory) -> None:
     if not memberships.filter(member=member).exists():
         return
     if memberships.count() <= 1:
-        raise ValidationError(
+        raise ProjectRefused(
             (
                 "Impossible de retirer le dernier membre : un territoire de projet doit compter au "
                 "moins une intercommunalité ou une commune."
@@ -198,7 +204,7 @@ def project_delete(*, project: Territory) -> None:
     if readings:
         history.append(f"{readings} niveau(x) de fragilité")
     if history:
-        raise ValidationError(
+        raise ProjectRefused(
             (
                 "Impossible de supprimer « %(name)s » : %(refs)s s'y rapportent. "
                 "Archivez-le plutôt : il restera consultable avec son historique."
@@ -210,7 +216,7 @@ def project_delete(*, project: Territory) -> None:
         with transaction.atomic():
             project.delete()
     except (ProtectedError, RestrictedError) as error:
-        raise ValidationError(
+        raise ProjectRefused(
             (
                 "Impossible de supprimer « %(name)s » : des données y font référence "
                 "(%(refs)s). Archivez-le plutôt : il restera consultable."
@@ -273,7 +279,7 @@ def fragility_record(
         diagnosis_author, diagnosis_date = "", None
         catalogue = indicator_catalogue()
         if catalogue is not None and indicator_code not in {c.code for c in catalogue}:
-            raise ValidationError(
+            raise Refused(
                 "« %(code)s » n'est pas un indicateur du catalogue de l'observatoire.",
                 params={"code": indicator_code},
                 code="unknown_indicator",
@@ -298,8 +304,11 @@ def fragility_record(
 # --- elected officials: mandates and follows -----------------------------------------------------
 
 
-class MandateRefused(Exception):
-    """A mandate that cannot be declared; ``str(error)`` is the French message."""
+class MandateRefused(Refused):
+    """A mandate that cannot be declared (or a territory that cannot be followed);
+    ``str(error)`` is the French message."""
+
+    default_code = "mandate_refused"
 
 
 @transaction.atomic
@@ -307,14 +316,16 @@ def mandate_declare(*, user: User, territory: Territory, role_label: str = "") -
     """An official declares representing a territory; pending until an admin confirms it."""
     if territory.level not in MANDATE_LEVELS:
         raise MandateRefused(
-            "Un mandat porte sur une commune, un EPCI, un département, une région ou un projet."
+            "Un mandat porte sur une commune, un EPCI, un département, une région ou un projet.",
+            code="mandate_level",
         )
     mandate, created = Mandate.objects.get_or_create(
         user=user, territory=territory, defaults={"role_label": role_label.strip()[:120]}
     )
     if not created:
         raise MandateRefused(
-            f"Vous avez déjà déclaré ce territoire ({mandate.get_status_display()})."
+            f"Vous avez déjà déclaré ce territoire ({mandate.get_status_display()}).",
+            code="mandate_declared",
         )
     return mandate
 
@@ -326,7 +337,8 @@ def follow_set(*, user: User, territory: Territory, follow: bool) -> Follow | No
         return None
     if territory.level not in MANDATE_LEVELS:
         raise MandateRefused(
-            "On suit une commune, un EPCI, un département, une région ou un projet."
+            "On suit une commune, un EPCI, un département, une région ou un projet.",
+            code="follow_level",
         )
     instance, _created = Follow.objects.get_or_create(user=user, territory=territory)
     return instance
@@ -380,17 +392,17 @@ def size_segment_update(
     segment, following = segments[index], segments[index + 1] if index + 1 < len(segments) else None
     before = copy.copy(segment)
     if following is None and max_population is not None:
-        raise ValidationError(
+        raise Refused(
             {"max_population": "Le dernier segment n'a pas de borne supérieure."},
             code="last_segment_bound",
         )
     if following is not None:
         if max_population is None:
-            raise ValidationError(
+            raise Refused(
                 {"max_population": "Indiquez la borne supérieure (exclue)."}, code="bound_missing"
             )
         if max_population <= segment.min_population:
-            raise ValidationError(
+            raise Refused(
                 {
                     "max_population": f"La borne doit dépasser {segment.min_population:,} habitants.".replace(
                         ",", " "
@@ -399,7 +411,7 @@ def size_segment_update(
                 code="bound_too_low",
             )
         if following.max_population is not None and max_population >= following.max_population:
-            raise ValidationError(
+            raise Refused(
                 {
                     "max_population": f"La borne doit rester sous celle du segment suivant "
                     f"({following.max_population:,} habitants).".replace(",", " ")

@@ -5,13 +5,13 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from config.refusals import Refused
 from config.roles import Role, has_role, role_required
 from config.types import AuthenticatedHttpRequest, HtmxHttpRequest
 from territoires.forms import (
@@ -219,7 +219,8 @@ def maturity_create(request: AuthenticatedHttpRequest, level: str, code: str) ->
     template = "territoires/maturity_form.html"
     if request.htmx:
         template += "#form"
-    return render(request, template, {"territory": territory, "form": form, **_scale_context()})
+    context = {"territory": territory, "form": form, **_scale_context()}
+    return render(request, template, context, status=400 if form.errors else 200)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -231,14 +232,20 @@ def fragility_create(request: AuthenticatedHttpRequest, level: str, code: str) -
         request.POST or None, initial={"fragility": request.GET.get("domaine")}
     )
     if request.method == "POST" and form.is_valid():
-        reading = fragility_record(territory=territory, user=request.user, **form.cleaned_data)
-        messages.success(request, f"Fragilité « {reading.fragility.label} » enregistrée.")
-        return redirect(territory.get_absolute_url() + "#fragilites")
+        try:
+            reading = fragility_record(territory=territory, user=request.user, **form.cleaned_data)
+        except Refused as refusal:
+            form.add_error(None, refusal)
+        else:
+            messages.success(request, f"Fragilité « {reading.fragility.label} » enregistrée.")
+            return redirect(territory.get_absolute_url() + "#fragilites")
     template = "territoires/fragility_form.html"
     if request.htmx:
         template += "#form"
     context = {"territory": territory, "form": form, "history": fragility_history(territory)}
-    return render(request, template, {**context, **_scale_context()})
+    return render(
+        request, template, {**context, **_scale_context()}, status=400 if form.errors else 200
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -254,8 +261,8 @@ def project_new(request: AuthenticatedHttpRequest) -> HttpResponse:
                 members=[form.cleaned_data["member"]],
                 user=request.user,
             )
-        except ValidationError as error:
-            form.add_error(None, error)
+        except Refused as refusal:
+            form.add_error(None, refusal)
         else:
             messages.success(request, f"Territoire de projet « {project.name} » créé.")
             return redirect("territoires:project_edit", code=project.code)
@@ -263,7 +270,8 @@ def project_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.htmx:
         template += "#form"
     projects = Territory.objects.filter(level=Level.PROJECT).only("id", "level", "code", "name")
-    return render(request, template, {"form": form, "projects": projects})
+    context = {"form": form, "projects": projects}
+    return render(request, template, context, status=400 if form.errors else 200)
 
 
 def _project(code: str) -> Territory:
@@ -310,7 +318,8 @@ def project_edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     template = "territoires/project_edit.html"
     if request.htmx:
         template += "#members"
-    return render(request, template, _editor_context(project, update_form=update_form))
+    context = _editor_context(project, update_form=update_form)
+    return render(request, template, context, status=400 if update_form is not None else 200)
 
 
 @require_POST
@@ -321,18 +330,24 @@ def project_member_add_view(request: AuthenticatedHttpRequest, code: str) -> Htt
     notice = ""
     if form.is_valid():
         member = form.cleaned_data["member"]
-        if project_member_add(project=project, member=member):
-            notice = f"« {member.name} » ajouté au périmètre."
+        try:
+            added = project_member_add(project=project, member=member)
+        except Refused as refusal:
+            form.add_error("member", refusal)
         else:
-            notice = f"« {member.name} » fait déjà partie du périmètre."
-        if not request.htmx:
-            messages.success(request, notice)
-            return redirect("territoires:project_edit", code=project.code)
-        form = ProjectMemberForm()
+            if added:
+                notice = f"« {member.name} » ajouté au périmètre."
+            else:
+                notice = f"« {member.name} » fait déjà partie du périmètre."
+            if not request.htmx:
+                messages.success(request, notice)
+                return redirect("territoires:project_edit", code=project.code)
+            form = ProjectMemberForm()
     template = "territoires/project_edit.html"
     if request.htmx:
         template += "#members"
-    return render(request, template, _editor_context(project, member_form=form, notice=notice))
+    context = _editor_context(project, member_form=form, notice=notice)
+    return render(request, template, context, status=400 if form.errors else 200)
 
 
 @require_POST
@@ -345,8 +360,8 @@ def project_member_remove_view(
     error = notice = ""
     try:
         project_member_remove(project=project, member=member)
-    except ValidationError as exc:
-        error = exc.messages[0]
+    except Refused as refusal:
+        error = refusal.text
     else:
         notice = f"« {member.name} » retiré du périmètre."
         if not request.htmx:
@@ -355,7 +370,8 @@ def project_member_remove_view(
     template = "territoires/project_edit.html"
     if request.htmx:
         template += "#members"
-    return render(request, template, _editor_context(project, error=error, notice=notice))
+    context = _editor_context(project, error=error, notice=notice)
+    return render(request, template, context, status=409 if error else 200)
 
 
 # --- elected officials: follow a territory, declare a mandate ----------------------------------------
@@ -455,8 +471,8 @@ def project_delete_view(request: AuthenticatedHttpRequest, code: str) -> HttpRes
         return render(request, "territoires/project_edit.html", context, status=400)
     try:
         project_delete(project=project)
-    except ValidationError as error:
-        context = _editor_context(project, project_error=error.messages[0])
+    except Refused as refusal:
+        context = _editor_context(project, project_error=refusal.text)
         return render(request, "territoires/project_edit.html", context, status=409)
     messages.success(request, f"Territoire de projet « {project.name} » supprimé.")
     return redirect("territoires:project_new")

@@ -17,12 +17,15 @@ from django.utils import timezone
 
 from config import links
 from config.links import Purpose
+from config.refusals import Refused
 from config.roles import Role, user_roles
 from territoires.models import Mandate, MandateStatus
 
 
-class AccountRefused(Exception):
+class AccountRefused(Refused):
     """A change the rules forbid; ``str(error)`` is the French message to show."""
+
+    default_code = "account_refused"
 
 
 # --- history -----------------------------------------------------------------------------------
@@ -180,7 +183,8 @@ def invitation_send(
     email = email.strip().lower()
     if _by_email(email) is not None:
         raise AccountRefused(
-            "Un compte existe déjà avec cette adresse : changez ses rôles depuis sa fiche."
+            "Un compte existe déjà avec cette adresse : changez ses rôles depuis sa fiche.",
+            code="email_taken",
         )
     user = _inactive_user(email, first_name, last_name)
     user.set_unusable_password()
@@ -196,7 +200,9 @@ def invitation_send(
 @transaction.atomic
 def invitation_resend(*, actor: User, user: User) -> None:
     if not is_pending_invitation(user):
-        raise AccountRefused("Cette personne n'a pas d'invitation en attente.")
+        raise AccountRefused(
+            "Cette personne n'a pas d'invitation en attente.", code="no_pending_invitation"
+        )
     roles = user_roles(user)
     history_record(actor=actor, user=user, message="Invitation renvoyée")
     _send_invitation(user, actor, roles)
@@ -228,7 +234,10 @@ def roles_set(*, actor: User, user: User, roles: list[Role]) -> None:
         else [r for r in Role if user.groups.filter(name=r.value).exists()]
     )
     if user.pk == actor.pk and Role.NETWORK_ADMIN not in roles:
-        raise AccountRefused("Vous ne pouvez pas retirer votre propre rôle d'administrateur·rice.")
+        raise AccountRefused(
+            "Vous ne pouvez pas retirer votre propre rôle d'administrateur·rice.",
+            code="own_admin_role",
+        )
     user.groups.set(Group.objects.filter(name__in=[r.value for r in roles]))
     user.__dict__.pop("_role_names", None)
     if set(before) != set(roles):
@@ -242,7 +251,9 @@ def roles_set(*, actor: User, user: User, roles: list[Role]) -> None:
 @transaction.atomic
 def account_active_set(*, actor: User, user: User, active: bool) -> None:
     if user.pk == actor.pk:
-        raise AccountRefused("Vous ne pouvez pas désactiver votre propre compte.")
+        raise AccountRefused(
+            "Vous ne pouvez pas désactiver votre propre compte.", code="own_account"
+        )
     if not active and is_pending_invitation(user):
         user.set_unusable_password()  # a fresh marker: the pending invitation link stops working
         user.save(update_fields=["password"])
@@ -251,7 +262,10 @@ def account_active_set(*, actor: User, user: User, active: bool) -> None:
     if active == user.is_active:
         return
     if active and user.last_login is None and not user.has_usable_password():
-        raise AccountRefused("Cette personne n'a pas encore accepté son invitation : renvoyez-la.")
+        raise AccountRefused(
+            "Cette personne n'a pas encore accepté son invitation : renvoyez-la.",
+            code="invitation_pending",
+        )
     user.is_active = active
     user.save()
     history_record(

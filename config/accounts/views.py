@@ -78,6 +78,29 @@ def landing(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "comptes/landing.html", {"spaces": spaces})
 
 
+# --- Django's auth views: an invalid form answers 400, as every form of the platform ----------------
+
+
+def _bad_request(response: HttpResponse) -> HttpResponse:
+    response.status_code = 400
+    return response
+
+
+class LoginView(auth_views.LoginView):
+    def form_invalid(self, form: Any) -> HttpResponse:
+        return _bad_request(super().form_invalid(form))
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    def form_invalid(self, form: Any) -> HttpResponse:
+        return _bad_request(super().form_invalid(form))
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    def form_invalid(self, form: Any) -> HttpResponse:
+        return _bad_request(super().form_invalid(form))
+
+
 # --- password reset, throttled ---------------------------------------------------------------------
 
 
@@ -92,6 +115,9 @@ class ThrottledPasswordResetView(auth_views.PasswordResetView):
             form.add_error(None, THROTTLED)
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        return _bad_request(super().form_invalid(form))
 
 
 # --- sign-up ---------------------------------------------------------------------------------------

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from config.refusals import Refused
+
 # Kinds of problem, with their French label for reports.
 KINDS = {
     "fichier": "fichier illisible ou incomplet",
@@ -64,15 +66,19 @@ class Problem:
         return f"{prefix} : {KINDS.get(self.kind, self.kind)} — {message}"
 
 
-class FileRefused(Exception):
+class FileRefused(Refused):
     """The file has problems; nothing was written."""
+
+    default_code = "file_refused"
+    problems: list[Problem]
 
     def __init__(self, problems: list[Problem], total: int | None = None) -> None:
         """``problems``: the listed ones; ``total``: how many there are in all (more when a
         file is wrong on every row and only the first ones were kept)."""
         self.total = max(total or 0, len(problems))
-        super().__init__(f"{self.total} problème(s)")
-        self.problems = problems
+        super().__init__(
+            f"Fichier refusé, rien n'est enregistré : {self.total} problème(s).", problems=problems
+        )
 
 
 def counts_by_kind(problems: list[Problem]) -> dict[str, int]:

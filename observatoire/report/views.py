@@ -62,7 +62,8 @@ def report_batches(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.htmx:
         template += "#batches"
     running = any(batch["running"] for batch in batches)
-    return render(request, template, {"form": form, "batches": batches, "running": running})
+    context = {"form": form, "batches": batches, "running": running}
+    return render(request, template, context, status=400 if form.errors else 200)
 
 
 @require_safe

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from config.refusals import Refused
 from pratiques.models import Campaign, Invitee, InviteeSource
 from pratiques.services import region_of
 from territoires.models import ActorProfile, Engineering, Level, SizeSegment, Territory
@@ -47,12 +48,17 @@ class RowProblem:
         return f"ligne {self.line} : {self.message}" if self.line else self.message
 
 
-class PopulationRefused(Exception):
+class PopulationRefused(Refused):
     """The file has problems; nothing was written. ``problems`` lists them all."""
 
+    default_code = "population_refused"
+    problems: list[RowProblem]
+
     def __init__(self, problems: list[RowProblem]) -> None:
-        super().__init__(f"{len(problems)} problème(s)")
-        self.problems = problems
+        super().__init__(
+            f"Fichier refusé, rien n'est enregistré : {len(problems)} problème(s).",
+            problems=problems,
+        )
 
 
 @dataclass

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from config import links
 from config.links import LinkError, Purpose
+from config.refusals import Refused
 from config.roles import Role
 from pratiques import scoring
 from pratiques import services as assessment_services
@@ -28,8 +29,10 @@ from pratiques.models import (
 from territoires.models import ActorProfile, Engineering, SizeSegment, Territory
 
 
-class CampaignRefused(Exception):
+class CampaignRefused(Refused):
     """``str(error)`` is the French message to show."""
+
+    default_code = "campaign_refused"
 
 
 def _is_pending(user: User) -> bool:
@@ -52,12 +55,14 @@ def campaign_link_use(*, invitee_id: int, token: str) -> tuple[User, Invitee]:
     if user.is_staff or user.is_superuser:
         # An e-mailed link never opens an administration session.
         raise CampaignRefused(
-            "Ce compte a des droits d'administration : connectez-vous avec votre mot de passe."
+            "Ce compte a des droits d'administration : connectez-vous avec votre mot de passe.",
+            code="staff_account",
         )
     if not user.is_active:
         if not _is_pending(user):
             raise CampaignRefused(
-                "Ce compte a été désactivé : contactez l'administration du réseau."
+                "Ce compte a été désactivé : contactez l'administration du réseau.",
+                code="account_disabled",
             )
         user.is_active = True
         user.first_name = user.first_name or invitee.first_name
@@ -72,14 +77,17 @@ def _start_draft(invitee: Invitee) -> Assessment:
     campaign = invitee.campaign
     user = invitee.user
     if user is None:  # campaign_link_use linked the account before the draft is opened
-        raise CampaignRefused("Ouvrez d'abord le lien personnel reçu par e-mail.")
+        raise CampaignRefused(
+            "Ouvrez d'abord le lien personnel reçu par e-mail.", code="link_not_opened"
+        )
     draft = Assessment.objects.filter(user=user, status=AssessmentStatus.DRAFT).first()
     if draft is not None:
         taken = Invitee.objects.filter(assessment=draft).exclude(pk=invitee.pk).exists()
         if draft.version_id != campaign.version_id or taken:
             raise CampaignRefused(
                 "Vous avez déjà une auto-évaluation en cours : validez-la ou supprimez-la "
-                "depuis votre espace, puis rouvrez le lien de la campagne."
+                "depuis votre espace, puis rouvrez le lien de la campagne.",
+                code="draft_in_progress",
             )
         return draft
     return assessment_services.assessment_start(
@@ -103,7 +111,9 @@ def campaign_assessment_open(*, invitee: Invitee) -> Assessment:
     if invitee.assessment is not None:
         return invitee.assessment
     if not invitee.campaign.accepts_answers():
-        raise CampaignRefused("Cette campagne n'accepte plus de réponses : elle est close.")
+        raise CampaignRefused(
+            "Cette campagne n'accepte plus de réponses : elle est close.", code="campaign_closed"
+        )
     invitee.assessment = _start_draft(invitee)
     invitee.save(update_fields=["assessment"])
     return invitee.assessment
@@ -120,7 +130,10 @@ def campaign_self_register(
 ) -> Invitee:
     """Joins a campaign through its open link (a signed-in catalyst)."""
     if not campaign.open_registration or not campaign.accepts_answers():
-        raise CampaignRefused("Cette campagne n'accepte pas d'inscription pour le moment.")
+        raise CampaignRefused(
+            "Cette campagne n'accepte pas d'inscription pour le moment.",
+            code="registration_closed",
+        )
     email = (user.email or f"{user.username}@sans-adresse.invalid").lower()
     invitee, _ = Invitee.objects.get_or_create(
         campaign=campaign,
@@ -140,7 +153,10 @@ def campaign_self_register(
         invitee.user = user
         invitee.save(update_fields=["user"])
     if invitee.user_id != user.pk:
-        raise CampaignRefused("Cette adresse est déjà inscrite à la campagne par un autre compte.")
+        raise CampaignRefused(
+            "Cette adresse est déjà inscrite à la campagne par un autre compte.",
+            code="email_taken",
+        )
     if not invitee.engineerings.exists():
         invitee.engineerings.set(engineerings)
     return invitee
@@ -172,7 +188,7 @@ def campaign_close(*, campaign_id: int) -> CampaignSnapshot:
     """Freezes the submitted answers of the campaign; unsent messages are dropped."""
     campaign = Campaign.objects.select_for_update().get(pk=campaign_id)
     if campaign.is_closed:
-        raise CampaignRefused("Cette campagne est déjà close.")
+        raise CampaignRefused("Cette campagne est déjà close.", code="already_closed")
     now = timezone.now()
     snapshot = CampaignSnapshot.objects.create(
         campaign=campaign,

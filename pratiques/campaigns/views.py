@@ -175,7 +175,7 @@ def campaign_join(request: HtmxHttpRequest, invitee: int, token: str) -> HttpRes
     try:
         user, person = services.campaign_link_use(invitee_id=invitee, token=token)
     except LinkError as error:
-        return _link_error(request, str(error), 410 if error.args[0] != LinkError.INVALID else 400)
+        return _link_error(request, str(error), 400 if error.code == "link_invalid" else 410)
     except services.CampaignRefused as error:
         return _link_error(request, str(error), 403)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")

@@ -32,7 +32,7 @@ def test_login_flow(alice: User) -> None:
 @pytest.mark.django_db
 def test_a_wrong_password_redisplays_the_form_with_a_message(alice: User) -> None:
     response = Client().post("/comptes/login/", {"username": "alice", "password": "faux"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     html = response.content.decode()
     assert "Saisissez un nom d’utilisateur et un mot de passe valides" in html
     assert 'value="alice"' in html
@@ -66,4 +66,4 @@ def test_password_reset_sends_a_french_email(alice: User) -> None:
 @pytest.mark.django_db
 def test_an_overlong_login_name_is_refused_not_a_500(client) -> None:
     response = client.post("/comptes/login/", {"username": "x" * 5000, "password": "0"})
-    assert response.status_code == 200  # re-displayed with its message, nothing stored as is
+    assert response.status_code == 400  # re-displayed with its message, nothing stored as is

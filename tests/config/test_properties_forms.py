@@ -1,6 +1,9 @@
 """Issue 11, property-based: every form of the platform, posted to its own view with arbitrary
 values for its own fields (text of any length, NUL, choices, real and unknown ids, any file),
-answers below 500 and, when it refuses, re-displays with a message."""
+answers below 500 and, when it refuses, re-displays with a message.
+
+Issue 15: a form re-displayed with errors answers 400 (or 409 for a refusal, or a redirect with
+a message), never 200."""
 
 from __future__ import annotations
 
@@ -12,7 +15,10 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template.context import Context
 from django.test import Client
+from django.test.utils import ContextList
+from django.urls import resolve
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -39,6 +45,10 @@ from tests.pratiques.curation_helpers import copy_current
 from tests.pratiques.helpers import start
 
 pytestmark = pytest.mark.django_db
+
+# Views still re-displaying an invalid form with 200, moved to 400 in another branch: the lead
+# empties this after merging it (a split module, ``pratiques.curation.views.x``, is covered too).
+PENDING_200_MODULES: tuple[str, ...] = ()
 
 
 @dataclass
@@ -264,6 +274,53 @@ def test_every_form_answers_any_data_below_500(world: dict[str, Any], data: Any)
     assert response.status_code < 500, (target.url, payload)
     if response.status_code == 400 and "\x00" not in str(payload):
         assert response.content, target.url
+    assert_not_200_with_errors(target, response)
+
+
+def forms_with_errors(response: Any) -> list[forms.BaseForm]:
+    """The bound forms the response's templates received that carry errors."""
+    contexts = response.context
+    if contexts is None:
+        return []
+    if not isinstance(contexts, ContextList):
+        contexts = [contexts]
+    found = []
+    for context in contexts:
+        layers = context.dicts if isinstance(context, Context) else [context]
+        for layer in layers:
+            for value in layer.values():
+                if isinstance(value, forms.BaseForm) and value.is_bound and value.errors:
+                    found.append(value)
+    return found
+
+
+def is_pending(target: Target) -> bool:
+    module = resolve(target.url.split("?")[0]).func.__module__
+    return any(module == m or module.startswith(m + ".") for m in PENDING_200_MODULES)
+
+
+def assert_not_200_with_errors(target: Target, response: Any) -> None:
+    if response.status_code != 200 or is_pending(target):
+        return
+    invalid = forms_with_errors(response)
+    assert not invalid, (target.url, "re-displayed with errors and 200", invalid[0].errors)
+
+
+def test_an_empty_or_wrong_post_answers_400_never_200_with_errors(world: dict[str, Any]) -> None:
+    """Every target once, deterministically: nothing, then a value no field accepts."""
+    refused = 0
+    for target in world["targets"]:
+        client = world["clients"][target.user]
+        send = client.get if target.method == "GET" else client.post
+        for value in ("", "\u2603" * 300):
+            payload: dict[str, Any] = dict(target.extra or {})
+            for name in target.form.base_fields:
+                payload[f"{target.prefix}-{name}" if target.prefix else name] = value
+            response = send(target.url, payload)
+            assert response.status_code < 500, (target.url, payload)
+            assert_not_200_with_errors(target, response)
+            refused += bool(forms_with_errors(response))
+    assert refused > len(world["targets"])  # the check above does see re-displayed forms
 
 
 def test_every_platform_form_is_targeted(world: dict[str, Any]) -> None:

@@ -149,5 +149,5 @@ def test_unknown_batch_and_bad_level(nadia: User) -> None:
     client = logged_in(nadia)
     assert client.get("/observatoire/rapports/0123abcd/").status_code == 404
     response = client.post("/observatoire/rapports/", {"level": "planete"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Sélectionnez un choix valide" in response.content.decode()

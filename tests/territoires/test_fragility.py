@@ -83,7 +83,7 @@ def test_indicator_and_diagnosis_sources_with_history(geo, nadia, client) -> Non
 def test_invalid_input_is_explained(geo, nadia, data, message) -> None:
     fragility = Fragility.objects.first()
     response = logged_in(nadia).post(URL, {"fragility": fragility.pk, **data})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in response.content.decode()
     assert not FragilityReading.objects.exists()
 
@@ -98,7 +98,7 @@ def test_an_indicator_outside_the_catalogue_is_refused(geo, nadia, client) -> No
     fragility = Fragility.objects.first()
     data = {"level": 2, "source": "indicateur", "indicator_code": "CODE-INEXISTANT-XYZ"}
     response = logged_in(nadia).post(URL, {"fragility": fragility.pk, **data})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert (
         "« CODE-INEXISTANT-XYZ » n&#x27;est pas un indicateur du catalogue"
         in response.content.decode()
@@ -130,7 +130,7 @@ def test_free_text_sources_of_before_are_corrected_or_flagged(geo) -> None:
     assert (case.indicator_code, case.indicator_unknown) == ("TX_CHOM", False)
     assert unknown.indicator_unknown
     assert "absent du catalogue, à vérifier" in logged_in_page(geo)
-    with pytest.raises(Exception, match="n'est pas un indicateur du catalogue"):
+    with pytest.raises(Exception, match="n'est pas un indicateur du catalogue") as refused:
         fragility_record(
             territory=geo.vincennes,
             fragility=fragility,
@@ -139,6 +139,7 @@ def test_free_text_sources_of_before_are_corrected_or_flagged(geo) -> None:
             indicator_code="CODE-INEXISTANT-XYZ",
             user=None,
         )
+    assert refused.value.code == "unknown_indicator"  # type: ignore[attr-defined]
 
 
 def logged_in_page(geo) -> str:

@@ -66,7 +66,7 @@ def test_invalid_input_is_explained(geo, nadia) -> None:
         URL, {"ecosystem_score": "9", "pivot_score": "2", "rationale": ""}
     )
     html = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Dites pourquoi" in html
     assert "Sélectionnez un choix valide" in html
     assert not MaturityAssessment.objects.exists()

@@ -53,7 +53,7 @@ def test_create_full_page_and_htmx(geo, nadia, htmx) -> None:
 def test_a_project_without_member_is_refused_in_french(geo, nadia) -> None:
     response = logged_in(nadia).post(NEW, {"name": "PETR vide", "member": ""})
     html = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert (
         "Un territoire de projet doit compter au moins une intercommunalité ou une commune." in html
     )

@@ -6,9 +6,9 @@ import uuid
 from typing import Any, Literal
 
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
+from config.refusals import Refused
 from pratiques.curation.services.history import (
     EDITABLE_FIELDS,
     GridElement,
@@ -100,7 +100,9 @@ def element_update(*, actor: User, element: GridElement, changes: dict[str, Any]
             value = value.strip()
         if name in ("axis", "situation") and isinstance(element, Situation | Practice):
             if value.version_id != element.version_id:
-                raise ValidationError({name: "Choisissez un élément de la même version."})
+                raise Refused(
+                    {name: "Choisissez un élément de la même version."}, code="other_version"
+                )
             if getattr(element, f"{name}_id") != value.pk:
                 moved = True
                 # A moved element goes to the end of its new parent.
@@ -145,7 +147,9 @@ def element_add(
     if parent_field:
         parent = fields[parent_field]
         if parent.version_id != version.pk:
-            raise ValidationError({parent_field: "Choisissez un élément de la même version."})
+            raise Refused(
+                {parent_field: "Choisissez un élément de la même version."}, code="other_version"
+            )
         siblings = siblings.filter(**{parent_field: parent})
     element = model(
         version=version,

@@ -6,9 +6,9 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from config.refusals import Refused
 from pratiques.curation.services.history import curation_record, snapshot
 from pratiques.curation.services.versions import code_sort_key, lock_draft
 from pratiques.models import (
@@ -39,15 +39,19 @@ def lineage_record(
     version = lock_draft(version)
     old_keys, new_keys = list(dict.fromkeys(old_keys)), list(dict.fromkeys(new_keys))
     if kind == LineageKind.SPLIT and (len(old_keys) != 1 or len(new_keys) < 2):
-        raise ValidationError(
-            "Une scission relie un élément d'origine à au moins deux nouveaux éléments."
+        raise Refused(
+            "Une scission relie un élément d'origine à au moins deux nouveaux éléments.",
+            code="split_shape",
         )
     if kind == LineageKind.MERGE and (len(new_keys) != 1 or len(old_keys) < 2):
-        raise ValidationError(
-            "Une fusion relie au moins deux éléments d'origine à un nouvel élément."
+        raise Refused(
+            "Une fusion relie au moins deux éléments d'origine à un nouvel élément.",
+            code="merge_shape",
         )
     if set(old_keys) & set(new_keys):
-        raise ValidationError("Un élément ne peut pas être à la fois l'origine et le résultat.")
+        raise Refused(
+            "Un élément ne peut pas être à la fois l'origine et le résultat.", code="lineage_loop"
+        )
     rows = KeyLineage.objects.bulk_create(
         KeyLineage(
             version=version,
@@ -114,12 +118,16 @@ def assessment_move_forward(*, user: User, assessment: Assessment) -> MoveReport
         Assessment.objects.select_for_update().select_related("version").get(pk=assessment.pk)
     )
     if assessment.user_id != user.pk:
-        raise ValidationError("Cette auto-évaluation n'est pas la vôtre.")
+        raise Refused("Cette auto-évaluation n'est pas la vôtre.", code="not_your_assessment")
     if not assessment.is_draft:
-        raise ValidationError("Une auto-évaluation validée reste sur sa version.")
+        raise Refused(
+            "Une auto-évaluation validée reste sur sa version.", code="assessment_submitted"
+        )
     target = GridVersion.objects.current()
     if target is None or target.pk == assessment.version_id:
-        raise ValidationError("Cette auto-évaluation est déjà sur la version courante.")
+        raise Refused(
+            "Cette auto-évaluation est déjà sur la version courante.", code="already_current"
+        )
     by_key = {p.key: p for p in Practice.objects.filter(version=target)}
     answers = list(Answer.objects.filter(assessment=assessment).select_related("practice"))
     carried, dropped = [], []

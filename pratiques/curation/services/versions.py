@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from config.refusals import Refused
 from pratiques.curation.services.history import curation_record, snapshot
 from pratiques.models import (
     Assessment,
@@ -23,8 +23,8 @@ from pratiques.models import (
 # --- versions ------------------------------------------------------------------------------
 
 
-def locked_error(version: GridVersion) -> ValidationError:
-    return ValidationError(
+def locked_error(version: GridVersion) -> Refused:
+    return Refused(
         f"La version « {version.label} » est {version.get_status_display().lower()} : "
         "elle ne peut plus changer. Corrigez-la dans une nouvelle version (copie de la version "
         "courante).",
@@ -47,25 +47,28 @@ def version_copy(
     """A new draft holding a copy of ``source`` (the current version by default), keys kept."""
     label = label.strip()
     if not label:
-        raise ValidationError(
-            {"label": "Donnez un libellé à la nouvelle version (par ex. « 2025 »)."}
+        raise Refused(
+            {"label": "Donnez un libellé à la nouvelle version (par ex. « 2025 »)."},
+            code="label_missing",
         )
     slug = slugify(label)
     if not slug:
-        raise ValidationError(
-            {"label": "Le libellé doit contenir au moins une lettre ou un chiffre."}
+        raise Refused(
+            {"label": "Le libellé doit contenir au moins une lettre ou un chiffre."},
+            code="label_empty",
         )
     draft = GridVersion.objects.filter(status=GridStatus.DRAFT).first()
     if draft is not None:
-        raise ValidationError(
+        raise Refused(
             f"Un brouillon existe déjà (« {draft.label} ») : publiez-le ou supprimez-le avant "
-            "d'en créer un autre."
+            "d'en créer un autre.",
+            code="draft_exists",
         )
     if GridVersion.objects.filter(models.Q(label=label) | models.Q(slug=slug)).exists():
-        raise ValidationError({"label": f"Une version « {label} » existe déjà."})
+        raise Refused({"label": f"Une version « {label} » existe déjà."}, code="label_taken")
     source = source or GridVersion.objects.current()
     if source is None:
-        raise ValidationError("Aucune version publiée à copier.")
+        raise Refused("Aucune version publiée à copier.", code="no_published_version")
     version = GridVersion.objects.create(
         label=label,
         slug=slug,
@@ -157,8 +160,9 @@ def version_update(*, actor: User, version: GridVersion, notes: str) -> GridVers
 def version_delete(*, actor: User, version: GridVersion) -> None:
     version = lock_draft(version)
     if Assessment.objects.filter(version=version).exists():
-        raise ValidationError(
-            "Des auto-évaluations utilisent ce brouillon : il ne peut pas être supprimé."
+        raise Refused(
+            "Des auto-évaluations utilisent ce brouillon : il ne peut pas être supprimé.",
+            code="draft_in_use",
         )
     curation_record(
         actor=actor,
@@ -254,7 +258,7 @@ def version_publish(*, actor: User, version: GridVersion) -> GridVersion:
     version = lock_draft(version)
     errors = version_errors(version)
     if errors:
-        raise ValidationError(errors, code="invalid_grid")
+        raise Refused(errors, code="invalid_grid")
     today = timezone.localdate()
     previous = GridVersion.objects.select_for_update().filter(status=GridStatus.PUBLISHED).first()
     if previous is not None:
