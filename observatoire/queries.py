@@ -16,8 +16,10 @@ import statistics
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
-from django.db.models import Q, QuerySet, Subquery
+import numpy as np
+from django.db.models import QuerySet, Subquery
 from django.utils import timezone
 
 from observatoire.models import (
@@ -205,9 +207,14 @@ class TerritoryProfile:
     segment: SizeSegment | None
     departement: Territory | None
     region: Territory | None
-    france: Territory | None
     domains: list[FragilityProfile]
     convention: str = PERCENTILE_CONVENTION
+    # France, when it has values (read on demand: the page only shows the word « France »).
+    france_id: int | None = None
+
+    @cached_property
+    def france(self) -> Territory | None:
+        return Territory.objects.filter(pk=self.france_id).first() if self.france_id else None
 
     @property
     def has_demo(self) -> bool:
@@ -286,9 +293,9 @@ def territory_indicator_profile(
     its département, région and France that year, its rank among its peers (on the rate per
     1 000 inhabitants for a count) and the level the network retained for the domain.
 
-    Four queries: size segments (unless given), values of the four territories, peer
-    distributions, curated levels (one more when ``territory`` was not read by
-    ``territory_for_indicators``).
+    Five queries whatever the number of indicators: size segments (unless given), values of the
+    four territories (plain tuples), their indicators, peer distributions, curated levels (one
+    more when ``territory`` was not read by ``territory_for_indicators``).
     """
     if segments is None:
         segments = list(SizeSegment.objects.all())
@@ -299,29 +306,39 @@ def territory_indicator_profile(
     else:  # a territory not read by territory_for_indicators: one more query
         france = Territory.objects.filter(level=Level.COUNTRY).order_by("pk")
         france_id = france.values_list("pk", flat=True).first()
-    # Plain ids, so that PostgreSQL reads the territory index (an OR across a join would scan).
+    # Plain ids, so that PostgreSQL reads the territory index (an OR across a join would scan);
+    # tuples, not model instances: a page reads four values per indicator.
     wanted = [territory.pk, *comparison_ids.values(), *([france_id] if france_id else [])]
-    values = list(
-        IndicatorValue.objects.filter(territory_id__in=wanted)
-        .select_related("indicator__fragility", "territory")
-        .order_by("indicator__order", "indicator__code", "-year")
+    rows = IndicatorValue.objects.filter(territory_id__in=wanted).values_list(
+        "territory_id", "indicator_id", "year", "value"
     )
-    by_key = {(v.territory_id, v.indicator_id, v.year): v.value for v in values}
-    france = next((v.territory for v in values if v.territory.level == Level.COUNTRY), None)
+    by_key = {}
+    latest: dict[int, tuple[int, float | None]] = {}
+    for territory_id, indicator_id, year, value in rows:
+        by_key[territory_id, indicator_id, year] = value
+        if territory_id == territory.pk and year > latest.get(indicator_id, (-1, None))[0]:
+            latest[indicator_id] = (year, value)
+    indicators = sorted(
+        Indicator.objects.filter(pk__in=latest).select_related("fragility"),
+        key=lambda indicator: (indicator.order, indicator.code),
+    )
+    departement_id = comparison_ids.get("departement")
+    region_id = comparison_ids.get("region")
+    france_seen = False
     lines: dict[int, IndicatorLine] = {}
-    for item in values:
-        if item.territory_id != territory.pk or item.indicator_id in lines:
-            continue  # latest year first, thanks to the ordering
-        line = IndicatorLine(item.indicator, item.year, item.value)
-        line.positioned = positioned_value(item.indicator, item.value, territory.population)
-        key = (item.indicator_id, item.year)
-        if "departement" in comparison_ids:
-            line.departement_value = by_key.get((comparison_ids["departement"], *key))
-        if "region" in comparison_ids:
-            line.region_value = by_key.get((comparison_ids["region"], *key))
-        if france is not None:
-            line.france_value = by_key.get((france.pk, *key))
-        lines[item.indicator_id] = line
+    for indicator in indicators:
+        year, value = latest[indicator.pk]
+        line = IndicatorLine(indicator, year, value)
+        line.positioned = positioned_value(indicator, value, territory.population)
+        if departement_id:
+            line.departement_value = by_key.get((departement_id, indicator.pk, year))
+        if region_id:
+            line.region_value = by_key.get((region_id, indicator.pk, year))
+        if france_id:
+            france_key = (france_id, indicator.pk, year)
+            line.france_value = by_key.get(france_key)
+            france_seen = france_seen or france_key in by_key
+        lines[indicator.pk] = line
     if territory.level != Level.COUNTRY:
         for indicator_id, stats in peer_statistics(territory, segment, lines).items():
             lines[indicator_id].peers = stats
@@ -345,8 +362,8 @@ def territory_indicator_profile(
         segment,
         territory.departement if "departement" in comparison_ids else None,
         territory.region if "region" in comparison_ids else None,
-        france,
         ordered,
+        france_id=france_id if france_seen or territory.level == Level.COUNTRY else None,
     )
 
 
@@ -365,31 +382,67 @@ def percentile_in(quantiles: list[float], value: float) -> float:
     return (step + (value - below) / (above - below)) * 100 / (len(quantiles) - 1)
 
 
+def percentiles_in(quantiles: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """``percentile_in`` for many distributions at once (one row of sorted quantiles per value),
+    with the same floating-point operations in the same order, so the same figures."""
+    points = quantiles.shape[1] - 1
+    column = values[:, None]
+    low = (quantiles < column).sum(axis=1)  # bisect_left
+    high = (quantiles <= column).sum(axis=1)  # bisect_right
+    rows = np.arange(len(values))
+    step = np.clip(low - 1, 0, points)
+    below = quantiles[rows, step]
+    above = quantiles[rows, np.clip(low, 0, points)]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        between = (step + (values - below) / (above - below)) * 100 / points
+    inside_run = (low + high - 1) / 2 * 100 / points
+    result = np.where(low < high, inside_run, between)
+    result = np.where(values > quantiles[:, -1], 100.0, result)
+    return np.where(values < quantiles[:, 0], 0.0, result)
+
+
 def peer_statistics(
     territory: Territory, segment: SizeSegment | None, lines: dict[int, IndicatorLine]
 ) -> dict[int, PeerStats]:
     """One query: for each of the territory's indicators (at its year), the distribution of
     the values of the territories of the same level and size segment — count and quantiles,
     computed by PostgreSQL at import time (``PeerDistribution``, on rates for counts) — and the
-    territory's rank in it (100 = most fragile). Territories with a missing value are not counted; fewer than two
-    territories with a value make no distribution."""
+    territory's rank in it (100 = most fragile), interpolated for every indicator at once.
+    Territories with a missing value are not counted; fewer than two territories with a value
+    make no distribution."""
     if segment is None or not lines:
         return {}
-    wanted = Q()
-    for indicator_id, line in lines.items():
-        wanted |= Q(indicator_id=indicator_id, year=line.year)
+    # Indicator ids and years as two lists: a few hundred (indicator, year) pairs OR-ed together
+    # cost more to compile and plan than the rare distribution of another year read and skipped.
+    years = {line.year for line in lines.values()}
+    found = [
+        (indicator_id, count, quantiles)
+        for indicator_id, year, count, quantiles in PeerDistribution.objects.filter(
+            indicator_id__in=lines,
+            year__in=years,
+            level=territory.level,
+            segment=segment,
+            count__gte=2,
+        ).values_list("indicator_id", "year", "count", "quantiles")
+        if lines[indicator_id].year == year
+    ]
+    ranked = [
+        index
+        for index, (indicator_id, _, quantiles) in enumerate(found)
+        if lines[indicator_id].positioned is not None and len(quantiles) > 1
+    ]
+    percentiles: dict[int, float] = {}
+    for size in {len(found[index][2]) for index in ranked}:  # one matrix per number of quantiles
+        same = [index for index in ranked if len(found[index][2]) == size]
+        matrix = np.array([found[index][2] for index in same], dtype=float)
+        positioned = np.array([lines[found[index][0]].positioned for index in same], dtype=float)
+        percentiles.update(zip(same, percentiles_in(matrix, positioned).tolist(), strict=True))
     stats = {}
-    for distribution in PeerDistribution.objects.filter(
-        wanted, level=territory.level, segment=segment, count__gte=2
-    ):
-        quantiles = distribution.quantiles
-        line = lines[distribution.indicator_id]
-        value = line.positioned
-        stats[distribution.indicator_id] = PeerStats(
-            distribution.count,
-            None
-            if value is None
-            else fragility_rank(percentile_in(quantiles, value), line.indicator.polarity),
+    for index, (indicator_id, count, quantiles) in enumerate(found):
+        line = lines[indicator_id]
+        stats[indicator_id] = PeerStats(
+            count,
+            fragility_rank(percentiles.get(index), line.indicator.polarity),
             {point: quantiles[round(point * 100)] for point in QUANTILES},
         )
     return stats
