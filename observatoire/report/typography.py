@@ -19,6 +19,8 @@ _TEXT = re.compile(
     r"|<code.*?</code>|<[^>]+>)|([^<]+)",
     re.S,
 )
+# A text node without any of these characters is left as is by ``french_text``.
+_NEEDS_TYPOGRAPHY = re.compile(r"[:;?!«»]|1[ \u00a0]")
 
 
 def french_text(text: str) -> str:
@@ -38,6 +40,8 @@ def french_html(html: str) -> str:
         if match.group(1) is not None:
             return match.group(1)
         text = match.group(2)
+        if not _NEEDS_TYPOGRAPHY.search(text):  # most nodes: spaces, numbers, words
+            return text
         # Entities such as &amp; or &#39; end with ';' and must stay intact.
         parts = re.split(r"(&#?\w+;)", text)
         return "".join(
