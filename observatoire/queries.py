@@ -14,12 +14,14 @@ from __future__ import annotations
 import math
 import statistics
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from typing import overload
 
-import numpy as np
-from django.db.models import QuerySet, Subquery
+from django.db.models import QuerySet, Subquery, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from observatoire.models import (
@@ -367,7 +369,7 @@ def territory_indicator_profile(
     )
 
 
-def percentile_in(quantiles: list[float], value: float) -> float:
+def percentile_in(quantiles: Sequence[float], value: float) -> float:
     """Position (0 to 100) of a value in a distribution given by its 101 quantiles, by linear
     interpolation; a value equal to a run of quantiles sits in the middle of the run."""
     if value < quantiles[0]:
@@ -382,23 +384,27 @@ def percentile_in(quantiles: list[float], value: float) -> float:
     return (step + (value - below) / (above - below)) * 100 / (len(quantiles) - 1)
 
 
-def percentiles_in(quantiles: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """``percentile_in`` for many distributions at once (one row of sorted quantiles per value),
-    with the same floating-point operations in the same order, so the same figures."""
-    points = quantiles.shape[1] - 1
-    column = values[:, None]
-    low = (quantiles < column).sum(axis=1)  # bisect_left
-    high = (quantiles <= column).sum(axis=1)  # bisect_right
-    rows = np.arange(len(values))
-    step = np.clip(low - 1, 0, points)
-    below = quantiles[rows, step]
-    above = quantiles[rows, np.clip(low, 0, points)]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        between = (step + (values - below) / (above - below)) * 100 / points
-    inside_run = (low + high - 1) / 2 * 100 / points
-    result = np.where(low < high, inside_run, between)
-    result = np.where(values > quantiles[:, -1], 100.0, result)
-    return np.where(values < quantiles[:, 0], 0.0, result)
+class StoredQuantiles(Sequence[float]):
+    """A distribution's quantiles as PostgreSQL prints them (``[0.5, 1.25, …]``), read number by
+    number when asked: a rank needs about fifteen of the 101 (a binary search), and parsing
+    every number of a few hundred distributions would cost more than the rest of the page.
+    ``float`` of the printed number is the value ``json.loads`` would give, so the figures are
+    those of the whole list."""
+
+    def __init__(self, text: str) -> None:
+        self.parts = text.strip()[1:-1].split(",")
+
+    def __len__(self) -> int:
+        return len(self.parts)
+
+    @overload
+    def __getitem__(self, index: int) -> float: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[float]: ...
+    def __getitem__(self, index: int | slice) -> float | list[float]:
+        if isinstance(index, slice):
+            return [float(part) for part in self.parts[index]]
+        return float(self.parts[index])
 
 
 def peer_statistics(
@@ -407,42 +413,37 @@ def peer_statistics(
     """One query: for each of the territory's indicators (at its year), the distribution of
     the values of the territories of the same level and size segment — count and quantiles,
     computed by PostgreSQL at import time (``PeerDistribution``, on rates for counts) — and the
-    territory's rank in it (100 = most fragile), interpolated for every indicator at once.
-    Territories with a missing value are not counted; fewer than two territories with a value
-    make no distribution."""
+    territory's rank in it (100 = most fragile). Territories with a missing value are not
+    counted; fewer than two territories with a value make no distribution."""
     if segment is None or not lines:
         return {}
     # Indicator ids and years as two lists: a few hundred (indicator, year) pairs OR-ed together
     # cost more to compile and plan than the rare distribution of another year read and skipped.
+    # The quantiles come as text (``StoredQuantiles``), not decoded as JSON.
     years = {line.year for line in lines.values()}
-    found = [
-        (indicator_id, count, quantiles)
-        for indicator_id, year, count, quantiles in PeerDistribution.objects.filter(
+    distributions = (
+        PeerDistribution.objects.filter(
             indicator_id__in=lines,
             year__in=years,
             level=territory.level,
             segment=segment,
             count__gte=2,
-        ).values_list("indicator_id", "year", "count", "quantiles")
-        if lines[indicator_id].year == year
-    ]
-    ranked = [
-        index
-        for index, (indicator_id, _, quantiles) in enumerate(found)
-        if lines[indicator_id].positioned is not None and len(quantiles) > 1
-    ]
-    percentiles: dict[int, float] = {}
-    for size in {len(found[index][2]) for index in ranked}:  # one matrix per number of quantiles
-        same = [index for index in ranked if len(found[index][2]) == size]
-        matrix = np.array([found[index][2] for index in same], dtype=float)
-        positioned = np.array([lines[found[index][0]].positioned for index in same], dtype=float)
-        percentiles.update(zip(same, percentiles_in(matrix, positioned).tolist(), strict=True))
+        )
+        .annotate(quantiles_text=Cast("quantiles", TextField()))
+        .values_list("indicator_id", "year", "count", "quantiles_text")
+    )
     stats = {}
-    for index, (indicator_id, count, quantiles) in enumerate(found):
+    for indicator_id, year, count, text in distributions:
         line = lines[indicator_id]
+        if line.year != year:
+            continue
+        quantiles = StoredQuantiles(text)
+        value = line.positioned
         stats[indicator_id] = PeerStats(
             count,
-            fragility_rank(percentiles.get(index), line.indicator.polarity),
+            None
+            if value is None
+            else fragility_rank(percentile_in(quantiles, value), line.indicator.polarity),
             {point: quantiles[round(point * 100)] for point in QUANTILES},
         )
     return stats
