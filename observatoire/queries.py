@@ -14,13 +14,22 @@ from __future__ import annotations
 import math
 import statistics
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from typing import overload
 
-from django.db.models import QuerySet, Subquery, TextField
+from django.db.models import (
+    F,
+    FilteredRelation,
+    IntegerField,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+)
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -30,7 +39,6 @@ from observatoire.models import (
     Indicator,
     IndicatorValue,
     Kind,
-    PeerDistribution,
     Polarity,
 )
 from territoires.models import Fragility, FragilityReading, Level, SizeSegment, Territory
@@ -295,9 +303,9 @@ def territory_indicator_profile(
     its département, région and France that year, its rank among its peers (on the rate per
     1 000 inhabitants for a count) and the level the network retained for the domain.
 
-    Five queries whatever the number of indicators: size segments (unless given), values of the
-    four territories (plain tuples), their indicators, peer distributions, curated levels (one
-    more when ``territory`` was not read by ``territory_for_indicators``).
+    Four queries whatever the number of indicators: size segments (unless given), values of the
+    four territories (plain tuples), their indicators with their peer distributions, curated
+    levels (one more when ``territory`` was not read by ``territory_for_indicators``).
     """
     if segments is None:
         segments = list(SizeSegment.objects.all())
@@ -320,8 +328,11 @@ def territory_indicator_profile(
         by_key[territory_id, indicator_id, year] = value
         if territory_id == territory.pk and year > latest.get(indicator_id, (-1, None))[0]:
             latest[indicator_id] = (year, value)
+    ranked = territory.level != Level.COUNTRY and segment is not None
     indicators = sorted(
-        Indicator.objects.filter(pk__in=latest).select_related("fragility"),
+        indicators_with_distributions(
+            latest, {year for year, _ in latest.values()}, territory.level, segment, ranked
+        ),
         key=lambda indicator: (indicator.order, indicator.code),
     )
     departement_id = comparison_ids.get("departement")
@@ -330,6 +341,10 @@ def territory_indicator_profile(
     lines: dict[int, IndicatorLine] = {}
     for indicator in indicators:
         year, value = latest[indicator.pk]
+        if indicator.pk in lines:  # distributions of several years were read: keep the right one
+            if indicator.peer_year == year:
+                lines[indicator.pk].peers = peer_stats(lines[indicator.pk], indicator)
+            continue
         line = IndicatorLine(indicator, year, value)
         line.positioned = positioned_value(indicator, value, territory.population)
         if departement_id:
@@ -340,10 +355,9 @@ def territory_indicator_profile(
             france_key = (france_id, indicator.pk, year)
             line.france_value = by_key.get(france_key)
             france_seen = france_seen or france_key in by_key
+        if ranked and indicator.peer_year == year:
+            line.peers = peer_stats(line, indicator)
         lines[indicator.pk] = line
-    if territory.level != Level.COUNTRY:
-        for indicator_id, stats in peer_statistics(territory, segment, lines).items():
-            lines[indicator_id].peers = stats
     domains: dict[int | None, FragilityProfile] = {}
     for line in lines.values():
         fragility = line.indicator.fragility
@@ -407,46 +421,59 @@ class StoredQuantiles(Sequence[float]):
         return float(self.parts[index])
 
 
-def peer_statistics(
-    territory: Territory, segment: SizeSegment | None, lines: dict[int, IndicatorLine]
-) -> dict[int, PeerStats]:
-    """One query: for each of the territory's indicators (at its year), the distribution of
-    the values of the territories of the same level and size segment — count and quantiles,
-    computed by PostgreSQL at import time (``PeerDistribution``, on rates for counts) — and the
-    territory's rank in it (100 = most fragile). Territories with a missing value are not
-    counted; fewer than two territories with a value make no distribution."""
-    if segment is None or not lines:
-        return {}
-    # Indicator ids and years as two lists: a few hundred (indicator, year) pairs OR-ed together
-    # cost more to compile and plan than the rare distribution of another year read and skipped.
-    # The quantiles come as text (``StoredQuantiles``), not decoded as JSON.
-    years = {line.year for line in lines.values()}
-    distributions = (
-        PeerDistribution.objects.filter(
-            indicator_id__in=lines,
-            year__in=years,
-            level=territory.level,
-            segment=segment,
-            count__gte=2,
+def indicators_with_distributions(
+    ids: Iterable[int],
+    years: set[int],
+    level: str,
+    segment: SizeSegment | None,
+    ranked: bool,
+) -> QuerySet[Indicator]:
+    """One query: the indicators with their domain and, when ``ranked``, their distribution
+    among the territories of ``level`` and ``segment`` (``peer_year``, ``peer_count``,
+    ``peer_quantiles`` as text for ``StoredQuantiles``; None when there is none), computed by
+    PostgreSQL at import time (``PeerDistribution``, on rates for counts). Fewer than two peers
+    with a value make no distribution. An indicator comes once per year of ``years`` that it
+    has a distribution for: the caller keeps the year it shows."""
+    indicators = Indicator.objects.filter(pk__in=list(ids)).select_related("fragility")
+    if not ranked or segment is None:
+        return indicators.annotate(
+            peer_year=Value(None, IntegerField()),
+            peer_count=Value(None, IntegerField()),
+            peer_quantiles=Value(None, TextField()),
         )
-        .annotate(quantiles_text=Cast("quantiles", TextField()))
-        .values_list("indicator_id", "year", "count", "quantiles_text")
+    # Years as a list rather than (indicator, year) pairs: a few hundred pairs OR-ed together
+    # cost more to compile and plan than a rare distribution of another year read and skipped.
+    return indicators.annotate(
+        peer=FilteredRelation(
+            "distributions",
+            condition=Q(
+                distributions__year__in=sorted(years),
+                distributions__level=level,
+                distributions__segment=segment,
+                distributions__count__gte=2,
+            ),
+        ),
+        peer_year=F("peer__year"),
+        peer_count=F("peer__count"),
+        peer_quantiles=Cast("peer__quantiles", TextField()),
     )
-    stats = {}
-    for indicator_id, year, count, text in distributions:
-        line = lines[indicator_id]
-        if line.year != year:
-            continue
-        quantiles = StoredQuantiles(text)
-        value = line.positioned
-        stats[indicator_id] = PeerStats(
-            count,
-            None
-            if value is None
-            else fragility_rank(percentile_in(quantiles, value), line.indicator.polarity),
-            {point: quantiles[round(point * 100)] for point in QUANTILES},
-        )
-    return stats
+
+
+def peer_stats(line: IndicatorLine, row: Indicator) -> PeerStats | None:
+    """The territory's place in the distribution read with the indicator: number of peers,
+    rank (100 = most fragile; None when its value is missing) and the published quantiles."""
+    text = getattr(row, "peer_quantiles", None)
+    if text is None:
+        return None
+    quantiles = StoredQuantiles(text)
+    value = line.positioned
+    return PeerStats(
+        row.peer_count,
+        None
+        if value is None
+        else fragility_rank(percentile_in(quantiles, value), line.indicator.polarity),
+        {point: quantiles[round(point * 100)] for point in QUANTILES},
+    )
 
 
 def territory_indicator_values(territory: Territory) -> QuerySet[IndicatorValue]:
