@@ -117,13 +117,15 @@ def _table_rows(profile: TerritoryProfile) -> None:
     in a few milliseconds when the template only prints strings, without filters or method
     calls per cell (same formatting as the ``indicator_value`` filter, the CSV and the PDF)."""
     peers_text: dict[int, str] = {}  # intcomma is slow; many indicators share a peer count
+    polarities = {value: str(label) for value, label in Polarity.choices}
+    departement, region = profile.departement is not None, profile.region is not None
     for domain in profile.domains:
         rows = []
         for line in domain.lines:
             indicator = line.indicator
             note = indicator.source or "source non précisée"
             if indicator.polarity:
-                note += f" · {indicator.get_polarity_display()}"
+                note += f" · {polarities.get(indicator.polarity, indicator.polarity)}"
             if indicator.is_count:
                 note += " · effectif, classé pour 1 000 habitants"
             elif not indicator.kind:
@@ -152,8 +154,9 @@ def _table_rows(profile: TerritoryProfile) -> None:
                     "year": str(line.year),
                     "value": indicator_value(line.value),
                     "rate": "" if rate is None else indicator_value(rate),
-                    "departement": indicator_value(line.departement_value),
-                    "region": indicator_value(line.region_value),
+                    # Empty when the column is not shown (the page has no département column).
+                    "departement": indicator_value(line.departement_value) if departement else "",
+                    "region": indicator_value(line.region_value) if region else "",
                     "france": indicator_value(line.france_value),
                     "rank": "" if rank is None else str(rank),
                     "side": "rank-fragile" if line.is_fragile_side else "rank-strong",
