@@ -14,10 +14,23 @@ from __future__ import annotations
 import math
 import statistics
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
+from typing import overload
 
-from django.db.models import Q, QuerySet, Subquery
+from django.db.models import (
+    F,
+    FilteredRelation,
+    IntegerField,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+)
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from observatoire.models import (
@@ -26,7 +39,6 @@ from observatoire.models import (
     Indicator,
     IndicatorValue,
     Kind,
-    PeerDistribution,
     Polarity,
 )
 from territoires.models import Fragility, FragilityReading, Level, SizeSegment, Territory
@@ -205,9 +217,14 @@ class TerritoryProfile:
     segment: SizeSegment | None
     departement: Territory | None
     region: Territory | None
-    france: Territory | None
     domains: list[FragilityProfile]
     convention: str = PERCENTILE_CONVENTION
+    # France, when it has values (read on demand: the page only shows the word « France »).
+    france_id: int | None = None
+
+    @cached_property
+    def france(self) -> Territory | None:
+        return Territory.objects.filter(pk=self.france_id).first() if self.france_id else None
 
     @property
     def has_demo(self) -> bool:
@@ -286,9 +303,9 @@ def territory_indicator_profile(
     its département, région and France that year, its rank among its peers (on the rate per
     1 000 inhabitants for a count) and the level the network retained for the domain.
 
-    Four queries: size segments (unless given), values of the four territories, peer
-    distributions, curated levels (one more when ``territory`` was not read by
-    ``territory_for_indicators``).
+    Four queries whatever the number of indicators: size segments (unless given), values of the
+    four territories (plain tuples), their indicators with their peer distributions, curated
+    levels (one more when ``territory`` was not read by ``territory_for_indicators``).
     """
     if segments is None:
         segments = list(SizeSegment.objects.all())
@@ -299,32 +316,48 @@ def territory_indicator_profile(
     else:  # a territory not read by territory_for_indicators: one more query
         france = Territory.objects.filter(level=Level.COUNTRY).order_by("pk")
         france_id = france.values_list("pk", flat=True).first()
-    # Plain ids, so that PostgreSQL reads the territory index (an OR across a join would scan).
+    # Plain ids, so that PostgreSQL reads the territory index (an OR across a join would scan);
+    # tuples, not model instances: a page reads four values per indicator.
     wanted = [territory.pk, *comparison_ids.values(), *([france_id] if france_id else [])]
-    values = list(
-        IndicatorValue.objects.filter(territory_id__in=wanted)
-        .select_related("indicator__fragility", "territory")
-        .order_by("indicator__order", "indicator__code", "-year")
+    rows = IndicatorValue.objects.filter(territory_id__in=wanted).values_list(
+        "territory_id", "indicator_id", "year", "value"
     )
-    by_key = {(v.territory_id, v.indicator_id, v.year): v.value for v in values}
-    france = next((v.territory for v in values if v.territory.level == Level.COUNTRY), None)
+    by_key = {}
+    latest: dict[int, tuple[int, float | None]] = {}
+    for territory_id, indicator_id, year, value in rows:
+        by_key[territory_id, indicator_id, year] = value
+        if territory_id == territory.pk and year > latest.get(indicator_id, (-1, None))[0]:
+            latest[indicator_id] = (year, value)
+    ranked = territory.level != Level.COUNTRY and segment is not None
+    indicators = sorted(
+        indicators_with_distributions(
+            latest, {year for year, _ in latest.values()}, territory.level, segment, ranked
+        ),
+        key=lambda indicator: (indicator.order, indicator.code),
+    )
+    departement_id = comparison_ids.get("departement")
+    region_id = comparison_ids.get("region")
+    france_seen = False
     lines: dict[int, IndicatorLine] = {}
-    for item in values:
-        if item.territory_id != territory.pk or item.indicator_id in lines:
-            continue  # latest year first, thanks to the ordering
-        line = IndicatorLine(item.indicator, item.year, item.value)
-        line.positioned = positioned_value(item.indicator, item.value, territory.population)
-        key = (item.indicator_id, item.year)
-        if "departement" in comparison_ids:
-            line.departement_value = by_key.get((comparison_ids["departement"], *key))
-        if "region" in comparison_ids:
-            line.region_value = by_key.get((comparison_ids["region"], *key))
-        if france is not None:
-            line.france_value = by_key.get((france.pk, *key))
-        lines[item.indicator_id] = line
-    if territory.level != Level.COUNTRY:
-        for indicator_id, stats in peer_statistics(territory, segment, lines).items():
-            lines[indicator_id].peers = stats
+    for indicator in indicators:
+        year, value = latest[indicator.pk]
+        if indicator.pk in lines:  # distributions of several years were read: keep the right one
+            if indicator.peer_year == year:
+                lines[indicator.pk].peers = peer_stats(lines[indicator.pk], indicator)
+            continue
+        line = IndicatorLine(indicator, year, value)
+        line.positioned = positioned_value(indicator, value, territory.population)
+        if departement_id:
+            line.departement_value = by_key.get((departement_id, indicator.pk, year))
+        if region_id:
+            line.region_value = by_key.get((region_id, indicator.pk, year))
+        if france_id:
+            france_key = (france_id, indicator.pk, year)
+            line.france_value = by_key.get(france_key)
+            france_seen = france_seen or france_key in by_key
+        if ranked and indicator.peer_year == year:
+            line.peers = peer_stats(line, indicator)
+        lines[indicator.pk] = line
     domains: dict[int | None, FragilityProfile] = {}
     for line in lines.values():
         fragility = line.indicator.fragility
@@ -345,12 +378,12 @@ def territory_indicator_profile(
         segment,
         territory.departement if "departement" in comparison_ids else None,
         territory.region if "region" in comparison_ids else None,
-        france,
         ordered,
+        france_id=france_id if france_seen or territory.level == Level.COUNTRY else None,
     )
 
 
-def percentile_in(quantiles: list[float], value: float) -> float:
+def percentile_in(quantiles: Sequence[float], value: float) -> float:
     """Position (0 to 100) of a value in a distribution given by its 101 quantiles, by linear
     interpolation; a value equal to a run of quantiles sits in the middle of the run."""
     if value < quantiles[0]:
@@ -365,34 +398,82 @@ def percentile_in(quantiles: list[float], value: float) -> float:
     return (step + (value - below) / (above - below)) * 100 / (len(quantiles) - 1)
 
 
-def peer_statistics(
-    territory: Territory, segment: SizeSegment | None, lines: dict[int, IndicatorLine]
-) -> dict[int, PeerStats]:
-    """One query: for each of the territory's indicators (at its year), the distribution of
-    the values of the territories of the same level and size segment — count and quantiles,
-    computed by PostgreSQL at import time (``PeerDistribution``, on rates for counts) — and the
-    territory's rank in it (100 = most fragile). Territories with a missing value are not counted; fewer than two
-    territories with a value make no distribution."""
-    if segment is None or not lines:
-        return {}
-    wanted = Q()
-    for indicator_id, line in lines.items():
-        wanted |= Q(indicator_id=indicator_id, year=line.year)
-    stats = {}
-    for distribution in PeerDistribution.objects.filter(
-        wanted, level=territory.level, segment=segment, count__gte=2
-    ):
-        quantiles = distribution.quantiles
-        line = lines[distribution.indicator_id]
-        value = line.positioned
-        stats[distribution.indicator_id] = PeerStats(
-            distribution.count,
-            None
-            if value is None
-            else fragility_rank(percentile_in(quantiles, value), line.indicator.polarity),
-            {point: quantiles[round(point * 100)] for point in QUANTILES},
+class StoredQuantiles(Sequence[float]):
+    """A distribution's quantiles as PostgreSQL prints them (``[0.5, 1.25, …]``), read number by
+    number when asked: a rank needs about fifteen of the 101 (a binary search), and parsing
+    every number of a few hundred distributions would cost more than the rest of the page.
+    ``float`` of the printed number is the value ``json.loads`` would give, so the figures are
+    those of the whole list."""
+
+    def __init__(self, text: str) -> None:
+        self.parts = text.strip()[1:-1].split(",")
+
+    def __len__(self) -> int:
+        return len(self.parts)
+
+    @overload
+    def __getitem__(self, index: int) -> float: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[float]: ...
+    def __getitem__(self, index: int | slice) -> float | list[float]:
+        if isinstance(index, slice):
+            return [float(part) for part in self.parts[index]]
+        return float(self.parts[index])
+
+
+def indicators_with_distributions(
+    ids: Iterable[int],
+    years: set[int],
+    level: str,
+    segment: SizeSegment | None,
+    ranked: bool,
+) -> QuerySet[Indicator]:
+    """One query: the indicators with their domain and, when ``ranked``, their distribution
+    among the territories of ``level`` and ``segment`` (``peer_year``, ``peer_count``,
+    ``peer_quantiles`` as text for ``StoredQuantiles``; None when there is none), computed by
+    PostgreSQL at import time (``PeerDistribution``, on rates for counts). Fewer than two peers
+    with a value make no distribution. An indicator comes once per year of ``years`` that it
+    has a distribution for: the caller keeps the year it shows."""
+    indicators = Indicator.objects.filter(pk__in=list(ids)).select_related("fragility")
+    if not ranked or segment is None:
+        return indicators.annotate(
+            peer_year=Value(None, IntegerField()),
+            peer_count=Value(None, IntegerField()),
+            peer_quantiles=Value(None, TextField()),
         )
-    return stats
+    # Years as a list rather than (indicator, year) pairs: a few hundred pairs OR-ed together
+    # cost more to compile and plan than a rare distribution of another year read and skipped.
+    return indicators.annotate(
+        peer=FilteredRelation(
+            "distributions",
+            condition=Q(
+                distributions__year__in=sorted(years),
+                distributions__level=level,
+                distributions__segment=segment,
+                distributions__count__gte=2,
+            ),
+        ),
+        peer_year=F("peer__year"),
+        peer_count=F("peer__count"),
+        peer_quantiles=Cast("peer__quantiles", TextField()),
+    )
+
+
+def peer_stats(line: IndicatorLine, row: Indicator) -> PeerStats | None:
+    """The territory's place in the distribution read with the indicator: number of peers,
+    rank (100 = most fragile; None when its value is missing) and the published quantiles."""
+    text = getattr(row, "peer_quantiles", None)
+    if text is None:
+        return None
+    quantiles = StoredQuantiles(text)
+    value = line.positioned
+    return PeerStats(
+        row.peer_count,
+        None
+        if value is None
+        else fragility_rank(percentile_in(quantiles, value), line.indicator.polarity),
+        {point: quantiles[round(point * 100)] for point in QUANTILES},
+    )
 
 
 def territory_indicator_values(territory: Territory) -> QuerySet[IndicatorValue]:

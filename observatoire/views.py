@@ -5,6 +5,7 @@ from typing import Any
 
 import numpy as np
 from django.contrib import messages
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -32,6 +33,7 @@ from observatoire.queries import (
 )
 from observatoire.services import import_run_confirm, import_run_create
 from observatoire.tasks import import_run_task
+from observatoire.templatetags.observatoire import indicator_value
 
 PROBLEMS_SHOWN = 500
 # (sort key or "" when the column does not sort, heading) of the catalogue's table.
@@ -103,6 +105,68 @@ def _chart_data(profile: TerritoryProfile) -> list[dict[str, Any]]:
     return charts
 
 
+MISSING_RANK = {
+    "unspecified": "sens non précisé par la source",
+    "missing": "valeur manquante",
+    "none": "—",
+}
+
+
+def _table_rows(profile: TerritoryProfile) -> None:
+    """Each domain's table rows (``domain.rows``) as ready-made text: a few hundred rows render
+    in a few milliseconds when the template only prints strings, without filters or method
+    calls per cell (same formatting as the ``indicator_value`` filter, the CSV and the PDF)."""
+    peers_text: dict[int, str] = {}  # intcomma is slow; many indicators share a peer count
+    polarities = {value: str(label) for value, label in Polarity.choices}
+    departement, region = profile.departement is not None, profile.region is not None
+    for domain in profile.domains:
+        rows = []
+        for line in domain.lines:
+            indicator = line.indicator
+            note = indicator.source or "source non précisée"
+            if indicator.polarity:
+                note += f" · {polarities.get(indicator.polarity, indicator.polarity)}"
+            if indicator.is_count:
+                note += " · effectif, classé pour 1 000 habitants"
+            elif not indicator.kind:
+                note += " · nature non précisée par la source"
+            rank = line.rank
+            peers = line.peers
+            if rank is not None and peers is not None:
+                if peers.count not in peers_text:
+                    peers_text[peers.count] = intcomma(peers.count)
+                count = peers_text[peers.count]
+                missing = ""
+            else:
+                count = ""
+                if peers is not None and not indicator.polarity:
+                    missing = MISSING_RANK["unspecified"]
+                else:
+                    missing = MISSING_RANK["missing" if peers is not None else "none"]
+            rate = line.rate
+            rows.append(
+                {
+                    "code": indicator.code,
+                    "label": indicator.label,
+                    "unit": indicator.unit,
+                    "demo": indicator.is_demo,
+                    "note": note,
+                    "year": str(line.year),
+                    "value": indicator_value(line.value),
+                    "rate": "" if rate is None else indicator_value(rate),
+                    # Empty when the column is not shown (the page has no département column).
+                    "departement": indicator_value(line.departement_value) if departement else "",
+                    "region": indicator_value(line.region_value) if region else "",
+                    "france": indicator_value(line.france_value),
+                    "rank": "" if rank is None else str(rank),
+                    "side": "rank-fragile" if line.is_fragile_side else "rank-strong",
+                    "peers": count,
+                    "missing": missing,
+                }
+            )
+        domain.rows = rows
+
+
 @require_safe
 def territory_indicators(request: HtmxHttpRequest, level: str, code: str) -> HttpResponse:
     """A territory among its peers, per fragility domain (fragment pulled by the territory page)."""
@@ -110,6 +174,7 @@ def territory_indicators(request: HtmxHttpRequest, level: str, code: str) -> Htt
     if territory is None:
         raise Http404("Territoire inconnu.")
     profile = territory_indicator_profile(territory)
+    _table_rows(profile)
     charts = _chart_data(profile)
     try:
         territory_url = territory.get_absolute_url()

@@ -98,7 +98,7 @@ def test_it_works_as_a_full_page_and_as_a_fragment(
 def test_it_runs_a_constant_number_of_queries(
     client: Client, geo: Any, values: None, django_assert_num_queries: Any
 ) -> None:
-    # territory, segments, values, peer distributions, curated fragility levels
+    # territory, segments, values, indicators with their peer distributions, curated levels
     with django_assert_num_queries(5):
         ok(client.get("/territoires/commune/94080/indicateurs/"))
     more = Indicator.objects.create(code="EXTRA", label="Un de plus", fragility_id=9)
