@@ -62,6 +62,10 @@ LONGEST_FIRST = (
 )
 
 
+# Before pytest-django's own reordering (also ``tryfirst``, called after a conftest's hook), which
+# keeps this order within its groups: database tests first, transactional ones (which empty the
+# database when they end) after them.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """A test that drives Chromium says so: ``-m "not browser"`` must leave no browser behind."""
     rank = {path: position for position, path in enumerate(LONGEST_FIRST)}
