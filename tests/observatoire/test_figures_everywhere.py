@@ -14,10 +14,12 @@ import html as html_lib
 import io
 import random
 import re
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from pypdf import PdfReader
 
@@ -113,8 +115,21 @@ def generated_territories() -> dict[str, list[Territory]]:
     return made
 
 
-@pytest.fixture
-def data() -> dict[str, list[Territory]]:
+@pytest.fixture(scope="module")
+def data(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, list[Territory]]]:
+    """Built once per test process for the module's tests, in a transaction rolled back after them
+    (each test nests in it)."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield generated_data()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def generated_data() -> dict[str, list[Territory]]:
     run = catalogue_import(data=CATALOGUE.encode(), file_name="catalogue.csv")
     assert run.status == "reussi", run.problems
     territories = generated_territories()
