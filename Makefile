@@ -3,6 +3,10 @@ PYTHON ?= python3.12
 VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
+# Test processes (pytest-xdist): one per CPU core, each with its own test database on the same
+# PostgreSQL server, handed tests two at a time (longest first, see tests/conftest.py).
+# TEST_WORKERS=0 runs the suite in this one process.
+TEST_WORKERS ?= auto
 
 .PHONY: run test install lint format worker check-deploy clean-db backup restore audit
 
@@ -14,7 +18,7 @@ run: install
 	DEBUG=$${DEBUG:-0} DEMO_MODE=$${DEMO_MODE:-1} $(PY) manage.py runserver $(HOST)
 
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist load --maxschedchunk 2 $(PYTEST_ARGS)
 
 install: $(VENV)/.installed
 

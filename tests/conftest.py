@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,6 +18,7 @@ from config.fixtures import reference_fixtures
 from config.roles import Role
 
 PASSWORD = "mot-de-passe-de-test-42"
+SCRATCH = pytest.StashKey[Path]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -23,10 +26,50 @@ def pytest_configure(config: pytest.Config) -> None:
 
     # Personas are created in most tests: skip the deliberately slow production hasher.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Files written by the code under test (cached reports and charts, uploaded imports) go to a
+    # folder of this test process: parallel workers (`make test` runs pytest-xdist), each with its
+    # own test database, never read each other's cached reports, nor those of `make run`.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    scratch = Path(tempfile.mkdtemp(prefix=f"tests-{worker}-"))
+    config.stash[SCRATCH] = scratch
+    settings.CACHE_DIR = scratch / "cache"
+    settings.MEDIA_ROOT = scratch / "media"
 
 
+def pytest_unconfigure(config: pytest.Config) -> None:
+    scratch = config.stash.get(SCRATCH, None)
+    if scratch is not None:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+# The longest test files (measured with `--durations`), run first: `make test` hands tests out to
+# its parallel workers (pytest-xdist) in this order, a few at a time, so that no worker is left
+# alone with a long test at the end. A new test file that takes more than ~10 s belongs here.
+LONGEST_FIRST = (
+    "tests/observatoire/test_figures_everywhere.py",
+    "tests/territoires/test_geography_full.py",
+    "tests/privacy/test_nested_territories.py",
+    "tests/config/test_browser_accounts.py",
+    "tests/privacy/test_padding.py",
+    "tests/config/test_properties_urls.py",
+    "tests/pratiques/test_browser_journey.py",
+    "tests/pratiques/test_campaign_browser.py",
+    "tests/observatoire/test_report_data.py",
+    "tests/config/test_csp.py",
+    "tests/observatoire/test_browser.py",
+    "tests/privacy/test_small_counts.py",
+    "tests/observatoire/test_properties_readers.py",
+)
+
+
+# Before pytest-django's own reordering (also ``tryfirst``, called after a conftest's hook), which
+# keeps this order within its groups: database tests first, transactional ones (which empty the
+# database when they end) after them.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """A test that drives Chromium says so: ``-m "not browser"`` must leave no browser behind."""
+    rank = {path: position for position, path in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))
     unmarked = [
         item.nodeid
         for item in items

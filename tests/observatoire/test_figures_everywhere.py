@@ -14,10 +14,12 @@ import html as html_lib
 import io
 import random
 import re
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from pypdf import PdfReader
 
@@ -113,8 +115,21 @@ def generated_territories() -> dict[str, list[Territory]]:
     return made
 
 
-@pytest.fixture
-def data() -> dict[str, list[Territory]]:
+@pytest.fixture(scope="module")
+def data(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, list[Territory]]]:
+    """Built once per test process for the module's tests, in a transaction rolled back after them
+    (each test nests in it)."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield generated_data()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def generated_data() -> dict[str, list[Territory]]:
     run = catalogue_import(data=CATALOGUE.encode(), file_name="catalogue.csv")
     assert run.status == "reussi", run.problems
     territories = generated_territories()
@@ -220,53 +235,69 @@ def formatted(number: str) -> str:
     return indicator_value(float(number)) if number else ""
 
 
+# One test per level (each renders 20 PDFs): the parallel test workers share them out.
 @pytest.mark.chromium
+@pytest.mark.parametrize("level", LEVELS)
 def test_the_same_figures_on_the_page_in_the_pdf_and_in_the_csv(
-    data: dict[str, list[Territory]], no_chart_images: None, django_assert_num_queries: Any
+    level: str,
+    data: dict[str, list[Territory]],
+    no_chart_images: None,
+    django_assert_num_queries: Any,
 ) -> None:
     client = Client()
     htmx = {"HX-Request": "true"}
-    checked = {level: 0 for level in LEVELS}
+    checked = 0
+    for territory in data[level]:
+        base = f"/territoires/{territory.level}/{territory.code}"
+        with django_assert_num_queries(5):
+            page = ok(client.get(f"{base}/indicateurs/", headers=htmx)).content.decode()
+        page = html_lib.unescape(page)
+        rows = page_rows(page)
+        assert set(rows) == {"RSA", "ETAB", "TXCHOM", "REVMED"}, territory
+        table = csv_rows(client.get(f"{base}/indicateurs.csv").content.decode("utf-8-sig"))
+        pdf = fragility_text(client.get(f"{base}/rapport.pdf").content)
+        assert "100 = le plus fragile" in page and "100 = le plus fragile" in pdf
+        for code, shown in rows.items():
+            row = table[code]
+            # CSV = page
+            assert row["annee"] == shown["year"], (territory, code)
+            assert formatted(row["valeur"]) == shown["value"] or (
+                not row["valeur"] and shown["value"] == "n.d."
+            ), (territory, code, row, shown)
+            assert formatted(row["pour_1000_habitants"]) == shown["rate"], (territory, code)
+            assert row["rang_centile_100_le_plus_fragile"] == shown["rank"], (territory, code)
+            assert row["pairs"] == shown["peers"].replace("\u202f", ""), (territory, code)
+            # PDF = page: the row reads « label (unit) year value [rate] … rank sur n ».
+            label = Indicator.objects.get(code=code)
+            start = pdf.index(f"{label.label} ({label.unit}) {shown['year']}")
+            line = pdf[start : start + 160]
+            value = shown["value"].replace("\u202f", " ")
+            assert f"({label.unit}) {shown['year']} {value}" in line, (territory, code, line)
+            if shown["rate"]:
+                assert f"{shown['rate'].replace(chr(0x202F), ' ')} pour 1 000 hab." in line
+            if shown["rank"]:
+                peers = shown["peers"].replace("\u202f", " ")
+                assert f" {shown['rank']} sur {peers}" in line, (territory, code, line)
+        sentence = re.search(r'class="domain-reading[^"]*">(.*?)</p>', page, re.S)
+        if territory in data[level][::2]:
+            assert sentence is not None
+            text = re.sub(r"<[^>]+>", "", sentence[1]).replace("À examiner : ", "")
+            text = re.sub(r"\s+", " ", text).strip()
+            assert text.split(" ; indicateurs")[0] in pdf
+        checked += 1
+    assert checked >= 20, (level, checked)
+
+
+def test_ranks_are_shown_on_more_than_250_rows_over_the_levels(
+    data: dict[str, list[Territory]],
+) -> None:
+    """The rows with a rank, counted over every level (the test above checks them level by level)."""
+    client = Client()
     ranks_seen = 0
     for level in LEVELS:
         for territory in data[level]:
             base = f"/territoires/{territory.level}/{territory.code}"
-            with django_assert_num_queries(5):
-                page = ok(client.get(f"{base}/indicateurs/", headers=htmx)).content.decode()
-            page = html_lib.unescape(page)
-            rows = page_rows(page)
-            assert set(rows) == {"RSA", "ETAB", "TXCHOM", "REVMED"}, territory
-            table = csv_rows(client.get(f"{base}/indicateurs.csv").content.decode("utf-8-sig"))
-            pdf = fragility_text(client.get(f"{base}/rapport.pdf").content)
-            assert "100 = le plus fragile" in page and "100 = le plus fragile" in pdf
-            for code, shown in rows.items():
-                row = table[code]
-                # CSV = page
-                assert row["annee"] == shown["year"], (territory, code)
-                assert formatted(row["valeur"]) == shown["value"] or (
-                    not row["valeur"] and shown["value"] == "n.d."
-                ), (territory, code, row, shown)
-                assert formatted(row["pour_1000_habitants"]) == shown["rate"], (territory, code)
-                assert row["rang_centile_100_le_plus_fragile"] == shown["rank"], (territory, code)
-                assert row["pairs"] == shown["peers"].replace("\u202f", ""), (territory, code)
-                # PDF = page: the row reads « label (unit) year value [rate] … rank sur n ».
-                label = Indicator.objects.get(code=code)
-                start = pdf.index(f"{label.label} ({label.unit}) {shown['year']}")
-                line = pdf[start : start + 160]
-                value = shown["value"].replace("\u202f", " ")
-                assert f"({label.unit}) {shown['year']} {value}" in line, (territory, code, line)
-                if shown["rate"]:
-                    assert f"{shown['rate'].replace(chr(0x202F), ' ')} pour 1 000 hab." in line
-                if shown["rank"]:
-                    peers = shown["peers"].replace("\u202f", " ")
-                    assert f" {shown['rank']} sur {peers}" in line, (territory, code, line)
-                    ranks_seen += 1
-            sentence = re.search(r'class="domain-reading[^"]*">(.*?)</p>', page, re.S)
-            if territory in data[level][::2]:
-                assert sentence is not None
-                text = re.sub(r"<[^>]+>", "", sentence[1]).replace("À examiner : ", "")
-                text = re.sub(r"\s+", " ", text).strip()
-                assert text.split(" ; indicateurs")[0] in pdf
-            checked[level] += 1
-    assert all(count >= 20 for count in checked.values()), checked
+            page = ok(client.get(f"{base}/indicateurs/", headers={"HX-Request": "true"}))
+            rows = page_rows(html_lib.unescape(page.content.decode()))
+            ranks_seen += sum(1 for shown in rows.values() if shown["rank"])
     assert ranks_seen > 250
