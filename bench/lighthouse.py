@@ -126,10 +126,16 @@ def main() -> None:
                 if len(runs) > 1:
                     tbts = [r["tbt"] for r in runs]
                     spread = f" (TBT min {min(tbts):.0f}, médiane {statistics.median(tbts):.0f})"
-                print(f"{name:12} performance    {best['performance']:>6}     objectif {GOALS['performance']}")
-                print(f"{name:12} TBT            {best['tbt']:>6.0f} ms  objectif {GOALS['tbt']}{spread}")
+                print(
+                    f"{name:12} performance    {best['performance']:>6}     objectif {GOALS['performance']}"
+                )
+                print(
+                    f"{name:12} TBT            {best['tbt']:>6.0f} ms  objectif {GOALS['tbt']}{spread}"
+                )
                 print(f"{name:12} LCP            {best['lcp']:>6.0f} ms  {GOALS['lcp']}")
-                print(f"{name:12} accessibilité  {best['accessibility']:>6}     objectif {GOALS['accessibility']}")
+                print(
+                    f"{name:12} accessibilité  {best['accessibility']:>6}     objectif {GOALS['accessibility']}"
+                )
             print(f"charge après les mesures : {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}")
         finally:
             server.stop()

@@ -23,7 +23,6 @@ from observatoire.forms import (
 )
 from observatoire.liveness import import_runs_fail_orphaned
 from observatoire.models import ImportKind, ImportRun, ImportStatus, Polarity
-from observatoire.report.charts import distribution_size, indicator_distribution_figure
 from observatoire.queries import (
     TerritoryProfile,
     filtered_catalogue,
@@ -32,6 +31,7 @@ from observatoire.queries import (
     territory_indicator_profile,
     territory_indicator_values,
 )
+from observatoire.report.charts import distribution_size, indicator_distribution_figure
 from observatoire.services import import_run_confirm, import_run_create
 from observatoire.tasks import import_run_task
 
@@ -121,7 +121,9 @@ def territory_indicator_chart(
     territory = territory_for_indicators(level, code)
     if territory is None or variant not in VARIANTS:
         raise Http404("Graphique inconnu.")
-    charts = {chart["index"]: chart for chart in _chart_data(territory_indicator_profile(territory))}
+    charts = {
+        chart["index"]: chart for chart in _chart_data(territory_indicator_profile(territory))
+    }
     if index not in charts:
         raise Http404("Graphique inconnu.")
     fig, width, height = indicator_distribution_figure(

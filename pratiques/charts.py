@@ -167,7 +167,12 @@ def triangle_figure(ternary: dict, variant: str) -> go.Figure:
             "baxis": {"title": {"text": "Action"}, "tickformat": ".0%"},
             "caxis": {"title": {"text": "Vision"}, "tickformat": ".0%"},
         },
-        margin={"t": 40, "b": 30 if narrow else 40, "l": 50 if narrow else 60, "r": 50 if narrow else 60},
+        margin={
+            "t": 40,
+            "b": 30 if narrow else 40,
+            "l": 50 if narrow else 60,
+            "r": 50 if narrow else 60,
+        },
         showlegend=True,
         legend={"orientation": "h", "x": 0, "y": -0.1},
         font={"family": FONT_FAMILY, "size": 11},

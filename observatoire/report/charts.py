@@ -241,7 +241,7 @@ def indicator_distribution_figure(
             name="pairs (min., quartiles, max.)",
         )
     )
-    shown = [(pos, row["value"]) for pos, row in zip(positions, rows) if row["value"] is not None]
+    shown = [(pos, row["value"]) for pos, row in enumerate(rows) if row["value"] is not None]
     fig.add_trace(
         go.Scatter(
             y=[pos for pos, _ in shown],
