@@ -91,6 +91,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=1, help="runs per page (median by score)")
     parser.add_argument("--port", type=int, default=8713)
+    parser.add_argument("--pages", default="", help="only these pages (comma-separated names)")
+    parser.add_argument("--reports", type=Path, help="keep each Lighthouse JSON report here")
     args = parser.parse_args()
     if not LIGHTHOUSE.exists():
         sys.exit("Lighthouse absent : npm install --prefix .cache/lighthouse lighthouse@12")
@@ -106,7 +108,11 @@ def main() -> None:
         ("indicateurs", f"/territoires/{level}/{code}/indicateurs/", {}),
         ("résultats", results_path, {"Cookie": f"{cookie_name}={session}"}),
     ]
+    if args.pages:
+        pages = [page for page in pages if page[0] in args.pages.split(",")]
     with tempfile.TemporaryDirectory() as tmp:
+        keep = args.reports or Path(tmp)
+        keep.mkdir(parents=True, exist_ok=True)
         server = Gunicorn(env, args.port, workers=2, log=Path(tmp) / "access.log")
         try:
             for _, path, headers in pages:  # first visit: chart images exported and cached
@@ -117,7 +123,7 @@ def main() -> None:
             print(f"Lighthouse 12, preset mobile, réglages de production ; {uptime}")
             for name, path, headers in pages:
                 runs = [
-                    lighthouse(server.url + path, headers, Path(tmp) / f"lh-{i}.json")
+                    lighthouse(server.url + path, headers, keep / f"{name}-{i}.json")
                     for i in range(args.runs)
                 ]
                 runs.sort(key=lambda r: r["performance"])

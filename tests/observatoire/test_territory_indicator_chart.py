@@ -75,3 +75,13 @@ def test_an_unknown_chart_is_a_404(client: Client, geo: Any, values: None) -> No
         client.get("/territoires/commune/00000/indicateurs/graphique-0-large.svg").status_code
         == 404
     )
+
+
+def test_it_runs_the_page_queries_only(
+    client: Client, geo: Any, values: None, django_assert_num_queries: Any
+) -> None:
+    client.get("/territoires/commune/94080/indicateurs/graphique-0-etroit.svg")  # exported once
+    # territory, segments, values, peer distributions, curated fragility levels (as the page)
+    with django_assert_num_queries(5):
+        response = client.get("/territoires/commune/94080/indicateurs/graphique-0-etroit.svg")
+    assert response.status_code == 200

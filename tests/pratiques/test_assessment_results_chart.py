@@ -80,3 +80,17 @@ def test_an_unknown_chart_is_a_404(alice: User, geo) -> None:
     assert (
         client.get(f"/pratiques/evaluations/{mine.pk}/resultats/radar-moyen.svg").status_code == 404
     )
+
+
+def test_constant_number_of_queries(alice: User, geo, django_assert_num_queries) -> None:
+    peers(geo.vincennes, 6)
+    mine = submitted(alice, geo.vincennes, 3, 2)
+    client = logged_in(alice)
+    url = f"/pratiques/evaluations/{mine.pk}/resultats/triangle-large.svg"
+    client.get(url)
+    # The results' own queries (as the page), whatever the number of peers.
+    with django_assert_num_queries(16):
+        assert client.get(url).status_code == 200
+    peers(geo.saint_etienne, 6, start_index=30)
+    with django_assert_num_queries(16):
+        assert client.get(url).status_code == 200
