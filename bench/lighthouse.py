@@ -62,21 +62,26 @@ def catalyst_page() -> tuple[str, str, str]:
 
 def lighthouse(url: str, headers: dict[str, str], out: Path) -> dict[str, float]:
     chrome = shutil.which("chromium") or shutil.which("chromium-browser") or ""
-    subprocess.run(
-        [
-            "node",
-            str(LIGHTHOUSE),
-            url,
-            "--quiet",
-            "--output=json",
-            f"--output-path={out}",
-            "--only-categories=performance,accessibility",
-            "--chrome-flags=--headless=new --no-sandbox",
-            f"--extra-headers={json.dumps(headers)}",
-        ],
-        check=True,
-        env={**os.environ, "CHROME_PATH": chrome},
-    )
+    for attempt in range(3):  # a loaded machine sometimes loses the trace (NO_NAVSTART)
+        done = subprocess.run(
+            [
+                "node",
+                str(LIGHTHOUSE),
+                url,
+                "--quiet",
+                "--output=json",
+                f"--output-path={out}",
+                "--only-categories=performance,accessibility",
+                "--chrome-flags=--headless=new --no-sandbox",
+                f"--extra-headers={json.dumps(headers)}",
+            ],
+            env={**os.environ, "CHROME_PATH": chrome},
+        )
+        if done.returncode == 0:
+            break
+        print(f"Lighthouse a échoué (essai {attempt + 1}), nouvel essai", file=sys.stderr)
+    else:
+        raise RuntimeError(f"Lighthouse a échoué trois fois sur {url}")
     report = json.loads(out.read_text())
     audits = report["audits"]
     return {
@@ -119,8 +124,10 @@ def main() -> None:
                 request = urllib.request.Request(server.url + path, headers=headers)
                 with urllib.request.urlopen(request, timeout=120) as response:
                     assert response.status == 200, path
-            uptime = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
-            print(f"Lighthouse 12, preset mobile, réglages de production ; {uptime}")
+            load = " ".join(f"{value:.2f}" for value in os.getloadavg())
+            print(
+                f"Lighthouse 12, preset mobile, réglages de production ; charge (1, 5, 15 min) {load}"
+            )
             for name, path, headers in pages:
                 runs = [
                     lighthouse(server.url + path, headers, keep / f"{name}-{i}.json")
