@@ -10,7 +10,6 @@ is served by a view that checks its owner, the cache file is never reachable by 
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import os
 import shutil
@@ -111,13 +110,6 @@ def figure_svg(fig: go.Figure, *, width: int, height: int) -> bytes:
 
 
 MIME = {"svg": "image/svg+xml", "png": "image/png"}
-
-
-def figure_data_uri(fig: go.Figure, *, width: int, height: int, fmt: str = "svg") -> str:
-    """An ``<img src>`` for the figure (an <img> is drawn faster than an inline <svg>; a PNG
-    faster than an SVG, which WeasyPrint parses and draws in Python on every render)."""
-    image = figure_image(fig, width=width, height=height, fmt=fmt)
-    return f"data:{MIME[fmt]};base64," + base64.b64encode(image).decode("ascii")
 
 
 # An SVG shown by <img> runs no script; plotly's SVG styles its shapes with style attributes.
