@@ -14,6 +14,11 @@ urlpatterns = [
         name="territory_indicators",
     ),
     path(
+        "territoires/<str:level>/<str:code>/indicateurs/graphique-<int:index>-<str:variant>.svg",
+        views.territory_indicator_chart,
+        name="territory_indicator_chart",
+    ),
+    path(
         "territoires/<str:level>/<str:code>/indicateurs.csv",
         views.territory_indicators_csv,
         name="territory_indicators_csv",

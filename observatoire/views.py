@@ -6,12 +6,13 @@ from typing import Any
 import numpy as np
 from django.contrib import messages
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
+from config.charts import VARIANTS, svg_response
 from config.roles import Role, role_required
 from config.spreadsheets import spreadsheet_row
 from config.types import AuthenticatedHttpRequest, HtmxHttpRequest
@@ -31,6 +32,7 @@ from observatoire.queries import (
     territory_indicator_profile,
     territory_indicator_values,
 )
+from observatoire.report.charts import distribution_size, indicator_distribution_figure
 from observatoire.services import import_run_confirm, import_run_create
 from observatoire.tasks import import_run_task
 from observatoire.templatetags.observatoire import indicator_value
@@ -85,6 +87,8 @@ def _chart_data(profile: TerritoryProfile) -> list[dict[str, Any]]:
             points = (0.0, 0.25, 0.5, 0.75, 1.0)
             q = [scale(peers.quantiles[point]) for point in points]
             raw = [plain_number(round(peers.quantiles[point], 2)) for point in points]
+            # The table under the chart: the same numbers, in their own order and French style.
+            ascending = [round(peers.quantiles[point], 2) for point in points]
             if flip:
                 q, raw = q[::-1], raw[::-1]
             unit = "pour 1 000 hab." if line.indicator.is_count else line.indicator.unit
@@ -93,15 +97,20 @@ def _chart_data(profile: TerritoryProfile) -> list[dict[str, Any]]:
                     "label": line.indicator.label[:60],
                     "q": q,
                     "raw": raw,
+                    "ascending": ascending,
                     "value": scale(value),
                     "raw_value": plain_number(line.rate if line.rate is not None else value),
+                    "ranked_value": line.rate if line.rate is not None else value,
                     "unit": unit,
                     "percentile": line.rank,
                 }
             )
         domain.chart_id = f"distribution-{index}" if rows else ""
         if rows:
-            charts.append({"id": domain.chart_id, "rows": rows})
+            chart = {"id": domain.chart_id, "index": index, "rows": rows}
+            chart.update({variant: distribution_size(len(rows), variant) for variant in VARIANTS})
+            domain.chart = chart
+            charts.append(chart)
     return charts
 
 
@@ -165,6 +174,26 @@ def _table_rows(profile: TerritoryProfile) -> None:
                 }
             )
         domain.rows = rows
+
+
+@require_safe
+def territory_indicator_chart(
+    request: HttpRequest, level: str, code: str, index: int, variant: str
+) -> HttpResponse:
+    """One domain's chart of the indicators page as an SVG picture (drawn on the server: a phone
+    gets an image, not plotly.js); the same for everyone, so cached by browsers and proxies."""
+    territory = territory_for_indicators(level, code)
+    if territory is None or variant not in VARIANTS:
+        raise Http404("Graphique inconnu.")
+    charts = {
+        chart["index"]: chart for chart in _chart_data(territory_indicator_profile(territory))
+    }
+    if index not in charts:
+        raise Http404("Graphique inconnu.")
+    fig, width, height = indicator_distribution_figure(
+        charts[index]["rows"], territory=territory.name, variant=variant
+    )
+    return svg_response(fig, width=width, height=height, public=True)
 
 
 @require_safe

@@ -22,6 +22,11 @@ urlpatterns = [
     path("evaluations/<int:pk>/valider/", views_fill.assessment_submit, name="assessment_submit"),
     path("evaluations/<int:pk>/resultats/", views.assessment_results, name="assessment_results"),
     path(
+        "evaluations/<int:pk>/resultats/<str:name>-<str:variant>.svg",
+        views.assessment_results_chart,
+        name="assessment_results_chart",
+    ),
+    path(
         "evaluations/<int:pk>/partage/", views.assessment_preferences, name="assessment_preferences"
     ),
     path("evaluations/<int:pk>/export.csv", views.assessment_export_csv, name="assessment_csv"),

@@ -14,10 +14,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from config.charts import VARIANTS, svg_response
 from config.roles import Role, role_required
 from config.spreadsheets import spreadsheet_row
 from config.types import AuthenticatedHttpRequest
-from pratiques import disclosure, queries, services
+from pratiques import charts, disclosure, queries, services
 from pratiques.forms import PreferencesForm
 from pratiques.models import Assessment, Organisation, OrganisationMembership
 
@@ -64,6 +65,7 @@ def assessment_results(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
             }
         ),
         "charts": _charts(data),
+        "chart_sizes": charts.SIZES,
         "rows": _score_rows(data),
         "ternary_pct": _pct(data.ternary),
         "barycentre_pct": _pct(data.selected.barycentre if data.selected else None),
@@ -75,6 +77,21 @@ def assessment_results(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     if request.htmx:
         template += "#peers" if request.GET.get("groupe") else "#results"
     return render(request, template, context)
+
+
+@require_safe
+@role_required(Role.CATALYST)
+def assessment_results_chart(
+    request: AuthenticatedHttpRequest, pk: int, name: str, variant: str
+) -> HttpResponse:
+    """A results chart as an SVG picture drawn on the server (no plotly.js on a phone); its
+    owner only, like the page, and never kept by a shared cache."""
+    assessment = _own(request, pk)
+    if assessment.is_draft or name not in charts.NAMES or variant not in VARIANTS:
+        raise Http404("Graphique inconnu.")
+    data = queries.results(assessment, request.GET.get("groupe"))
+    fig, width, height = charts.results_figure(name, _charts(data), variant)
+    return svg_response(fig, width=width, height=height, public=False)
 
 
 QUARTILE_TEXT = {
@@ -128,7 +145,7 @@ def _score_rows(data: queries.Results) -> list[dict]:
 
 
 def _charts(data: queries.Results) -> dict:
-    """Data of the two plotly charts (drawn by static/pratiques/results.js)."""
+    """Data of the two results charts (drawn by pratiques/charts.py)."""
     situations = data.tree.situations
     selected = data.selected if data.selected and data.selected.has_distribution else None
     radar = {

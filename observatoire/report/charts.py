@@ -1,131 +1,66 @@
-"""Plotly figures of the report, exported as SVG by kaleido and cached by their data.
+"""Plotly figures of the report and of the territory's indicators page.
 
-One kaleido server (a headless Chromium) is started per process on first use and kept warm;
-each exported figure is cached on disk under ``settings.CACHE_DIR / "charts"`` by a hash of its
-JSON, so a chart seen once is never exported again by any process.
+The images are exported and cached by ``config.charts`` (one owner for every chart image, web
+pages and PDF alike); the names below stay importable from here for the report.
 """
 
 from __future__ import annotations
 
 import base64
-import hashlib
-import logging
-import os
-import shutil
-import threading
-from pathlib import Path
 
 import plotly.graph_objects as go
-from django.conf import settings
 
-logger = logging.getLogger(__name__)
+from config.charts import (
+    FONT_FAMILY,
+    MIME,
+    NARROW,
+    PNG_SCALE,
+    WIDE,
+    ensure_exporter,
+    export_samples,
+    figure_image,
+    figure_svg,
+    stats,
+)
 
-FONT_FAMILY = "DejaVu Sans"
+__all__ = [
+    "MIME",
+    "PNG_SCALE",
+    "ensure_exporter",
+    "figure_data_uri",
+    "figure_image",
+    "figure_svg",
+    "stats",
+]
+
 INK = "#1d2a3a"
 ACCENT = "#1f5f8b"
 ACCENT_SOFT = "rgba(31, 95, 139, 0.18)"
 GREY = "#8a94a0"
 
-_lock = threading.Lock()
-_server_started = 0
-# Exports made by this process (the rest came from the disk cache); read by tests and the bench.
-stats = {"exports": 0, "hits": 0}
 
-
-def _browser_path() -> str | None:
-    return (
-        getattr(settings, "BROWSER_PATH", "")
-        or os.environ.get("BROWSER_PATH")
-        or shutil.which("chromium")
-        or shutil.which("chromium-browser")
-    )
-
-
-def ensure_exporter() -> None:
-    """Start the process-wide kaleido server once (its browser starts on the first export)."""
-    global _server_started
-    # The process id, not a flag: a process forked after the start (gunicorn --preload) has no
-    # server thread and starts its own.
-    if _server_started == os.getpid():
-        return
-    with _lock:
-        if _server_started == os.getpid():
-            return
-        import kaleido
-
-        path = _browser_path()
-        if path:
-            os.environ["BROWSER_PATH"] = path
-        # mathjax=False: its default is a CDN URL, and the platform runs offline.
-        kaleido.start_sync_server(mathjax=False, silence_warnings=True)
-        _server_started = os.getpid()
+def figure_data_uri(fig: go.Figure, *, width: int, height: int, fmt: str = "svg") -> str:
+    """An ``<img src>`` for the figure in the report (an <img> is drawn faster than an inline
+    <svg>; a PNG faster than an SVG, which WeasyPrint parses and draws in Python on every
+    render)."""
+    image = figure_image(fig, width=width, height=height, fmt=fmt)
+    return f"data:{MIME[fmt]};base64," + base64.b64encode(image).decode("ascii")
 
 
 def warm_exporter() -> None:
     """Export small figures so the browser is up before the first real report (process start)."""
-    ensure_exporter()
-    import kaleido
-
-    # One small figure of each kind the report draws: plotly's validators for these traces load
-    # here, and the browser page has their plotly.js modules ready.
-    samples = [
-        fragility_position_figure(["a", "b"], [10.0, None], peers_label=""),
-        situations_radar_figure(["a", "b", "c"], [50.0] * 3, [25.0] * 3, [75.0] * 3),
-        lever_triangle_figure((33.0, 33.0, 34.0)),
-    ]
-    for fig in samples:
-        fig.to_json(engine="json")
-        with _lock:
-            kaleido.calc_fig_sync(fig, opts={"format": "svg", "width": 200, "height": 150})
-
-
-def _cache_dir() -> Path:
-    path = Path(settings.CACHE_DIR) / "charts"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-# PNG charts are drawn at this multiple of their CSS size (sharp in print at the report's widths).
-PNG_SCALE = 2
-
-
-def figure_image(fig: go.Figure, *, width: int, height: int, fmt: str = "svg") -> bytes:
-    """The figure as SVG or PNG bytes, from the disk cache or exported by the warm kaleido
-    server."""
-    scale = PNG_SCALE if fmt == "png" else 1
-    payload = fig.to_json(engine="json") + f"|{width}x{height}x{scale}"
-    digest = hashlib.sha256(payload.encode()).hexdigest()[:32]
-    path = _cache_dir() / f"{digest}.{fmt}"
-    if path.exists():
-        stats["hits"] += 1
-        return path.read_bytes()
-    ensure_exporter()
-    import kaleido
-
-    with _lock:
-        image = kaleido.calc_fig_sync(
-            fig, opts={"format": fmt, "width": width, "height": height, "scale": scale}
-        )
-    stats["exports"] += 1
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_bytes(image)
-    tmp.replace(path)
-    return image
-
-
-def figure_svg(fig: go.Figure, *, width: int, height: int) -> bytes:
-    """The figure as SVG bytes (see ``figure_image``)."""
-    return figure_image(fig, width=width, height=height, fmt="svg")
-
-
-MIME = {"svg": "image/svg+xml", "png": "image/png"}
-
-
-def figure_data_uri(fig: go.Figure, *, width: int, height: int, fmt: str = "svg") -> str:
-    """An ``<img src>`` for the figure (an <img> is drawn faster than an inline <svg>; a PNG
-    faster than an SVG, which WeasyPrint parses and draws in Python on every render)."""
-    image = figure_image(fig, width=width, height=height, fmt=fmt)
-    return f"data:{MIME[fmt]};base64," + base64.b64encode(image).decode("ascii")
+    # One small figure of each kind the report and the pages draw: plotly's validators for these
+    # traces load here, and the browser page has their plotly.js modules ready.
+    export_samples(
+        [
+            fragility_position_figure(["a", "b"], [10.0, None], peers_label=""),
+            situations_radar_figure(["a", "b", "c"], [50.0] * 3, [25.0] * 3, [75.0] * 3),
+            lever_triangle_figure((33.0, 33.0, 34.0)),
+            indicator_distribution_figure(
+                [{"label": "a", "q": [0, 0.25, 0.5, 0.75, 1], "value": 0.3}], territory="t"
+            )[0],
+        ]
+    )
 
 
 def _layout(fig: go.Figure, **extra: object) -> go.Figure:
@@ -133,8 +68,7 @@ def _layout(fig: go.Figure, **extra: object) -> go.Figure:
         font={"family": FONT_FAMILY, "size": 11, "color": INK},
         paper_bgcolor="white",
         plot_bgcolor="white",
-        showlegend=False,
-        **extra,
+        **{"showlegend": False, **extra},
     )
     return fig
 
@@ -278,3 +212,84 @@ def lever_triangle_figure(barycentre: tuple[float, float, float]) -> go.Figure:
             "caxis": {"title": {"text": "Vision"}, "tickvals": [20, 40, 60, 80]},
         },
     )
+
+
+# Indicators page: the width each picture is drawn at, and its longest row label (a phone's
+# labels are cut; the table above the chart names every indicator in full).
+DISTRIBUTION_SIZES = {NARROW: (340, 24), WIDE: (880, 60)}
+TERRITORY_RED = "#b3261e"
+
+
+def indicator_distribution_figure(
+    rows: list[dict], *, territory: str, variant: str = NARROW
+) -> tuple[go.Figure, int, int]:
+    """(figure, width, height) of one fragility domain on the indicators page: per indicator, the
+    peers' distribution (minimum, quartiles, maximum) rescaled to 0–1 and oriented so that the
+    right-hand side is the most fragile, and the territory as a diamond (none when missing)."""
+    _, longest = DISTRIBUTION_SIZES[variant]
+    narrow = variant == NARROW
+
+    def cut(label: str) -> str:
+        return label if len(label) <= longest else label[: longest - 1].rstrip() + "…"
+
+    # Rows by position, not by label: two labels cut alike stay two rows.
+    positions = list(range(len(rows)))
+    fig = go.Figure()
+    fig.add_trace(
+        go.Box(
+            y=positions,
+            orientation="h",
+            lowerfence=[row["q"][0] for row in rows],
+            q1=[row["q"][1] for row in rows],
+            median=[row["q"][2] for row in rows],
+            q3=[row["q"][3] for row in rows],
+            upperfence=[row["q"][4] for row in rows],
+            fillcolor="rgba(31, 95, 139, 0.15)",
+            line={"color": ACCENT, "width": 1.5},
+            width=0.55,
+            name="pairs (min., quartiles, max.)",
+        )
+    )
+    shown = [(pos, row["value"]) for pos, row in enumerate(rows) if row["value"] is not None]
+    fig.add_trace(
+        go.Scatter(
+            y=[pos for pos, _ in shown],
+            x=[value for _, value in shown],
+            mode="markers",
+            marker={
+                "color": TERRITORY_RED,
+                "size": 11,
+                "symbol": "diamond",
+                "line": {"color": "white", "width": 1},
+            },
+            name=territory,
+        )
+    )
+    width, height = distribution_size(len(rows), variant)
+    _layout(
+        fig,
+        showlegend=True,
+        legend={"orientation": "h", "x": 0, "y": 1, "yanchor": "bottom", "font": {"size": 11}},
+        margin={"l": 8, "r": 40 if narrow else 14, "t": 40 if narrow else 30, "b": 36},
+        xaxis={
+            "range": [-0.03, 1.03],
+            "tickvals": [0, 0.5, 1],
+            "ticktext": ["moins fragile", "", "plus fragile"],
+            "zeroline": False,
+            "gridcolor": "#e5e8ec",
+            "fixedrange": True,
+        },
+        yaxis={
+            "tickvals": positions,
+            "ticktext": [cut(row["label"]) for row in rows],
+            "autorange": "reversed",
+            "automargin": True,
+            "tickfont": {"size": 11 if narrow else 12},
+        },
+    )
+    return fig, width, height
+
+
+def distribution_size(count: int, variant: str) -> tuple[int, int]:
+    """(width, height) in CSS pixels of a domain's picture with ``count`` indicators."""
+    return DISTRIBUTION_SIZES[variant][0], 96 + (40 if variant == NARROW else 34) * count

@@ -48,9 +48,18 @@
   function labelScrollRegions(root) {
     wrapTables(root);
     var boxes = (root || document).querySelectorAll(".table-scroll");
+    // All the measures first, then all the changes: one layout, not one per table (a page of
+    // sixteen domains froze a phone's main thread for a second). A table in a closed <details>
+    // is not laid out until it opens: it is measured then (the toggle listener below).
+    var wide = [];
+    for (var j = 0; j < boxes.length; j++) {
+      var closed = boxes[j].closest("details:not([open])");
+      wide.push(closed ? null : boxes[j].scrollWidth > boxes[j].clientWidth + 1);
+    }
     for (var i = 0; i < boxes.length; i++) {
       var box = boxes[i];
-      if (box.scrollWidth > box.clientWidth + 1) {
+      if (wide[i] === null) continue;
+      if (wide[i]) {
         box.setAttribute("tabindex", "0");
         box.setAttribute("role", "region");
         if (!box.hasAttribute("aria-labelledby")) {
@@ -71,6 +80,9 @@
   document.addEventListener("htmx:afterSettle", function (event) {
     labelScrollRegions(event.target);
   });
+  document.addEventListener("toggle", function (event) {
+    if (event.target.open) labelScrollRegions(event.target);
+  }, true);  // toggle does not bubble
   var resizing = null;
   window.addEventListener("resize", function () {
     clearTimeout(resizing);

@@ -152,7 +152,9 @@ def test_a_catalyst_goes_from_login_to_results(live_server: Any, browser: Any) -
         consent.check()
         page.get_by_role("button", name="Valider et voir mes résultats").click()
         page.wait_for_url(re.compile(r".*/resultats/$"))
-        page.locator("#radar-chart .main-svg").first.wait_for()
+        page.wait_for_function(  # the radar, a picture drawn on the server, is loaded
+            "() => { const i = document.querySelector('#radar-chart'); return i && i.complete && i.naturalWidth > 0; }"
+        )
         checker.check(page, "résultats")
         page.goto(f"{checker.base}/pratiques/mes-donnees/")
         checker.check(page, "mes données")

@@ -130,12 +130,18 @@ def test_the_main_pages_run_under_the_enforced_policy(
     page.on("pageerror", lambda error: violations.append(str(error)))
 
     page.goto(f"{live_server.url}/territoires/commune/94080/")
-    page.locator("#territory-indicators .main-svg").first.wait_for()  # fragment + plotly
+    # The fragment arrives by HTMX; its first chart (a picture drawn on the server) loads and shows.
+    page.locator("#territory-indicators .chart-image").first.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "() => { const i = document.querySelector('#territory-indicators .chart-image'); return i && i.complete && i.naturalWidth > 0; }"
+    )
     page.goto(f"{live_server.url}/territoires/recherche/?q=vinc")
 
     browser_login(page, live_server, "camille")
     page.goto(f"{live_server.url}/pratiques/evaluations/{done.pk}/resultats/")
-    page.locator("#radar-chart .main-svg").first.wait_for()
+    page.wait_for_function(
+        "() => { const i = document.querySelector('#radar-chart'); return i && i.complete && i.naturalWidth > 0; }"
+    )
     page.goto(f"{live_server.url}/pratiques/evaluations/{draft.pk}/")
     practice = page.locator("fieldset.practice").first
     practice.get_by_role("radio", name=re.compile("^Au quotidien")).check()

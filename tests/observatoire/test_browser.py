@@ -45,6 +45,9 @@ def test_an_admin_checks_then_imports_values_and_sees_them_among_peers(
     assert IndicatorValue.objects.count() == 8
 
     page.goto(f"{live_server.url}/territoires/commune/94067/indicateurs/")
-    page.locator("#distribution-0 .main-svg").first.wait_for()
+    page.locator("#distribution-0").scroll_into_view_if_needed()
+    page.wait_for_function(  # the chart, a picture drawn on the server, is loaded
+        "() => { const i = document.querySelector('#distribution-0'); return i && i.complete && i.naturalWidth > 0; }"
+    )
     assert page.get_by_text("n.d.").count() >= 1  # the secret poverty rate, never 0
     assert page.get_by_role("link", name="Télécharger les données (CSV)").is_visible()

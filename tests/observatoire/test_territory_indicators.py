@@ -88,7 +88,12 @@ def test_it_works_as_a_full_page_and_as_a_fragment(
     assert "<html" in html and "Taux de chômage des 15-64 ans" in html
     assert "Val-de-Marne" in html and "Île-de-France" in html and "France" in html
     assert "100<sup>e</sup> centile" in html
-    assert "vendor/plotly/plotly.min.js" in html
+    # The charts are pictures drawn on the server (no plotly.js), each with its table of numbers.
+    assert "plotly.min.js" not in html
+    assert 'src="/territoires/commune/94080/indicateurs/graphique-' in html
+    assert html.count("<summary>Données du graphique</summary>") == html.count(
+        'class="chart-image"'
+    )
     assert "7,5" in html and "n.d." not in html.split("Taux de pauvreté")[0][-10:]
     fragment = client.get(url, headers=htmx).content.decode()
     assert "<html" not in fragment
