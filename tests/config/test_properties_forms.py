@@ -46,8 +46,6 @@ from tests.pratiques.helpers import start
 
 pytestmark = pytest.mark.django_db
 
-# Views still re-displaying an invalid form with 200, moved to 400 in another branch: the lead
-# empties this after merging it (a split module, ``pratiques.curation.views.x``, is covered too).
 PENDING_200_MODULES: tuple[str, ...] = ()
 
 
