@@ -242,14 +242,6 @@ def account_delete(request: AuthenticatedHttpRequest) -> HttpResponse:
 # --- people management (network admins) ----------------------------------------------------------------
 
 
-def _render(
-    request: HtmxHttpRequest, template: str, fragment: str, context: dict, status: int = 200
-) -> HttpResponse:
-    if request.htmx:
-        template += f"#{fragment}"
-    return render(request, template, context, status=status)
-
-
 @require_safe
 @role_required(Role.NETWORK_ADMIN)
 def people(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -300,7 +292,10 @@ def people(request: AuthenticatedHttpRequest) -> HttpResponse:
         ),
         "invite_form": InviteForm(),
     }
-    return _render(request, "comptes/people.html", "people_table", context)
+    template = "comptes/people.html"
+    if request.htmx:
+        template += "#people_table"
+    return render(request, template, context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -324,7 +319,10 @@ def people_invite(request: AuthenticatedHttpRequest) -> HttpResponse:
             return redirect("accounts:person", user.pk)
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "days": settings.INVITATION_LINK_MAX_AGE_DAYS}
-    return _render(request, "comptes/people_invite.html", "invite_form", context, status)
+    template = "comptes/people_invite.html"
+    if request.htmx:
+        template += "#invite_form"
+    return render(request, template, context, status=status)
 
 
 def _history(user: User | None = None) -> Any:
@@ -349,7 +347,10 @@ def person(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "lockouts": [lock for lock in services.lockouts() if lock.username == user.username],
         "history": list(_history(user)[:HISTORY_PER_PAGE]),
     }
-    return _render(request, "comptes/person.html", "person_panel", context)
+    template = "comptes/person.html"
+    if request.htmx:
+        template += "#person_panel"
+    return render(request, template, context)
 
 
 def _person_action(
@@ -443,4 +444,7 @@ def mandate_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.NETWORK_ADMIN)
 def people_history(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(_history(), HISTORY_PER_PAGE).get_page(request.GET.get("page"))
-    return _render(request, "comptes/people_history.html", "history", {"page": page})
+    template = "comptes/people_history.html"
+    if request.htmx:
+        template += "#history"
+    return render(request, template, {"page": page})

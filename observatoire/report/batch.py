@@ -8,7 +8,7 @@ In the worker, a batch can render on ``settings.REPORT_BATCH_PROCESSES`` process
 own warm Chromium and WeasyPrint (``spawn``: no connection or browser thread is inherited). The
 default is 1; set 2 on a machine whose cores are free. A pool pays its start (Django, Chromium and
 WeasyPrint in each process) before its first report, so a batch of fewer than
-``POOL_MIN_REPORTS`` territories renders here (docs/benchmarks.md, issue 13, second pass).
+``POOL_MIN_REPORTS`` territories renders here (docs/benchmarks.md, « rendu du rapport (deuxième passe) »).
 Inline (``--inline``, tests) it renders here.
 """
 

@@ -1,4 +1,4 @@
-"""Reports generated in the background when their data change (issue 13), so that a download is
+"""Reports generated in the background when their data change, so that a download is
 nearly always a cached file.
 
 Triggers: an indicator import (``observatoire.tasks.import_run_task``), a release of practice

@@ -25,7 +25,7 @@ stats = {"renders": 0}
 
 
 def chart_format() -> str:
-    """``svg`` (default) or ``png`` (``settings.REPORT_CHART_FORMAT``). Measured in issue 13
+    """``svg`` (default) or ``png`` (``settings.REPORT_CHART_FORMAT``). Measured
     (docs/benchmarks.md): PNG charts render no faster here and double the PDF's size."""
     return getattr(settings, "REPORT_CHART_FORMAT", "") or "svg"
 

@@ -1,4 +1,4 @@
-"""Issue 11: the 22 HTTP 500 found by hand (NUL bytes, over-long values) now get a 4xx."""
+"""The 22 HTTP 500 found by hand (NUL bytes, over-long values) now get a 4xx."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
-"""Issue 11, property-based: every form of the platform, posted to its own view with arbitrary
+"""Property-based: every form of the platform, posted to its own view with arbitrary
 values for its own fields (text of any length, NUL, choices, real and unknown ids, any file),
 answers below 500 and, when it refuses, re-displays with a message.
 
-Issue 15: a form re-displayed with errors answers 400 (or 409 for a refusal, or a redirect with
+A form re-displayed with errors answers 400 (or 409 for a refusal, or a redirect with
 a message), never 200."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 11, property-based: every URL pattern of the platform, with arbitrary path segments,
+"""Property-based: every URL pattern of the platform, with arbitrary path segments,
 query parameters and form fields, as anonymous and as each role, never answers a 5xx.
 
 Hypothesis draws the requests; a deterministic sweep first sends each pattern the nastiest values

@@ -1,4 +1,4 @@
-"""Issue 15: one way for a service to refuse. Every refusal is a ``Refused`` with a stable code and
+"""One way for a service to refuse. Every refusal is a ``Refused`` with a stable code and
 a French message; a form takes it as it is."""
 
 from __future__ import annotations

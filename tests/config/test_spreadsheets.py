@@ -1,4 +1,4 @@
-"""Issue 11: formula injection is neutralised in every CSV and XLSX export (OWASP rule)."""
+"""Formula injection is neutralised in every CSV and XLSX export (OWASP rule)."""
 
 from __future__ import annotations
 

@@ -39,7 +39,7 @@ _WORKBOOK_RELS = (
 
 def xlsx_bomb(rows: int = 1_600_000) -> bytes:
     """A valid workbook whose one sheet has ``rows`` identical numeric rows: the default
-    (1.6 M rows) weighs ≈ 450 KB and unzips to ≈ 133 MB, like the file of issue 11."""
+    (1.6 M rows) weighs ≈ 450 KB and unzips to ≈ 133 MB, like the zip bomb reported against the imports."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         archive.writestr("[Content_Types].xml", _CONTENT_TYPES)

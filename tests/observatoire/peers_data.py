@@ -1,4 +1,4 @@
-"""A commune among its peers with many indicators (issue 13): only what the indicators page reads.
+"""A commune among its peers with many indicators: only what the indicators page reads.
 
 Shared by ``tests/observatoire/test_territory_indicators_many.py`` and ``bench/bench_peers.py``:
 the mini geography, ``count`` indicators spread over the fragility domains (every polarity and

@@ -1,4 +1,4 @@
-"""Issue 11: every byte sequence sent to the imports gets a French answer, the run always ends
+"""Every byte sequence sent to the imports gets a French answer, the run always ends
 « refusé » or « échoué » (never « en cours »), and nothing is half-written."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 11, property-based: the file readers turn any bytes into rows and a list of problems,
+"""Property-based: the file readers turn any bytes into rows and a list of problems,
 or refuse the file with a French message — never another exception."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 13: one commune among its peers with 333 indicators — constant queries, same figures."""
+"""One commune among its peers with 333 indicators — constant queries, same figures."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 15 in a real browser: an HTMX form posted invalid comes back with 400 and htmx swaps it
+"""In a real browser: an HTMX form posted invalid comes back with 400 and htmx swaps it
 in (the page's ``responseHandling``), so the person reads the message where they typed."""
 
 from __future__ import annotations
