@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import textwrap
 import threading
 from pathlib import Path
 
@@ -137,3 +138,15 @@ def svg_response(fig: go.Figure, *, width: int, height: int, public: bool) -> Ht
 NARROW = "etroit"
 WIDE = "large"
 VARIANTS = (NARROW, WIDE)
+
+
+def wrapped(text: str, width: int) -> str:
+    """A chart label on lines of at most ``width`` characters (words never cut), joined by the
+    ``<br>`` plotly breaks lines at."""
+    words = " ".join(text.split())
+    return "<br>".join(textwrap.wrap(words, width, break_long_words=False, break_on_hyphens=False))
+
+
+def closed_loop[T](values: list[T]) -> list[T]:
+    """A polar trace's values with the first repeated at the end, so its line closes."""
+    return [*values, values[0]] if values else values

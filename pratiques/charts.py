@@ -12,29 +12,20 @@ import re
 
 import plotly.graph_objects as go
 
-from config.charts import FONT_FAMILY, NARROW
+from config.charts import FONT_FAMILY, NARROW, WIDE, closed_loop, wrapped
 
 MINE = "#0b5cad"
 PEERS = "#6d28d9"
 # (width, height) in CSS pixels of each drawing.
 SIZES = {
-    "radar": {NARROW: (340, 430), "large": (540, 560)},
-    "triangle": {NARROW: (340, 400), "large": (540, 460)},
+    "radar": {NARROW: (340, 430), WIDE: (540, 560)},
+    "triangle": {NARROW: (340, 400), WIDE: (540, 460)},
 }
 NAMES = tuple(SIZES)
 
 
-def _wrap(text: str, width: int = 22) -> str:
-    lines: list[str] = []
-    line = ""
-    for word in text.split():
-        if line and len(f"{line} {word}") > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    lines.append(line)
-    return "<br>".join(lines)
+def _wrap(text: str) -> str:
+    return wrapped(text, 22)
 
 
 def _short(text: str) -> str:
@@ -42,20 +33,16 @@ def _short(text: str) -> str:
     return f"Situation {match[1]}" if match else _wrap(text)
 
 
-def _closed(values: list | None) -> list | None:
-    return [*values, values[0]] if values else values
-
-
 def radar_figure(radar: dict, variant: str) -> go.Figure:
     """My 8 situation scores and, when shown, the peers' median and middle half."""
     narrow = variant == NARROW
     # On a phone the situations go by their number; the table below names them.
-    theta = _closed([(_short if narrow else _wrap)(label) for label in radar["labels"]])
+    theta = closed_loop([(_short if narrow else _wrap)(label) for label in radar["labels"]])
     fig = go.Figure()
     if radar["q3"]:
         fig.add_trace(
             go.Scatterpolar(
-                r=_closed(radar["q3"]),
+                r=closed_loop(radar["q3"]),
                 theta=theta,
                 mode="lines",
                 line={"color": "rgba(109,40,217,0.25)"},
@@ -65,7 +52,7 @@ def radar_figure(radar: dict, variant: str) -> go.Figure:
         )
         fig.add_trace(
             go.Scatterpolar(
-                r=_closed(radar["q1"]),
+                r=closed_loop(radar["q1"]),
                 theta=theta,
                 mode="lines",
                 fill="tonext",
@@ -76,7 +63,7 @@ def radar_figure(radar: dict, variant: str) -> go.Figure:
         )
         fig.add_trace(
             go.Scatterpolar(
-                r=_closed(radar["median"]),
+                r=closed_loop(radar["median"]),
                 theta=theta,
                 mode="lines",
                 line={"color": PEERS, "dash": "dot"},
@@ -85,7 +72,7 @@ def radar_figure(radar: dict, variant: str) -> go.Figure:
         )
     fig.add_trace(
         go.Scatterpolar(
-            r=_closed([0 if value is None else value for value in radar["mine"]]),
+            r=closed_loop([0 if value is None else value for value in radar["mine"]]),
             theta=theta,
             mode="lines+markers",
             fill="toself",

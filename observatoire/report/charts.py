@@ -16,6 +16,7 @@ from config.charts import (
     NARROW,
     PNG_SCALE,
     WIDE,
+    closed_loop,
     ensure_exporter,
     export_samples,
     figure_image,
@@ -128,15 +129,11 @@ def situations_radar_figure(
     labels: list[str], median: list[float | None], q1: list[float | None], q3: list[float | None]
 ) -> go.Figure:
     """Coverage of the 8 situations (0–100): the median of the assessments and their middle half."""
-
-    def closed(values: list[float | None]) -> list[float | None]:
-        return [*values, values[0]] if values else values
-
-    theta = closed(labels)
+    theta = closed_loop(labels)
     fig = go.Figure()
     fig.add_trace(
         go.Scatterpolar(
-            r=closed(q3),
+            r=closed_loop(q3),
             theta=theta,
             mode="lines",
             line={"color": "rgba(31, 95, 139, 0.35)", "width": 1},
@@ -147,7 +144,7 @@ def situations_radar_figure(
     )
     fig.add_trace(
         go.Scatterpolar(
-            r=closed(q1),
+            r=closed_loop(q1),
             theta=theta,
             mode="lines",
             line={"color": "rgba(31, 95, 139, 0.35)", "width": 1},
@@ -158,7 +155,7 @@ def situations_radar_figure(
     )
     fig.add_trace(
         go.Scatterpolar(
-            r=closed(median),
+            r=closed_loop(median),
             theta=theta,
             mode="lines+markers",
             line={"color": ACCENT, "width": 2},

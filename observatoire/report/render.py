@@ -9,6 +9,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from config import pdf
+from config.charts import wrapped
 from observatoire.report import charts
 from observatoire.report.data import LEVER_LABELS, ReportData
 from observatoire.report.typography import french_html
@@ -72,16 +73,9 @@ def _image(fig: Any, *, width: int, height: int) -> str:
         return ""
 
 
-def _short(title: str, width: int = 26) -> str:
-    """A situation title without its scope note, on lines of about ``width`` characters."""
-    words = title.split(" (")[0].split()
-    lines: list[str] = []
-    for word in words:
-        if lines and len(lines[-1]) + len(word) < width:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
-    return "<br>".join(lines)
+def _short(title: str) -> str:
+    """A situation title without its scope note, on lines of at most 26 characters."""
+    return wrapped(title.split(" (")[0], 26)
 
 
 def stylesheet() -> str:
