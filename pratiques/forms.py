@@ -10,7 +10,26 @@ from territoires.forms import TerritoryField
 from territoires.models import ActorProfile, Engineering
 
 
-class StartForm(forms.Form):
+class _ContextForm(forms.Form):
+    """Where and as whom a catalyst assesses their practices: the fields of a new self-assessment
+    (``StartForm``) and of a campaign's open link (``SelfRegisterForm``)."""
+
+    territory = TerritoryField(label="Territoire d'action")
+    actor_profile = forms.ModelChoiceField(
+        label="Profil d'acteur",
+        queryset=ActorProfile.objects.all(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+    )
+    engineerings = forms.ModelMultipleChoiceField(
+        label="Ingénierie(s) pratiquée(s)",
+        queryset=Engineering.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Cochez au moins une ingénierie."},
+    )
+
+
+class StartForm(_ContextForm):
     """The context of a new self-assessment."""
 
     organisation = forms.ModelChoiceField(
@@ -31,18 +50,7 @@ class StartForm(forms.Form):
         label="Territoire d'action",
         help_text="Commune, intercommunalité, département, région ou territoire de projet.",
     )
-    actor_profile = forms.ModelChoiceField(
-        label="Profil d'acteur",
-        queryset=ActorProfile.objects.all(),
-        widget=forms.RadioSelect,
-        empty_label=None,
-    )
-    engineerings = forms.ModelMultipleChoiceField(
-        label="Ingénierie(s) pratiquée(s)",
-        queryset=Engineering.objects.all(),
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Cochez au moins une ingénierie."},
-    )
+    field_order = ["organisation", "organisation_name", "territory"]
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

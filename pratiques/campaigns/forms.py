@@ -6,9 +6,8 @@ from typing import Any, cast
 
 from django import forms
 
+from pratiques.forms import _ContextForm
 from pratiques.models import Campaign, GridStatus, GridVersion
-from territoires.forms import TerritoryField
-from territoires.models import ActorProfile, Engineering
 
 DEFAULT_INVITATION = (
     "Bonjour,\n\nLe Réseau des catalyseurs territoriaux mène son étude auprès de ses catalyseurs. "
@@ -82,17 +81,5 @@ class PopulationForm(forms.Form):
     )
 
 
-class SelfRegisterForm(forms.Form):
-    territory = TerritoryField(label="Territoire d'action")
-    actor_profile = forms.ModelChoiceField(
-        label="Profil d'acteur",
-        queryset=ActorProfile.objects.all(),
-        widget=forms.RadioSelect,
-        empty_label=None,
-    )
-    engineerings = forms.ModelMultipleChoiceField(
-        label="Ingénierie(s) pratiquée(s)",
-        queryset=Engineering.objects.all(),
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Cochez au moins une ingénierie."},
-    )
+class SelfRegisterForm(_ContextForm):
+    """The context of an answer through a campaign's open link."""
