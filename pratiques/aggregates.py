@@ -223,7 +223,7 @@ def release_aggregates(*, trigger: str = "commande", now: Any = None) -> Release
     over the member sets behind the figures as they will be read.
     """
     people = consenting_people()
-    previous = Release.objects.order_by("-released_at", "-pk").first()
+    previous = latest_release()
     release = Release.objects.create(
         released_at=now or timezone.now(),
         trigger=trigger,

@@ -17,8 +17,8 @@ from django.utils import timezone
 from observatoire import queries
 from observatoire.models import ImportRun, Indicator, IndicatorValue, PeerDistribution
 from observatoire.report.data import DomainSection, IndicatorLine, Maturity, ResourceLine
-from pratiques.aggregates import PracticeFigure
-from pratiques.models import GridVersion, Release, Resource, ResourceAttachment
+from pratiques.aggregates import PracticeFigure, latest_release
+from pratiques.models import GridVersion, Resource, ResourceAttachment
 from pratiques.queries import resources_for_practice_keys
 from territoires.models import (
     Fragility,
@@ -226,9 +226,8 @@ def dependency_stamp(territory: Territory) -> dict[str, Any]:
     if version is not None:
         stamp["grid"] = [version.pk, version.label]
     # Practice figures change only at a release (pratiques.aggregates).
-    stamp["release"] = (
-        Release.objects.order_by("-released_at", "-pk").values_list("pk", flat=True)[:1].first()
-    )
+    release = latest_release()
+    stamp["release"] = release.pk if release else None
     stamp["resources"] = _stamp(Resource.objects.all(), "updated_at", "pk") + _stamp(
         ResourceAttachment.objects.all(), "pk"
     )

@@ -15,10 +15,10 @@ from django.views.decorators.http import require_POST, require_safe
 
 from config.spreadsheets import spreadsheet_row
 from config.types import AuthenticatedHttpRequest
-from pratiques import disclosure
+from pratiques import aggregates, disclosure
 from pratiques.curation import queries
 from pratiques.curation.views.common import admin_required
-from pratiques.models import GridVersion, Release, Scale, ScaleStep
+from pratiques.models import GridVersion, Scale, ScaleStep
 
 
 @require_safe
@@ -71,7 +71,7 @@ def analytics(request: AuthenticatedHttpRequest) -> HttpResponse:
         "chart": chart,
         "threshold_ok": total >= disclosure.threshold(),
         "threshold": disclosure.threshold(),
-        "release": Release.objects.order_by("-released_at", "-pk").first(),
+        "release": aggregates.latest_release(),
         "cadence": disclosure.RELEASE_CADENCE,
     }
     template = "pratiques/curation/analytics.html"
