@@ -17,7 +17,6 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
 from typing import overload
 
 from django.db.models import (
@@ -219,12 +218,6 @@ class TerritoryProfile:
     region: Territory | None
     domains: list[FragilityProfile]
     convention: str = PERCENTILE_CONVENTION
-    # France, when it has values (read on demand: the page only shows the word « France »).
-    france_id: int | None = None
-
-    @cached_property
-    def france(self) -> Territory | None:
-        return Territory.objects.filter(pk=self.france_id).first() if self.france_id else None
 
     @property
     def has_demo(self) -> bool:
@@ -337,7 +330,6 @@ def territory_indicator_profile(
     )
     departement_id = comparison_ids.get("departement")
     region_id = comparison_ids.get("region")
-    france_seen = False
     lines: dict[int, IndicatorLine] = {}
     for indicator in indicators:
         year, value = latest[indicator.pk]
@@ -352,9 +344,7 @@ def territory_indicator_profile(
         if region_id:
             line.region_value = by_key.get((region_id, indicator.pk, year))
         if france_id:
-            france_key = (france_id, indicator.pk, year)
-            line.france_value = by_key.get(france_key)
-            france_seen = france_seen or france_key in by_key
+            line.france_value = by_key.get((france_id, indicator.pk, year))
         if ranked and indicator.peer_year == year:
             line.peers = peer_stats(line, indicator)
         lines[indicator.pk] = line
@@ -379,7 +369,6 @@ def territory_indicator_profile(
         territory.departement if "departement" in comparison_ids else None,
         territory.region if "region" in comparison_ids else None,
         ordered,
-        france_id=france_id if france_seen or territory.level == Level.COUNTRY else None,
     )
 
 
