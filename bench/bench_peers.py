@@ -61,9 +61,9 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="cProfile of page, then stop")
     args = parser.parse_args()
 
+    from config.typography import french_html
     from observatoire import views
     from observatoire.queries import territory_for_indicators, territory_indicator_profile
-    from observatoire.report.typography import french_html
     from tests.observatoire.peers_data import peer_vintage
 
     # Not setup_test_environment(): its instrumented template rendering is no part of production.

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "territoires",
     "pratiques",
     "observatoire",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -72,7 +73,7 @@ MIDDLEWARE = [
     "config.middleware.MalformedInputMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "config.typography_middleware.FrenchTypographyMiddleware",
+    "accounts.middleware.FrenchTypographyMiddleware",
     # A database outage during a view answers 503 (the autosave retries), not a 500.
     "config.middleware.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks: turns a locked-out login into its lockout page.
@@ -158,7 +159,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "comptes/locked_out.html"
 AXES_DISABLE_ACCESS_LOG = True  # successful logins are not kept (personal data)
 AXES_VERBOSE = False
-AXES_USERNAME_CALLABLE = "config.accounts.throttle.axes_username"
+AXES_USERNAME_CALLABLE = "accounts.throttle.axes_username"
 # Password-reset requests: at most this many per address and per e-mail within the window.
 PASSWORD_RESET_LIMIT = int(os.environ.get("PASSWORD_RESET_LIMIT", "5"))
 PASSWORD_RESET_WINDOW_MINUTES = int(os.environ.get("PASSWORD_RESET_WINDOW_MINUTES", "60"))

@@ -3,13 +3,14 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
-from config import views
-from config.accounts.views import (
+from accounts import dashboards
+from accounts.views import (
     LoginView,
     PasswordChangeView,
     PasswordResetConfirmView,
     ThrottledPasswordResetView,
 )
+from config import views
 
 admin.site.site_header = "Administration technique — Ingénierie territoriale"
 admin.site.site_title = "Ingénierie territoriale"
@@ -17,7 +18,7 @@ admin.site.site_title = "Ingénierie territoriale"
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
-    path("espace/<slug:space>/", views.dashboard, name="dashboard"),
+    path("espace/<slug:space>/", dashboards.dashboard, name="dashboard"),
     # Throttled password reset first, so it wins over django.contrib.auth's own view.
     path(
         "comptes/password_reset/",
@@ -32,7 +33,7 @@ urlpatterns = [
         PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
-    path("comptes/", include("config.accounts.urls")),
+    path("comptes/", include("accounts.urls")),
     path("comptes/", include("django.contrib.auth.urls")),
     path("territoires/", include("territoires.urls")),
     path("pratiques/", include("pratiques.urls")),

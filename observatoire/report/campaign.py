@@ -11,8 +11,8 @@ from django.views.decorators.http import require_safe
 from config import pdf
 from config.roles import Role, role_required
 from config.types import AuthenticatedHttpRequest
+from config.typography import french_html
 from observatoire.report import render
-from observatoire.report.typography import french_html
 from pratiques.campaigns.report import campaign_report, report_context
 from pratiques.models import Campaign, CampaignSnapshot
 

@@ -10,9 +10,9 @@ from django.template.loader import render_to_string
 
 from config import pdf
 from config.charts import wrapped
+from config.typography import french_html
 from observatoire.report import charts
 from observatoire.report.data import LEVER_LABELS, ReportData
-from observatoire.report.typography import french_html
 from pratiques import disclosure
 
 logger = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ from datetime import date
 from django import template
 from django.utils.formats import date_format
 
-from observatoire.report.typography import french_number
+from config.typography import french_number
 
 register = template.Library()
 

@@ -22,7 +22,7 @@ from django.urls import resolve
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from config.accounts import forms as accounts_forms
+from accounts import forms as accounts_forms
 from config.roles import Role
 from observatoire import forms as observatoire_forms
 from observatoire.report.views import BatchForm

@@ -11,7 +11,7 @@ from django import forms
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 
-from config.accounts.services import (
+from accounts.services import (
     AccountRefused,
     account_active_set,
     invitation_resend,

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from observatoire.report.typography import french_html, french_number, french_text
+from config.typography import french_html, french_number, french_text
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from observatoire.report.typography import french_html
+from config.typography import french_html
 
 
 def test_it_adds_non_breaking_spaces_and_first_of_month() -> None:

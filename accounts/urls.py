@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from config.accounts import views
+from accounts import views
 
 app_name = "accounts"
 

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from observatoire.report.typography import french_html
+from config.typography import french_html
 
 
 class FrenchTypographyMiddleware:

@@ -18,15 +18,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from config import links
-from config.accounts import services, throttle
-from config.accounts.forms import (
+from accounts import services, throttle
+from accounts.forms import (
     DeleteAccountForm,
     InvitationAcceptForm,
     InviteForm,
     RolesForm,
     SignupForm,
 )
+from config import links
 from config.links import LinkError, Purpose
 from config.roles import Role, role_required, user_roles
 from config.types import AuthenticatedHttpRequest, HtmxHttpRequest
