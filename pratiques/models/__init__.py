@@ -39,6 +39,7 @@ from pratiques.models.grid import (
 )
 from pratiques.models.release import Release, ReleasedAggregate
 from pratiques.models.resources import Resource, ResourceAttachment, ResourceKind
+from pratiques.models.standing import Vouch, VouchSource, established
 
 __all__ = [
     "Answer",
@@ -73,4 +74,7 @@ __all__ = [
     "Scale",
     "ScaleStep",
     "Situation",
+    "Vouch",
+    "VouchSource",
+    "established",
 ]
