@@ -7,25 +7,66 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('pratiques', '0006_merge_0005_campaigns_0005_releases'),
+        ("pratiques", "0006_merge_0005_campaigns_0005_releases"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Vouch',
+            name="Vouch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('invitation', 'invité·e par un administrateur du réseau'), ('campagne', "population importée d'une campagne"), ('approbation', 'inscription approuvée par un administrateur du réseau'), ('demo', 'données de démonstration')], max_length=20, verbose_name='origine')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='reconnu·e le')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='vouch', to=settings.AUTH_USER_MODEL)),
-                ('vouched_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='par')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("invitation", "invité·e par un administrateur du réseau"),
+                            ("campagne", "population importée d'une campagne"),
+                            (
+                                "approbation",
+                                "inscription approuvée par un administrateur du réseau",
+                            ),
+                            ("demo", "données de démonstration"),
+                        ],
+                        max_length=20,
+                        verbose_name="origine",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="reconnu·e le"
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="vouch",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "vouched_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="par",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'reconnaissance par le réseau',
-                'verbose_name_plural': 'reconnaissances par le réseau',
+                "verbose_name": "reconnaissance par le réseau",
+                "verbose_name_plural": "reconnaissances par le réseau",
             },
         ),
     ]
