@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -60,16 +61,31 @@ class TerritoryInput(forms.TextInput):
 
 
 def territory_choice_label(territory: Territory) -> str:
-    """The text a person picks in the list; it ends with the key the form reads back."""
-    return (
-        f"{territory.name} — {territory.get_level_display()} [{territory.level}:{territory.code}]"
-    )
+    """The text a person picks in the list: the name, the département of a commune (homonyms are
+    many: four « Saint-Denis »), the level and the official code, which the form reads back."""
+    name = territory.name
+    if territory.level in (Level.COMMUNE, Level.ARRONDISSEMENT) and territory.departement_id:
+        name = f"{name} ({territory.departement.code})"
+    return f"{name} — {territory.get_level_display()}, code {territory.code}"
+
+
+LEVEL_BY_LABEL = {str(label): value for value, label in Level.choices}
+CHOICE_LABEL = re.compile(r" — (?P<level>[^—]+), code (?P<code>\S+)$")
+
+
+def territory_from_choice_label(text: str) -> Territory | None:
+    """« Saint-Denis (93) — Commune, code 93066 » → that commune (or None)."""
+    match = CHOICE_LABEL.search(text)
+    level = LEVEL_BY_LABEL.get(match["level"]) if match else None
+    if not match or not level:
+        return None
+    return Territory.objects.filter(level=level, code=match["code"]).first()
 
 
 class TerritoryField(forms.Field):
     """Cleans a typed or picked territory to a ``Territory``.
 
-    Accepts « Vincennes — Commune [commune:94080] », « commune:94080 », an INSEE/SIREN code,
+    Accepts « Vincennes (94) — Commune, code 94080 », « commune:94080 », an INSEE/SIREN code,
     or a name that matches exactly one territory.
     """
 
@@ -89,6 +105,10 @@ class TerritoryField(forms.Field):
         text = (value or "").strip()
         if not text:
             return None
+        territory = territory_from_choice_label(text)
+        if territory:
+            return territory
+        # The earlier label, « Vincennes — Commune [commune:94080] », still in bookmarks and forms.
         if text.endswith("]") and "[" in text:
             text_key = text[text.rindex("[") + 1 : -1]
             territory = territory_from_key(text_key)

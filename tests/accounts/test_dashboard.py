@@ -37,3 +37,12 @@ def test_full_page_and_htmx_fragment(nadia: User, htmx: dict[str, str]) -> None:
     fragment = client.get("/espace/administration/", headers=htmx).content.decode()
     assert "<html" not in fragment
     assert fragment.strip().startswith('<ul class="links" id="role-links">')
+
+
+@pytest.mark.django_db
+def test_the_django_admin_link_is_for_superusers_only(nadia: User) -> None:
+    # A network admin is not staff: the link would lead to « vous n'êtes pas autorisé ».
+    assert "Administration technique" not in logged_in(nadia).get("/espace/administration/").text
+    nadia.is_superuser = nadia.is_staff = True
+    nadia.save()
+    assert "Administration technique" in logged_in(nadia).get("/espace/administration/").text

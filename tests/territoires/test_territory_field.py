@@ -36,4 +36,32 @@ def test_it_explains_an_unknown_territory_in_french(geo) -> None:
 def test_search_options_fragment(geo, client) -> None:
     html = client.get("/territoires/recherche/options/", {"territoire": "vinc"}).content.decode()
     assert "<html" not in html
-    assert "Vincennes — Commune [commune:94080]" in html
+    assert "Vincennes (94) — Commune, code 94080" in html
+    assert "[commune:" not in html  # no internal token shown to a person
+
+
+@pytest.mark.django_db
+def test_the_label_says_the_departement_and_reads_back(geo) -> None:
+    label = territory_choice_label(geo.vincennes)
+    assert label == "Vincennes (94) — Commune, code 94080"
+    assert PickForm({"territoire": label}).is_valid()
+
+
+@pytest.mark.django_db
+def test_the_earlier_label_still_reads(geo) -> None:
+    form = PickForm({"territoire": "Vincennes — Commune [commune:94080]"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["territoire"] == geo.vincennes
+
+
+@pytest.mark.django_db
+def test_a_level_label_that_does_not_exist_is_not_guessed(geo) -> None:
+    form = PickForm({"territoire": "Vincennes — Planète, code 94080"})
+    assert not form.is_valid()
+
+
+@pytest.mark.django_db
+def test_the_value_typed_is_kept_after_an_error(geo) -> None:
+    form = PickForm({"territoire": "Atlantide"})
+    assert not form.is_valid()
+    assert 'value="Atlantide"' in str(form["territoire"])
