@@ -46,3 +46,16 @@ def test_filter_by_version_and_pages(nadia) -> None:
     assert "Page 1 sur 2" in page1 and "Libellé 54" in page1
     page2 = client.get(URL, {"page": 2}).content.decode()
     assert "Page 2 sur 2" in page2
+
+
+def test_history_speaks_the_domains_words_with_french_dates(nadia) -> None:
+    copy_current(nadia)
+    html = ok(logged_in(nadia).get(URL)).content.decode()
+    # The copy records its label, identifier and origin: named as the grid names them.
+    for raw in ("<dt>slug</dt>", "<dt>label</dt>", "<dt>copied_from</dt>", "null"):
+        assert raw not in html
+    assert "<dt>libellé</dt>" in html
+    months = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août")
+    months += ("septembre", "octobre", "novembre", "décembre")
+    assert any(f" {month} " in html for month in months)
+    assert not any(f" {abbr} " in html for abbr in ("Déc", "Nov", "Jan", "Fév", "Oct"))

@@ -154,23 +154,73 @@ def compare(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, template, context, status=400 if form.errors else 200)
 
 
+# The history speaks the grid's words, not the database's.
+FIELD_NAMES = {
+    "label": "libellé",
+    "slug": "identifiant",
+    "notes": "notes de version",
+    "status": "statut",
+    "title": "intitulé",
+    "description": "description",
+    "lever": "levier",
+    "scope_note": "précision",
+    "axis": "axe",
+    "situation": "situation",
+    "practice": "pratique",
+    "practice_key": "pratique (clé stable)",
+    "resource": "ressource",
+    "order": "rang",
+    "code": "code",
+    "scale": "échelle",
+    "value": "valeur",
+    "kind": "nature",
+    "element_type": "type d'élément",
+    "old_key": "ancienne clé",
+    "new_key": "nouvelle clé",
+    "note": "note",
+    "url": "adresse",
+    "source": "source",
+    "copied_from": "copiée de la version",
+    "min_population": "population minimale",
+    "max_population": "population maximale",
+    "priority_lever": "levier prioritaire",
+    "lever_description": "description du levier",
+    "criterion": "critère",
+    "criterion_note": "précision du critère",
+    "has_repere_sheet": "fiche « Repères »",
+    "population": "population",
+    "version": "version",
+}
+
+
+def shown_value(value: object) -> str:
+    """A recorded value as a person reads it: « (vide) », « oui »/« non », lists joined."""
+    if value is None or value == "":
+        return "(vide)"
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list | tuple):
+        return ", ".join(shown_value(item) for item in value) or "(vide)"
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
 def event_rows(events: list[CurationEvent]) -> list[dict[str, Any]]:
     rows = []
     for event in events:
         fields = []
         for name, before, after in event.changed_fields():
             html = None
-            if isinstance(before, str) and isinstance(after, str):
+            if isinstance(before, str) and isinstance(after, str) and before and after:
                 html = word_diff_sides(before, after)
             fields.append(
                 {
-                    "name": name,
-                    "before": json.dumps(before, ensure_ascii=False)
-                    if not isinstance(before, str)
-                    else before,
-                    "after": json.dumps(after, ensure_ascii=False)
-                    if not isinstance(after, str)
-                    else after,
+                    "name": FIELD_NAMES.get(name, name.replace("_", " ")),
+                    "before": shown_value(before),
+                    "after": shown_value(after),
                     "html": html,
                 }
             )
