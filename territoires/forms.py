@@ -64,8 +64,9 @@ def territory_choice_label(territory: Territory) -> str:
     """The text a person picks in the list: the name, the département of a commune (homonyms are
     many: four « Saint-Denis »), the level and the official code, which the form reads back."""
     name = territory.name
-    if territory.level in (Level.COMMUNE, Level.ARRONDISSEMENT) and territory.departement_id:
-        name = f"{name} ({territory.departement.code})"
+    departement = territory.departement if territory.departement_id else None
+    if territory.level in (Level.COMMUNE, Level.ARRONDISSEMENT) and departement:
+        name = f"{name} ({departement.code})"
     return f"{name} — {territory.get_level_display()}, code {territory.code}"
 
 
