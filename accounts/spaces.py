@@ -12,6 +12,7 @@ from observatoire.report.batch import latest_batches
 from pratiques.models import Answer, Assessment, GridVersion, Organisation
 from pratiques.models.assessment import AssessmentStatus
 from pratiques.models.grid import GridStatus
+from territoires.models import Mandate, MandateStatus
 
 
 def catalyst_space(user: Any) -> dict[str, Any]:
@@ -69,4 +70,10 @@ def admin_space() -> dict[str, Any]:
             {**batch, "created": parse_datetime(batch["created_at"])} for batch in latest_batches(3)
         ],
         "draft_assessments": Assessment.objects.filter(status=AssessmentStatus.DRAFT).count(),
+        # Few at a time (each is decided within days): one query, the card shows the first five.
+        "pending_mandates": list(
+            Mandate.objects.filter(status=MandateStatus.PENDING)
+            .select_related("user", "territory")
+            .order_by("declared_at")
+        ),
     }

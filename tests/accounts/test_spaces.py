@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 
 from observatoire.services import catalogue_import
 from pratiques.models import Answer
+from territoires.models import Mandate
 from tests.conftest import logged_in
 from tests.observatoire.conftest import CATALOGUE_CSV
 from tests.pratiques.curation_helpers import copy_current
@@ -46,8 +47,21 @@ def test_an_admin_sees_grid_drafts_imports_to_confirm_and_batches(
     copy_current(nadia, label="2027")
     run = catalogue_import(data=CATALOGUE_CSV.encode(), file_name="cat.csv", dry_run=True)
     client = logged_in(nadia)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):  # + the mandates to confirm
         html = client.get("/espace/administration/").content.decode()
     assert "/pratiques/administration/versions/2027/" in html
     assert f"/observatoire/imports/{run.pk}/" in html and "à confirmer" in html
     assert "Aucun lot lancé" in html
+
+
+@pytest.mark.django_db
+def test_an_admin_sees_the_mandates_to_confirm(
+    nadia: User, elise: User, geo: Any, django_assert_max_num_queries: Any
+) -> None:
+    client = logged_in(nadia)
+    assert "Aucun mandat en attente." in client.get("/espace/administration/").text
+    Mandate.objects.create(user=elise, territory=geo.vincennes, role_label="maire")
+    with django_assert_max_num_queries(10):
+        html = client.get("/espace/administration/").text
+    assert "Mandats à confirmer" in html and "maire, Vincennes" in html
+    assert f"/comptes/personnes/{elise.pk}/" in html
