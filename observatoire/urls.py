@@ -2,12 +2,14 @@ from __future__ import annotations
 
 from django.urls import path
 
-from observatoire import views
+from observatoire import compare, views
 from observatoire.report.urls import report_urlpatterns
 
 app_name = "observatoire"
 
 urlpatterns = [
+    path("territoires/comparer/", compare.territory_compare, name="territory_compare"),
+    path("territoires/comparer.pdf", compare.territory_compare_pdf, name="territory_compare_pdf"),
     path(
         "territoires/<str:level>/<str:code>/indicateurs/",
         views.territory_indicators,

@@ -118,10 +118,16 @@ def test_an_official_without_account_finds_a_territory_and_its_report(
         checker.check(page, "fiche du territoire")
         report = page.get_by_role("link", name="Télécharger le rapport (PDF)").first
         assert re.search(r"/rapport", report.get_attribute("href") or "")
+        page.get_by_role("link", name="Comparer avec un autre territoire").first.click()
+        page.get_by_label("Deuxième territoire").fill("commune:94067")
+        page.get_by_role("button", name="Comparer").click()
+        page.wait_for_url(re.compile(r".*/territoires/comparer/\?.*t2=.*"))
+        page.locator("#cmp-fragilities").wait_for()
+        checker.check(page, "comparaison")
         page.goto(f"{checker.base}/pratiques/grille/")
         checker.check(page, "grille")
         context.close()
-    assert len(checker.checked) == 8
+    assert len(checker.checked) == 10
 
 
 @pytest.mark.browser
