@@ -13,18 +13,21 @@ from django.db.models import Count
 from django.utils.safestring import SafeString
 
 from pratiques import disclosure
+from pratiques.aggregates import latest_release
 from pratiques.curation.diff import word_diff_sides
 from pratiques.models import (
     Answer,
     Assessment,
     AssessmentStatus,
     Axis,
+    Campaign,
     ElementType,
     GridVersion,
     KeyLineage,
     Lever,
     LineageKind,
     Practice,
+    Release,
     Scale,
     ScaleStep,
     Situation,
@@ -289,6 +292,31 @@ def publication_effects(current: GridVersion, draft: GridVersion) -> Publication
         scored.filter(scores__element_key__in=removed).distinct().count() if removed else 0
     )
     return effects
+
+
+@dataclass
+class PublicationReach:
+    """What else a publication touches, listed on the publish page before the click."""
+
+    open_campaigns: list[Campaign]  # on the current grid, not closed: they keep their version
+    drafts: int  # assessments in progress on the current grid: offered to move forward
+    release: Release | None
+    released_scopes: int  # territories whose practice figures the latest release publishes
+
+
+def publication_reach(current: GridVersion) -> PublicationReach:
+    """Three queries: open campaigns, drafts on the current grid, the latest release's scopes."""
+    release = latest_release()
+    return PublicationReach(
+        open_campaigns=list(
+            Campaign.objects.filter(version=current, closed_at__isnull=True).order_by("opens_on")
+        ),
+        drafts=Assessment.objects.filter(version=current, status=AssessmentStatus.DRAFT).count(),
+        release=release,
+        released_scopes=release.aggregates.filter(status=disclosure.PUBLISHED).count()
+        if release
+        else 0,
+    )
 
 
 @dataclass

@@ -125,5 +125,20 @@ def test_the_publish_page_announces_the_effect_on_peers_and_territories(
     assert "Ce que la publication change pour les pairs et les territoires" in effects
     assert "<strong>Situations</strong> : 8 gardent leur clé." in effects
     assert "<strong>Pratiques</strong> : 23 gardent leur clé ; 1 retirée (1.1 " in effects
-    assert "2 des 2 auto-évaluations validées et consenties continuent de compter" in effects
+    assert "2 des 2 auto-évaluations validées et consenties ont un score" in effects
+    assert "Les autres n’ont de score" not in effects  # said only when some do not count
     assert "une pratique retirée n’est plus publiée" in effects
+
+
+def test_the_publish_page_lists_what_else_it_touches(nadia, alice, geo) -> None:
+    from tests.pratiques.campaign_helpers import make_campaign
+    from tests.pratiques.helpers import start
+
+    start(alice, geo.vincennes)
+    open_one = make_campaign("Étude 2026")
+    draft = copy_current(nadia)
+    html = ok(logged_in(nadia).get(url("version_publish", draft.slug))).content.decode()
+    reach = html.split('id="publication-reach"')[1].split("</section>")[0]
+    assert "Étude 2026" in reach and open_one.get_absolute_url() in reach
+    assert "<strong>Auto-évaluations en cours sur la grille 2024</strong> : 1." in reach
+    assert "aucune diffusion n’a encore eu lieu" in reach

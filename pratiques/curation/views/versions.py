@@ -97,10 +97,17 @@ def version_publish(request: AuthenticatedHttpRequest, slug: str) -> HttpRespons
             return redirect(url)
     else:
         errors = services.version_errors(version)
-    effects = None
+    effects = reach = None
     if current is not None and version.status == GridStatus.DRAFT and not errors:
         effects = queries.publication_effects(current, version)
-    context = {"version": version, "current": current, "errors": errors, "effects": effects}
+        reach = queries.publication_reach(current)
+    context = {
+        "version": version,
+        "current": current,
+        "errors": errors,
+        "effects": effects,
+        "reach": reach,
+    }
     template = "pratiques/curation/version_publish.html"
     if request.htmx:
         template += "#check"
