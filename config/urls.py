@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts import dashboards
+from accounts import dashboards, tasks_page
 from accounts.views import (
     LoginView,
     PasswordChangeView,
@@ -18,6 +18,7 @@ admin.site.site_title = "Ingénierie territoriale"
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
+    path("espace/administration/taches/", tasks_page.task_list, name="task_list"),
     path("espace/<slug:space>/", dashboards.dashboard, name="dashboard"),
     # Throttled password reset first, so it wins over django.contrib.auth's own view.
     path(
