@@ -54,7 +54,8 @@ def _fill_and_submit(client: Client, user: User, invitee: Invitee, seed: int, co
         answer_save(
             assessment_id=assessment.pk, user_id=user.pk, practice_id=practice_id, data=data
         )
-    form = {"consent_statistics": "on"} if consent else {}
+    # A browser always posts the CSRF field: the form is bound even with nothing ticked.
+    form = {"consent_statistics": "on"} if consent else {"share_with_organisation": ""}
     response = client.post(f"/pratiques/evaluations/{assessment.pk}/valider/", form)
     assert response.status_code == 302, response.status_code
 
