@@ -148,6 +148,7 @@ def _closed(pk: int) -> Campaign:
 def campaign_report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = _closed(pk)
     context = report.report_context(report.campaign_report(campaign))
+    context["export"] = report.export_classes(campaign.snapshot)[1]
     return render(request, T + "campaign_report.html", context)
 
 
