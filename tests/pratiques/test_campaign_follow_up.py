@@ -57,7 +57,7 @@ def test_it_keeps_a_constant_number_of_queries(nadia: User, geo, django_assert_n
         respond(person)
     client = logged_in(nadia)
     client.get(f"/pratiques/campagnes/{small.pk}/")  # warm the session and role caches
-    with django_assert_num_queries(11) as small_queries:
+    with django_assert_num_queries(13) as small_queries:
         ok(client.get(f"/pratiques/campagnes/{small.pk}/"))
     with django_assert_num_queries(len(small_queries.captured_queries)):
         ok(client.get(f"/pratiques/campagnes/{large.pk}/"))
