@@ -48,9 +48,9 @@ def catalogue_format() -> CatalogueFormat:
         required=REQUIRED,
         optional=OPTIONAL,
         domains=list(Fragility.objects.order_by("order", "label").values_list("label", flat=True)),
-        polarities=[(p.value, p.label) for p in (Polarity.FRAGILITY, Polarity.STRENGTH)],
-        collections=list(Collection.choices),
-        levels=[(level.value, level.label) for level in LEVELS],
+        polarities=[(p.value, str(p.label)) for p in (Polarity.FRAGILITY, Polarity.STRENGTH)],
+        collections=[(c.value, str(c.label)) for c in Collection],
+        levels=[(level.value, str(level.label)) for level in LEVELS],
         kinds=sorted(KINDS),
         yes=sorted(YES),
         no=sorted(value for value in NO if value),
@@ -61,7 +61,7 @@ def values_format() -> ValuesFormat:
     return ValuesFormat(
         long_columns=[LONG_INDICATOR, LONG_CODE, LONG_YEAR, LONG_VALUE],
         missing=[m for m in dict.fromkeys(m.lower() for m in MISSING_MARKERS) if m],
-        levels=[(level.value, level.label) for level in LEVELS],
+        levels=[(level.value, str(level.label)) for level in LEVELS],
         indicators=list(Indicator.objects.order_by("code").values_list("code", "label")[:200]),
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter, defaultdict
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from statistics import fmean, pstdev
 from typing import Any
@@ -259,7 +260,7 @@ def _steps(kept: list[tuple]) -> list[str]:
 def export_classes(snapshot: CampaignSnapshot) -> tuple[dict[int, tuple], ExportSummary]:
     """Generalised quasi-identifiers of each kept record (by index) and what was done."""
     version = snapshot.campaign.version.label
-    rows = {
+    rows: dict[Any, tuple[Hashable, ...]] = {
         index: (
             version,
             record["year"] if record["year"] is not None else "",
