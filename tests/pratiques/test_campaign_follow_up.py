@@ -3,11 +3,16 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import User
 
+from pratiques import services
 from pratiques.campaigns.disclosure import campaign_disclosure
 from pratiques.campaigns.queries import follow_up
+from pratiques.campaigns.services import campaign_assessment_open, campaign_self_register
 from pratiques.models import Invitee
+from territoires.models import ActorProfile, Territory
 from tests.conftest import logged_in, ok
 from tests.pratiques.campaign_helpers import invited, make_campaign, respond
+from tests.pratiques.helpers import answer_all
+from tests.privacy import attack
 
 pytestmark = pytest.mark.django_db
 
@@ -92,3 +97,32 @@ def test_an_admin_creates_a_campaign(nadia: User, geo) -> None:
     campaign = Campaign.objects.get()
     assert response.status_code == 302 and campaign.reminder_offsets == [7, 14]
     assert "Étude 2027" in client.get("/pratiques/campagnes/").content.decode()
+
+
+def test_open_link_validations_of_unvouched_accounts_count_in_no_figure(nadia: User, geo) -> None:
+    campaign = invited(make_campaign(open_registration=True), 5)
+    for person in Invitee.objects.filter(campaign=campaign):
+        respond(person)
+    for i in range(3):
+        sybil = campaign_self_register(
+            campaign=campaign,
+            user=attack.person(f"sybil{i}"),
+            territory=Territory.objects.get(level="commune", code="94080"),
+            actor_profile=ActorProfile.objects.get(code="ingenieries"),
+            engineerings=[],
+        )
+        draft = campaign_assessment_open(invitee=sybil)
+        answer_all(draft, 2, 2, carrying=1)
+        services.assessment_submit(
+            assessment_id=draft.pk,
+            user=sybil.user,
+            consent_statistics=True,
+            share_with_organisation=False,
+        )
+    data = follow_up(campaign)
+    assert (data.invited, data.submitted, data.not_counted) == (8, 5, 3)
+    profiles = {s.label: s for s in dict(data.breakdowns)["Profil d'acteur"]}
+    # The three sybils chose « Ingénieries »: the group counts only the imported people.
+    assert profiles["Ingénieries"].people.label == "moins de 5"
+    html = logged_in(nadia).get(f"/pratiques/campagnes/{campaign.pk}/").content.decode()
+    assert "3 validations par le lien ouvert" in html
