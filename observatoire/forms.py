@@ -40,7 +40,8 @@ class CatalogueUploadForm(forms.Form):
             "<code>domaine</code> : libellé exact d’une des 16 fragilités ; "
             "<code>polarite</code> : <code>fragilite</code> ou <code>atout</code>. "
             "Colonnes facultatives : <code>collection</code>, <code>niveaux</code>, "
-            "<code>additif</code> (oui/non), <code>note</code>."
+            "<code>additif</code> (oui/non), <code>nature</code> (effectif, taux ou valeur), "
+            "<code>note</code>. Valeurs acceptées et modèles ci-dessous."
         ),
     )
 
@@ -52,7 +53,7 @@ class ValuesUploadForm(forms.Form):
             "CSV ou XLSX. Format large (une colonne par indicateur, code du territoire dans "
             "CODGEO) ou long (colonnes indicateur, code, annee, valeur). Séparateur, virgule "
             "décimale et encodage (UTF-8 ou Windows-1252) sont détectés ; s, nd, n.d., - et les "
-            "cases vides sont des valeurs manquantes."
+            "cases vides sont des valeurs manquantes. Valeurs acceptées et modèles ci-dessous."
         ),
     )
     year = forms.IntegerField(

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from observatoire import compare, views
+from observatoire import compare, import_formats, views
 from observatoire.report.urls import report_urlpatterns
 
 app_name = "observatoire"
@@ -27,6 +27,11 @@ urlpatterns = [
     ),
     path("observatoire/indicateurs/", views.catalogue, name="catalogue"),
     path("observatoire/imports/", views.import_upload, name="import_upload"),
+    path(
+        "observatoire/imports/modele-<str:kind>.<str:extension>",
+        import_formats.import_template,
+        name="import_template",
+    ),
     path("observatoire/imports/<int:pk>/", views.import_detail, name="import_detail"),
     path("observatoire/imports/<int:pk>/confirmer/", views.import_confirm, name="import_confirm"),
 ]

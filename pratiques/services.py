@@ -25,6 +25,7 @@ from pratiques.models import (
     OrganisationMembership,
     PeerBucket,
     Situation,
+    Vouch,
 )
 from pratiques.scoring import assessment_dimensions, compute_scores, peer_groups_of
 from territoires.models import ActorProfile, Engineering, Level, SizeSegment, Territory
@@ -547,3 +548,12 @@ PSEUDONYMS_SQL = """
     WHERE a.status = %s
     ON CONFLICT DO NOTHING
 """
+
+
+@transaction.atomic
+def vouch_grant(*, user: User, source: str, vouched_by: User | None = None) -> Vouch:
+    """The network vouches for ``user`` (once: an existing vouch is kept as it was)."""
+    vouch, _ = Vouch.objects.get_or_create(
+        user=user, defaults={"source": source, "vouched_by": vouched_by}
+    )
+    return vouch

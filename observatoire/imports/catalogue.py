@@ -14,6 +14,7 @@ from territoires.models import Level
 REQUIRED = ["code", "libelle", "unite", "source", "millesime", "domaine", "polarite"]
 OPTIONAL = ["collection", "niveaux", "additif", "nature", "note"]
 KINDS = {"effectif", "taux", "valeur"}
+UNSPECIFIED = ""  # « nature non précisée »: neither additive nor in % or ‰, and no nature column
 YES = {"oui", "o", "1", "vrai", "true", "yes", "x"}
 NO = {"non", "n", "0", "faux", "false", "no", ""}
 # A catalogue lists indicators (a few hundred): more rows is not a catalogue.
@@ -142,9 +143,11 @@ def read_catalogue_file(
         kind = cell("nature").lower()
         if not kind:  # not said by the file: derived from what it does say, else left unspecified
             kind = (
-                "effectif" if additive in YES else ("taux" if cell("unite") in ("%", "‰") else "")
+                "effectif"
+                if additive in YES
+                else ("taux" if cell("unite").strip() in ("%", "‰") else UNSPECIFIED)
             )
-        if kind not in KINDS:
+        if kind not in KINDS and not (kind == UNSPECIFIED and not cell("nature")):
             problems.append(
                 Problem(
                     line,

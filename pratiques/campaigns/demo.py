@@ -21,6 +21,8 @@ from pratiques.models import (
     GridVersion,
     Invitee,
     MessageKind,
+    Vouch,
+    VouchSource,
 )
 
 CLOSED = ("Étude du réseau 2025 (démonstration)", date(2025, 4, 1), date(2025, 6, 30), 200)
@@ -45,6 +47,11 @@ def load_demo_campaigns(*, stdout: TextIO) -> None:
     if version is None or len(assessments) < CLOSED[3] + OPEN[3]:
         stdout.write("  pas assez d'auto-évaluations de démonstration : pas de campagnes")
         return
+    # The demo population is the network's own: vouched for, as a confirmed imported population.
+    Vouch.objects.bulk_create(
+        [Vouch(user=a.user, source=VouchSource.DEMO) for a in assessments],
+        ignore_conflicts=True,
+    )
     closed = _campaign(CLOSED, version, assessments[: CLOSED[3]], assessments[: CLOSED[3]])
     snapshot = campaign_close(campaign_id=closed.pk)
     closed_at = datetime(2025, 7, 1, 9, tzinfo=UTC)

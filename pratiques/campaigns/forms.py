@@ -75,8 +75,9 @@ class PopulationForm(forms.Form):
     file = forms.FileField(
         label="Fichier CSV ou XLSX",
         help_text=(
-            "Colonnes : email, prenom, nom, organisation, profil, territoire (code INSEE ou "
-            "SIREN), ingenieries (facultatif). 5 Mo au plus."
+            "Colonnes : email, prenom, nom, organisation, profil (code ou libellé), territoire "
+            "(code INSEE ou SIREN, ou niveau:code), ingenieries (facultatif ; codes ou libellés "
+            "séparés par des virgules). Valeurs acceptées et modèles ci-dessous. 5 Mo au plus."
         ),
     )
 

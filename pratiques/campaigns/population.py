@@ -21,6 +21,7 @@ from config.refusals import Refused
 from pratiques.models import Campaign, Invitee, InviteeSource
 from pratiques.services import region_of
 from territoires.models import ActorProfile, Engineering, Level, SizeSegment, Territory
+from territoires.text import normalize
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -80,9 +81,14 @@ class ImportResult:
 
 
 def _simplify(text: str) -> str:
-    return (
-        text.strip().lower().replace("é", "e").replace("è", "e").replace("ï", "i").replace("_", " ")
-    )
+    """Case, accents (composed or not), hyphens, underscores, apostrophes and spaces folded:
+    « Collectivités territoriales », « collectivites-territoriales », « COLLECTIVITES_TERRITORIALES »
+    are one key."""
+    return normalize(text)
+
+
+# « Ingénierie de catalyse territoriale » may be written « catalyse territoriale ».
+_ENGINEERING_PREFIX = "ingenierie de "
 
 
 def read_rows(data: bytes, *, file_name: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
@@ -160,8 +166,8 @@ def _columns(header: list[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     for key, names in COLUMNS.items():
         for name in names:
-            if name in simplified:
-                found[key] = simplified[name]
+            if _simplify(name) in simplified:
+                found[key] = simplified[_simplify(name)]
                 break
     missing = [COLUMNS[key][0] for key in REQUIRED if key not in found]
     if missing:
@@ -182,9 +188,60 @@ def _columns(header: list[str]) -> dict[str, int]:
 def _by_code_or_label(items: list) -> dict[str, object]:
     found: dict[str, object] = {}
     for item in items:
-        found[_simplify(item.label)] = item
-        found[_simplify(item.code)] = item
+        for key in (_simplify(item.label), _simplify(item.code)):
+            found[key] = item
+            if key.startswith(_ENGINEERING_PREFIX):
+                found.setdefault(key.removeprefix(_ENGINEERING_PREFIX), item)
     return found
+
+
+@dataclass(frozen=True)
+class AcceptedValues:
+    """What a population file may hold, as the import page and the template files list it."""
+
+    profiles: list[tuple[str, str]]  # (code, label)
+    engineerings: list[tuple[str, str]]
+    levels: list[tuple[str, str]]  # territory levels for « niveau:code »
+
+
+def accepted_values() -> AcceptedValues:
+    return AcceptedValues(
+        profiles=list(ActorProfile.objects.order_by("order", "label").values_list("code", "label")),
+        engineerings=list(
+            Engineering.objects.order_by("order", "label").values_list("code", "label")
+        ),
+        levels=[(level, Level(level).label) for level in LEVEL_ORDER],
+    )
+
+
+TEMPLATE_HEADER = ["email", "prenom", "nom", "organisation", "profil", "territoire", "ingenieries"]
+
+
+def template_rows(values: AcceptedValues) -> list[list[str]]:
+    """A header and two example lines: one by codes, one by labels."""
+    profile = values.profiles[0] if values.profiles else ("", "")
+    engineering = values.engineerings[:2] or [("", "")]
+    return [
+        TEMPLATE_HEADER,
+        [
+            "prenom.nom@exemple.fr",
+            "Prénom",
+            "Nom",
+            "Organisation",
+            profile[0],
+            "94080",
+            ", ".join(code for code, _ in engineering),
+        ],
+        [
+            "autre.personne@exemple.fr",
+            "Autre",
+            "Personne",
+            "",
+            profile[1],
+            "epci:200054781",
+            ", ".join(label for _, label in engineering),
+        ],
+    ]
 
 
 def parse_population(data: bytes, *, file_name: str) -> list[PersonRow]:

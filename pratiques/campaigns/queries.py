@@ -11,10 +11,21 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncWeek
 
 from pratiques.campaigns.disclosure import Disclosed, campaign_disclosure
-from pratiques.models import AssessmentStatus, Campaign, CampaignMessage, Invitee, MessageKind
+from pratiques.models import (
+    AssessmentStatus,
+    Campaign,
+    CampaignMessage,
+    Invitee,
+    InviteeSource,
+    MessageKind,
+    established,
+)
 
-SUBMITTED = Q(assessment__status=AssessmentStatus.SUBMITTED)
-NON_RESPONDENTS_SHOWN = 50
+# A validation counts only when its author is established: an account anyone can create never
+# moves a figure shown to others (it still sees its own results).
+SUBMITTED = Q(assessment__status=AssessmentStatus.SUBMITTED) & established("user")
+# The people a group counts: the imported population (named by an admin), and established others.
+COUNTED = Q(source=InviteeSource.IMPORT) | established("user")
 
 
 @dataclass
@@ -36,8 +47,12 @@ class FollowUp:
     unsent: int
     over_time: list[tuple[date, int, int]] = field(default_factory=list)  # week, new, cumulative
     breakdowns: list[tuple[str, list[Segment]]] = field(default_factory=list)
-    non_respondents: list[Invitee] = field(default_factory=list)
-    non_respondents_count: int = 0
+    not_counted: int = 0  # validations by people not established: in no figure
+
+    @property
+    def waiting(self) -> int:
+        """People without a counted validation: a count only, never who they are."""
+        return self.invited - self.submitted
 
     @property
     def rate(self) -> int:
@@ -51,6 +66,7 @@ def follow_up(campaign: Campaign) -> FollowUp:
         started=Count("pk", filter=Q(assessment__isnull=False)),
         submitted=Count("pk", filter=SUBMITTED),
         stopped=Count("pk", filter=Q(reminders_stopped_at__isnull=False)),
+        all_submitted=Count("pk", filter=Q(assessment__status=AssessmentStatus.SUBMITTED)),
     )
     messages = CampaignMessage.objects.filter(invitee__campaign=campaign).aggregate(
         invitations=Count("pk", filter=Q(kind=MessageKind.INVITATION, sent_at__isnull=False)),
@@ -66,6 +82,7 @@ def follow_up(campaign: Campaign) -> FollowUp:
         invitations_sent=messages["invitations"],
         reminders_sent=messages["reminders"],
         unsent=messages["unsent"],
+        not_counted=totals["all_submitted"] - totals["submitted"],
     )
     days = (
         invitees.filter(SUBMITTED)
@@ -90,12 +107,7 @@ def follow_up(campaign: Campaign) -> FollowUp:
         ("Ingénierie", "engineerings__label"),
         ("Région", "region__name"),
     ):
-        result.breakdowns.append((title, _breakdown(invitees, path)))
-    waiting = invitees.exclude(SUBMITTED).order_by("last_name", "first_name", "email")
-    result.non_respondents = list(
-        waiting.select_related("territory", "assessment")[:NON_RESPONDENTS_SHOWN]
-    )
-    result.non_respondents_count = totals["invited"] - totals["submitted"]
+        result.breakdowns.append((title, _breakdown(invitees.filter(COUNTED), path)))
     return result
 
 

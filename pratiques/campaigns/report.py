@@ -5,12 +5,15 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter, defaultdict
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from statistics import fmean, pstdev
 from typing import Any
 
-from pratiques import scoring
+from config.spreadsheets import spreadsheet_row
+from pratiques import disclosure, scoring
 from pratiques.campaigns.disclosure import Disclosed, campaign_disclosure, threshold
+from pratiques.curation.queries import GENERALISATIONS
 from pratiques.models import Campaign, CampaignSnapshot
 
 FREQUENCY_LABELS = ["Jamais", "Ponctuellement", "Régulièrement", "Au quotidien"]
@@ -206,14 +209,78 @@ def comparison(campaign: Campaign, snapshot: CampaignSnapshot) -> Comparison | N
 
 # --- anonymised export ----------------------------------------------------------------------------
 
-QUASI_IDENTIFIERS = ("region", "segment", "profile", "engineerings", "year")
+# The platform's main export generalises the same quasi-identifiers in the same order (global
+# recoding: period, zone, then engineerings, profile and segment left out) until at most 2 % of
+# the records sit in classes smaller than k; the records of the remaining small classes go.
+QUASI_IDENTIFIERS = ("version", "annee", "segment", "profil", "ingenieries", "region")
+NOT_RELEASED = "(non diffusé)"
 
 
-def anonymised_rows(snapshot: CampaignSnapshot) -> tuple[list[list[str]], int]:
-    """Rows of the k-anonymous export (classes on the quasi-identifiers smaller than k are
-    suppressed) and the number of suppressed records."""
+@dataclass(frozen=True)
+class ExportSummary:
+    records: int  # in the frozen dataset
+    kept: int
+    removed: int
+    steps: list[str]  # generalisations applied, in French
+
+    @property
+    def statement(self) -> str:
+        k = threshold()
+        if not self.records:
+            return "Aucun enregistrement dans le jeu de données figé : l'export est vide."
+        steps = " ; ".join(self.steps) if self.steps else "aucune généralisation nécessaire"
+        text = (
+            f"Export anonymisé : {self.kept} enregistrements sur {self.records} "
+            f"({round(100 * self.kept / self.records)} %) ; généralisation : {steps}."
+        )
+        if self.removed:
+            text += (
+                f" {self.removed} retiré{'s' if self.removed > 1 else ''} : après généralisation, "
+                f"leur combinaison de caractéristiques restait partagée par moins de {k} "
+                "personnes."
+            )
+        return text
+
+
+def _steps(kept: list[tuple]) -> list[str]:
+    if not kept:
+        return []
+    sample = kept[0]
+    steps = []
+    if "–" in str(sample[1]):
+        steps.append("année → période de 3 ans")
+    if sample[5] in ("France métropolitaine", "Outre-mer"):
+        steps.append("région → France métropolitaine ou outre-mer")
+    for index, label in ((4, "ingénieries"), (3, "profil"), (2, "segment")):
+        if sample[index] == NOT_RELEASED:
+            steps.append(f"{label} non diffusé")
+    return steps
+
+
+def export_classes(snapshot: CampaignSnapshot) -> tuple[dict[int, tuple], ExportSummary]:
+    """Generalised quasi-identifiers of each kept record (by index) and what was done."""
+    version = snapshot.campaign.version.label
+    rows: dict[Any, tuple[Hashable, ...]] = {
+        index: (
+            version,
+            record["year"] if record["year"] is not None else "",
+            record["segment"] or "",
+            record["profile"] or "",
+            " ; ".join(record["engineerings"]),
+            record["region"] or "",
+        )
+        for index, record in enumerate(snapshot.records)
+    }
+    kept, removed = disclosure.k_anonymise(rows, GENERALISATIONS)
+    summary = ExportSummary(len(rows), len(kept), removed, _steps(list(kept.values())))
+    return kept, summary
+
+
+def anonymised_rows(snapshot: CampaignSnapshot) -> tuple[list[list[str]], ExportSummary]:
+    """Rows of the k-anonymous export: each record under its snapshot pseudonym, in the random
+    order of the snapshot, with its generalised quasi-identifiers."""
     practices = snapshot.grid.get("practices", [])
-    header = ["région", "segment", "profil", "ingénieries", "année"]
+    header = ["pseudonyme", "version", "période", "segment", "profil", "ingénieries", "région"]
     for practice in practices:
         code = practice["code"]
         header += [
@@ -222,25 +289,12 @@ def anonymised_rows(snapshot: CampaignSnapshot) -> tuple[list[list[str]], int]:
             f"{code} portage",
             f"{code} à développer",
         ]
-
-    def quasi(record: dict) -> tuple:
-        return (
-            record["region"],
-            record["segment"],
-            record["profile"],
-            " | ".join(record["engineerings"]),
-            record["year"],
-        )
-
-    classes = Counter(quasi(r) for r in snapshot.records)
+    classes, summary = export_classes(snapshot)
     rows = [header]
-    suppressed = 0
-    for record in snapshot.records:
-        key = quasi(record)
-        if classes[key] < threshold():
-            suppressed += 1
+    for index, record in enumerate(snapshot.records):
+        if index not in classes:
             continue
-        row = [str(part) for part in key]
+        row = [record.get("pseudonym", ""), *(str(part) for part in classes[index])]
         for practice in practices:
             answer = record["answers"].get(practice["key"])
             if answer is None:
@@ -255,14 +309,14 @@ def anonymised_rows(snapshot: CampaignSnapshot) -> tuple[list[list[str]], int]:
                     "oui" if answer[4] else "",
                 ]
         rows.append(row)
-    return rows, suppressed
+    return rows, summary
 
 
 def anonymised_csv(snapshot: CampaignSnapshot) -> str:
     rows, _ = anonymised_rows(snapshot)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
-    writer.writerows(rows)
+    writer.writerows(spreadsheet_row(row) for row in rows)
     return "\ufeff" + out.getvalue()
 
 

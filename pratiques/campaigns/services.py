@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django.contrib.auth.models import Group, User
@@ -25,6 +26,8 @@ from pratiques.models import (
     InviteeSource,
     Practice,
     Situation,
+    VouchSource,
+    established,
 )
 from territoires.models import ActorProfile, Engineering, SizeSegment, Territory
 
@@ -69,6 +72,12 @@ def campaign_link_use(*, invitee_id: int, token: str) -> tuple[User, Invitee]:
         user.last_name = user.last_name or invitee.last_name
         user.save(update_fields=["is_active", "first_name", "last_name"])
     user.groups.add(Group.objects.get(name=Role.CATALYST.value))
+    if invitee.source == InviteeSource.IMPORT:
+        # The admin who imported the population named this person: confirming through the
+        # personal link makes them established (an open-link answerer is not, by this alone).
+        assessment_services.vouch_grant(
+            user=user, source=VouchSource.CAMPAIGN, vouched_by=invitee.campaign.created_by
+        )
     return user, invitee
 
 
@@ -229,16 +238,30 @@ def grid_outline(version_id: int) -> dict[str, Any]:
     }
 
 
+def snapshot_assessments(campaign: Campaign) -> Any:
+    """The assessments a campaign's figures may hold: submitted, with the statistics consent,
+    by established people (an account someone created at will never pads a class)."""
+    return Assessment.objects.filter(
+        established("user"),
+        campaign_invitee__campaign=campaign,
+        status=AssessmentStatus.SUBMITTED,
+        consent_statistics=True,
+    )
+
+
 def snapshot_records(campaign: Campaign) -> list[dict[str, Any]]:
-    """One anonymous record per submitted assessment of the campaign (no name, no id)."""
+    """One anonymous record per counted assessment of the campaign (no name, no id), in a
+    random order, each with a pseudonym drawn for this snapshot only."""
     assessments = list(
-        Assessment.objects.filter(
-            campaign_invitee__campaign=campaign, status=AssessmentStatus.SUBMITTED
-        )
+        snapshot_assessments(campaign)
         .select_related("actor_profile", "size_segment", "region")
         .prefetch_related("engineerings")
-        .order_by("submitted_at", "pk")
+        .order_by("pk")
     )
+    secrets.SystemRandom().shuffle(assessments)
+    pseudonyms: set[str] = set()
+    while len(pseudonyms) < len(assessments):
+        pseudonyms.add(secrets.token_hex(5))
     answers: dict[int, list[Answer]] = {a.pk: [] for a in assessments}
     for answer in Answer.objects.filter(assessment__in=assessments).select_related(
         "practice__situation"
@@ -248,7 +271,7 @@ def snapshot_records(campaign: Campaign) -> list[dict[str, Any]]:
         Situation.objects.filter(version_id=campaign.version_id).select_related("axis")
     )
     records = []
-    for assessment in assessments:
+    for assessment, pseudonym in zip(assessments, sorted(pseudonyms), strict=True):
         own = answers[assessment.pk]
         scores = assessment_services.compute_scores(own, situations)
         levers = scoring.ternary(
@@ -256,6 +279,7 @@ def snapshot_records(campaign: Campaign) -> list[dict[str, Any]]:
         )
         records.append(
             {
+                "pseudonym": pseudonym,
                 "region": assessment.region.name if assessment.region else "",
                 "segment": assessment.size_segment.label if assessment.size_segment else "",
                 "profile": assessment.actor_profile.label,

@@ -9,6 +9,11 @@ from pratiques.campaigns import views
 campaign_urlpatterns = [
     path("campagnes/", views.campaign_list, name="campaign_list"),
     path("campagnes/nouvelle/", views.campaign_create, name="campaign_create"),
+    path(
+        "campagnes/modele-population.<str:extension>",
+        views.population_template,
+        name="population_template",
+    ),
     path("campagnes/<int:pk>/", views.campaign_detail, name="campaign_detail"),
     path("campagnes/<int:pk>/population/", views.campaign_import, name="campaign_import"),
     path("campagnes/<int:pk>/envoyer/", views.campaign_send, name="campaign_send"),

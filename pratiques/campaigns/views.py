@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -12,10 +15,16 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from config.links import LinkError
 from config.roles import Role, role_required
+from config.spreadsheets import spreadsheet_row
 from config.types import AuthenticatedHttpRequest, HtmxHttpRequest
 from pratiques.campaigns import queries, report, services, tasks
 from pratiques.campaigns.forms import CampaignForm, PopulationForm, SelfRegisterForm
-from pratiques.campaigns.population import PopulationRefused, population_import
+from pratiques.campaigns.population import (
+    PopulationRefused,
+    accepted_values,
+    population_import,
+    template_rows,
+)
 from pratiques.models import Campaign, CampaignSnapshot, Invitee
 
 T = "pratiques/campaigns/"
@@ -59,6 +68,7 @@ def _detail(
         "form": form or PopulationForm(),
         "problems": problems or [],
         "k": settings.ANONYMITY_THRESHOLD,
+        "accepted": accepted_values(),
         "link_days": settings.INVITATION_LINK_MAX_AGE_DAYS,
         "open_url": request.build_absolute_uri(
             reverse("pratiques:campaign_register", kwargs={"code": campaign.open_code})
@@ -148,6 +158,7 @@ def _closed(pk: int) -> Campaign:
 def campaign_report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = _closed(pk)
     context = report.report_context(report.campaign_report(campaign))
+    context["export"] = report.export_classes(campaign.snapshot)[1]
     return render(request, T + "campaign_report.html", context)
 
 
@@ -159,6 +170,46 @@ def campaign_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         report.anonymised_csv(campaign.snapshot), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="campagne-{campaign.pk}-anonyme.csv"'
+    return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@require_safe
+@role_required(Role.NETWORK_ADMIN)
+def population_template(request: AuthenticatedHttpRequest, extension: str) -> HttpResponse:
+    """A population file to fill in: the header and two example lines (codes, then labels);
+    the XLSX adds a sheet of the accepted values."""
+    if extension not in ("csv", "xlsx"):
+        raise Http404("Modèle disponible en CSV ou en XLSX.")
+    values = accepted_values()
+    rows = template_rows(values)
+    if extension == "csv":
+        out = io.StringIO()
+        csv.writer(out, delimiter=";").writerows(spreadsheet_row(row) for row in rows)
+        response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        from openpyxl import Workbook
+
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = "population"
+        for row in rows:
+            sheet.append(spreadsheet_row(row))
+        accepted = workbook.create_sheet("valeurs acceptées")
+        accepted.append(["colonne", "code", "libellé"])
+        for column, pairs in (
+            ("profil", values.profiles),
+            ("ingenieries", values.engineerings),
+            ("territoire (niveau:code)", values.levels),
+        ):
+            for code, label in pairs:
+                accepted.append(spreadsheet_row([column, code, label]))
+        out_bytes = io.BytesIO()
+        workbook.save(out_bytes)
+        response = HttpResponse(out_bytes.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="modele-population.{extension}"'
     return response
 
 

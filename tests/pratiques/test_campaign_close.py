@@ -88,15 +88,25 @@ def test_the_anonymised_export_suppresses_small_classes(geo, nadia: User) -> Non
         respond(person)
     campaign = people[0].campaign
     snapshot = campaign_close(campaign_id=campaign.pk)
-    rows, suppressed = anonymised_rows(snapshot)
-    assert rows[0][:5] == ["région", "segment", "profil", "ingénieries", "année"]
-    assert len(rows) == 1 and suppressed == 12
-    # Same quasi-identifiers for everyone: one class of 12, all kept.
+    rows, summary = anonymised_rows(snapshot)
+    assert rows[0][:7] == [
+        "pseudonyme",
+        "version",
+        "période",
+        "segment",
+        "profil",
+        "ingénieries",
+        "région",
+    ]
+    # 4 communes × 3 profiles: classes of 1, generalised until every class holds ≥ 5 people.
+    assert summary.records == 12 and len(rows) - 1 == summary.kept >= 10
+    assert summary.steps and "généralisation" in summary.statement
+    # Same quasi-identifiers for everyone: one class of 12, all kept, nothing generalised.
     for record in snapshot.records:
         record.update(region="Île-de-France", segment="S", profile="P")
     snapshot.save()
-    rows, suppressed = anonymised_rows(snapshot)
-    assert len(rows) == 13 and suppressed == 0
+    rows, summary = anonymised_rows(snapshot)
+    assert len(rows) == 13 and summary.removed == 0 and summary.steps == []
     response = logged_in(nadia).get(f"/pratiques/campagnes/{campaign.pk}/export-anonyme.csv")
     body = response.content.decode("utf-8-sig")
     table = list(csv.reader(io.StringIO(body), delimiter=";"))

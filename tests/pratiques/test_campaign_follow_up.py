@@ -3,11 +3,16 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import User
 
+from pratiques import services
 from pratiques.campaigns.disclosure import campaign_disclosure
 from pratiques.campaigns.queries import follow_up
+from pratiques.campaigns.services import campaign_assessment_open, campaign_self_register
 from pratiques.models import Invitee
+from territoires.models import ActorProfile, Territory
 from tests.conftest import logged_in, ok
 from tests.pratiques.campaign_helpers import invited, make_campaign, respond
+from tests.pratiques.helpers import answer_all
+from tests.privacy import attack
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +28,10 @@ def test_it_works_full_and_fragment(nadia: User, geo, htmx) -> None:
     campaign = invited(make_campaign(), 10)
     client = logged_in(nadia)
     html = client.get(f"/pratiques/campagnes/{campaign.pk}/").content.decode()
-    assert "<html" in html and "0 %" in html and "10 invitation(s)" in html
-    assert "personne0000@exemple.fr" in html  # non-respondents: admins only
+    assert "<html" in html and "0 %" in html and "10 invitations" in html
+    # Counts only: nobody's name, not even to admins (issue 23: reminders go without names).
+    assert "personne0000@exemple.fr" not in html and "Prénom0" not in html
+    assert "<strong>10</strong> personnes sans réponse" in html
     fragment = client.get(
         f"/pratiques/campagnes/{campaign.pk}/?fragment=follow", headers=htmx
     ).content.decode()
@@ -37,7 +44,7 @@ def test_the_rate_moves_and_small_groups_are_hidden(nadia: User, geo) -> None:
         respond(person)
     data = follow_up(campaign)
     assert (data.invited, data.submitted, data.rate) == (10, 6, 60)
-    assert data.over_time[-1][2] == 6 and data.non_respondents_count == 4
+    assert data.over_time[-1][2] == 6 and data.waiting == 4
     by_title = dict(data.breakdowns)
     regions = {s.label: s for s in by_title["Région"]}
     assert regions["Île-de-France"].people.label == "5"  # 5 people (4 communes, 2 per région)
@@ -55,7 +62,7 @@ def test_it_keeps_a_constant_number_of_queries(nadia: User, geo, django_assert_n
         respond(person)
     client = logged_in(nadia)
     client.get(f"/pratiques/campagnes/{small.pk}/")  # warm the session and role caches
-    with django_assert_num_queries(12) as small_queries:
+    with django_assert_num_queries(13) as small_queries:
         ok(client.get(f"/pratiques/campagnes/{small.pk}/"))
     with django_assert_num_queries(len(small_queries.captured_queries)):
         ok(client.get(f"/pratiques/campagnes/{large.pk}/"))
@@ -90,3 +97,32 @@ def test_an_admin_creates_a_campaign(nadia: User, geo) -> None:
     campaign = Campaign.objects.get()
     assert response.status_code == 302 and campaign.reminder_offsets == [7, 14]
     assert "Étude 2027" in client.get("/pratiques/campagnes/").content.decode()
+
+
+def test_open_link_validations_of_unvouched_accounts_count_in_no_figure(nadia: User, geo) -> None:
+    campaign = invited(make_campaign(open_registration=True), 5)
+    for person in Invitee.objects.filter(campaign=campaign):
+        respond(person)
+    for i in range(3):
+        sybil = campaign_self_register(
+            campaign=campaign,
+            user=attack.person(f"sybil{i}"),
+            territory=Territory.objects.get(level="commune", code="94080"),
+            actor_profile=ActorProfile.objects.get(code="ingenieries"),
+            engineerings=[],
+        )
+        draft = campaign_assessment_open(invitee=sybil)
+        answer_all(draft, 2, 2, carrying=1)
+        services.assessment_submit(
+            assessment_id=draft.pk,
+            user=sybil.user,
+            consent_statistics=True,
+            share_with_organisation=False,
+        )
+    data = follow_up(campaign)
+    assert (data.invited, data.submitted, data.not_counted) == (8, 5, 3)
+    profiles = {s.label: s for s in dict(data.breakdowns)["Profil d'acteur"]}
+    # The three sybils chose « Ingénieries »: the group counts only the imported people.
+    assert profiles["Ingénieries"].people.label == "moins de 5"
+    html = logged_in(nadia).get(f"/pratiques/campagnes/{campaign.pk}/").content.decode()
+    assert "3 validations par le lien ouvert" in html

@@ -104,3 +104,35 @@ def test_only_admins_import(alice: User, geo) -> None:
         f"/pratiques/campagnes/{campaign.pk}/population/", {"file": upload}
     )
     assert response.status_code == 403 and not Invitee.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("profile", "engineerings"),
+    [
+        ("collectivites-territoriales", "catalyse-territoriale, management-projets"),
+        ("Collectivités territoriales", "Ingénierie de catalyse territoriale|management-projets"),
+        (
+            "COLLECTIVITES_TERRITORIALES",
+            "catalyse territoriale, Ingénierie de management de projets",
+        ),
+        # Accents decomposed (as some spreadsheets on macOS write them), typographic spacing.
+        ("Collectivite\u0301s  territoriales", "Inge\u0301nierie de catalyse territoriale"),
+    ],
+)
+def test_profiles_and_engineerings_by_code_or_label(geo, profile: str, engineerings: str) -> None:
+    campaign = make_campaign()
+    line = f'a@exemple.fr;A;B;;{profile};94080;"{engineerings}"'
+    data = population_csv(0, extra_lines=[line])
+    result = population_import(campaign=campaign, data=data, file_name="p.csv")
+    person = Invitee.objects.get(campaign=campaign)
+    assert result.created == 1 and person.actor_profile.code == "collectivites-territoriales"
+    assert "catalyse-territoriale" in {e.code for e in person.engineerings.all()}
+
+
+def test_the_page_lists_the_accepted_values_and_offers_templates(nadia: User, geo) -> None:
+    campaign = make_campaign()
+    html = logged_in(nadia).get(f"/pratiques/campagnes/{campaign.pk}/").content.decode()
+    assert "Valeurs acceptées" in html and "<code>collectivites-territoriales</code>" in html
+    assert "Ingénierie de catalyse territoriale" in html and "<code>epci</code>" in html
+    assert 'href="/pratiques/campagnes/modele-population.csv"' in html
+    assert 'href="/pratiques/campagnes/modele-population.xlsx"' in html
