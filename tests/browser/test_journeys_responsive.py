@@ -150,6 +150,9 @@ def test_a_catalyst_goes_from_login_to_results(live_server: Any, browser: Any) -
         checker.check(page, "mes auto-évaluations")
         page.goto(f"{checker.base}/pratiques/evaluations/{draft.pk}/")
         checker.check(page, "questionnaire")
+        if width < 600:  # the sticky progress stays compact on a phone (was ~17 % of the screen)
+            nav = page.locator(".fill-nav").bounding_box()
+            assert nav and nav["height"] <= 0.1 * height, nav
         page.get_by_role("button", name=re.compile("passer à la validation")).first.click()
         page.wait_for_url(re.compile(r".*/valider/$"))
         checker.check(page, "validation")

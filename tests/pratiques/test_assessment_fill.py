@@ -200,3 +200,11 @@ def test_the_autosave_refreshes_the_fingerprint_of_its_own_tab(alice: User, geo,
     response = client.post(f"/pratiques/evaluations/{assessment.pk}/", form, follow=True)
     assert "plus récente" not in response.content.decode()
     assert Answer.objects.get(assessment=assessment, practice=p1).frequency == 2
+
+
+def test_the_scales_are_explained_once_without_a_tab_stop_per_scale(alice: User, geo) -> None:
+    assessment = start(alice, geo.vincennes)
+    html = logged_in(alice).get(f"/pratiques/evaluations/{assessment.pk}/").content.decode()
+    assert html.count('class="scale-help">') == 0  # every help link carries tabindex="-1"
+    assert html.count('class="scale-help" tabindex="-1"') == 72
+    assert 'id="echelles"' in html  # the one explanation, one tab stop
