@@ -17,7 +17,7 @@ from config.roles import Role, role_required
 from config.types import AuthenticatedHttpRequest
 from pratiques import queries, services
 from pratiques.forms import JoinForm, PreferencesForm, StartForm
-from pratiques.models import Assessment, AssessmentStatus, Organisation
+from pratiques.models import Answer, Assessment, AssessmentStatus, Organisation
 from pratiques.views import _fill_context, _own
 
 
@@ -80,11 +80,7 @@ def organisation_join(request: AuthenticatedHttpRequest) -> HttpResponse:
 def assessment_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     draft = Assessment.objects.filter(user=request.user, status=AssessmentStatus.DRAFT).first()
     if draft is not None:
-        messages.info(
-            request,
-            "Vous avez une auto-évaluation en cours : reprenez-la là où vous l'aviez laissée.",
-        )
-        return redirect(draft)
+        return _draft_choice(request, draft)
     try:
         version = services.current_version()
     except services.NoPublishedGrid:
@@ -109,6 +105,28 @@ def assessment_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.htmx:
         template += "#start_form"
     return render(request, template, context, status=status)
+
+
+def _draft_choice(request: AuthenticatedHttpRequest, draft: Assessment) -> HttpResponse:
+    """One draft at a time: resume it, or start again from scratch (its answers erased, after
+    a confirmation box), beside each other rather than a silent redirect."""
+    status = 200
+    if request.method == "POST" and request.POST.get("action") == "repartir":
+        if request.POST.get("confirmer_repartir"):
+            services.assessment_delete(assessment_id=draft.pk, user=request.user)
+            messages.success(
+                request, "L'auto-évaluation en cours a été effacée : vous repartez de zéro."
+            )
+            return redirect("pratiques:assessment_start")
+        messages.error(request, "Cochez la case pour confirmer l'effacement des réponses en cours.")
+        status = 400
+    answered = (
+        Answer.objects.filter(assessment=draft)
+        .filter(Q(not_concerned=True) | Q(frequency__isnull=False))
+        .count()
+    )
+    context = {"draft": draft, "answered": answered}
+    return render(request, "pratiques/assessment_start_draft.html", context, status=status)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

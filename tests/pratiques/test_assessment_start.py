@@ -41,9 +41,27 @@ def test_it_starts_on_the_current_version_with_context(alice: User, geo) -> None
 def test_a_draft_is_resumed_not_duplicated(alice: User, geo) -> None:
     client = logged_in(alice)
     client.post("/pratiques/evaluations/nouvelle/", form(geo))
-    response = client.get("/pratiques/evaluations/nouvelle/")
-    assert response.status_code == 302
+    draft = Assessment.objects.get(user=alice)
+    html = client.get("/pratiques/evaluations/nouvelle/").content.decode()
+    assert "Vous avez une auto-évaluation en cours" in html
+    assert f'href="/pratiques/evaluations/{draft.pk}/"' in html and "Repartir de zéro" in html
+    assert client.post("/pratiques/evaluations/nouvelle/", form(geo)).status_code == 200
     assert Assessment.objects.filter(user=alice).count() == 1
+
+
+def test_starting_again_from_scratch_needs_the_box_then_erases_the_draft(alice: User, geo) -> None:
+    client = logged_in(alice)
+    client.post("/pratiques/evaluations/nouvelle/", form(geo))
+    draft = Assessment.objects.get(user=alice)
+    refused = client.post("/pratiques/evaluations/nouvelle/", {"action": "repartir"}, follow=True)
+    assert refused.status_code == 400 and "Cochez la case" in refused.content.decode()
+    assert Assessment.objects.filter(pk=draft.pk).exists()
+    done = client.post(
+        "/pratiques/evaluations/nouvelle/", {"action": "repartir", "confirmer_repartir": "oui"}
+    )
+    assert done.status_code == 302 and done["Location"] == "/pratiques/evaluations/nouvelle/"
+    assert not Assessment.objects.filter(pk=draft.pk).exists()
+    assert "Commencer une auto-évaluation" in client.get(done["Location"]).content.decode()
 
 
 def test_bad_input_is_redisplayed_in_french(alice: User, geo) -> None:
