@@ -120,3 +120,53 @@
   document.addEventListener("DOMContentLoaded", function () { refresh(document); });
   document.addEventListener("htmx:afterSettle", function (event) { refresh(event.target); });
 })();
+
+/* Long pages on phones (a territory: 40 screens): each part folds under its heading, a button
+   that says whether it is open; « Sur cette page » and any link to a part open it. */
+(function () {
+  "use strict";
+  var counter = 0;
+  function setOpen(part, open) {
+    var button = part.querySelector(":scope > h2 > .part-toggle");
+    var body = part.querySelector(":scope > .part-body");
+    if (!button || !body) return;
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+    body.hidden = !open;
+    if (open && window.labelScrollRegions) window.labelScrollRegions(body);
+  }
+  function fold(part) {
+    var heading = part.querySelector(":scope > h2");
+    if (!heading || part.querySelector(":scope > .part-body")) return;
+    var body = document.createElement("div");
+    body.className = "part-body";
+    body.id = "part-body-" + (++counter);
+    while (heading.nextSibling) body.appendChild(heading.nextSibling);
+    part.appendChild(body);
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "part-toggle";
+    button.setAttribute("aria-controls", body.id);
+    while (heading.firstChild) button.appendChild(heading.firstChild);
+    heading.appendChild(button);
+    button.addEventListener("click", function () {
+      setOpen(part, button.getAttribute("aria-expanded") !== "true");
+    });
+    setOpen(part, false);
+  }
+  function openTarget() {
+    var target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    var part = target && target.closest("section.page-part");
+    if (part) { setOpen(part, true); target.scrollIntoView(); }
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    if (!window.matchMedia("(max-width: 40rem)").matches) return;
+    var parts = document.querySelectorAll("section.page-part");
+    for (var i = 0; i < parts.length; i++) fold(parts[i]);
+    window.addEventListener("hashchange", openTarget);
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest && event.target.closest("a[href^='#']");
+      if (link && link.getAttribute("href") === location.hash) openTarget();
+    });
+    openTarget();
+  });
+})();
