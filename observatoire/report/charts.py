@@ -22,6 +22,7 @@ from config.charts import (
     figure_image,
     figure_svg,
     stats,
+    wrapped,
 )
 
 __all__ = [
@@ -211,9 +212,23 @@ def lever_triangle_figure(barycentre: tuple[float, float, float]) -> go.Figure:
     )
 
 
-# Indicators page: the width each picture is drawn at, and its longest row label (a phone's
-# labels are cut; the table above the chart names every indicator in full).
-DISTRIBUTION_SIZES = {NARROW: (340, 24), WIDE: (880, 60)}
+# Indicators page: the width each picture is drawn at, the characters of one line of a row's
+# label and how many lines it may take (labels wrap; a longer one ends with « … », the table
+# above the chart names every indicator in full).
+DISTRIBUTION_SIZES = {NARROW: (340, 20), WIDE: (880, 48)}
+LABEL_LINES = {NARROW: 3, WIDE: 2}
+ROW_HEIGHT = {NARROW: 48, WIDE: 38}
+
+
+def row_label(label: str, variant: str) -> str:
+    """A row's label wrapped on whole words, at most ``LABEL_LINES`` lines."""
+    lines = wrapped(label, DISTRIBUTION_SIZES[variant][1]).split("<br>")
+    if len(lines) > LABEL_LINES[variant]:
+        lines = lines[: LABEL_LINES[variant]]
+        lines[-1] = lines[-1].rstrip(" ,;:") + "…"
+    return "<br>".join(lines)
+
+
 TERRITORY_RED = "#b3261e"
 
 
@@ -223,13 +238,8 @@ def indicator_distribution_figure(
     """(figure, width, height) of one fragility domain on the indicators page: per indicator, the
     peers' distribution (minimum, quartiles, maximum) rescaled to 0–1 and oriented so that the
     right-hand side is the most fragile, and the territory as a diamond (none when missing)."""
-    _, longest = DISTRIBUTION_SIZES[variant]
     narrow = variant == NARROW
-
-    def cut(label: str) -> str:
-        return label if len(label) <= longest else label[: longest - 1].rstrip() + "…"
-
-    # Rows by position, not by label: two labels cut alike stay two rows.
+    # Rows by position, not by label: two labels shortened alike stay two rows.
     positions = list(range(len(rows)))
     fig = go.Figure()
     fig.add_trace(
@@ -278,7 +288,7 @@ def indicator_distribution_figure(
         },
         yaxis={
             "tickvals": positions,
-            "ticktext": [cut(row["label"]) for row in rows],
+            "ticktext": [row_label(row["label"], variant) for row in rows],
             "autorange": "reversed",
             "automargin": True,
             "tickfont": {"size": 11 if narrow else 12},
@@ -289,4 +299,4 @@ def indicator_distribution_figure(
 
 def distribution_size(count: int, variant: str) -> tuple[int, int]:
     """(width, height) in CSS pixels of a domain's picture with ``count`` indicators."""
-    return DISTRIBUTION_SIZES[variant][0], 96 + (40 if variant == NARROW else 34) * count
+    return DISTRIBUTION_SIZES[variant][0], 96 + ROW_HEIGHT[variant] * count

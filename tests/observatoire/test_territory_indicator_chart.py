@@ -85,3 +85,15 @@ def test_it_runs_the_page_queries_only(
     with django_assert_num_queries(5):
         response = client.get("/territoires/commune/94080/indicateurs/graphique-0-etroit.svg")
     assert response.status_code == 200
+
+
+def test_long_labels_wrap_on_whole_words_instead_of_being_cut() -> None:
+    from observatoire.report.charts import row_label
+
+    label = "Part des familles monoparentales parmi les ménages avec enfants"
+    phone = row_label(label, "etroit")
+    assert phone.split("<br>")[0] == "Part des familles"  # whole words, no « Part des f… »
+    assert len(phone.split("<br>")) == 3 and phone.endswith("…")
+    desk = row_label(label, "large")
+    assert desk == "Part des familles monoparentales parmi les<br>ménages avec enfants"
+    assert row_label("Taux de chômage", "etroit") == "Taux de chômage"
