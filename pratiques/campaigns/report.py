@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from statistics import fmean, pstdev
 from typing import Any
 
+from config.spreadsheets import csv_writer
 from pratiques import scoring
 from pratiques.campaigns.disclosure import Disclosed, campaign_disclosure, threshold
 from pratiques.models import Campaign, CampaignSnapshot
@@ -261,7 +261,7 @@ def anonymised_rows(snapshot: CampaignSnapshot) -> tuple[list[list[str]], int]:
 def anonymised_csv(snapshot: CampaignSnapshot) -> str:
     rows, _ = anonymised_rows(snapshot)
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
+    writer = csv_writer(out)
     writer.writerows(rows)
     return "\ufeff" + out.getvalue()
 
