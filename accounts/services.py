@@ -14,6 +14,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 
 from config import links
 from config.links import Purpose
@@ -60,12 +61,33 @@ def role_labels(roles: list[Role]) -> str:
 # --- states ------------------------------------------------------------------------------------
 
 
+# A pending sign-up holds no password: this unusable marker (fresh at each request, so that only
+# the latest link works) says « sign-up waiting for its link »; the password is chosen on the
+# confirmation page, which only the owner of the mailbox reaches.
+SIGNUP_MARK = "!inscription:"
+
+
+def _signup_marked(user: User) -> bool:
+    return user.password.startswith(SIGNUP_MARK)
+
+
 def is_pending_invitation(user: User) -> bool:
-    return not user.is_active and user.last_login is None and not user.has_usable_password()
+    return (
+        not user.is_active
+        and user.last_login is None
+        and not user.has_usable_password()
+        and not _signup_marked(user)
+    )
 
 
 def is_pending_signup(user: User) -> bool:
-    return not user.is_active and user.last_login is None and user.has_usable_password()
+    # A usable password: a sign-up made before the password moved to the confirmation page; it is
+    # replaced at confirmation like the marker.
+    return (
+        not user.is_active
+        and user.last_login is None
+        and (_signup_marked(user) or user.has_usable_password())
+    )
 
 
 def status_label(user: User) -> str:
@@ -135,20 +157,36 @@ def _by_email(email: str) -> User | None:
 # --- sign-up (catalysts) -----------------------------------------------------------------------
 
 
+def _mark_pending_signup(user: User) -> None:
+    user.password = SIGNUP_MARK + get_random_string(32)
+
+
 @transaction.atomic
-def signup_request(*, email: str, first_name: str, last_name: str, password: str) -> User | None:
-    """Creates an inactive catalyst and e-mails the confirmation link. An address already known
-    gets an e-mail saying so (the page answers the same either way, like the password reset)."""
+def signup_request(*, email: str, first_name: str, last_name: str) -> User | None:
+    """Creates an inactive catalyst without a password and e-mails the confirmation link, where the
+    password is chosen. A new request for an address still pending wins: its names replace the
+    earlier ones and the earlier links stop working. An address already known gets an e-mail saying
+    so (the page answers the same either way, like the password reset)."""
     email = email.strip().lower()
     existing = _by_email(email)
     if existing is not None:
+        existing = User.objects.select_for_update().get(pk=existing.pk)
         if is_pending_signup(existing):
+            existing.first_name = first_name.strip()[:150]
+            existing.last_name = last_name.strip()[:150]
+            _mark_pending_signup(existing)
+            existing.save(update_fields=["first_name", "last_name", "password"])
+            history_record(
+                actor=None,
+                user=existing,
+                message="Nouvelle demande d'inscription : elle remplace la précédente",
+            )
             _send_signup_link(existing)
         else:
             _send("signup_existing", existing.email, {"user": existing})
         return None
     user = _inactive_user(email, first_name, last_name)
-    user.set_password(password)
+    _mark_pending_signup(user)
     user.save()
     user.groups.add(Group.objects.get(name=Role.CATALYST.value))
     history_record(
@@ -162,13 +200,29 @@ def signup_request(*, email: str, first_name: str, last_name: str, password: str
 
 
 @transaction.atomic
-def signup_confirm(*, token: str) -> User:
+def signup_resend(*, email: str) -> bool:
+    """The confirmation link again, for an address whose sign-up is pending (nothing otherwise:
+    the caller answers the same either way). Earlier links keep working until one is used."""
+    user = _by_email(email)
+    if user is None or not is_pending_signup(user):
+        return False
+    _send_signup_link(user)
+    return True
+
+
+@transaction.atomic
+def signup_confirm(*, token: str, password: str) -> User:
+    """Activates the account with the password chosen now, on the page the link opens: the
+    account never holds a password that its mailbox owner did not choose."""
     user = links.check_link_token(token, Purpose.SIGNUP)
     user = User.objects.select_for_update().get(pk=user.pk)
     if not is_pending_signup(user):
         raise links.LinkError(links.LinkError.USED)
+    # The state digest of the token covers the password: re-check under the lock.
+    links.check_link_token(token, Purpose.SIGNUP)
+    user.set_password(password)
     user.is_active = True
-    user.save(update_fields=["is_active"])
+    user.save(update_fields=["password", "is_active"])
     history_record(actor=None, user=user, message="Adresse électronique confirmée, compte activé")
     return user
 

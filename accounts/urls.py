@@ -10,6 +10,7 @@ urlpatterns = [
     path("mon-espace/", views.landing, name="landing"),
     path("inscription/", views.signup, name="signup"),
     path("inscription/envoyee/", views.signup_sent, name="signup_sent"),
+    path("inscription/renvoyer/", views.signup_resend, name="signup_resend"),
     path("inscription/confirmer/<str:token>/", views.signup_confirm, name="signup_confirm"),
     path("invitation/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("supprimer-mon-compte/", views.account_delete, name="account_delete"),
