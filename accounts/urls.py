@@ -23,4 +23,5 @@ urlpatterns = [
     path("personnes/<int:pk>/roles/", views.person_roles, name="person_roles"),
     path("personnes/<int:pk>/activation/", views.person_active, name="person_active"),
     path("personnes/<int:pk>/invitation/", views.person_resend, name="person_resend"),
+    path("personnes/<int:pk>/approbation/", views.person_approval, name="person_approval"),
 ]

@@ -36,6 +36,7 @@ from config.types import AuthenticatedHttpRequest, HtmxHttpRequest
 from territoires.models import Mandate, MandateStatus
 
 PEOPLE_PER_PAGE = 50
+APPROVALS_SHOWN = 50
 HISTORY_PER_PAGE = 50
 ROLE_SPACES = {
     Role.CATALYST: "catalyseur",
@@ -362,6 +363,7 @@ def people(request: AuthenticatedHttpRequest) -> HttpResponse:
             .order_by("declared_at")
         ),
         "invite_form": InviteForm(),
+        "approvals": list(services.approval_queue()[:APPROVALS_SHOWN]),
     }
     template = "comptes/people.html"
     if request.htmx:
@@ -413,6 +415,7 @@ def person(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "person": user,
         "status": services.status_label(user),
         "pending_invitation": services.is_pending_invitation(user),
+        "standing": services.standing_of(user),
         "roles_form": RolesForm(initial={"roles": [g.name for g in user.groups.all()]}),
         "mandates": list(user.mandates.select_related("territory")),
         "lockouts": [lock for lock in services.lockouts() if lock.username == user.username],
@@ -474,6 +477,39 @@ def person_resend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         lambda user: services.invitation_resend(actor=request.user, user=user),
         "Invitation renvoyée.",
     )
+
+
+@require_POST
+@role_required(Role.NETWORK_ADMIN)
+def person_approval(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Approve a signed-up catalyst (they count in the network's figures) or withdraw it."""
+    user = get_object_or_404(User, pk=pk)
+    decision = request.POST.get("decision")
+    target = request.POST.get("next", "")
+    back = (
+        target
+        if target.startswith("/comptes/personnes/")
+        else reverse("accounts:person", args=[pk])
+    )
+    if decision not in {"approuver", "retirer"}:
+        messages.error(request, "Choisissez d'approuver ou de retirer l'approbation.")
+        return redirect(back)
+    try:
+        if decision == "approuver":
+            services.approval_grant(actor=request.user, user=user)
+        else:
+            services.approval_withdraw(actor=request.user, user=user)
+    except services.AccountRefused as error:
+        messages.error(request, str(error))
+        return redirect(back)
+    name = user.get_full_name() or user.email
+    messages.success(
+        request,
+        f"{name} compte désormais dans les chiffres du réseau."
+        if decision == "approuver"
+        else f"{name} ne compte plus dans les chiffres du réseau (à partir de la prochaine diffusion).",
+    )
+    return redirect(back)
 
 
 @require_POST

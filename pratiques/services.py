@@ -25,6 +25,8 @@ from pratiques.models import (
     OrganisationMembership,
     PeerBucket,
     Situation,
+    Vouch,
+    VouchSource,
 )
 from pratiques.scoring import assessment_dimensions, compute_scores, peer_groups_of
 from territoires.models import ActorProfile, Engineering, Level, SizeSegment, Territory
@@ -547,3 +549,29 @@ PSEUDONYMS_SQL = """
     WHERE a.status = %s
     ON CONFLICT DO NOTHING
 """
+
+
+# --- who counts: the network's word that an account is a real person -----------------------------
+
+
+@transaction.atomic
+def vouch_record(*, user: User, source: str, by: User | None = None) -> Vouch:
+    """Creates or updates the one ``Vouch`` of ``user`` (an invitation accepted, a campaign's
+    imported population, an admin's approval). Idempotent: vouching again keeps the first date."""
+    source = VouchSource(source)
+    vouch, created = Vouch.objects.select_for_update().get_or_create(
+        user=user, defaults={"source": source, "vouched_by": by}
+    )
+    if not created and (vouch.source != source or vouch.vouched_by_id != (by.pk if by else None)):
+        vouch.source = source
+        vouch.vouched_by = by
+        vouch.save(update_fields=["source", "vouched_by"])
+    return vouch
+
+
+@transaction.atomic
+def vouch_withdraw(*, user: User) -> bool:
+    """Removes the vouch of ``user``: their assessments stop entering any figure about others
+    (from the next release on). Returns whether there was one."""
+    deleted, _ = Vouch.objects.filter(user=user).delete()
+    return bool(deleted)
