@@ -363,7 +363,11 @@ def people(request: AuthenticatedHttpRequest) -> HttpResponse:
             .order_by("declared_at")
         ),
         "invite_form": InviteForm(),
-        "approvals": list(services.approval_queue()[:APPROVALS_SHOWN]),
+        # The to-do of approvals heads the unfiltered list only (a search looks for accounts).
+        "approvals": []
+        if (q or role or status or request.htmx)
+        else list(services.approval_queue()[:APPROVALS_SHOWN]),
+        "filtering": bool(q or role or status),
     }
     template = "comptes/people.html"
     if request.htmx:
