@@ -127,7 +127,7 @@ class LoginView(auth_views.LoginView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         form = context.get("form")
-        if getattr(form, "unconfirmed", False):
+        if isinstance(form, LoginForm) and form.unconfirmed:
             context["resend_email"] = (form.data.get("username") or "").strip()
         return context
 
