@@ -341,6 +341,12 @@ def account_active_set(*, actor: User, user: User, active: bool) -> None:
         return
     if active == user.is_active:
         return
+    if active and is_pending_signup(user):
+        raise AccountRefused(
+            "Cette personne n'a pas encore confirmé son adresse : elle doit ouvrir le lien reçu "
+            "par e-mail (elle peut le redemander depuis la page de connexion).",
+            code="signup_pending",
+        )
     if active and user.last_login is None and not user.has_usable_password():
         raise AccountRefused(
             "Cette personne n'a pas encore accepté son invitation : renvoyez-la.",
