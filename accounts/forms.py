@@ -4,8 +4,11 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 
+from accounts.services import is_pending_signup
 from config.roles import Role
 
 
@@ -45,15 +48,21 @@ class _PasswordPair(forms.Form):
         return data
 
 
-class SignupForm(_PasswordPair):
-    field_order = ["first_name", "last_name", "email", "password1", "password2", "consent"]
+class SignupForm(forms.Form):
+    """No password here: it is chosen on the page the confirmation link opens, so that a pending
+    sign-up never holds a password that the owner of the address did not choose."""
+
+    field_order = ["first_name", "last_name", "email", "consent"]
 
     first_name = forms.CharField(label="Prénom", max_length=150)
     last_name = forms.CharField(label="Nom", max_length=150)
     email = forms.EmailField(
         label="Adresse électronique",
         max_length=150,
-        help_text="Elle sert d'identifiant ; un lien de confirmation y sera envoyé.",
+        help_text=(
+            "Elle sert d'identifiant ; un lien y sera envoyé pour confirmer l'adresse et "
+            "choisir votre mot de passe."
+        ),
     )
     consent = forms.BooleanField(
         label="J'accepte ces conditions",
@@ -66,6 +75,63 @@ class SignupForm(_PasswordPair):
         ),
         error_messages={"required": "Cochez la case pour accepter ces conditions."},
     )
+
+
+class SignupConfirmForm(_PasswordPair):
+    """The password of a sign-up, chosen when the address is confirmed."""
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        self.pending = user
+        super().__init__(*args, **kwargs)
+
+    def _user_for_validation(self) -> User:
+        return User(
+            username=self.pending.username,
+            email=self.pending.email,
+            first_name=self.pending.first_name,
+            last_name=self.pending.last_name,
+        )
+
+
+class SignupResendForm(forms.Form):
+    email = forms.EmailField(label="Adresse e-mail", max_length=150)
+
+
+class LoginForm(AuthenticationForm):
+    """The e-mail is the identifier (an older account's username also works). Someone whose
+    sign-up is not confirmed yet is told so, with a way to get the link again, rather than
+    « identifiants invalides »."""
+
+    unconfirmed = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "Adresse e-mail"
+        self.fields["username"].widget.attrs.update({"autocomplete": "email"})
+
+    def clean_username(self) -> str:
+        typed = (self.cleaned_data.get("username") or "").strip()
+        if "@" in typed and not User.objects.filter(username=typed).exists():
+            owner = User.objects.filter(email__iexact=typed).order_by("pk").first()
+            if owner is not None:
+                return owner.username
+        return typed
+
+    def get_invalid_login_error(self) -> ValidationError:
+        username = self.cleaned_data.get("username") or ""
+        user = User.objects.filter(username=username).first()
+        if user is not None and is_pending_signup(user):
+            self.unconfirmed = True
+            return ValidationError(
+                "Confirmez votre adresse : cliquez sur le lien reçu par e-mail pour choisir "
+                "votre mot de passe et activer votre compte.",
+                code="unconfirmed",
+            )
+        return ValidationError(
+            "Adresse e-mail ou mot de passe incorrect. Les majuscules comptent dans le mot "
+            "de passe.",
+            code="invalid_login",
+        )
 
 
 class InvitationAcceptForm(_PasswordPair):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from axes.models import AccessAttempt
 from django.conf import settings
@@ -14,11 +15,15 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.crypto import get_random_string
+from django.utils.formats import date_format
 
 from config import links
 from config.links import Purpose
 from config.refusals import Refused
 from config.roles import Role, user_roles
+from pratiques import services as pratiques_services
+from pratiques.models import Vouch, VouchSource
 from territoires.models import Mandate, MandateStatus
 
 
@@ -60,12 +65,33 @@ def role_labels(roles: list[Role]) -> str:
 # --- states ------------------------------------------------------------------------------------
 
 
+# A pending sign-up holds no password: this unusable marker (fresh at each request, so that only
+# the latest link works) says « sign-up waiting for its link »; the password is chosen on the
+# confirmation page, which only the owner of the mailbox reaches.
+SIGNUP_MARK = "!inscription:"
+
+
+def _signup_marked(user: User) -> bool:
+    return user.password.startswith(SIGNUP_MARK)
+
+
 def is_pending_invitation(user: User) -> bool:
-    return not user.is_active and user.last_login is None and not user.has_usable_password()
+    return (
+        not user.is_active
+        and user.last_login is None
+        and not user.has_usable_password()
+        and not _signup_marked(user)
+    )
 
 
 def is_pending_signup(user: User) -> bool:
-    return not user.is_active and user.last_login is None and user.has_usable_password()
+    # A usable password: a sign-up made before the password moved to the confirmation page; it is
+    # replaced at confirmation like the marker.
+    return (
+        not user.is_active
+        and user.last_login is None
+        and (_signup_marked(user) or user.has_usable_password())
+    )
 
 
 def status_label(user: User) -> str:
@@ -135,20 +161,36 @@ def _by_email(email: str) -> User | None:
 # --- sign-up (catalysts) -----------------------------------------------------------------------
 
 
+def _mark_pending_signup(user: User) -> None:
+    user.password = SIGNUP_MARK + get_random_string(32)
+
+
 @transaction.atomic
-def signup_request(*, email: str, first_name: str, last_name: str, password: str) -> User | None:
-    """Creates an inactive catalyst and e-mails the confirmation link. An address already known
-    gets an e-mail saying so (the page answers the same either way, like the password reset)."""
+def signup_request(*, email: str, first_name: str, last_name: str) -> User | None:
+    """Creates an inactive catalyst without a password and e-mails the confirmation link, where the
+    password is chosen. A new request for an address still pending wins: its names replace the
+    earlier ones and the earlier links stop working. An address already known gets an e-mail saying
+    so (the page answers the same either way, like the password reset)."""
     email = email.strip().lower()
     existing = _by_email(email)
     if existing is not None:
+        existing = User.objects.select_for_update().get(pk=existing.pk)
         if is_pending_signup(existing):
+            existing.first_name = first_name.strip()[:150]
+            existing.last_name = last_name.strip()[:150]
+            _mark_pending_signup(existing)
+            existing.save(update_fields=["first_name", "last_name", "password"])
+            history_record(
+                actor=None,
+                user=existing,
+                message="Nouvelle demande d'inscription : elle remplace la précédente",
+            )
             _send_signup_link(existing)
         else:
             _send("signup_existing", existing.email, {"user": existing})
         return None
     user = _inactive_user(email, first_name, last_name)
-    user.set_password(password)
+    _mark_pending_signup(user)
     user.save()
     user.groups.add(Group.objects.get(name=Role.CATALYST.value))
     history_record(
@@ -162,13 +204,29 @@ def signup_request(*, email: str, first_name: str, last_name: str, password: str
 
 
 @transaction.atomic
-def signup_confirm(*, token: str) -> User:
+def signup_resend(*, email: str) -> bool:
+    """The confirmation link again, for an address whose sign-up is pending (nothing otherwise:
+    the caller answers the same either way). Earlier links keep working until one is used."""
+    user = _by_email(email)
+    if user is None or not is_pending_signup(user):
+        return False
+    _send_signup_link(user)
+    return True
+
+
+@transaction.atomic
+def signup_confirm(*, token: str, password: str) -> User:
+    """Activates the account with the password chosen now, on the page the link opens: the
+    account never holds a password that its mailbox owner did not choose."""
     user = links.check_link_token(token, Purpose.SIGNUP)
     user = User.objects.select_for_update().get(pk=user.pk)
     if not is_pending_signup(user):
         raise links.LinkError(links.LinkError.USED)
+    # The state digest of the token covers the password: re-check under the lock.
+    links.check_link_token(token, Purpose.SIGNUP)
+    user.set_password(password)
     user.is_active = True
-    user.save(update_fields=["is_active"])
+    user.save(update_fields=["password", "is_active"])
     history_record(actor=None, user=user, message="Adresse électronique confirmée, compte activé")
     return user
 
@@ -220,7 +278,29 @@ def invitation_accept(*, token: str, password: str, first_name: str, last_name: 
     user.is_active = True
     user.save()
     history_record(actor=None, user=user, message="Invitation acceptée, compte activé")
+    # Invited by the network: a real person the network knows, counted in its figures.
+    pratiques_services.vouch_record(user=user, source=VouchSource.INVITATION, by=_inviter(user))
+    history_record(
+        actor=None,
+        user=user,
+        message="Compte dans les chiffres du réseau : invité·e par l'administration du réseau",
+    )
     return user
+
+
+def _inviter(user: User) -> User | None:
+    entry = (
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(User),
+            object_id=str(user.pk),
+            action_flag=ADDITION,
+            change_message__startswith="Invitation envoyée",
+        )
+        .select_related("user")
+        .order_by("-action_time")
+        .first()
+    )
+    return entry.user if entry is not None and entry.user_id != user.pk else None
 
 
 # --- roles and status ---------------------------------------------------------------------------
@@ -261,6 +341,12 @@ def account_active_set(*, actor: User, user: User, active: bool) -> None:
         return
     if active == user.is_active:
         return
+    if active and is_pending_signup(user):
+        raise AccountRefused(
+            "Cette personne n'a pas encore confirmé son adresse : elle doit ouvrir le lien reçu "
+            "par e-mail (elle peut le redemander depuis la page de connexion).",
+            code="signup_pending",
+        )
     if active and user.last_login is None and not user.has_usable_password():
         raise AccountRefused(
             "Cette personne n'a pas encore accepté son invitation : renvoyez-la.",
@@ -270,6 +356,87 @@ def account_active_set(*, actor: User, user: User, active: bool) -> None:
     user.save()
     history_record(
         actor=actor, user=user, message="Compte réactivé" if active else "Compte désactivé"
+    )
+
+
+# --- who counts: approval of signed-up catalysts -----------------------------------------------------
+
+
+def approval_queue() -> Any:
+    """Confirmed catalysts that the network has not vouched for yet, oldest sign-up first."""
+    return (
+        User.objects.filter(is_active=True, vouch__isnull=True, groups__name=Role.CATALYST.value)
+        .exclude(username__startswith="compte-supprime-")
+        .order_by("date_joined", "pk")
+    )
+
+
+@transaction.atomic
+def approval_grant(*, actor: User, user: User) -> None:
+    """A network admin vouches that a signed-up catalyst is a real person of the network: from the
+    next release on, their consented assessments enter the figures about others."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.is_active:
+        raise AccountRefused(
+            "Ce compte n'est pas actif (adresse non confirmée ou compte désactivé) : il ne peut "
+            "pas être approuvé.",
+            code="approval_inactive",
+        )
+    if Vouch.objects.filter(user=user).exists():
+        raise AccountRefused(
+            "Cette personne compte déjà dans les chiffres du réseau.", code="already_vouched"
+        )
+    pratiques_services.vouch_record(user=user, source=VouchSource.APPROVAL, by=actor)
+    history_record(
+        actor=actor,
+        user=user,
+        message="Inscription approuvée : compte dans les chiffres du réseau",
+    )
+
+
+@transaction.atomic
+def approval_withdraw(*, actor: User, user: User) -> None:
+    """The network withdraws its word (a fake or duplicate account, a person who left): the
+    person's assessments stop entering the figures about others from the next release on."""
+    if not pratiques_services.vouch_withdraw(user=user):
+        raise AccountRefused(
+            "Cette personne ne compte pas dans les chiffres du réseau.", code="not_vouched"
+        )
+    history_record(
+        actor=actor,
+        user=user,
+        message="Approbation retirée : compte hors des chiffres du réseau",
+    )
+
+
+def standing_of(user: User) -> dict[str, Any]:
+    """For the person page: the vouch (or None) and whether the person counts."""
+    vouch = Vouch.objects.filter(user=user).select_related("vouched_by").first()
+    return {"vouch": vouch, "counts": vouch is not None and user.is_active}
+
+
+def standing_sentence(user: User) -> tuple[bool, str]:
+    """Whether this person counts in the network's figures, and why, in one plain sentence."""
+    vouch = Vouch.objects.filter(user=user).first()
+    if vouch is not None and user.is_active:
+        reasons = {
+            VouchSource.INVITATION: "vous avez été invité·e par l'administration du réseau",
+            VouchSource.CAMPAIGN: "vous faites partie de la population d'une campagne d'étude "
+            "du réseau",
+            VouchSource.APPROVAL: "votre inscription a été approuvée par l'administration du "
+            f"réseau le {date_format(timezone.localtime(vouch.created_at), 'j F Y')}",
+            VouchSource.DEMO: "c'est un compte de démonstration",
+        }
+        reason = reasons.get(VouchSource(vouch.source), "le réseau vous connaît")
+        return True, (
+            "Vos auto-évaluations comptent dans les chiffres du réseau (statistiques publiées, "
+            f"comparaisons entre pairs, analyses), si vous l'acceptez à chaque validation : {reason}."
+        )
+    return False, (
+        "Vos auto-évaluations ne comptent pas encore dans les chiffres du réseau : une "
+        "inscription ouverte à tous doit d'abord être approuvée par l'administration du réseau, "
+        "pour que des comptes fictifs ne puissent ni fausser les chiffres ni percer le secret "
+        "statistique. Vous pouvez déjà vous auto-évaluer et voir vos propres résultats."
     )
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Count, Q
 from django.utils.dateparse import parse_datetime
 
+from accounts.services import standing_sentence
 from observatoire.models import ImportRun, ImportStatus
 from observatoire.report.batch import latest_batches
 from pratiques.models import Answer, Assessment, GridVersion, Organisation
@@ -40,7 +41,10 @@ def catalyst_space(user: Any) -> dict[str, Any]:
         if source
         else []
     )
+    counts, sentence = standing_sentence(user)
     return {
+        "counts_in_figures": counts,
+        "standing_sentence": sentence,
         "draft": draft,
         "submitted": submitted[:3],
         "to_develop": to_develop,

@@ -10,6 +10,7 @@ urlpatterns = [
     path("mon-espace/", views.landing, name="landing"),
     path("inscription/", views.signup, name="signup"),
     path("inscription/envoyee/", views.signup_sent, name="signup_sent"),
+    path("inscription/renvoyer/", views.signup_resend, name="signup_resend"),
     path("inscription/confirmer/<str:token>/", views.signup_confirm, name="signup_confirm"),
     path("invitation/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("supprimer-mon-compte/", views.account_delete, name="account_delete"),
@@ -22,4 +23,5 @@ urlpatterns = [
     path("personnes/<int:pk>/roles/", views.person_roles, name="person_roles"),
     path("personnes/<int:pk>/activation/", views.person_active, name="person_active"),
     path("personnes/<int:pk>/invitation/", views.person_resend, name="person_resend"),
+    path("personnes/<int:pk>/approbation/", views.person_approval, name="person_approval"),
 ]

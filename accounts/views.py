@@ -23,8 +23,11 @@ from accounts.forms import (
     DeleteAccountForm,
     InvitationAcceptForm,
     InviteForm,
+    LoginForm,
     RolesForm,
+    SignupConfirmForm,
     SignupForm,
+    SignupResendForm,
 )
 from config import links
 from config.links import LinkError, Purpose
@@ -33,6 +36,7 @@ from config.types import AuthenticatedHttpRequest, HtmxHttpRequest
 from territoires.models import Mandate, MandateStatus
 
 PEOPLE_PER_PAGE = 50
+APPROVALS_SHOWN = 50
 HISTORY_PER_PAGE = 50
 ROLE_SPACES = {
     Role.CATALYST: "catalyseur",
@@ -51,15 +55,43 @@ def _client(request: HttpRequest) -> str:
     return get_client_ip_address(request) or "inconnue"
 
 
-def _allowed(request: HttpRequest, scope: str, email: str) -> bool:
+def _allowed(
+    request: HttpRequest,
+    scope: str,
+    email: str,
+    *,
+    per_ip: int | None = None,
+    per_email: int | None = None,
+    window_minutes: int | None = None,
+) -> bool:
     """Per address and per e-mail: both count every request, either one can refuse."""
-    limit = settings.PASSWORD_RESET_LIMIT
-    window = settings.PASSWORD_RESET_WINDOW_MINUTES * 60
-    by_ip = throttle.allow(scope, f"ip:{_client(request)}", limit=limit, window_seconds=window)
+    window = (window_minutes or settings.PASSWORD_RESET_WINDOW_MINUTES) * 60
+    by_ip = throttle.allow(
+        scope,
+        f"ip:{_client(request)}",
+        limit=per_ip or settings.PASSWORD_RESET_LIMIT,
+        window_seconds=window,
+    )
     by_email = throttle.allow(
-        scope, f"email:{email.strip().lower()}", limit=limit, window_seconds=window
+        scope,
+        f"email:{email.strip().lower()}",
+        limit=per_email or settings.PASSWORD_RESET_LIMIT,
+        window_seconds=window,
     )
     return by_ip and by_email
+
+
+def _signup_allowed(request: HttpRequest, email: str) -> bool:
+    """Sign-ups and link resends share one count: strict per e-mail (the mailbox of one person),
+    generous per IP address (a room of people on one Wi-Fi at a network meeting)."""
+    return _allowed(
+        request,
+        "signup",
+        email,
+        per_ip=settings.SIGNUP_LIMIT_PER_ADDRESS,
+        per_email=settings.SIGNUP_LIMIT_PER_EMAIL,
+        window_minutes=settings.SIGNUP_LIMIT_WINDOW_MINUTES,
+    )
 
 
 # --- landing after login -------------------------------------------------------------------------
@@ -87,8 +119,17 @@ def _bad_request(response: HttpResponse) -> HttpResponse:
 
 
 class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+
     def form_invalid(self, form: Any) -> HttpResponse:
         return _bad_request(super().form_invalid(form))
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        form = context.get("form")
+        if isinstance(form, LoginForm) and form.unconfirmed:
+            context["resend_email"] = (form.data.get("username") or "").strip()
+        return context
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -130,7 +171,7 @@ def signup(request: HtmxHttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if not _allowed(request, "signup", request.POST.get("email", "")):
+        if not _signup_allowed(request, request.POST.get("email", "")):
             form.is_valid()
             form.add_error(None, THROTTLED)
             status = 429
@@ -140,7 +181,6 @@ def signup(request: HtmxHttpRequest) -> HttpResponse:
                 email=data["email"],
                 first_name=data["first_name"],
                 last_name=data["last_name"],
-                password=data["password1"],
             )
             request.session["signup_email"] = data["email"]
             return redirect("accounts:signup_sent")
@@ -166,20 +206,52 @@ def _link_error(request: HttpRequest, error: LinkError, purpose: Purpose) -> Htt
 
 @require_http_methods(["GET", "POST"])
 def signup_confirm(request: HttpRequest, token: str) -> HttpResponse:
-    """GET shows a button (mail scanners follow links); POST activates and signs in."""
+    """GET shows the password form (mail scanners follow links: nothing changes); POST sets the
+    password, activates and signs in."""
     try:
         user = links.check_link_token(token, Purpose.SIGNUP)
         if not services.is_pending_signup(user):
             raise LinkError(LinkError.USED)
-        if request.method == "POST":
-            user = services.signup_confirm(token=token)
     except LinkError as error:
         return _link_error(request, error, Purpose.SIGNUP)
-    if request.method == "GET":
-        return render(request, "comptes/signup_confirm.html", {"invited": user})
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    messages.success(request, "Votre adresse est confirmée : bienvenue !")
-    return redirect("dashboard", "catalyseur")
+    form = SignupConfirmForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.signup_confirm(token=token, password=form.cleaned_data["password1"])
+        except LinkError as error:
+            return _link_error(request, error, Purpose.SIGNUP)
+        if request.user.is_authenticated:
+            logout(request)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, "Votre adresse est confirmée : bienvenue !")
+        return redirect("dashboard", "catalyseur")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "comptes/signup_confirm.html", {"invited": user, "form": form}, status=status
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def signup_resend(request: HttpRequest) -> HttpResponse:
+    """The confirmation link again (same answer whether the address is pending or not)."""
+    if request.method == "POST":
+        form = SignupResendForm(request.POST)
+    else:  # prefilled from the login page
+        form = SignupResendForm(initial={"email": request.GET.get("email", "")[:150]})
+    status = 200
+    if request.method == "POST":
+        if not _signup_allowed(request, request.POST.get("email", "")):
+            form.is_valid()
+            form.add_error(None, THROTTLED)
+            status = 429
+        elif form.is_valid():
+            services.signup_resend(email=form.cleaned_data["email"])
+            request.session["signup_email"] = form.cleaned_data["email"]
+            return redirect("accounts:signup_sent")
+        else:
+            status = 400
+    context = {"form": form, "hours": settings.SIGNUP_LINK_MAX_AGE_HOURS}
+    return render(request, "comptes/signup_resend.html", context, status=status)
 
 
 # --- invitations -----------------------------------------------------------------------------------
@@ -291,6 +363,11 @@ def people(request: AuthenticatedHttpRequest) -> HttpResponse:
             .order_by("declared_at")
         ),
         "invite_form": InviteForm(),
+        # The to-do of approvals heads the unfiltered list only (a search looks for accounts).
+        "approvals": []
+        if (q or role or status or request.htmx)
+        else list(services.approval_queue()[:APPROVALS_SHOWN]),
+        "filtering": bool(q or role or status),
     }
     template = "comptes/people.html"
     if request.htmx:
@@ -342,6 +419,7 @@ def person(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "person": user,
         "status": services.status_label(user),
         "pending_invitation": services.is_pending_invitation(user),
+        "standing": services.standing_of(user),
         "roles_form": RolesForm(initial={"roles": [g.name for g in user.groups.all()]}),
         "mandates": list(user.mandates.select_related("territory")),
         "lockouts": [lock for lock in services.lockouts() if lock.username == user.username],
@@ -403,6 +481,39 @@ def person_resend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         lambda user: services.invitation_resend(actor=request.user, user=user),
         "Invitation renvoyée.",
     )
+
+
+@require_POST
+@role_required(Role.NETWORK_ADMIN)
+def person_approval(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Approve a signed-up catalyst (they count in the network's figures) or withdraw it."""
+    user = get_object_or_404(User, pk=pk)
+    decision = request.POST.get("decision")
+    target = request.POST.get("next", "")
+    back = (
+        target
+        if target.startswith("/comptes/personnes/")
+        else reverse("accounts:person", args=[pk])
+    )
+    if decision not in {"approuver", "retirer"}:
+        messages.error(request, "Choisissez d'approuver ou de retirer l'approbation.")
+        return redirect(back)
+    try:
+        if decision == "approuver":
+            services.approval_grant(actor=request.user, user=user)
+        else:
+            services.approval_withdraw(actor=request.user, user=user)
+    except services.AccountRefused as error:
+        messages.error(request, str(error))
+        return redirect(back)
+    name = user.get_full_name() or user.email
+    messages.success(
+        request,
+        f"{name} compte désormais dans les chiffres du réseau."
+        if decision == "approuver"
+        else f"{name} ne compte plus dans les chiffres du réseau (à partir de la prochaine diffusion).",
+    )
+    return redirect(back)
 
 
 @require_POST

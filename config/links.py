@@ -9,6 +9,10 @@ state has changed and the same link is refused as « déjà utilisé ».
     url = link_url("accounts:invitation_accept", token)        # absolute, for an e-mail
     user = check_link_token(token, Purpose.INVITATION)          # or raises LinkError (French text)
 
+An e-mailed link that signs someone in (a campaign's personal link) does so only for a person
+who never had a password nor a role other than catalyst (``may_sign_in_by_link``), and only on the
+POST of a button: a mail scanner's GET changes nothing. Anyone else signs in with their password.
+
 A purpose's maximum age comes from ``max_age(purpose)`` (settings ``SIGNUP_LINK_MAX_AGE_HOURS``,
 ``INVITATION_LINK_MAX_AGE_DAYS``). Campaign invitations reuse ``Purpose.INVITATION`` (or add a purpose
 here): the person is created inactive without a usable password, and accepting activates them.
@@ -19,13 +23,16 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import User
+from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.db import models
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from config.refusals import Refused
+from config.roles import Role
 
 
 class Purpose(models.TextChoices):
@@ -95,3 +102,20 @@ def check_link_token(token: str, purpose: Purpose) -> User:
 def link_url(url_name: str, token: str) -> str:
     """The absolute address of a link view taking ``token`` (for an e-mail)."""
     return settings.SITE_URL.rstrip("/") + reverse(url_name, kwargs={"token": token})
+
+
+def may_sign_in_by_link(user: User) -> bool:
+    """Whether an e-mailed link may open this person's session: never for an account that has (or
+    had) a password, administration rights or a role other than catalyst — those sign in with
+    their password. The history of the people pages keeps every role given to an account."""
+    if user.is_staff or user.is_superuser or user.has_usable_password():
+        return False
+    if user.groups.exclude(name=Role.CATALYST.value).exists():
+        return False
+    # Role changes of the people pages name the roles; those made in /admin/ name the field.
+    other_roles = [str(role.label) for role in Role if role != Role.CATALYST]
+    other_roles += ['"Groups"', '"Groupes"', "Groupes", "Statut équipe", "Statut super-utilisateur"]
+    history = LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk)
+    ).values_list("change_message", flat=True)
+    return not any(label in message for message in history for label in other_roles)

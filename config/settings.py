@@ -163,6 +163,11 @@ AXES_USERNAME_CALLABLE = "accounts.throttle.axes_username"
 # Password-reset requests: at most this many per address and per e-mail within the window.
 PASSWORD_RESET_LIMIT = int(os.environ.get("PASSWORD_RESET_LIMIT", "5"))
 PASSWORD_RESET_WINDOW_MINUTES = int(os.environ.get("PASSWORD_RESET_WINDOW_MINUTES", "60"))
+# Sign-ups and confirmation-link resends: strict per e-mail, generous per IP address (a room of
+# catalysts on one Wi-Fi at a network meeting signs up together).
+SIGNUP_LIMIT_PER_EMAIL = int(os.environ.get("SIGNUP_LIMIT_PER_EMAIL", "3"))
+SIGNUP_LIMIT_PER_ADDRESS = int(os.environ.get("SIGNUP_LIMIT_PER_ADDRESS", "50"))
+SIGNUP_LIMIT_WINDOW_MINUTES = int(os.environ.get("SIGNUP_LIMIT_WINDOW_MINUTES", "60"))
 # Signed links (config/links.py): sign-up confirmation and invitations expire after these.
 SIGNUP_LINK_MAX_AGE_HOURS = int(os.environ.get("SIGNUP_LINK_MAX_AGE_HOURS", "48"))
 INVITATION_LINK_MAX_AGE_DAYS = int(os.environ.get("INVITATION_LINK_MAX_AGE_DAYS", "14"))

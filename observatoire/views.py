@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 import numpy as np
@@ -14,7 +13,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from config.charts import VARIANTS, svg_response
 from config.roles import Role, role_required
-from config.spreadsheets import spreadsheet_row
+from config.spreadsheets import csv_writer, spreadsheet_row
 from config.types import AuthenticatedHttpRequest, HtmxHttpRequest
 from observatoire.forms import (
     CatalogueFilterForm,
@@ -254,7 +253,7 @@ def territory_indicators_csv(request: HtmxHttpRequest, level: str, code: str) ->
         f'attachment; filename="indicateurs-{territory.level}-{territory.code}.csv"'
     )
     response.write("\ufeff")  # byte order mark: spreadsheet programs then read UTF-8 accents right
-    writer = csv.writer(response, delimiter=";", lineterminator="\n")
+    writer = csv_writer(response, lineterminator="\n")
     writer.writerow(CSV_HEADER)
     for item in territory_indicator_values(territory):
         indicator = item.indicator

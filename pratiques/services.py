@@ -26,6 +26,7 @@ from pratiques.models import (
     PeerBucket,
     Situation,
     Vouch,
+    VouchSource,
 )
 from pratiques.scoring import assessment_dimensions, compute_scores, peer_groups_of
 from territoires.models import ActorProfile, Engineering, Level, SizeSegment, Territory
@@ -550,10 +551,27 @@ PSEUDONYMS_SQL = """
 """
 
 
+# --- who counts: the network's word that an account is a real person -----------------------------
+
+
 @transaction.atomic
-def vouch_grant(*, user: User, source: str, vouched_by: User | None = None) -> Vouch:
-    """The network vouches for ``user`` (once: an existing vouch is kept as it was)."""
-    vouch, _ = Vouch.objects.get_or_create(
-        user=user, defaults={"source": source, "vouched_by": vouched_by}
+def vouch_record(*, user: User, source: str, by: User | None = None) -> Vouch:
+    """Creates or updates the one ``Vouch`` of ``user`` (an invitation accepted, a campaign's
+    imported population, an admin's approval). Idempotent: vouching again keeps the first date."""
+    source = VouchSource(source)
+    vouch, created = Vouch.objects.select_for_update().get_or_create(
+        user=user, defaults={"source": source, "vouched_by": by}
     )
+    if not created and (vouch.source != source or vouch.vouched_by_id != (by.pk if by else None)):
+        vouch.source = source
+        vouch.vouched_by = by
+        vouch.save(update_fields=["source", "vouched_by"])
     return vouch
+
+
+@transaction.atomic
+def vouch_withdraw(*, user: User) -> bool:
+    """Removes the vouch of ``user``: their assessments stop entering any figure about others
+    (from the next release on). Returns whether there was one."""
+    deleted, _ = Vouch.objects.filter(user=user).delete()
+    return bool(deleted)

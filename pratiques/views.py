@@ -4,7 +4,6 @@ The public grid is in `views_grid`, filling and submitting in `views_fill`."""
 
 from __future__ import annotations
 
-import csv
 import io
 
 from django.contrib import messages
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from config.charts import VARIANTS, svg_response
 from config.roles import Role, role_required
-from config.spreadsheets import spreadsheet_row
+from config.spreadsheets import csv_writer
 from config.types import AuthenticatedHttpRequest
 from pratiques import charts, disclosure, queries, services
 from pratiques.forms import PreferencesForm
@@ -241,9 +240,9 @@ def _csv_rows(assessments: list[Assessment]) -> list[list[str]]:
 
 def _csv_response(rows: list[list[str]], filename: str) -> HttpResponse:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
+    writer = csv_writer(buffer)
     writer.writerow(CSV_HEADER)
-    writer.writerows(spreadsheet_row(row) for row in rows)
+    writer.writerows(rows)
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -3,12 +3,11 @@ territory page (aggregates above the anonymity threshold only)."""
 
 from __future__ import annotations
 
-import csv
-
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from config.spreadsheets import csv_writer
 from config.types import HtmxHttpRequest
 from pratiques import aggregates, disclosure, queries
 from territoires.models import Territory
@@ -73,6 +72,6 @@ def territory_practices_csv(request: HtmxHttpRequest, level: str, code: str) -> 
         f'attachment; filename="pratiques-{territory.level}-{territory.code}.csv"'
     )
     response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
+    writer = csv_writer(response)
     writer.writerows(aggregates.csv_rows(territory, data))
     return response

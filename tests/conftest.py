@@ -218,7 +218,7 @@ def page(browser: Any) -> Iterator[Any]:
 
 def browser_login(page: Any, live_server: Any, username: str, password: str = PASSWORD) -> None:
     page.goto(f"{live_server.url}/comptes/login/")
-    page.get_by_label("Nom d’utilisateur").fill(username)
+    page.get_by_label("Adresse e-mail").fill(username)
     page.get_by_label("Mot de passe").fill(password)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url(f"{live_server.url}/**")

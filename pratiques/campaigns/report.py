@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import Counter, defaultdict
 from collections.abc import Hashable
@@ -10,7 +9,7 @@ from dataclasses import dataclass, field
 from statistics import fmean, pstdev
 from typing import Any
 
-from config.spreadsheets import spreadsheet_row
+from config.spreadsheets import csv_writer
 from pratiques import disclosure, scoring
 from pratiques.campaigns.disclosure import Disclosed, campaign_disclosure, threshold
 from pratiques.curation.queries import GENERALISATIONS
@@ -315,8 +314,8 @@ def anonymised_rows(snapshot: CampaignSnapshot) -> tuple[list[list[str]], Export
 def anonymised_csv(snapshot: CampaignSnapshot) -> str:
     rows, _ = anonymised_rows(snapshot)
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerows(spreadsheet_row(row) for row in rows)
+    writer = csv_writer(out)
+    writer.writerows(rows)
     return "\ufeff" + out.getvalue()
 
 

@@ -26,6 +26,7 @@ from pratiques.models import (
     InviteeSource,
     Practice,
     Situation,
+    Vouch,
     VouchSource,
     established,
 )
@@ -42,10 +43,28 @@ def _is_pending(user: User) -> bool:
     return not user.is_active and user.last_login is None and not user.has_usable_password()
 
 
+PASSWORD_ACCOUNT = (
+    "Ce compte a un mot de passe ou d'autres rôles que catalyseur·rice : un lien reçu par "
+    "e-mail ne l'ouvre pas. Connectez-vous avec votre mot de passe, puis ouvrez la campagne."
+)
+
+
+def campaign_link_check(*, invitee_id: int, token: str) -> tuple[User, Invitee]:
+    """The person and invitee a personal link names, or ``LinkError``; changes nothing (what a
+    GET may do: mail scanners follow links)."""
+    user = links.check_link_token(token, Purpose.CAMPAIGN)
+    invitee = Invitee.objects.select_related("campaign").filter(pk=invitee_id, user=user).first()
+    if invitee is None:
+        raise LinkError(LinkError.INVALID)
+    return user, invitee
+
+
 @transaction.atomic
 def campaign_link_use(*, invitee_id: int, token: str) -> tuple[User, Invitee]:
-    """Checks a personal link; activates a pending account. The caller signs the person in,
-    which changes ``last_login``: the same link is then refused as already used."""
+    """Checks a personal link (on the POST of its button); activates a pending account. Only a
+    person who never had a password nor another role may be signed in by it
+    (``links.may_sign_in_by_link``). The caller signs the person in, which changes
+    ``last_login``: the same link is then refused as already used."""
     user = links.check_link_token(token, Purpose.CAMPAIGN)
     invitee = (
         Invitee.objects.select_for_update(of=("self",))
@@ -55,12 +74,9 @@ def campaign_link_use(*, invitee_id: int, token: str) -> tuple[User, Invitee]:
     )
     if invitee is None:
         raise LinkError(LinkError.INVALID)
-    if user.is_staff or user.is_superuser:
-        # An e-mailed link never opens an administration session.
-        raise CampaignRefused(
-            "Ce compte a des droits d'administration : connectez-vous avec votre mot de passe.",
-            code="staff_account",
-        )
+    if not links.may_sign_in_by_link(user):
+        # An e-mailed link never opens a session that a password or a role protects.
+        raise CampaignRefused(PASSWORD_ACCOUNT, code="password_account")
     if not user.is_active:
         if not _is_pending(user):
             raise CampaignRefused(
@@ -72,11 +88,12 @@ def campaign_link_use(*, invitee_id: int, token: str) -> tuple[User, Invitee]:
         user.last_name = user.last_name or invitee.last_name
         user.save(update_fields=["is_active", "first_name", "last_name"])
     user.groups.add(Group.objects.get(name=Role.CATALYST.value))
-    if invitee.source == InviteeSource.IMPORT:
+    if invitee.source == InviteeSource.IMPORT and not Vouch.objects.filter(user=user).exists():
         # The admin who imported the population named this person: confirming through the
-        # personal link makes them established (an open-link answerer is not, by this alone).
-        assessment_services.vouch_grant(
-            user=user, source=VouchSource.CAMPAIGN, vouched_by=invitee.campaign.created_by
+        # personal link makes them established (an open-link answerer is not, by this alone);
+        # an earlier vouch (an invitation, an approval) is kept as it was.
+        assessment_services.vouch_record(
+            user=user, source=VouchSource.CAMPAIGN, by=invitee.campaign.created_by
         )
     return user, invitee
 

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-import csv
 import io
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from config import links
 from config.links import LinkError
 from config.roles import Role, role_required
-from config.spreadsheets import spreadsheet_row
+from config.spreadsheets import csv_writer, spreadsheet_row
 from config.types import AuthenticatedHttpRequest, HtmxHttpRequest
 from pratiques.campaigns import queries, report, services, tasks
 from pratiques.campaigns.forms import CampaignForm, PopulationForm, SelfRegisterForm
@@ -187,7 +188,7 @@ def population_template(request: AuthenticatedHttpRequest, extension: str) -> Ht
     rows = template_rows(values)
     if extension == "csv":
         out = io.StringIO()
-        csv.writer(out, delimiter=";").writerows(spreadsheet_row(row) for row in rows)
+        csv_writer(out).writerows(rows)
         response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
     else:
         from openpyxl import Workbook
@@ -220,15 +221,32 @@ def _link_error(request: HtmxHttpRequest, message: str, status: int = 400) -> Ht
     return render(request, T + "link_error.html", {"message": message}, status=status)
 
 
-@require_safe
+@require_http_methods(["GET", "POST"])
 def campaign_join(request: HtmxHttpRequest, invitee: int, token: str) -> HttpResponse:
-    """The personal link of an e-mail: signs the person in and opens their draft."""
+    """The personal link of an e-mail. GET changes nothing (mail scanners follow links): a button,
+    or, for an account with a password or another role, the way to the login page. POST (the
+    button) signs in a person who may be signed in by a link and opens their draft."""
     try:
-        user, person = services.campaign_link_use(invitee_id=invitee, token=token)
+        if request.method == "GET":
+            user, person = services.campaign_link_check(invitee_id=invitee, token=token)
+        else:
+            user, person = services.campaign_link_use(invitee_id=invitee, token=token)
     except LinkError as error:
         return _link_error(request, str(error), 400 if error.code == "link_invalid" else 410)
     except services.CampaignRefused as error:
         return _link_error(request, str(error), 403)
+    if request.method == "GET":
+        open_url = reverse("pratiques:campaign_open", kwargs={"invitee": person.pk})
+        context = {
+            "campaign": person.campaign,
+            "signed_in": request.user.is_authenticated and request.user.pk == user.pk,
+            "by_link": links.may_sign_in_by_link(user),
+            "open_url": open_url,
+            "login_url": f"{reverse('login')}?{urlencode({'next': open_url})}",
+        }
+        return render(request, T + "campaign_join.html", context)
+    if request.user.is_authenticated and request.user.pk != user.pk:
+        logout(request)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     return _open(request, person)
 

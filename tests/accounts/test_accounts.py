@@ -34,7 +34,7 @@ def test_a_wrong_password_redisplays_the_form_with_a_message(alice: User) -> Non
     response = Client().post("/comptes/login/", {"username": "alice", "password": "faux"})
     assert response.status_code == 400
     html = response.content.decode()
-    assert "Saisissez un nom d’utilisateur et un mot de passe valides" in html
+    assert "Adresse e-mail ou mot de passe incorrect" in html
     assert 'value="alice"' in html
 
 

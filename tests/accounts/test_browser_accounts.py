@@ -45,7 +45,6 @@ def test_sign_up_self_assess_and_an_invited_official_follows_their_territory(
     page.get_by_label("Prénom").fill("Inès")
     page.locator("#id_last_name").fill("Nouvelle")
     page.get_by_role("textbox", name="Adresse électronique").fill("ines@exemple.fr")
-    _fill_password(page)
     page.get_by_label(re.compile("^J'accepte")).check()
     page.screenshot(path=str(tmp_path / "signup-390.png"), full_page=True)
     page.get_by_role("button", name="Créer mon compte").click()
@@ -53,6 +52,7 @@ def test_sign_up_self_assess_and_an_invited_official_follows_their_territory(
     assert "Un e-mail vous a été envoyé" in page.content()
     assert mail.outbox[-1].to == ["ines@exemple.fr"]
     page.goto(live_server.url + _link(r"http://[^/\s]+(/comptes/inscription/confirmer/\S+/)"))
+    _fill_password(page)
     page.get_by_role("button", name=re.compile("^Confirmer mon adresse")).click()
     page.wait_for_url("**/espace/catalyseur/")
 

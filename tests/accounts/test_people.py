@@ -59,8 +59,8 @@ def test_the_list_searches_and_filters(
 ) -> None:
     admin = logged_in(nadia)
     admin.get("/comptes/personnes/")  # session and role cache warm
-    # session, user, role, count, page, groups, lockouts, pending mandates
-    with django_assert_num_queries(8):
+    # session, user, role, count, page, groups, lockouts, pending mandates, approvals
+    with django_assert_num_queries(9):
         html = ok(admin.get("/comptes/personnes/")).content.decode()
     for name in ("Alice Martin", "Bob Durand", "Élise Maire", "Nadia Admin"):
         assert name in html

@@ -81,7 +81,7 @@ class Checker:
     def login(self, page: Any, username: str) -> None:
         page.goto(f"{self.base}/comptes/login/")
         self.check(page, "connexion")
-        page.get_by_label("Nom d’utilisateur").fill(username)
+        page.get_by_label("Adresse e-mail").fill(username)
         page.get_by_label("Mot de passe").fill(PASSWORD)
         page.get_by_role("button", name="Se connecter").click()
         page.wait_for_load_state("networkidle")

@@ -38,5 +38,22 @@ def test_form_errors_stay_french_for_an_english_browser() -> None:
     assert response.status_code == 400  # the form is shown again with its messages
     assert "Ce champ est obligatoire." in html
     assert "Saisissez une adresse de courriel valide." in html
-    assert "Ce mot de passe est trop court." in html  # Django's password validators
     assert "This field is required" not in html
+
+
+@pytest.mark.django_db
+def test_password_validators_stay_french_for_an_english_browser() -> None:
+    from django.contrib.auth.models import User
+
+    from config.links import Purpose, make_link_token
+
+    data = {"first_name": "Inès", "last_name": "N", "email": "ines@exemple.fr", "consent": "on"}
+    Client().post("/comptes/inscription/", data, **ENGLISH)
+    token = make_link_token(User.objects.get(email="ines@exemple.fr"), Purpose.SIGNUP)
+    response = Client().post(
+        f"/comptes/inscription/confirmer/{token}/",
+        {"password1": "abc", "password2": "abc"},
+        **ENGLISH,
+    )
+    assert response.status_code == 400
+    assert "Ce mot de passe est trop court." in response.content.decode()

@@ -138,7 +138,7 @@ def targets(world: dict[str, Any]) -> list[Target]:
         ),
         Target(BatchForm, "/observatoire/rapports/", "nadia"),
         Target(curation_forms.CompareForm, f"{admin}/comparer/", "nadia", method="GET"),
-        Target(auth_forms.AuthenticationForm, "/comptes/login/", "anonyme"),
+        Target(accounts_forms.LoginForm, "/comptes/login/", "anonyme"),
         Target(auth_forms.PasswordResetForm, "/comptes/password_reset/", "anonyme"),
         Target(auth_forms.SetPasswordForm, "/comptes/reset/MQ/abc-def/", "anonyme"),
         Target(
@@ -152,6 +152,8 @@ def targets(world: dict[str, Any]) -> list[Target]:
         ),
         Target(territoires_forms.MandateForm, "/territoires/mandats/declarer/", "elise"),
         Target(accounts_forms.SignupForm, "/comptes/inscription/", "anonyme"),
+        Target(accounts_forms.SignupConfirmForm, "/comptes/inscription/confirmer/abc/", "anonyme"),
+        Target(accounts_forms.SignupResendForm, "/comptes/inscription/renvoyer/", "anonyme"),
         Target(accounts_forms.InvitationAcceptForm, "/comptes/invitation/abc-def/", "anonyme"),
         Target(accounts_forms.InviteForm, "/comptes/personnes/inviter/", "nadia"),
         Target(accounts_forms.RolesForm, f"/comptes/personnes/{world['alice']}/roles/", "nadia"),

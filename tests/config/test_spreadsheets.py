@@ -110,3 +110,30 @@ def test_the_admin_csv_and_xlsx_exports(nadia: User, geo: Any) -> None:
     # Written as strings, never as live formulas.
     assert all(cell.data_type == "s" and cell.value == "'" + ATTACKS[0] for cell in profile_cells)
     assert not any(cell.data_type == "f" for cell in cells)
+
+
+def test_no_module_writes_csv_without_the_safe_writer() -> None:
+    """Every CSV goes through config.spreadsheets.csv_writer: a direct ``csv.writer`` skips it."""
+    import pathlib
+    import re
+
+    root = pathlib.Path(__file__).resolve().parents[2]
+    direct = re.compile(r"\bcsv\s*\.\s*writer\s*\(|from\s+csv\s+import\s+[^\n]*\bwriter\b")
+    offenders = []
+    for package in ("config", "territoires", "pratiques", "observatoire", "accounts", "bench"):
+        for path in (root / package).rglob("*.py"):
+            if path.relative_to(root).as_posix() == "config/spreadsheets.py":
+                continue
+            if direct.search(path.read_text(encoding="utf-8")):
+                offenders.append(path.relative_to(root).as_posix())
+    assert offenders == []
+
+
+def test_the_safe_writer_prefixes_every_formula() -> None:
+    from config.spreadsheets import csv_writer
+
+    out = io.StringIO()
+    writer = csv_writer(out)
+    writer.writerow(["=1+1", "-3,5", "texte"])
+    writer.writerows([["@SUM(1)", 2]])
+    assert out.getvalue().splitlines() == ["'=1+1;-3,5;texte", "'@SUM(1);2"]

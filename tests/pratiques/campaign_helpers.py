@@ -79,7 +79,7 @@ def respond(invitee: Any, frequency: int = 2, involvement: int = 2, **submit: An
     invitee.user.is_active = True
     invitee.user.save(update_fields=["is_active"])
     # As confirming through the personal link does: the imported population is vouched for.
-    services.vouch_grant(user=invitee.user, source="campagne")
+    services.vouch_record(user=invitee.user, source="campagne")
     assessment = campaign_assessment_open(invitee=invitee)
     answer_all(assessment, frequency, involvement, carrying=1)
     return services.assessment_submit(

@@ -55,6 +55,7 @@ def test_an_admin_runs_a_campaign_and_an_invitee_answers(
     invitee = context.new_page()
     invitee.set_default_timeout(15_000)
     invitee.goto(link)
+    invitee.get_by_role("button", name="Ouvrir mon auto-évaluation").click()
     invitee.wait_for_url(re.compile(r".*/pratiques/evaluations/\d+/$"))
     practices = invitee.locator("fieldset.practice")
     assert practices.count() == 24

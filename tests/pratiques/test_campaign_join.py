@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db
 def test_the_link_signs_in_creates_the_account_and_opens_a_draft(geo, client) -> None:
     campaign = invited(make_campaign(), 2)
     path = link_for("personne0000@exemple.fr")
-    response = client.get(path)
+    assert 'method="post"' in client.get(path).content.decode()  # a button: GET changes nothing
+    assert not User.objects.get(email="personne0000@exemple.fr").is_active
+    response = client.post(path)
     person = Invitee.objects.select_related("user", "assessment").get(
         email="personne0000@exemple.fr"
     )
@@ -32,9 +34,9 @@ def test_the_link_signs_in_creates_the_account_and_opens_a_draft(geo, client) ->
 def test_a_link_used_twice_is_refused(geo, client) -> None:
     invited(make_campaign(), 1)
     path = link_for("personne0000@exemple.fr")
-    assert client.get(path).status_code == 302
+    assert client.post(path).status_code == 302
     client.logout()
-    response = client.get(path)
+    response = client.post(path)
     assert response.status_code == 410
     assert "déjà été utilisé" in response.content.decode()
 
@@ -73,7 +75,11 @@ def test_an_existing_catalyst_keeps_their_account_and_own_draft_elsewhere(
     person = Invitee.objects.get()
     assert person.user == alice
     own = start(alice, geo.saint_etienne)  # a draft of her own on the same grid is adopted
-    client.get(link_for("alice@exemple.fr"))
+    # She has a password: the link sends her to the login page, then to her campaign.
+    html = client.get(link_for("alice@exemple.fr")).content.decode()
+    assert f"/comptes/login/?next=%2Fpratiques%2Fcampagnes%2Frejoindre%2F{person.pk}%2F" in html
+    client = logged_in(alice)
+    client.get(f"/pratiques/campagnes/rejoindre/{person.pk}/")
     person.refresh_from_db()
     assert person.assessment == own
     assert Assessment.objects.filter(user=alice).count() == 1
@@ -81,7 +87,7 @@ def test_an_existing_catalyst_keeps_their_account_and_own_draft_elsewhere(
 
 def test_a_catalyst_sees_their_campaigns_and_can_stop_reminders(geo, client) -> None:
     invited(make_campaign(), 1)
-    client.get(link_for("personne0000@exemple.fr"))
+    client.post(link_for("personne0000@exemple.fr"))
     person = Invitee.objects.get()
     html = client.get("/pratiques/campagnes/mes-campagnes/").content.decode()
     assert "Étude 2026" in html and "en cours" in html and "<html" in html
@@ -130,7 +136,12 @@ def test_a_link_never_opens_an_administration_session(nadia: User, geo, client) 
     campaign_messages_run(campaign_id=campaign.pk)
     response = client.get(link_for("nadia@exemple.fr"))
     assert (
+        response.status_code == 200
+        and "Se connecter avec mon mot de passe" in response.content.decode()
+    )
+    response = client.post(link_for("nadia@exemple.fr"))
+    assert (
         response.status_code == 403
-        and "administration : connectez-vous" in response.content.decode()
+        and "Connectez-vous avec votre mot de passe" in response.content.decode()
     )
     assert "_auth_user_id" not in client.session

@@ -64,14 +64,14 @@ def test_reminders_go_only_to_those_who_have_not_submitted(geo, client) -> None:
     campaign = invited(make_campaign(), 4)
     a, b, c, d = Invitee.objects.filter(campaign=campaign).order_by("email")
     # a submitted, b started only, c stopped reminders, d did nothing.
-    client.get(link_for(a.email))
+    client.post(link_for(a.email))
     a.refresh_from_db()
     answer_all(a.assessment, 2, 2)
     response = client.post(
         f"/pratiques/evaluations/{a.assessment.pk}/valider/", {"consent_statistics": "on"}
     )
     assert response.status_code == 302
-    client.get(link_for(b.email))
+    client.post(link_for(b.email))
     client.post(link_for(c.email, STOP_PATTERN))
     mail.outbox.clear()
     later = timezone.localdate() + timedelta(days=7)

@@ -3,7 +3,6 @@ and the anonymised exports."""
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
@@ -13,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from config.spreadsheets import spreadsheet_row
+from config.spreadsheets import csv_writer, spreadsheet_row
 from config.types import AuthenticatedHttpRequest
 from pratiques import aggregates, disclosure
 from pratiques.curation import queries
@@ -107,12 +106,12 @@ def export_filename(extension: str) -> str:
 @require_safe
 @admin_required  # type: ignore[arg-type]  # role_required is typed for HttpResponse only
 def export_csv(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
-    writer = csv.writer(Echo(), delimiter=";")
+    writer = csv_writer(Echo())
 
     def lines() -> Any:
         yield "\ufeff" + writer.writerow(queries.EXPORT_COLUMNS)
         for row in queries.export_rows():
-            yield writer.writerow(spreadsheet_row(row))
+            yield writer.writerow(row)
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{export_filename("csv")}"'
