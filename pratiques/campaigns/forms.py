@@ -42,14 +42,22 @@ class CampaignForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        versions = GridVersion.objects.exclude(status=GridStatus.DRAFT)
+        # A new campaign runs on the published grid only (an archived one would give answers
+        # no catalyst compares with); an edited one keeps the version it was created on.
+        versions = GridVersion.objects.filter(status=GridStatus.PUBLISHED)
+        if self.instance.pk:
+            versions = versions | GridVersion.objects.filter(pk=self.instance.version_id)
         version = cast(forms.ModelChoiceField, self.fields["version"])
         version.queryset = versions
         version.empty_label = None
+        version.error_messages["invalid_choice"] = (
+            "Une campagne se lance sur la grille publiée : les versions archivées ne sont plus "
+            "proposées."
+        )
         if not self.instance.pk:
             self.fields["invitation_text"].initial = DEFAULT_INVITATION
             self.fields["reminder_text"].initial = DEFAULT_REMINDER
-            current = versions.filter(status=GridStatus.PUBLISHED).first()
+            current = versions.first()
             if current is not None:
                 self.fields["version"].initial = current.pk
 

@@ -39,6 +39,21 @@ class CampaignRefused(Refused):
     default_code = "campaign_refused"
 
 
+@transaction.atomic
+def campaign_delete(*, campaign_id: int) -> str:
+    """Deletes a campaign nobody was invited to nor registered in; returns its title."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign_id)
+    if campaign.is_closed or campaign.invitees.exists():
+        raise CampaignRefused(
+            "Seule une campagne sans personne invitée ni inscrite peut être supprimée : "
+            "clôturez celle-ci, son jeu de données sera figé.",
+            code="campaign_not_empty",
+        )
+    title = campaign.title
+    campaign.delete()
+    return title
+
+
 def _is_pending(user: User) -> bool:
     return not user.is_active and user.last_login is None and not user.has_usable_password()
 

@@ -15,6 +15,8 @@ campaign_urlpatterns = [
         name="population_template",
     ),
     path("campagnes/<int:pk>/", views.campaign_detail, name="campaign_detail"),
+    path("campagnes/<int:pk>/modifier/", views.campaign_edit, name="campaign_edit"),
+    path("campagnes/<int:pk>/supprimer/", views.campaign_delete, name="campaign_delete"),
     path("campagnes/<int:pk>/population/", views.campaign_import, name="campaign_import"),
     path("campagnes/<int:pk>/envoyer/", views.campaign_send, name="campaign_send"),
     path("campagnes/<int:pk>/cloturer/", views.campaign_close, name="campaign_close"),

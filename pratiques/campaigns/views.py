@@ -55,6 +55,48 @@ def campaign_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, T + "campaign_form.html", {"form": form}, status=status)
 
 
+@require_http_methods(["GET", "POST"])
+@role_required(Role.NETWORK_ADMIN)
+def campaign_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Dates, grid and texts, until the campaign opens (409 after: invitations have left)."""
+    campaign = get_object_or_404(Campaign.objects.select_related("version"), pk=pk)
+    if not campaign.is_editable:
+        messages.error(
+            request,
+            "Cette campagne est ouverte ou close : ses dates, sa grille et ses textes ne changent "
+            "plus (les invitations sont parties avec eux).",
+        )
+        return _detail(request, campaign, status=409)
+    form = CampaignForm(request.POST or None, instance=campaign)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Campagne modifiée.")
+        return redirect(campaign)
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "campaign": campaign}
+    return render(request, T + "campaign_form.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.NETWORK_ADMIN)
+def campaign_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Only an empty campaign (nobody imported nor registered) is deleted; else it is closed."""
+    campaign = get_object_or_404(Campaign, pk=pk)
+    status = 200
+    if request.method == "POST":
+        if request.POST.get("confirmer_suppression"):
+            try:
+                title = services.campaign_delete(campaign_id=campaign.pk)
+            except services.CampaignRefused as error:
+                messages.error(request, str(error))
+                return _detail(request, campaign, status=409)
+            messages.success(request, f"Campagne « {title} » supprimée.")
+            return redirect("pratiques:campaign_list")
+        messages.error(request, "Cochez la case pour confirmer la suppression.")
+        status = 400
+    return render(request, T + "campaign_delete.html", {"campaign": campaign}, status=status)
+
+
 def _detail(
     request: HtmxHttpRequest,
     campaign: Campaign,

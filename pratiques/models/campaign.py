@@ -79,6 +79,11 @@ class Campaign(models.Model):
         return not self.is_closed and self.opens_on <= today <= self.closes_on
 
     @property
+    def is_editable(self) -> bool:
+        """Until it opens its dates, grid and texts may change: nobody has been invited yet."""
+        return not self.is_closed and timezone.localdate() < self.opens_on
+
+    @property
     def reminder_offsets(self) -> list[int]:
         return sorted(
             {int(part) for part in self.reminder_days.split(",") if part.strip().isdigit()}
