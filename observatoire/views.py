@@ -12,6 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
+from config import charts as chart_export
 from config.charts import VARIANTS, svg_response
 from config.roles import Role, role_required
 from config.spreadsheets import spreadsheet_row
@@ -214,6 +215,7 @@ def territory_indicators(request: HtmxHttpRequest, level: str, code: str) -> Htt
         "territory_url": territory_url,
         "profile": profile,
         "charts": charts,
+        "charts_unavailable": bool(charts) and not chart_export.available(),
     }
     template = "observatoire/territory_indicators.html"
     if request.htmx:
