@@ -8,10 +8,11 @@ start it; ``REPORT_WARMUP=1`` forces it, ``REPORT_WARMUP=0`` turns it off.
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import logging
 import os
 import sys
-import importlib
 import threading
 import time
 
@@ -81,10 +82,9 @@ WARM_IMPORTS = (
 
 def import_modules() -> None:
     for name in WARM_IMPORTS:
-        try:
+        # pandas is optional: plotly then never imports it either.
+        with contextlib.suppress(ImportError):
             importlib.import_module(name)
-        except ImportError:  # optional (pandas): plotly then never imports it either
-            pass
 
 
 def start_in_background(force: bool = False) -> bool:
