@@ -236,6 +236,9 @@ SECURE_CSP_REPORT_ONLY = CONTENT_SECURITY_POLICY if CSP_MODE != "enforce" else {
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        # Short jobs (imports, e-mails) and long ones (report batches) each have a worker
+        # (config/queues.py).
+        "QUEUES": ["default", "long"],
     }
 }
 

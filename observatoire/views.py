@@ -14,6 +14,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from config import charts as chart_export
 from config.charts import VARIANTS, svg_response
+from config.queues import queue_place
 from config.roles import Role, role_required
 from config.spreadsheets import spreadsheet_row
 from config.types import AuthenticatedHttpRequest, HtmxHttpRequest
@@ -395,6 +396,10 @@ def import_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         and run.status == ImportStatus.SUCCEEDED
         and not run.confirmations.exists(),
         "confirmation": run.confirmations.order_by("-pk").first() if run.dry_run else None,
+        # Waiting: its place in the short jobs' queue and what runs before it.
+        "queue": queue_place("observatoire.tasks.import_run_task", run.pk)
+        if run.status == ImportStatus.PENDING
+        else None,
     }
     template = "observatoire/import_detail.html"
     if request.htmx:
