@@ -177,7 +177,7 @@ USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 # plotly.js is served from the plotly package itself, so the page and the figures share one version.
 STATICFILES_DIRS = [
     BASE_DIR / "static",
