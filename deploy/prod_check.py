@@ -226,7 +226,7 @@ class Stack:
 
     def logs(self) -> str:
         parts = []
-        for path in sorted(self.folder.glob("*.log")) + [self.pgdata / "server.log"]:
+        for path in [*sorted(self.folder.glob("*.log")), self.pgdata / "server.log"]:
             if path.exists():
                 tail = path.read_text(errors="replace").splitlines()[-40:]
                 parts.append(f"--- {path.name}\n" + "\n".join(tail))
