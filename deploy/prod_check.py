@@ -138,7 +138,7 @@ class Stack:
                 "-U",
                 DB_USER,
                 DB_NAME,
-            ],  # fmt: skip
+            ],
             check=True,
             env=env,
         )
