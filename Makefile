@@ -75,5 +75,11 @@ restore: install
 	@test -n "$(FICHIER)" || (echo "Usage : make restore FICHIER=var/backups/….dump" >&2; exit 2)
 	$(PY) -m config.backup restore $(FICHIER)
 
+# The production stack of docker-compose.yml without containers: a PostgreSQL server over TCP with
+# a password, setup_platform, gunicorn (DJANGO_ENV=production, WhiteNoise), a worker per queue;
+# then /health/, a territory page, a PDF, an import by the worker, a backup and its restore.
+prod-check: install
+	$(PY) deploy/prod_check.py
+
 clean-db:
 	rm -rf .pgdata
