@@ -34,7 +34,9 @@ def database_url() -> str:
     return urllib.parse.urlunsplit(url._replace(path="/" + connection.settings_dict["NAME"]))
 
 
-@pytest.mark.parametrize("chromium_state", ["installed", "missing"])
+@pytest.mark.parametrize(
+    "chromium_state", [pytest.param("installed", marks=pytest.mark.chromium), "missing"]
+)
 def test_a_server_start_logs_no_traceback(chromium_state: str, tmp_path: Any) -> None:
     if chromium_state == "installed" and not (
         os.environ.get("BROWSER_PATH") or __import__("shutil").which("chromium")
