@@ -1,7 +1,7 @@
 FROM python:3.12-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
-    DJANGO_ENV=production BROWSER_PATH=/usr/bin/chromium
+    DJANGO_ENV=production BROWSER_PATH=/usr/bin/chromium WEB_CONCURRENCY=3
 
 # WeasyPrint needs Pango; kaleido exports charts through Debian's Chromium.
 RUN apt-get update \
@@ -16,4 +16,5 @@ COPY . .
 RUN SECRET_KEY=build DATABASE_URL=postgresql://build@localhost/build python manage.py collectstatic --noinput
 
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", "--access-logfile", "-"]
+# gunicorn reads its number of processes from WEB_CONCURRENCY. `make prod-check` runs this CMD.
+CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--timeout", "60", "--access-logfile", "-"]

@@ -8,14 +8,22 @@ HOST ?= 127.0.0.1:8000
 # TEST_WORKERS=0 runs the suite in this one process.
 TEST_WORKERS ?= auto
 
-.PHONY: run test install lint format worker check-deploy clean-db backup restore audit
+.PHONY: run test install lint format worker check-deploy clean-db backup restore audit \
+	prerequisites prod-check
 
-run: install
+run: prerequisites install
 	$(PY) manage.py setup_platform --demo
 	@echo "Plateforme : http://$(HOST)/  (Ctrl-C pour arrêter)"
 	$(PY) manage.py recover_jobs
-	$(PY) manage.py db_worker & WORKER=$$!; trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
+	# One worker per queue: imports and e-mails never wait behind a batch of reports.
+	$(PY) manage.py db_worker --queue-name default & SHORT=$$!; \
+	$(PY) manage.py db_worker --queue-name long & LONG=$$!; \
+	trap 'kill $$SHORT $$LONG 2>/dev/null' EXIT INT TERM; \
 	DEBUG=$${DEBUG:-0} DEMO_MODE=$${DEMO_MODE:-1} $(PY) manage.py runserver $(HOST)
+
+# Chromium, Pango and fonts: says, in French, the one command that installs what is missing.
+prerequisites:
+	@sh bin/check-prerequisites
 
 test: install
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist load --maxschedchunk 2 $(PYTEST_ARGS)
@@ -27,9 +35,13 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	touch $@
 
+# Both queues' workers (QUEUE=default or QUEUE=long for one of them).
 worker: install
 	$(PY) manage.py recover_jobs
-	$(PY) manage.py db_worker
+	@if [ -n "$(QUEUE)" ]; then exec $(PY) manage.py db_worker --queue-name $(QUEUE); fi; \
+	$(PY) manage.py db_worker --queue-name default & SHORT=$$!; \
+	trap 'kill $$SHORT 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py db_worker --queue-name long
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -62,6 +74,12 @@ backup: install
 restore: install
 	@test -n "$(FICHIER)" || (echo "Usage : make restore FICHIER=var/backups/….dump" >&2; exit 2)
 	$(PY) -m config.backup restore $(FICHIER)
+
+# The production stack of docker-compose.yml without containers: a PostgreSQL server over TCP with
+# a password, setup_platform, gunicorn (DJANGO_ENV=production, WhiteNoise), a worker per queue;
+# then /health/, a territory page, a PDF, an import by the worker, a backup and its restore.
+prod-check: install
+	$(PY) deploy/prod_check.py
 
 clean-db:
 	rm -rf .pgdata

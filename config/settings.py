@@ -182,7 +182,7 @@ USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 # plotly.js is served from the plotly package itself, so the page and the figures share one version.
 STATICFILES_DIRS = [
     BASE_DIR / "static",
@@ -241,6 +241,9 @@ SECURE_CSP_REPORT_ONLY = CONTENT_SECURITY_POLICY if CSP_MODE != "enforce" else {
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        # Short jobs (imports, e-mails) and long ones (report batches) each have a worker
+        # (config/queues.py).
+        "QUEUES": ["default", "long"],
     }
 }
 

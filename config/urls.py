@@ -41,4 +41,6 @@ urlpatterns = [
     # Observatoire pages nest under /territoires/… and /observatoire/… (see observatoire/urls.py).
     path("", include("observatoire.urls")),
     path("admin/", admin.site.urls),
+    # Mentions légales, données personnelles, accessibilité, contact (linked from every footer).
+    path("", include("accounts.legal.urls")),
 ]

@@ -11,7 +11,9 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
+from config import charts as chart_export
 from config.charts import VARIANTS, svg_response
+from config.queues import queue_place
 from config.roles import Role, role_required
 from config.spreadsheets import csv_writer, spreadsheet_row
 from config.types import AuthenticatedHttpRequest, HtmxHttpRequest
@@ -213,6 +215,7 @@ def territory_indicators(request: HtmxHttpRequest, level: str, code: str) -> Htt
         "territory_url": territory_url,
         "profile": profile,
         "charts": charts,
+        "charts_unavailable": bool(charts) and not chart_export.available(),
     }
     template = "observatoire/territory_indicators.html"
     if request.htmx:
@@ -392,6 +395,10 @@ def import_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         and run.status == ImportStatus.SUCCEEDED
         and not run.confirmations.exists(),
         "confirmation": run.confirmations.order_by("-pk").first() if run.dry_run else None,
+        # Waiting: its place in the short jobs' queue and what runs before it.
+        "queue": queue_place("observatoire.tasks.import_run_task", run.pk)
+        if run.status == ImportStatus.PENDING
+        else None,
     }
     template = "observatoire/import_detail.html"
     if request.htmx:

@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from config import charts as chart_export
 from config.charts import VARIANTS, svg_response
 from config.roles import Role, role_required
 from config.spreadsheets import csv_writer
@@ -65,6 +66,7 @@ def assessment_results(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         ),
         "charts": _charts(data),
         "chart_sizes": charts.SIZES,
+        "charts_unavailable": not chart_export.available(),
         "rows": _score_rows(data),
         "ternary_pct": _pct(data.ternary),
         "barycentre_pct": _pct(data.selected.barycentre if data.selected else None),

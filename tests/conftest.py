@@ -63,6 +63,9 @@ LONGEST_FIRST = (
     "tests/pratiques/test_curation_browser.py",
     "tests/pratiques/test_browser_autosave_retry.py",
     "tests/observatoire/test_indicator_figures.py",
+    "tests/config/test_runserver_start.py",
+    "tests/config/test_charts_unavailable.py",
+    "tests/observatoire/test_import_queue.py",
 )
 
 

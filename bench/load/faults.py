@@ -131,7 +131,8 @@ def autosave_under_restart(clients: int = 20, seconds: float = 20.0) -> None:
 def _worker(env: dict[str, str]) -> subprocess.Popen:
     subprocess.run([sys.executable, "manage.py", "recover_jobs"], cwd=ROOT, env=env, check=True)
     return subprocess.Popen(
-        [sys.executable, "manage.py", "db_worker"],
+        # Both queues (config/queues.py): this bench kills one worker, whatever it runs.
+        [sys.executable, "manage.py", "db_worker", "--queue-name", "default,long"],
         cwd=ROOT,
         env=env,
         start_new_session=True,  # its own process group: SIGKILL takes Chromium with it

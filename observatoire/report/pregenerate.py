@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from django.tasks import task
 
+from config import queues
 from territoires.models import Follow, Level, Territory
 
 logger = logging.getLogger(__name__)
@@ -49,7 +50,7 @@ def pregenerate_enqueue(reason: str) -> None:
 
     def enqueue() -> None:
         try:
-            pregenerate_reports.enqueue(reason)
+            queues.on_long_queue(pregenerate_reports).enqueue(reason)
         except Exception:  # a missing queue never fails the import or the release itself
             logger.exception("Pré-génération des rapports non planifiée (%s)", reason)
 

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from config import pdf
-from config.charts import wrapped
+from config.charts import ChartsUnavailable, wrapped
 from config.typography import french_html
 from observatoire.report import charts
 from observatoire.report.data import LEVER_LABELS, ReportData
@@ -68,6 +68,8 @@ def _image(fig: Any, *, width: int, height: int) -> str:
     and is not cached)."""
     try:
         return charts.figure_data_uri(fig, width=width, height=height, fmt=chart_format())
+    except ChartsUnavailable:  # the exporter has logged why, once
+        return ""
     except Exception:
         logger.exception("Export d'un graphique du rapport impossible")
         return ""
@@ -87,6 +89,8 @@ def render_html(data: ReportData, images: dict[str, str] | None = None) -> str:
     context = {
         "data": data,
         "images": images,
+        # A chart that could not be drawn: the report says it goes out « sans graphiques ».
+        "charts_missing": not all(images.values()),
         "t": data.territory,
         "lever_labels": list(LEVER_LABELS.items()),
         "distribution_min": disclosure.DISTRIBUTION_MIN,

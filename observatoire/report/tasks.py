@@ -8,6 +8,7 @@ from typing import Any
 from django.db import connection
 from django.tasks import task
 
+from config import queues
 from observatoire import liveness
 from observatoire.report.batch import (
     batch_create,
@@ -34,7 +35,7 @@ def batch_start(
     progress = batch_create(level=level, codes=codes)
     if inline:
         return batch_run(progress["id"])
-    result = generate_reports.enqueue(progress["id"])
+    result = queues.on_long_queue(generate_reports).enqueue(progress["id"])
     progress["task_id"] = str(result.id)
     stored = read_progress(progress["id"])
     if not stored or stored["status"] == "queued":
@@ -47,7 +48,7 @@ def requeue(progress: dict[str, Any]) -> dict[str, Any]:
     progress["status"] = "queued"
     progress["resumed"] = progress.get("resumed", 0) + 1
     write_progress(progress)
-    task_id = str(generate_reports.enqueue(progress["id"]).id)
+    task_id = str(queues.on_long_queue(generate_reports).enqueue(progress["id"]).id)
     current = read_progress(progress["id"]) or progress
     if current["status"] == "queued":  # not already taken (an immediate backend runs it inline)
         current["task_id"] = task_id

@@ -8,10 +8,13 @@ start it; ``REPORT_WARMUP=1`` forces it, ``REPORT_WARMUP=0`` turns it off.
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import logging
 import os
 import sys
 import threading
+import time
 
 logger = logging.getLogger(__name__)
 
@@ -40,17 +43,48 @@ def wanted(argv: list[str] | None = None, environ: dict[str, str] | None = None)
 
 def warm() -> None:
     """Start Chromium through kaleido and draw a tiny PDF with the report's fonts."""
+    from config.charts import ChartsUnavailable, available
     from observatoire.report import charts, render
 
+    started = time.monotonic()
     try:
         charts.warm_exporter()
-    except Exception:  # no browser: reports go out without their charts, and say so
+    except ChartsUnavailable:  # no browser: the exporter has said why, once; reports say so
+        pass
+    except Exception:
         logger.exception("Démarrage anticipé de l'export des graphiques impossible")
     try:
         render.warm()
     except Exception:
         logger.exception("Préparation anticipée du rendu PDF impossible")
+    logger.info(
+        "Rapports prêts en %.1f s (%s).",
+        time.monotonic() - started,
+        "graphiques compris" if available() else "sans graphiques",
+    )
     done.set()
+
+
+# What the warm-up imports, imported first by the thread that starts it: two threads importing
+# numpy or pandas at once leave one with a « partially initialized module » (issue of the
+# warm-up racing the server's own imports).
+WARM_IMPORTS = (
+    "numpy",
+    "pandas",
+    "plotly.graph_objects",
+    "plotly.io",
+    "kaleido",
+    "weasyprint",
+    "observatoire.report.charts",
+    "observatoire.report.render",
+)
+
+
+def import_modules() -> None:
+    for name in WARM_IMPORTS:
+        # pandas is optional: plotly then never imports it either.
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
 
 
 def start_in_background(force: bool = False) -> bool:
@@ -58,5 +92,6 @@ def start_in_background(force: bool = False) -> bool:
     if _started.is_set() or not (force or wanted()):
         return False
     _started.set()
+    import_modules()
     threading.Thread(target=warm, name="report-warmup", daemon=True).start()
     return True

@@ -2,12 +2,16 @@
 horizontal scrolling and no axe-core violation (WCAG 2.1 A and AA, any impact).
 
 axe-core comes from npm (``.ci/run`` packs it into ``.cache/axe/``) or from ``AXE_CORE_PATH``.
-``SCREENSHOT_DIR`` keeps a full-page screenshot of every page visited, to look at."""
+``SCREENSHOT_DIR`` keeps a full-page screenshot of every page visited, to look at. Each journey
+that passes writes what it measured to ``accounts/legal/accessibilite/<journey>.json``: the
+accessibility statement's figures (commit them after a run)."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +29,14 @@ VIEWPORTS = [(390, 844), (1280, 900)]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 VALUES = "CODGEO;TX_CHOM;TX_PAUV\n94080;7,5;9,1\n94067;6,2;8\n42218;15,3;24\n42095;12;18,2\n"
 IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# The journeys as the accessibility statement names them.
+JOURNEYS = {
+    "elu": "Élu ou élue sans compte",
+    "catalyseur": "Catalyseur",
+    "admin": "Administration du réseau",
+    "pages-legales": "Pages légales",
+}
+MEASURES_DIR = Path(__file__).resolve().parents[2] / "accounts" / "legal" / "accessibilite"
 
 
 def axe_source() -> str:
@@ -77,6 +89,24 @@ class Checker:
             slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
             page.screenshot(path=str(folder / f"{self.name}-{slug}-{width}.png"), full_page=True)
         self.checked.append(f"{label}@{width}")
+
+    def record(self) -> None:
+        """What this journey measured, for the accessibility statement (every check passed)."""
+        version = re.search(r"axe v([\d.]+)", self.axe[:500])
+        pages = sorted({check.rpartition("@")[0] for check in self.checked})
+        widths = sorted({int(check.rpartition("@")[2]) for check in self.checked})
+        measures = {
+            "journey": JOURNEYS[self.name],
+            "pages": pages,
+            "widths": widths,
+            "violations": 0,
+            "axe": version.group(1) if version else "inconnue",
+            "rules": AXE_TAGS,
+            "measured_on": date.today().isoformat(),
+        }
+        MEASURES_DIR.mkdir(exist_ok=True)
+        path = MEASURES_DIR / f"{self.name}.json"
+        path.write_text(json.dumps(measures, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
     def login(self, page: Any, username: str) -> None:
         page.goto(f"{self.base}/comptes/login/")
@@ -138,6 +168,7 @@ def test_an_official_without_account_finds_a_territory_and_its_report(
         checker.check(page, "grille")
         context.close()
     assert len(checker.checked) == 11
+    checker.record()
 
 
 @pytest.mark.browser
@@ -179,6 +210,7 @@ def test_a_catalyst_goes_from_login_to_results(live_server: Any, browser: Any) -
         checker.check(page, "mes données")
         context.close()
     assert len(checker.checked) == 16
+    checker.record()
 
 
 @pytest.mark.browser
@@ -216,3 +248,38 @@ def test_an_admin_curates_imports_and_runs_a_batch(
         checker.check(page, "version de la grille")
         context.close()
     assert len(checker.checked) == 2 * (2 + len(pages))
+    checker.record()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_legal_pages_on_a_phone_and_a_desk(live_server: Any, browser: Any) -> None:
+    make_user("nadia", Role.NETWORK_ADMIN, is_staff=True)
+    checker = Checker(browser, live_server, "pages-legales")
+    slugs = ["mentions-legales", "donnees-personnelles", "accessibilite", "contact"]
+    for width, height in VIEWPORTS:
+        context = checker.context(width, height)
+        page = context.new_page()
+        page.goto(f"{checker.base}/")
+        for name in ("Mentions légales", "Données personnelles", "Contact"):
+            page.get_by_role("contentinfo").get_by_role("link", name=name).click()
+            page.wait_for_load_state("networkidle")
+            checker.check(page, name.lower())
+        page.get_by_role("contentinfo").get_by_role(
+            "link", name="Accessibilité : non conforme"
+        ).click()
+        checker.check(page, "déclaration d’accessibilité")
+        checker.login(page, "nadia")
+        page.goto(f"{checker.base}/contact/modifier/")
+        checker.check(page, "modifier un texte légal")
+        page.get_by_label("Texte de l’opérateur").fill("Écrire à contact@reseau.example")
+        page.get_by_role("button", name="Enregistrer une nouvelle version").click()
+        page.wait_for_url(f"{checker.base}/contact/")
+        assert "contact@reseau.example" in page.content()
+        context.close()
+    assert sorted({c.rpartition("@")[0] for c in checker.checked}) == sorted(
+        ["connexion", "contact", "données personnelles", "déclaration d’accessibilité",
+         "mentions légales", "modifier un texte légal"]
+    )  # fmt: skip
+    assert len(slugs) == 4 and len(checker.checked) == 2 * 6
+    checker.record()

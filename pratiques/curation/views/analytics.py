@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from config import queues
 from config.spreadsheets import csv_writer, spreadsheet_row
 from config.types import AuthenticatedHttpRequest
 from pratiques import aggregates, disclosure
@@ -85,7 +86,9 @@ def release_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A new dated release of the public practice aggregates, computed by the task worker."""
     from pratiques.tasks import release_aggregates_task
 
-    release_aggregates_task.enqueue(f"administration ({request.user.get_username()})")
+    queues.on_long_queue(release_aggregates_task).enqueue(
+        f"administration ({request.user.get_username()})"
+    )
     messages.success(
         request,
         "Nouvelle diffusion demandée : les agrégats publics seront recalculés par le service de "
