@@ -33,6 +33,7 @@ class Purpose(models.TextChoices):
     INVITATION = "invitation", "Invitation"
     CAMPAIGN = "campagne", "Invitation à une campagne"
     CAMPAIGN_REMINDERS_STOP = "relances", "Arrêt des relances d'une campagne"
+    PLAN_REMINDERS_STOP = "rappels-plan", "Arrêt des rappels du plan de développement"
 
 
 class LinkError(Refused):
@@ -95,3 +96,20 @@ def check_link_token(token: str, purpose: Purpose) -> User:
 def link_url(url_name: str, token: str) -> str:
     """The absolute address of a link view taking ``token`` (for an e-mail)."""
     return settings.SITE_URL.rstrip("/") + reverse(url_name, kwargs={"token": token})
+
+
+def make_lasting_token(user: User, purpose: Purpose) -> str:
+    """A signed token that never expires nor wears out, for a « stop these e-mails » link: it
+    must still work after the person logged in or months later, and only ever turns something off."""
+    return signing.Signer(salt=f"config.links.lasting.{purpose.value}").sign_object({"u": user.pk})
+
+
+def check_lasting_token(token: str, purpose: Purpose) -> User:
+    try:
+        data = signing.Signer(salt=f"config.links.lasting.{purpose.value}").unsign_object(token)
+    except (signing.BadSignature, ValueError):
+        raise LinkError(LinkError.INVALID) from None
+    user = User.objects.filter(pk=data.get("u") if isinstance(data, dict) else None).first()
+    if user is None:
+        raise LinkError(LinkError.INVALID)
+    return user
