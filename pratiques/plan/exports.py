@@ -152,3 +152,15 @@ def plan_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="plan-de-developpement-{plan.pk}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_safe
+@role_required(Role.CATALYST)
+def my_data_plan_export(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """« Mes données »: every plan of the person, oldest first."""
+    plans = (
+        DevelopmentPlan.objects.filter(user=request.user)
+        .select_related("assessment")
+        .order_by("assessment__submitted_at", "pk")
+    )
+    return csv_response(csv_rows(plans), "mes-plans-de-developpement.csv")

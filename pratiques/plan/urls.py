@@ -17,5 +17,6 @@ plan_urlpatterns = [
     path("plan/<int:pk>/plan.ics", exports.plan_ics, name="plan_ics"),
     path("plan/elements/<int:pk>/", views.plan_item_save, name="plan_item_save"),
     path("plan/elements/<int:pk>/retirer/", views.plan_item_delete, name="plan_item_delete"),
+    path("mes-donnees/plans.csv", exports.my_data_plan_export, name="my_data_plan_export"),
     path("plan/rappels/<str:token>/", views.plan_reminders_stop, name="plan_reminders_stop"),
 ]
