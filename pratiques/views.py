@@ -21,6 +21,7 @@ from config.types import AuthenticatedHttpRequest
 from pratiques import charts, disclosure, queries, services
 from pratiques.forms import PreferencesForm
 from pratiques.models import Assessment, Organisation, OrganisationMembership
+from pratiques.plan import queries as plan_queries
 
 # --- the catalyst's space --------------------------------------------------------------------------
 
@@ -351,7 +352,9 @@ def organisation_dialogue(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
     if organisation is None:
         raise Http404("Organisation introuvable.")
     data = queries.organisation_dialogue(organisation)
+    # What the members who share their plan decide to develop (never notes, never unshared plans).
+    team = plan_queries.team_plans(organisation, data.tree.practices if data.tree else [])
     template = "pratiques/organisation_dialogue.html"
     if request.htmx:
         template += "#dialogue"
-    return render(request, template, {"organisation": organisation, "d": data})
+    return render(request, template, {"organisation": organisation, "d": data, "team": team})

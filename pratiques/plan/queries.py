@@ -20,7 +20,6 @@ from pratiques.models import (
     Assessment,
     DevelopmentPlan,
     DevelopmentWay,
-    GridVersion,
     KeyLineage,
     Organisation,
     OrganisationMembership,
@@ -177,10 +176,11 @@ class TeamPlans:
         return [p for p in self.practices if p.partnership]
 
 
-def team_plans(organisation: Organisation, version: GridVersion | None) -> TeamPlans:
+def team_plans(organisation: Organisation, practices: list[Practice]) -> TeamPlans:
     """What the members who share their plan with the organisation decide to develop: each one's
     latest shared plan, its open and reached items — never notes, never an unshared plan, never
-    a former member's. 3 queries whatever the number of members and items."""
+    a former member's. 2 queries whatever the number of members and items; ``practices`` are
+    those of the current grid, in its order."""
     member = Exists(
         OrganisationMembership.objects.filter(
             organisation=organisation, user_id=OuterRef("user_id")
@@ -198,15 +198,6 @@ def team_plans(organisation: Organisation, version: GridVersion | None) -> TeamP
         PlanItem.objects.filter(plan__in=list(names))
         .exclude(status=PlanStatus.DROPPED)
         .only("plan_id", "practice_key", "way", "status", "due_on")
-    )
-    practices = (
-        list(
-            Practice.objects.filter(version=version).order_by(
-                "situation__axis__order", "situation__order", "order"
-            )
-        )
-        if version is not None
-        else []
     )
     rows = {p.key: TeamPractice(p) for p in practices}
     ways = dict(DevelopmentWay.choices)
