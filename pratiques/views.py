@@ -73,6 +73,8 @@ def assessment_results(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         "distribution_min": disclosure.DISTRIBUTION_MIN,
         # M.E.D.O.C. resources attached to the practices to develop (one query).
         "resources": queries.resources_for_practice_keys(p.key for p, _ in data.to_develop),
+        # Items of the previous plan reached since (1 query, only when there is a previous one).
+        "plan_reached": plan_queries.reached_since_previous(data.previous),
     }
     template = "pratiques/assessment_results.html"
     if request.htmx:
