@@ -86,7 +86,7 @@ def test_review_queries_do_not_grow_with_items(
     counts = []
     for user, ticked in ((alice, [0]), (bob, list(range(10)))):
         with_plan(user, geo.vincennes, ticked)
-        draft, client, response = second_submission(user, geo, {})
+        _draft, client, response = second_submission(user, geo, {})
         with django_assert_num_queries(10) as context:
             ok(client.get(response["Location"]))
         counts.append(len(context.captured_queries))
