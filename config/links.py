@@ -109,7 +109,8 @@ def check_lasting_token(token: str, purpose: Purpose) -> User:
         data = signing.Signer(salt=f"config.links.lasting.{purpose.value}").unsign_object(token)
     except (signing.BadSignature, ValueError):
         raise LinkError(LinkError.INVALID) from None
-    user = User.objects.filter(pk=data.get("u") if isinstance(data, dict) else None).first()
+    user_id = data.get("u") if isinstance(data, dict) else None
+    user = User.objects.filter(pk=user_id).first() if isinstance(user_id, int) else None
     if user is None:
         raise LinkError(LinkError.INVALID)
     return user

@@ -7,6 +7,8 @@ the code and label the person saw.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -111,6 +113,10 @@ class PlanItem(models.Model):
     reminder_overdue_sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Set by the pages that show an item (not stored): past its due date, and its form.
+    overdue: bool = False
+    form: Any = None
 
     class Meta:
         ordering = ["practice_code"]

@@ -45,6 +45,10 @@ def _date(value: dt.date | None) -> str:
     return value.isoformat() if value else ""
 
 
+def _label(labels: dict[str, dict[int, str]], scale: str, value: int | None) -> str:
+    return "" if value is None else labels.get(scale, {}).get(value, "")
+
+
 def csv_rows(plans: Iterable[DevelopmentPlan]) -> list[list[str]]:
     """One row per item of each plan (the « mes données » export reads every plan)."""
     rows = []
@@ -60,8 +64,8 @@ def csv_rows(plans: Iterable[DevelopmentPlan]) -> list[list[str]]:
                     item.practice_code,
                     item.practice_label,
                     ways.get(item.way, "") if item.way else "",
-                    labels.get("frequency", {}).get(item.target_frequency, ""),
-                    labels.get("involvement", {}).get(item.target_involvement, ""),
+                    _label(labels, "frequency", item.target_frequency),
+                    _label(labels, "involvement", item.target_involvement),
                     " | ".join(r.title for r in item.resources.all()),
                     " ".join(item.link_list),
                     item.partner,

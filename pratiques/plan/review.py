@@ -64,7 +64,7 @@ def plan_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     rows = review_rows(plan, previous) if previous else []
     if not rows:
         messages.info(
-            request, "Rien à faire le point : aucun élément ouvert dans votre plan précédent."
+            request, "Aucun bilan à faire : votre plan précédent n'a plus d'élément ouvert."
         )
         return redirect(plan)
     error = None
