@@ -70,7 +70,7 @@ def test_queries_do_not_grow_with_items(
     counts = []
     for user, plan in ((alice, small), (bob, large)):
         client = logged_in(user)
-        with django_assert_num_queries(12) as context:
+        with django_assert_num_queries(11) as context:
             ok(client.get(f"/pratiques/plan/{plan.pk}/"))
         counts.append(len(context.captured_queries))
     assert counts[0] == counts[1]
