@@ -1,5 +1,7 @@
 """Development plan pages on the demo data: « mon plan », one autosave, the team page, the
-review, the .ics and the CSV (p50 / p95 through Django's test client, queries counted).
+review, the .ics and the CSV (p50 / p95 through Django's test client, queries counted). « CPU » is the Python
+process's own CPU time per request (without the database's, nor the time spent waiting for a core
+on a loaded machine).
 
 On the configured database after `setup_platform --demo` (the demo catalyst's plans). With
 MEMBERS: first gives that many demo members of the demo catalyst's organisation a shared plan of
@@ -35,18 +37,20 @@ from pratiques.plan.queries import current_plan, previous_plan
 
 
 def timed(label: str, repeat: int, request: Callable[[], object]) -> None:
-    durations, queries = [], 0
+    durations, cpu, queries = [], [], 0
     request()  # warm (templates, first session read)
     for _ in range(repeat):
         with CaptureQueriesContext(connection) as captured:
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             response = request()
             durations.append((time.perf_counter() - start) * 1000)
+            cpu.append((time.process_time() - start_cpu) * 1000)
         assert getattr(response, "status_code", 200) < 400, (label, response)
         queries = len(captured)
     print(
         f"{label:<44} p50 {statistics.median(durations):6.1f} ms   "
-        f"p95 {percentile(durations, 0.95):6.1f} ms   {queries:>3} requêtes"
+        f"p95 {percentile(durations, 0.95):6.1f} ms   CPU p50 {statistics.median(cpu):5.1f} ms   "
+        f"{queries:>3} requêtes"
     )
 
 

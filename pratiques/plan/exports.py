@@ -17,6 +17,7 @@ from icalendar import Calendar, Event
 
 from config.roles import Role, role_required
 from config.spreadsheets import spreadsheet_row
+from config.typography import french_html
 from config.types import AuthenticatedHttpRequest
 from pratiques.models import OPEN_STATUSES, DevelopmentPlan, DevelopmentWay, PlanItem
 from pratiques.plan import queries
@@ -103,7 +104,7 @@ def calendar_of(plan: DevelopmentPlan, items: list[PlanItem]) -> bytes:
     calendar.add("prodid", "-//Réseau des catalyseurs territoriaux//Plan de développement//FR")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", "Mon plan de développement")
-    host = settings.SITE_URL.split("://")[-1].strip("/") or "catalyseurs.local"
+    host = settings.SITE_URL.split("://")[-1].split("/")[0].split(":")[0] or "catalyseurs.local"
     url = settings.SITE_URL.rstrip("/") + plan.get_absolute_url()
     ways = dict(DevelopmentWay.choices)
     stamp = timezone.now()
@@ -152,6 +153,8 @@ def plan_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         {"p": page, "plan": plan, "today": timezone.localdate()},
         request=request,
     )
+    # « 1er avril », non-breaking spaces: the French typography of every PDF of the platform.
+    html = french_html(html)
     response = HttpResponse(html_to_pdf(html, kind="plan"), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="plan-de-developpement-{plan.pk}.pdf"'
     response["Cache-Control"] = "private, no-store"
