@@ -17,8 +17,8 @@ from icalendar import Calendar, Event
 
 from config.roles import Role, role_required
 from config.spreadsheets import spreadsheet_row
-from config.typography import french_html
 from config.types import AuthenticatedHttpRequest
+from config.typography import french_html
 from pratiques.models import OPEN_STATUSES, DevelopmentPlan, DevelopmentWay, PlanItem
 from pratiques.plan import queries
 from pratiques.plan.views import own_plan
