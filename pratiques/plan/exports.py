@@ -148,7 +148,7 @@ def plan_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
     plan = own_plan(request, pk)
     page = queries.plan_page(plan)
-    html = render_to_string(
+    html: str = render_to_string(
         "pratiques/plan_pdf.html",
         {"p": page, "plan": plan, "today": timezone.localdate()},
         request=request,
