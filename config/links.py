@@ -40,6 +40,7 @@ class Purpose(models.TextChoices):
     INVITATION = "invitation", "Invitation"
     CAMPAIGN = "campagne", "Invitation à une campagne"
     CAMPAIGN_REMINDERS_STOP = "relances", "Arrêt des relances d'une campagne"
+    PLAN_REMINDERS_STOP = "rappels-plan", "Arrêt des rappels du plan de développement"
 
 
 class LinkError(Refused):
@@ -119,3 +120,21 @@ def may_sign_in_by_link(user: User) -> bool:
         content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk)
     ).values_list("change_message", flat=True)
     return not any(label in message for message in history for label in other_roles)
+
+
+def make_lasting_token(user: User, purpose: Purpose) -> str:
+    """A signed token that never expires nor wears out, for a « stop these e-mails » link: it
+    must still work after the person logged in or months later, and only ever turns something off."""
+    return signing.Signer(salt=f"config.links.lasting.{purpose.value}").sign_object({"u": user.pk})
+
+
+def check_lasting_token(token: str, purpose: Purpose) -> User:
+    try:
+        data = signing.Signer(salt=f"config.links.lasting.{purpose.value}").unsign_object(token)
+    except (signing.BadSignature, ValueError):
+        raise LinkError(LinkError.INVALID) from None
+    user_id = data.get("u") if isinstance(data, dict) else None
+    user = User.objects.filter(pk=user_id).first() if isinstance(user_id, int) else None
+    if user is None:
+        raise LinkError(LinkError.INVALID)
+    return user

@@ -28,6 +28,7 @@ from pratiques.models import (
     Practice,
     Situation,
 )
+from pratiques.plan.demo import load_demo_plans
 from territoires.models import ActorProfile, Engineering, Level, SizeSegment, Territory
 
 SEED = 2026
@@ -273,6 +274,8 @@ def load_demo_assessments(*, stdout: TextIO) -> None:
     )
     services.peer_buckets_rebuild(version=version)
     services.pseudonyms_assign()
+    if demo_login is not None:  # the demo catalyst's two plans, labelled demo data
+        load_demo_plans(assessments=assessments[-2:], organisation=home_org)
     if demo_login is not None:
         draft = services.assessment_start(
             user=demo_login,

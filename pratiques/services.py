@@ -28,6 +28,7 @@ from pratiques.models import (
     Vouch,
     VouchSource,
 )
+from pratiques.plan.services import plan_propose, plans_unshare
 from pratiques.scoring import assessment_dimensions, compute_scores, peer_groups_of
 from territoires.models import ActorProfile, Engineering, Level, SizeSegment, Territory
 
@@ -366,6 +367,8 @@ def assessment_submit(
     AssessmentPseudonym.objects.get_or_create(assessment=assessment)
     if consent_statistics:
         peer_buckets_apply(assessment=assessment, sign=1)
+    # « À développer » becomes the proposed development plan (personal: feeds no figure).
+    plan_propose(assessment=assessment)
     return assessment
 
 
@@ -397,7 +400,8 @@ def assessment_delete(*, assessment_id: int, user: User) -> None:
 
 @transaction.atomic
 def user_data_delete(*, user: User) -> int:
-    """Deletes every assessment of a person and their organisation memberships."""
+    """Deletes every assessment of a person (their development plans with them) and their
+    organisation memberships."""
     ids = list(
         Assessment.objects.select_for_update().filter(user=user).values_list("pk", flat=True)
     )
@@ -419,6 +423,7 @@ def organisation_leave(*, user: User, organisation_id: int) -> Organisation:
     Assessment.objects.filter(user=user, organisation_id=organisation_id).update(
         shared_with_organisation=False
     )
+    plans_unshare(user=user, organisation_id=organisation_id)
     membership.delete()
     return membership.organisation
 

@@ -10,3 +10,11 @@ def release_aggregates_task(trigger: str = "administration") -> int:
     from pratiques.aggregates import release_aggregates
 
     return release_aggregates(trigger=trigger).pk
+
+
+@task()
+def plan_reminders_task() -> int:
+    """The development plans' reminders due today (run daily: `manage.py plan_reminders`)."""
+    from pratiques.plan.reminders import plan_reminders_send
+
+    return plan_reminders_send()

@@ -5,6 +5,7 @@ from django.urls import include, path
 from pratiques import views, views_fill, views_grid
 from pratiques.campaigns.urls import campaign_urlpatterns
 from pratiques.curation.views import lineage as curation_lineage
+from pratiques.plan.urls import plan_urlpatterns
 
 app_name = "pratiques"
 
@@ -56,6 +57,8 @@ urlpatterns = [
         curation_lineage.assessment_move_forward,
         name="assessment_move_forward",
     ),
+    # The development plan.
+    *plan_urlpatterns,
     # Network study campaigns.
     *campaign_urlpatterns,
 ]

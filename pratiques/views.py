@@ -21,6 +21,7 @@ from config.types import AuthenticatedHttpRequest
 from pratiques import charts, disclosure, queries, services
 from pratiques.forms import PreferencesForm
 from pratiques.models import Assessment, Organisation, OrganisationMembership
+from pratiques.plan import queries as plan_queries
 
 # --- the catalyst's space --------------------------------------------------------------------------
 
@@ -73,6 +74,8 @@ def assessment_results(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         "distribution_min": disclosure.DISTRIBUTION_MIN,
         # M.E.D.O.C. resources attached to the practices to develop (one query).
         "resources": queries.resources_for_practice_keys(p.key for p, _ in data.to_develop),
+        # Items of the previous plan reached since (1 query, only when there is a previous one).
+        "plan_reached": plan_queries.reached_since_previous(data.previous),
     }
     template = "pratiques/assessment_results.html"
     if request.htmx:
@@ -352,7 +355,9 @@ def organisation_dialogue(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
     if organisation is None:
         raise Http404("Organisation introuvable.")
     data = queries.organisation_dialogue(organisation)
+    # What the members who share their plan decide to develop (never notes, never unshared plans).
+    team = plan_queries.team_plans(organisation, data.tree.practices if data.tree else [])
     template = "pratiques/organisation_dialogue.html"
     if request.htmx:
         template += "#dialogue"
-    return render(request, template, {"organisation": organisation, "d": data})
+    return render(request, template, {"organisation": organisation, "d": data, "team": team})

@@ -18,6 +18,7 @@ from config.types import AuthenticatedHttpRequest
 from pratiques import queries, services
 from pratiques.forms import JoinForm, PreferencesForm, StartForm
 from pratiques.models import Answer, Assessment, AssessmentStatus, Organisation
+from pratiques.plan import queries as plan_queries
 from pratiques.views import _fill_context, _own
 
 
@@ -244,6 +245,12 @@ def assessment_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
                 "La campagne de cette auto-évaluation est close : elle ne peut plus être validée.",
             )
         else:
+            plan = plan_queries.review_pending(assessment.pk)
+            if plan is not None:  # the open items of the previous plan beside the new answers
+                messages.success(
+                    request, "Auto-évaluation validée. Faites le point sur votre plan précédent."
+                )
+                return redirect("pratiques:plan_review", pk=plan.pk)
             messages.success(request, "Auto-évaluation validée. Voici vos résultats.")
             return redirect("pratiques:assessment_results", pk=assessment.pk)
     status = 200

@@ -37,11 +37,19 @@ from pratiques.models.grid import (
     ScaleStep,
     Situation,
 )
+from pratiques.models.plan import (
+    OPEN_STATUSES,
+    DevelopmentPlan,
+    DevelopmentWay,
+    PlanItem,
+    PlanStatus,
+)
 from pratiques.models.release import Release, ReleasedAggregate
 from pratiques.models.resources import Resource, ResourceAttachment, ResourceKind
 from pratiques.models.standing import Vouch, VouchSource, established
 
 __all__ = [
+    "OPEN_STATUSES",
     "Answer",
     "Assessment",
     "AssessmentPseudonym",
@@ -52,6 +60,8 @@ __all__ = [
     "CampaignMessage",
     "CampaignSnapshot",
     "CurationEvent",
+    "DevelopmentPlan",
+    "DevelopmentWay",
     "ElementType",
     "GridStatus",
     "GridVersion",
@@ -65,6 +75,8 @@ __all__ = [
     "OrganisationMembership",
     "PeerBucket",
     "PeerGroupKind",
+    "PlanItem",
+    "PlanStatus",
     "Practice",
     "Release",
     "ReleasedAggregate",

@@ -88,11 +88,12 @@ def test_constant_number_of_queries(alice: User, geo, django_assert_num_queries)
     first = submitted(alice, geo.vincennes, 1, 1)
     mine = submitted(alice, geo.vincennes, 3, 2)
     client = logged_in(alice)
-    # + 4: the viewer's own assessments taken out (3), distinct people per group (1).
-    with django_assert_num_queries(17):
+    # + 4: the viewer's own assessments taken out (3), distinct people per group (1);
+    # + 1: the items of the previous development plan reached since.
+    with django_assert_num_queries(18):
         ok(client.get(results_url(mine)))
     peers(geo.saint_etienne, 6, start_index=30)
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         html = ok(client.get(results_url(mine))).content.decode()
     assert first.pk != mine.pk
     assert "Ce qui a bougé" in html and "▲" in html
