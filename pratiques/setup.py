@@ -26,6 +26,11 @@ def load_reference(*, stdout: TextIO) -> None:
             verbosity=1,
         )
     load_resources(stdout=stdout)
+    from pratiques.examples.services import examples_from_resources
+
+    converted = examples_from_resources()
+    if converted:
+        stdout.write(f"  {converted} ressources « Exemples » reprises dans la base d'exemples")
 
 
 def load_demo(*, stdout: TextIO) -> None:
