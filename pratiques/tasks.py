@@ -10,3 +10,11 @@ def release_aggregates_task(trigger: str = "administration") -> int:
     from pratiques.aggregates import release_aggregates
 
     return release_aggregates(trigger=trigger).pk
+
+
+@task()
+def directory_reminders_task() -> int:
+    """Hides nothing itself (a profile older than 13 months is never listed): tells the owners."""
+    from pratiques.directory.services import reconfirm_reminders_send
+
+    return reconfirm_reminders_send()

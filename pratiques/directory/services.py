@@ -207,7 +207,7 @@ def reconfirm_reminders_send() -> int:
     due = list(
         DirectoryProfile.objects.filter(confirmed_at__lt=cutoff, reminded_at__isnull=True)
         .select_related("user")
-        .only("pk", "user__email", "user__pk")
+        .only("id", "user__email", "user__id")
     )
     url = settings.SITE_URL.rstrip("/") + reverse("pratiques:directory_me")
     for profile in due:
