@@ -19,6 +19,8 @@ from config.roles import Role, role_required
 from config.spreadsheets import spreadsheet_row
 from config.types import AuthenticatedHttpRequest
 from pratiques import charts, disclosure, queries, services
+from pratiques.directory.queries import sharers_by_practice
+from pratiques.examples.queries import examples_by_practice
 from pratiques.forms import PreferencesForm
 from pratiques.models import Assessment, Organisation, OrganisationMembership
 
@@ -72,6 +74,9 @@ def assessment_results(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         "distribution_min": disclosure.DISTRIBUTION_MIN,
         # M.E.D.O.C. resources attached to the practices to develop (one query).
         "resources": queries.resources_for_practice_keys(p.key for p, _ in data.to_develop),
+        # Published examples illustrating them, and who can share them (one query each).
+        "examples": examples_by_practice(p.key for p, _ in data.to_develop),
+        "sharers": sharers_by_practice(request.user, (p.key for p, _ in data.to_develop)),
     }
     template = "pratiques/assessment_results.html"
     if request.htmx:

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
@@ -99,7 +100,10 @@ def _filtered(search: ExampleSearch) -> QuerySet[Example]:
 
 def _facet_counts(examples: QuerySet[Example], column: str) -> list[FacetValue]:
     """How many of ``examples`` carry each value of ``column`` (and how many none): one query."""
-    sql, params = examples.values("pk").query.sql_with_params()
+    try:
+        sql, params = examples.values("pk").query.sql_with_params()
+    except EmptyResultSet:  # a filter that can match nothing (a malformed key)
+        return []
     if column == "impact":
         value, source = "NULLIF(e.impact, '')", ""
     else:
