@@ -77,6 +77,7 @@ def example_list(request: HtmxHttpRequest) -> HttpResponse:
             "results": results,
             "facets": facets,
             "active": active,
+            "filters": filters,
             "text": text,
             "page_query": page_query,
             "facet_titles": FACET_TITLES,
