@@ -18,6 +18,7 @@ import os
 import random
 import statistics
 import time
+from datetime import timedelta
 
 from _setup import Rollback, percentile
 from django.contrib.auth.models import User
@@ -41,7 +42,7 @@ from territoires.text import normalize
 
 PROFILES = 5_000
 EXAMPLES = 10_000
-REQUESTS = 150
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "150"))
 WORDS = [
     "mobilité",
     "rurale",
@@ -147,6 +148,52 @@ def profiles(rng: random.Random, places: list[Territory]) -> None:
     )
 
 
+SYLLABLES = [
+    "ba",
+    "be",
+    "bi",
+    "bo",
+    "da",
+    "de",
+    "di",
+    "do",
+    "fa",
+    "fe",
+    "fi",
+    "la",
+    "le",
+    "li",
+    "lo",
+    "ma",
+    "me",
+    "mi",
+    "mo",
+    "na",
+    "ne",
+    "ni",
+    "ra",
+    "re",
+    "ri",
+    "ro",
+    "sa",
+    "se",
+    "si",
+    "ta",
+    "te",
+    "ti",
+    "va",
+    "ve",
+    "vi",
+]
+
+
+def vocabulary(rng: random.Random, size: int = 5_000) -> list[str]:
+    """Pseudo-words: texts where a query word is as selective as in real prose."""
+    return list(
+        {"".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))) for _ in range(size)}
+    )
+
+
 def examples(rng: random.Random, places: list[Territory]) -> None:
     practices = [p.key for p in published_practices()]
     fragilities = list(Fragility.objects.values_list("code", flat=True))
@@ -154,14 +201,17 @@ def examples(rng: random.Random, places: list[Territory]) -> None:
     segments = list(SizeSegment.objects.values_list("code", flat=True))
     regions = [t.code for t in places if t.level == Level.REGION]
     now = timezone.now()
+    filler = vocabulary(rng)
     rows = []
     for i in range(EXAMPLES):
-        words = " ".join(rng.choice(WORDS) for _ in range(60))
+        words = " ".join(
+            rng.choice(WORDS) if rng.random() < 0.1 else rng.choice(filler) for _ in range(120)
+        )
         title = f"Exemple {i} : {rng.choice(WORDS)} et {rng.choice(WORDS)}"
         rows.append(
             Example(
                 title=title, summary=words[:200], body=words, status=ExampleStatus.PUBLISHED,
-                published_at=now, fragilities=rng.sample(fragilities, rng.randint(1, 2)),
+                published_at=now - timedelta(hours=i), fragilities=rng.sample(fragilities, rng.randint(1, 2)),
                 practices=rng.sample(practices, rng.randint(1, 3)),
                 actor_profiles=rng.sample(actor_profiles, 2), segment_codes=[rng.choice(segments)],
                 region_codes=[rng.choice(regions)], impact=rng.choice(["performance", "innovation",
@@ -229,6 +279,15 @@ def main() -> None:
             measure(client, next(iter(scenarios.values()))[:5])  # warm-up
             print(f"{PROFILES} fiches, {EXAMPLES} exemples, {REQUESTS} requêtes par scénario")
             for label, urls in scenarios.items():
+                if os.environ.get("BENCH_PROFILE"):
+                    with CaptureQueriesContext(connection) as captured:
+                        start = time.perf_counter()
+                        client.get(urls[0], headers={"HX-Request": "true"})
+                        total = (time.perf_counter() - start) * 1000
+                    sql_ms = sum(float(q["time"]) for q in captured.captured_queries) * 1000
+                    print(f"  {label}: {total:.0f} ms dont SQL {sql_ms:.0f} ms")
+                    for q in sorted(captured.captured_queries, key=lambda q: -float(q["time"]))[:3]:
+                        print(f"    {float(q['time']) * 1000:6.1f} ms  {q['sql'][:150]}")
                 times, counts = measure(client, urls)
                 print(
                     f"{label:32} p50 {statistics.median(times):6.1f} ms  "

@@ -3,6 +3,9 @@ examples beside a practice, a territory's fragilities, a report."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -10,14 +13,14 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 
 from config.roles import Role, has_role
 from pratiques.models import Example, ExampleStatus
-from pratiques.models.examples import SEARCH_VECTOR
 from territoires.models import Fragility, FragilityReading, SizeSegment, Territory
 from territoires.text import normalize
 
@@ -77,8 +80,8 @@ def _filtered(search: ExampleSearch) -> QuerySet[Example]:
     examples = published()
     words = normalize(search.text)
     if words:
-        examples = examples.annotate(vector=SEARCH_VECTOR).filter(
-            vector=SearchQuery(words, config="french", search_type="websearch")
+        examples = examples.filter(
+            search_vector=SearchQuery(words, config="french", search_type="websearch")
         )
     for name, column in FACETS.items():
         value = search.filters.get(name, "")
@@ -98,41 +101,81 @@ def _filtered(search: ExampleSearch) -> QuerySet[Example]:
     return examples
 
 
-def _facet_counts(examples: QuerySet[Example], column: str) -> list[FacetValue]:
-    """How many of ``examples`` carry each value of ``column`` (and how many none): one query."""
+def facet_counts(examples: QuerySet[Example]) -> dict[str, list[FacetValue]]:
+    """How many of ``examples`` carry each value of each filter (« aucun » for none), most
+    frequent first: one query, one scan of the rows found."""
+    counts: dict[str, list[FacetValue]] = {name: [] for name in FACETS}
     try:
         sql, params = examples.values("pk").query.sql_with_params()
     except EmptyResultSet:  # a filter that can match nothing (a malformed key)
-        return []
-    if column == "impact":
-        value, source = "NULLIF(e.impact, '')", ""
-    else:
-        value, source = "v", f"LEFT JOIN LATERAL unnest(e.{column}) AS v ON true"
+        return counts
+    parts = []
+    for name, column in FACETS.items():
+        if column == "impact":
+            parts.append(f"SELECT '{name}', NULLIF(e.impact, ''), count(*) FROM e GROUP BY 2")
+        else:
+            parts.append(
+                f"SELECT '{name}', v::text, count(*) FROM e "
+                f"LEFT JOIN LATERAL unnest(e.{column}) AS v ON true GROUP BY 2"
+            )
+    columns = ", ".join(FACETS.values())
     query = (
-        f"SELECT {value}::text AS value, count(*) FROM pratiques_example e {source} "
-        f"WHERE e.id IN ({sql}) GROUP BY 1 ORDER BY 2 DESC, 1"
+        f"WITH e AS MATERIALIZED (SELECT {columns} FROM pratiques_example "
+        f"WHERE id IN ({sql})) " + " UNION ALL ".join(parts)
     )
     with connection.cursor() as cursor:
         cursor.execute(query, params)
         rows = cursor.fetchall()
-    return [FacetValue(NONE if value is None else str(value), count) for value, count in rows]
+    for name, value, count in sorted(rows, key=lambda r: (-r[2], r[1] or "")):
+        counts[name].append(FacetValue(NONE if value is None else str(value), count))
+    return counts
+
+
+GENERATION_KEY = "examples:generation"
+FACETS_TIMEOUT = 3600
+
+
+def generation() -> int:
+    """A number every write on examples changes (``services.examples_changed``): cached counts
+    of an older generation are never read again."""
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        value = time.time_ns()
+        cache.add(GENERATION_KEY, value, timeout=None)
+    return int(value)
+
+
+def cached_facet_counts(
+    examples: QuerySet[Example], search: ExampleSearch
+) -> dict[str, list[FacetValue]]:
+    """The counts of a search, computed once per generation of the examples (the facets scan
+    every row found; the page itself reads 20)."""
+    signature = json.dumps([normalize(search.text), sorted(search.filters.items())])
+    digest = hashlib.sha256(signature.encode()).hexdigest()[:32]
+    key = f"examples:facets:{generation()}:{digest}"
+    counts = cache.get(key)
+    if counts is None:
+        counts = facet_counts(examples)
+        cache.set(key, counts, timeout=FACETS_TIMEOUT)
+    return counts
 
 
 def search_examples(search: ExampleSearch) -> ExampleResults:
     """The published examples matching, newest (or best matching) first, with the counts of each
-    filter's values among them: 2 + 6 queries whatever the page."""
+    filter's values among them (cached per generation of the examples); a constant number of
+    queries whatever the page."""
     examples = _filtered(search)
-    facets = {name: _facet_counts(examples, column) for name, column in FACETS.items()}
+    facets = cached_facet_counts(examples, search)
     words = normalize(search.text)
     if words:
         ordered = examples.annotate(
             rank=SearchRank(
-                SEARCH_VECTOR, SearchQuery(words, config="french", search_type="websearch")
+                F("search_vector"), SearchQuery(words, config="french", search_type="websearch")
             )
         ).order_by("-rank", "-published_at", "-pk")
     else:
         ordered = examples.order_by("-published_at", "-pk")
-    paginator = Paginator(ordered.defer("body", "search_text"), PER_PAGE)
+    paginator = Paginator(ordered.defer("body", "search_text", "search_vector"), PER_PAGE)
     page = paginator.get_page(search.page)
     return ExampleResults(page=page, total=paginator.count, facets=facets)
 

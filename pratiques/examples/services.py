@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -92,6 +93,24 @@ def _fill(example: Example, data: ExampleData, segments: list[SizeSegment]) -> N
     example.search_text = search_text(example.title, example.summary, example.body)
 
 
+def examples_changed() -> None:
+    """After a write: the cached filter counts of the examples are stale. Bumped at once (the
+    database cache is part of the transaction) and again after the commit (a reader between the
+    two may have cached counts of the data as they were)."""
+
+    def bump() -> None:
+        from pratiques.examples.queries import GENERATION_KEY, generation
+
+        generation()
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:  # evicted between the two calls
+            generation()
+
+    bump()
+    transaction.on_commit(bump)
+
+
 def rendered_body(example: Example) -> str:
     return body_html(example.body)
 
@@ -131,6 +150,7 @@ def example_save(
     example.territories.set(data.territories)
     if example_id is None:
         ExampleEvent.objects.create(example=example, to_status=example.status, actor=actor)
+    examples_changed()
     return example
 
 
@@ -159,6 +179,7 @@ def example_transition(*, actor: User, example_id: int, to_status: str, note: st
     ExampleEvent.objects.create(
         example=example, from_status=from_status, to_status=to_status, actor=actor, note=note[:300]
     )
+    examples_changed()
     return example
 
 

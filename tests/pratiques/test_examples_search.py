@@ -66,12 +66,12 @@ def test_list_page_and_fragment(geo, htmx, django_assert_num_queries) -> None:
     build(geo)
     page = ok(Client().get(LIST, {"q": "mobilité"})).content.decode()
     assert "Mobilité rurale partagée" in page and "Tiers-lieu" not in page
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(15):
         response = ok(Client().get(LIST, headers=htmx))
     assert b"<html" not in response.content
     for index in range(10):
         example(f"Encore un exemple {index}", territories=[geo.firminy], impact="innovation")
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(15):
         ok(Client().get(LIST, headers=htmx))
 
 
