@@ -12,11 +12,12 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 
 from pratiques.models import ContactMessage, DirectoryProfile, GridStatus, Practice, Visibility
 from pratiques.models.directory import listed
-from territoires.models import Engineering, Level, Territory
+from territoires.models import Engineering, Level, ProjectMember, Territory
 
 PER_PAGE = 20
 
@@ -36,10 +37,15 @@ def territories_containing(territory: Territory) -> list[int]:
         if pk
     }
     members = [pk for pk in (territory.pk, territory.commune_id, territory.epci_id) if pk]
-    country_or_project = Territory.objects.filter(
-        Q(level=Level.COUNTRY) | Q(level=Level.PROJECT, memberships__member_id__in=members)
-    ).values_list("pk", flat=True)
-    ids.update(country_or_project)
+    # Two index lookups in one statement (an OR across a join would read every territory).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM {Territory._meta.db_table} WHERE level = %s "
+            f"UNION SELECT project_id FROM {ProjectMember._meta.db_table} "
+            "WHERE member_id = ANY(%s)",
+            [Level.COUNTRY.value, members],
+        )
+        ids.update(row[0] for row in cursor.fetchall())
     return sorted(ids)
 
 

@@ -59,7 +59,9 @@ def test_who_acts_here_and_inspiring_examples(
         page.goto(f"{base}/pratiques/annuaire/ma-fiche/")
         checker.check(page, "ma fiche, avant")
         page.get_by_role("textbox", name=re.compile("^Nom affiché")).fill(name)
-        page.get_by_role("textbox", name=re.compile("^Territoires où")).fill("epci:200054781\ndepartement:42")
+        page.get_by_role("textbox", name=re.compile("^Territoires où")).fill(
+            "epci:200054781\ndepartement:42"
+        )
         page.get_by_role("checkbox", name=re.compile("J'accepte de figurer")).check()
         page.get_by_role("button", name="Figurer dans l'annuaire").click()
         page.wait_for_load_state("networkidle")
@@ -70,8 +72,12 @@ def test_who_acts_here_and_inspiring_examples(
         page.goto(f"{base}/pratiques/exemples/nouveau/")
         checker.check(page, "proposer un exemple")
         page.get_by_role("textbox", name=re.compile("^Titre")).fill(title)
-        page.get_by_role("textbox", name=re.compile("^Résumé")).fill("Commune, associations et entreprises ouvrent un lieu.")
-        page.get_by_role("textbox", name=re.compile("^Récit")).fill("Un récit <script>alert(1)</script> **en gras**.")
+        page.get_by_role("textbox", name=re.compile("^Résumé")).fill(
+            "Commune, associations et entreprises ouvrent un lieu."
+        )
+        page.get_by_role("textbox", name=re.compile("^Récit")).fill(
+            "Un récit <script>alert(1)</script> **en gras**."
+        )
         page.get_by_role("textbox", name=re.compile("^Territoires concernés")).fill("commune:94080")
         page.get_by_role("checkbox", name=fragility.label).check()
         page.get_by_role("button", name="Proposer à la relecture").click()
