@@ -15,6 +15,11 @@ from territoires.forms import TerritoryField, territory_choice_label
 from territoires.models import ActorProfile, Engineering, Territory
 
 
+def set_choices(field: forms.Field, choices: list[tuple[str, str]]) -> None:
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = choices
+
+
 def practice_choices() -> list[tuple[str, str]]:
     return [(str(p.key), f"{p.code} {p.label}") for p in published_practices()]
 
@@ -63,8 +68,8 @@ class ProfileForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices = practice_choices()
-        self.fields["shares"].choices = choices
-        self.fields["seeks"].choices = choices
+        set_choices(self.fields["shares"], choices)
+        set_choices(self.fields["seeks"], choices)
 
     def clean_territories(self) -> list[Territory]:
         field = TerritoryField()
@@ -79,7 +84,7 @@ class ProfileForm(forms.Form):
         return found
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         extra = data.get("add_territory")
         territories = data.get("territories")
         if extra is not None and territories is not None and extra not in territories:
@@ -129,12 +134,18 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["pratique"].choices = [("", "Toutes"), *practice_choices()]
-        self.fields["profil"].choices = [
-            ("", "Tous"),
-            *ActorProfile.objects.values_list("code", "label"),
-        ]
-        self.fields["ingenierie"].choices = [
-            ("", "Toutes"),
-            *Engineering.objects.values_list("code", "label"),
-        ]
+        set_choices(self.fields["pratique"], [("", "Toutes"), *practice_choices()])
+        set_choices(
+            self.fields["profil"],
+            [
+                ("", "Tous"),
+                *ActorProfile.objects.values_list("code", "label"),
+            ],
+        )
+        set_choices(
+            self.fields["ingenierie"],
+            [
+                ("", "Toutes"),
+                *Engineering.objects.values_list("code", "label"),
+            ],
+        )

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from pratiques.directory.forms import practice_choices
+from pratiques.directory.forms import practice_choices, set_choices
 from pratiques.examples.services import ExampleData
 from pratiques.models import Example, Impact
 from territoires.forms import TerritoryField, territory_choice_label
@@ -64,9 +64,9 @@ class ExampleForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["actor_profiles"].choices = _codes(ActorProfile)
-        self.fields["fragilities"].choices = _codes(Fragility)
-        self.fields["practices"].choices = practice_choices()
+        set_choices(self.fields["actor_profiles"], _codes(ActorProfile))
+        set_choices(self.fields["fragilities"], _codes(Fragility))
+        set_choices(self.fields["practices"], practice_choices())
 
     def clean_year(self) -> int | None:
         year = self.cleaned_data.get("year")
@@ -87,7 +87,7 @@ class ExampleForm(forms.Form):
         return found
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         extra = data.get("add_territory")
         territories = data.get("territories")
         if extra is not None and territories is not None and extra not in territories:

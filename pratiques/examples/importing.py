@@ -155,8 +155,8 @@ def parse_examples(data: bytes, *, file_name: str) -> list[tuple[int, ExampleDat
                 key = uuid.UUID(value)
             except ValueError:
                 key = None
-            if key in keys:
-                row_practices.append(key)  # type: ignore[arg-type]
+            if key is not None and key in keys:
+                row_practices.append(key)
             else:
                 errors.append(f"pratique inconnue « {value[:60]} »")
         impact = ""

@@ -167,6 +167,7 @@ def search_examples(search: ExampleSearch) -> ExampleResults:
     examples = _filtered(search)
     facets = cached_facet_counts(examples, search)
     words = normalize(search.text)
+    ordered: QuerySet[Example, Any]
     if words:
         ordered = examples.annotate(
             rank=SearchRank(
