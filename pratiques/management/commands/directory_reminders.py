@@ -14,4 +14,5 @@ class Command(BaseCommand):
         from pratiques.directory.services import reconfirm_reminders_send
 
         count = reconfirm_reminders_send()
-        self.stdout.write(f"{count} personne(s) prévenue(s).")
+        plural = "s" if count > 1 else ""
+        self.stdout.write(f"{count} personne{plural} prévenue{plural}.")
