@@ -16,7 +16,7 @@ def opt_in(user: User, *territories: Territory, **fields: Any) -> DirectoryProfi
     data = ProfileData(
         shown_name=fields.pop("shown_name", user.get_full_name() or user.username),
         structure=fields.pop("structure", "Agence de développement"),
-        actor_profile=ActorProfile.objects.order_by("order").first(),
+        actor_profile=fields.pop("actor_profile", ActorProfile.objects.order_by("order").first()),
         territories=list(territories),
         visibility=fields.pop("visibility", "public"),
         **fields,

@@ -108,3 +108,17 @@ def test_bad_territory_is_a_400(geo) -> None:
     response = Client().get(URL, {"territoire": "Nulle-Part-sur-Mer"})
     assert response.status_code == 400
     assert "Aucun territoire ne correspond" in response.content.decode()
+
+
+def test_filters_by_actor_profile_and_engineering(alice: User, bob: User, geo) -> None:
+    from territoires.models import ActorProfile, Engineering
+
+    first, second = ActorProfile.objects.order_by("order")[:2]
+    engineering = Engineering.objects.order_by("order").first()
+    opt_in(alice, geo.vincennes, engineerings=[engineering])
+    opt_in(bob, geo.vincennes, actor_profile=second)
+    by_engineering = search(Client(), geo.vincennes, ingenierie=engineering.code)
+    assert "Alice Martin" in by_engineering and "Bob Durand" not in by_engineering
+    by_profile = search(Client(), geo.vincennes, profil=second.code)
+    assert "Bob Durand" in by_profile and "Alice Martin" not in by_profile
+    assert first.code != second.code
