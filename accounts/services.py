@@ -508,9 +508,11 @@ def account_delete(*, user: User) -> int:
     mandates, follows, login attempts; the account itself is anonymised so that the history of what
     this person did as an admin keeps a (nameless) author. Returns the number of assessments removed.
     Aggregates already released (reports, published figures) stay, anonymised."""
+    from pratiques.directory.services import directory_data_delete
     from pratiques.services import user_data_delete
 
     count = user_data_delete(user=user)
+    directory_data_delete(user=user)
     user.mandates.all().delete()
     user.follows.all().delete()
     AccessAttempt.objects.filter(username=user.username).delete()

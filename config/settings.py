@@ -307,6 +307,8 @@ LOGGING = {
 TERRITORY_PAGE_SECTIONS = [
     ("observatoire:territory_indicators", "Fragilités et indicateurs"),
     ("pratiques:territory_practices", "Pratiques d'ingénierie sur le territoire"),
+    ("pratiques:territory_examples", "Exemples inspirants face à ses fragilités"),
+    ("pratiques:territory_directory", "Qui agit ici"),
 ]
 # The report of a territory (PDF), linked from its page when the URL name resolves.
 TERRITORY_REPORT_URL_NAME = "observatoire:territory_report"

@@ -26,6 +26,11 @@ def load_reference(*, stdout: TextIO) -> None:
             verbosity=1,
         )
     load_resources(stdout=stdout)
+    from pratiques.examples.services import examples_from_resources
+
+    converted = examples_from_resources()
+    if converted:
+        stdout.write(f"  {converted} ressources « Exemples » reprises dans la base d'exemples")
 
 
 def load_demo(*, stdout: TextIO) -> None:
@@ -39,6 +44,10 @@ def load_demo(*, stdout: TextIO) -> None:
     from pratiques.campaigns.demo import load_demo_campaigns
 
     load_demo_campaigns(stdout=stdout)
+    from pratiques.examples.demo import load_demo_directory, load_demo_examples
+
+    load_demo_directory(stdout=stdout)
+    load_demo_examples(stdout=stdout)
     from pratiques.aggregates import release_aggregates
 
     release = release_aggregates(trigger="démonstration")

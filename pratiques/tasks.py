@@ -18,3 +18,11 @@ def plan_reminders_task() -> int:
     from pratiques.plan.reminders import plan_reminders_send
 
     return plan_reminders_send()
+
+
+@task()
+def directory_reminders_task() -> int:
+    """Hides nothing itself (a profile older than 13 months is never listed): tells the owners."""
+    from pratiques.directory.services import reconfirm_reminders_send
+
+    return reconfirm_reminders_send()

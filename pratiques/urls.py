@@ -5,6 +5,8 @@ from django.urls import include, path
 from pratiques import views, views_fill, views_grid
 from pratiques.campaigns.urls import campaign_urlpatterns
 from pratiques.curation.views import lineage as curation_lineage
+from pratiques.directory.urls import directory_urlpatterns
+from pratiques.examples.urls import example_urlpatterns
 from pratiques.plan.urls import plan_urlpatterns
 
 app_name = "pratiques"
@@ -61,4 +63,7 @@ urlpatterns = [
     *plan_urlpatterns,
     # Network study campaigns.
     *campaign_urlpatterns,
+    # The directory of catalysts and the base of inspiring examples.
+    *directory_urlpatterns,
+    *example_urlpatterns,
 ]

@@ -19,6 +19,8 @@ from config.roles import Role, role_required
 from config.spreadsheets import csv_writer
 from config.types import AuthenticatedHttpRequest
 from pratiques import charts, disclosure, queries, services
+from pratiques.directory.queries import sharers_by_practice
+from pratiques.examples.queries import examples_by_practice
 from pratiques.forms import PreferencesForm
 from pratiques.models import Assessment, Organisation, OrganisationMembership
 from pratiques.plan import queries as plan_queries
@@ -76,6 +78,9 @@ def assessment_results(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         "resources": queries.resources_for_practice_keys(p.key for p, _ in data.to_develop),
         # Items of the previous plan reached since (1 query, only when there is a previous one).
         "plan_reached": plan_queries.reached_since_previous(data.previous),
+        # Published examples illustrating them, and who can share them (one query each).
+        "examples": examples_by_practice(p.key for p, _ in data.to_develop),
+        "sharers": sharers_by_practice(request.user, (p.key for p, _ in data.to_develop)),
     }
     template = "pratiques/assessment_results.html"
     if request.htmx:

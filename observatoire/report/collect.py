@@ -10,6 +10,7 @@ from django.utils import timezone
 from observatoire.queries import PERCENTILE_CONVENTION
 from observatoire.report import sources
 from observatoire.report.data import ReportData
+from observatoire.report.examples import examples_for_report
 from pratiques.aggregates import territory_practices
 from territoires.models import Fragility, Level, SizeSegment, Territory
 
@@ -86,4 +87,5 @@ def collect_report_data(territory: Territory, *, today: date | None = None) -> R
         demo_data=demo,
         generated_on=today or timezone.localdate(),
         threshold=settings.ANONYMITY_THRESHOLD,
+        examples=examples_for_report(territory),
     )

@@ -103,6 +103,7 @@ class ReportData:
     demo_data: bool
     generated_on: date
     threshold: int
+    examples: list = field(default_factory=list)  # observatoire.report.examples
     complete: bool = True  # False when a chart could not be exported: never cached
 
     @property

@@ -17,6 +17,7 @@ from django.utils import timezone
 from observatoire import queries
 from observatoire.models import ImportRun, Indicator, IndicatorValue, PeerDistribution
 from observatoire.report.data import DomainSection, IndicatorLine, Maturity, ResourceLine
+from observatoire.report.examples import examples_stamp
 from pratiques.aggregates import PracticeFigure, latest_release
 from pratiques.models import GridVersion, Resource, ResourceAttachment
 from pratiques.queries import resources_for_practice_keys
@@ -231,4 +232,5 @@ def dependency_stamp(territory: Territory) -> dict[str, Any]:
     stamp["resources"] = _stamp(Resource.objects.all(), "updated_at", "pk") + _stamp(
         ResourceAttachment.objects.all(), "pk"
     )
+    stamp["examples"] = examples_stamp()
     return stamp

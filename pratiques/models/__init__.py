@@ -27,6 +27,13 @@ from pratiques.models.curation import (
     KeyLineage,
     LineageKind,
 )
+from pratiques.models.directory import (
+    ContactBlock,
+    ContactMessage,
+    DirectoryProfile,
+    Visibility,
+)
+from pratiques.models.examples import Example, ExampleEvent, ExampleStatus, Impact
 from pratiques.models.grid import (
     Axis,
     GridStatus,
@@ -59,12 +66,19 @@ __all__ = [
     "Campaign",
     "CampaignMessage",
     "CampaignSnapshot",
+    "ContactBlock",
+    "ContactMessage",
     "CurationEvent",
     "DevelopmentPlan",
     "DevelopmentWay",
+    "DirectoryProfile",
     "ElementType",
+    "Example",
+    "ExampleEvent",
+    "ExampleStatus",
     "GridStatus",
     "GridVersion",
+    "Impact",
     "Invitee",
     "InviteeSource",
     "KeyLineage",
@@ -86,6 +100,7 @@ __all__ = [
     "Scale",
     "ScaleStep",
     "Situation",
+    "Visibility",
     "Vouch",
     "VouchSource",
     "established",

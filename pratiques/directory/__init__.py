@@ -1,0 +1,1 @@
+"""The directory of catalysts (opt-in profiles, contact through the platform)."""

@@ -1,0 +1,1 @@
+"""The base of inspiring examples (statuses, search, import)."""
