@@ -117,6 +117,7 @@ class PlanItem(models.Model):
     # Set by the pages that show an item (not stored): past its due date, and its form.
     overdue: bool = False
     form: Any = None
+    sharers: list[Any] = []  # directory profiles who can share the practice (plan page)
 
     class Meta:
         ordering = ["practice_code"]

@@ -15,7 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from config.links import LinkError
 from config.roles import Role, role_required
 from config.types import AuthenticatedHttpRequest, HtmxHttpRequest
-from pratiques.models import DevelopmentPlan, PlanItem
+from pratiques.directory.queries import sharers_by_practice
+from pratiques.models import DevelopmentPlan, DevelopmentWay, DirectoryProfile, PlanItem
 from pratiques.plan import queries
 from pratiques.plan.forms import AddPracticeForm, PlanItemForm, PlanSettingsForm
 from pratiques.plan.services import (
@@ -46,7 +47,21 @@ def _render(
     status: int = 200,
 ) -> HttpResponse:
     page = queries.plan_page(plan)
+    # Who already practises what is sought in partnership (the directory, one query).
+    sought = [
+        item.practice_key
+        for item in page.items
+        if item.way in (DevelopmentWay.PARTNERSHIP, DevelopmentWay.BOTH)
+    ]
+    sharers: dict[Any, list[DirectoryProfile]] = {}
+    own: int | None = None
+    if sought:
+        sharers = sharers_by_practice(request.user, sought, per_practice=4)
+        mine = DirectoryProfile.objects.filter(user_id=plan.user_id).values_list("pk", flat=True)
+        own = mine.first()
     for item in page.items:
+        # The person's own profile is no suggestion (its pk, not its deferred user field).
+        item.sharers = [p for p in sharers.get(item.practice_key, []) if p.pk != own][:3]
         if bound is not None and bound.item.pk == item.pk:
             item.form = bound
         else:

@@ -167,3 +167,24 @@ def test_add_and_remove_a_practice(alice: User, geo) -> None:
 def test_a_person_without_submitted_assessment_gets_an_explanation(alice: User) -> None:
     html = ok(logged_in(alice).get("/pratiques/plan/")).content.decode()
     assert "Votre plan naît de votre auto-évaluation" in html
+
+
+def test_items_sought_in_partnership_suggest_who_can_share_them(
+    alice: User, bob: User, charlie: User, geo, django_assert_max_num_queries
+) -> None:
+    from pratiques.models import DevelopmentWay
+    from tests.pratiques.directory_helpers import opt_in
+
+    _, plan = with_plan(alice, geo.vincennes, [0, 1])
+    first, second = plan.items.order_by("pk")
+    opt_in(bob, geo.vincennes, shown_name="Bob Partage", shares=[first.practice_key])
+    opt_in(alice, geo.vincennes, shown_name="Alice Elle-même", shares=[first.practice_key])
+    opt_in(charlie, geo.vincennes, shown_name="Charlie Partage", shares=[second.practice_key])
+    PlanItem.objects.filter(pk=first.pk).update(way=DevelopmentWay.PARTNERSHIP)
+    PlanItem.objects.filter(pk=second.pk).update(way=DevelopmentWay.INTERNAL)
+    client = logged_in(alice)
+    with django_assert_max_num_queries(13):  # + who shares, + the person's own profile
+        html = ok(client.get(f"/pratiques/plan/{plan.pk}/")).content.decode()
+    assert "qui peut partager cette pratique" in html and "Bob Partage" in html
+    assert "Alice Elle-même" not in html  # not oneself
+    assert "Charlie Partage" not in html  # developed in-house: no suggestion
