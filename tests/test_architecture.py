@@ -6,6 +6,7 @@ Read from the source with `ast` (imports inside functions count too), so no data
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -125,3 +126,52 @@ def test_no_module_too_long() -> None:
     assert too_long <= TOO_LONG_FOR_NOW, sorted(too_long - TOO_LONG_FOR_NOW)
     # The allow-list shrinks: a module split below the limit leaves it.
     assert too_long >= TOO_LONG_FOR_NOW, sorted(TOO_LONG_FOR_NOW - too_long)
+
+
+# Templates Django itself looks up by name: error pages, and the auth views' `registration/…`.
+TEMPLATES_BY_CONVENTION = {"400.html", "403.html", "404.html", "500.html"}
+TEMPLATE_DIRS_BY_CONVENTION = ("registration/",)
+
+
+def template_names_in_code() -> tuple[str, set[str], list[re.Pattern[str]]]:
+    """All text of the code and templates, the string constants, f-strings as patterns."""
+    texts: list[str] = []
+    constants: set[str] = set()
+    patterns: list[re.Pattern[str]] = []
+    for path in module_files().values():
+        source = path.read_text()
+        texts.append(source)
+        for node in ast.walk(ast.parse(source, filename=str(path))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                constants.add(node.value)
+            elif isinstance(node, ast.JoinedStr) and re.search(r"\.(html|txt)", ast.unparse(node)):
+                parts = [
+                    re.escape(part.value) if isinstance(part, ast.Constant) else ".+"
+                    for part in node.values
+                ]
+                patterns.append(re.compile("".join(parts)))
+    for path in (ROOT / "templates").rglob("*"):
+        if path.is_file():
+            texts.append(path.read_text())
+    return "\n".join(texts), constants, patterns
+
+
+def test_no_unused_template() -> None:
+    """Every template is named somewhere: in full, by an f-string, or as a folder + a file name."""
+    text, constants, patterns = template_names_in_code()
+    folders = {constant for constant in constants if constant.endswith("/")}
+    unused = []
+    for path in sorted((ROOT / "templates").rglob("*")):
+        name = path.relative_to(ROOT / "templates").as_posix()
+        if not path.is_file() or name in TEMPLATES_BY_CONVENTION:
+            continue
+        if name.startswith(TEMPLATE_DIRS_BY_CONVENTION):
+            continue
+        if f'"{name}' in text or f"'{name}" in text:
+            continue
+        if any(pattern.fullmatch(name) for pattern in patterns):
+            continue
+        if any(name.startswith(f) and name.removeprefix(f) in constants for f in folders):
+            continue
+        unused.append(name)
+    assert unused == []
