@@ -66,6 +66,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Closed by default: a view answers an anonymous visitor only if marked @login_not_required
+    # (the public list is tests/config/test_closed_by_default.py).
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "config.middleware.PrivateCacheControlMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # NUL bytes, absurd lengths and oversized bodies get a 400/404/413 before any view or query

@@ -5,6 +5,7 @@ from typing import Any
 
 import numpy as np
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -176,6 +177,7 @@ def _table_rows(profile: TerritoryProfile) -> None:
         domain.rows = rows
 
 
+@login_not_required
 @require_safe
 def territory_indicator_chart(
     request: HttpRequest, level: str, code: str, index: int, variant: str
@@ -196,6 +198,7 @@ def territory_indicator_chart(
     return svg_response(fig, width=width, height=height, public=True)
 
 
+@login_not_required
 @require_safe
 def territory_indicators(request: HtmxHttpRequest, level: str, code: str) -> HttpResponse:
     """A territory among its peers, per fragility domain (fragment pulled by the territory page)."""
@@ -238,6 +241,7 @@ CSV_HEADER = [
 ]
 
 
+@login_not_required
 @require_safe
 def territory_indicators_csv(request: HtmxHttpRequest, level: str, code: str) -> HttpResponse:
     """Every value of the territory, every year; the year shown on the page carries the same
@@ -286,6 +290,7 @@ def territory_indicators_csv(request: HtmxHttpRequest, level: str, code: str) ->
     return response
 
 
+@login_not_required
 @require_safe
 def catalogue(request: HtmxHttpRequest) -> HttpResponse:
     """The catalogue, searchable, filterable (domain, polarity, level, collection), sortable."""

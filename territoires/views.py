@@ -5,6 +5,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -68,6 +69,7 @@ from territoires.services import (
 SEARCH_PAGE_LIMIT = 20
 
 
+@login_not_required
 @require_safe
 def search_options(request: HtmxHttpRequest) -> HttpResponse:
     """<option> elements for a TerritoryField's datalist. The widget sends its own name as the
@@ -81,6 +83,7 @@ def search_options(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "territoires/_search_options.html", {"results": results})
 
 
+@login_not_required
 @require_safe
 def search(request: HtmxHttpRequest) -> HttpResponse:
     """Find a territory by name, postal code or official code (full page, or results for HTMX)."""
@@ -183,6 +186,7 @@ def _detail_context(request: HtmxHttpRequest, territory: Territory) -> dict[str,
     }
 
 
+@login_not_required
 @require_safe
 def territory_detail(request: HtmxHttpRequest, level: str, code: str) -> HttpResponse:
     """/territoires/<niveau>/<code>/: identity card, maturity, fragilities, other apps' parts."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -169,6 +170,7 @@ def _link_error(request: HtmxHttpRequest, message: str, status: int = 400) -> Ht
     return render(request, T + "link_error.html", {"message": message}, status=status)
 
 
+@login_not_required
 @require_safe
 def campaign_join(request: HtmxHttpRequest, invitee: int, token: str) -> HttpResponse:
     """The personal link of an e-mail: signs the person in and opens their draft."""
@@ -229,6 +231,7 @@ def campaign_register(request: AuthenticatedHttpRequest, code: str) -> HttpRespo
     )
 
 
+@login_not_required
 @require_http_methods(["GET", "POST"])
 def campaign_stop(request: HtmxHttpRequest, invitee: int, token: str) -> HttpResponse:
     """« Ne plus recevoir de relances »: confirmed by a button (mail scanners follow links)."""
