@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 import plotly
 from django.utils.csp import CSP
+
+from config.db_timeouts import connection_options
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -131,6 +134,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Time limits per process kind: short for web requests, long for the worker and commands.
+_options = DATABASES["default"].setdefault("OPTIONS", {})
+_options["options"] = f"{_options.get('options', '')} {connection_options(sys.argv)}".strip()
 # Concurrent test runs on one server (several work trees) each get their own test database.
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME", "test_territoires")}
 
