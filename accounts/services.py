@@ -7,7 +7,7 @@ from datetime import datetime
 
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
+from django.contrib.admin.models import ADDITION, DELETION, LogEntry
 from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mail
@@ -17,40 +17,17 @@ from django.utils import timezone
 
 from config import links
 from config.links import Purpose
+from config.people import history_record
 from config.refusals import Refused
 from config.roles import Role, user_roles
-from territoires.models import Mandate, MandateStatus
+from territoires import services as territoires_services
+from territoires.models import Mandate
 
 
 class AccountRefused(Refused):
     """A change the rules forbid; ``str(error)`` is the French message to show."""
 
     default_code = "account_refused"
-
-
-# --- history -----------------------------------------------------------------------------------
-
-
-def history_record(
-    *, actor: User | None, user: User | None, message: str, flag: int = CHANGE
-) -> None:
-    """One line of the people history. ``actor`` None = the person themself (sign-up, deletion)."""
-    author = actor or user
-    if author is None:
-        raise ValueError("history_record: an actor or a user is needed.")
-    LogEntry.objects.create(
-        user_id=author.pk,
-        content_type=ContentType.objects.get_for_model(User),
-        object_id=str(user.pk) if user else None,
-        object_repr=(_display(user) if user else "—")[:200],
-        action_flag=flag,
-        change_message=message,
-    )
-
-
-def _display(user: User) -> str:
-    name = user.get_full_name()
-    return f"{name} <{user.email}>" if name else user.email or user.username
 
 
 def role_labels(roles: list[Role]) -> str:
@@ -323,10 +300,7 @@ def lockout_lift(*, actor: User, username: str, ip_address: str) -> int:
 
 @transaction.atomic
 def mandate_decide(*, actor: User, mandate: Mandate, confirm: bool) -> Mandate:
-    mandate.status = MandateStatus.CONFIRMED if confirm else MandateStatus.REFUSED
-    mandate.decided_by = actor
-    mandate.decided_at = timezone.now()
-    mandate.save(update_fields=["status", "decided_by", "decided_at"])
+    mandate = territoires_services.mandate_decide(actor=actor, mandate=mandate, confirm=confirm)
     verb = "confirmé" if confirm else "refusé"
     history_record(actor=actor, user=mandate.user, message=f"Mandat {verb} : {mandate.territory}")
     return mandate

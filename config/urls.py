@@ -18,6 +18,7 @@ admin.site.site_title = "Ingénierie territoriale"
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
+    path("espace/elu/vu/", dashboards.followed_seen, name="followed_seen"),
     path("espace/<slug:space>/", dashboards.dashboard, name="dashboard"),
     # Throttled password reset first, so it wins over django.contrib.auth's own view.
     path(

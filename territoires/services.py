@@ -22,6 +22,7 @@ from territoires.models import (
     FragilitySource,
     Level,
     Mandate,
+    MandateStatus,
     MaturityAssessment,
     MaturityProfile,
     ProjectMember,
@@ -330,6 +331,16 @@ def mandate_declare(*, user: User, territory: Territory, role_label: str = "") -
     return mandate
 
 
+@transaction.atomic
+def mandate_decide(*, actor: User, mandate: Mandate, confirm: bool) -> Mandate:
+    """A network admin confirms or refuses a declared mandate (the caller records the history)."""
+    mandate.status = MandateStatus.CONFIRMED if confirm else MandateStatus.REFUSED
+    mandate.decided_by = actor
+    mandate.decided_at = timezone.now()
+    mandate.save(update_fields=["status", "decided_by", "decided_at"])
+    return mandate
+
+
 def follow_set(*, user: User, territory: Territory, follow: bool) -> Follow | None:
     """Follows (idempotent) or stops following a territory."""
     if not follow:
@@ -342,6 +353,24 @@ def follow_set(*, user: User, territory: Territory, follow: bool) -> Follow | No
         )
     instance, _created = Follow.objects.get_or_create(user=user, territory=territory)
     return instance
+
+
+@transaction.atomic
+def follows_seen(*, user: User, states: dict[int, dict[str, Any]]) -> int:
+    """Records what the official was shown of each followed territory (follow id → state)."""
+    now = timezone.now()
+    return sum(
+        Follow.objects.filter(user=user, pk=pk).update(seen_state=state, seen_at=now)
+        for pk, state in states.items()
+    )
+
+
+def follow_notified(*, follow: Follow, key: str) -> Follow:
+    """The report key an e-mail was sent for (the caller holds the row's lock)."""
+    follow.notified_key = key
+    follow.notified_at = timezone.now()
+    follow.save(update_fields=["notified_key", "notified_at"])
+    return follow
 
 
 def follow_notify_set(*, user: User, follow_id: int, notify: bool) -> Follow:
