@@ -62,7 +62,7 @@ def _space_context(request: HtmxHttpRequest, space: str) -> dict[str, object]:
     return {}
 
 
-def _official_space(user: User) -> dict:
+def _official_space(user: User) -> dict[str, object]:
     """Followed territories (what changed since the last visit) and declared mandates."""
     return {
         "followed": follows.followed_for_space(user),

@@ -58,7 +58,7 @@ def status_label(user: User) -> str:
 # --- e-mails -----------------------------------------------------------------------------------
 
 
-def _send(template: str, to: str, context: dict) -> None:
+def _send(template: str, to: str, context: dict[str, object]) -> None:
     """Sent inside the transaction: if the mail server refuses, nothing is recorded."""
     context = {"site_url": settings.SITE_URL.rstrip("/"), **context}
     subject = render_to_string(f"comptes/emails/{template}_subject.txt", context).strip()
@@ -292,7 +292,7 @@ def lockout_lift(*, actor: User, username: str, ip_address: str) -> int:
     history_record(
         actor=actor, user=user, message=f"Verrou de connexion levé pour « {username} »{where}"
     )
-    return count
+    return int(count)
 
 
 # --- mandates of elected officials -------------------------------------------------------------

@@ -102,7 +102,7 @@ def figure_image(fig: go.Figure, *, width: int, height: int, fmt: str = "svg") -
     tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
     tmp.write_bytes(image)
     tmp.replace(path)
-    return image
+    return bytes(image)
 
 
 def figure_svg(fig: go.Figure, *, width: int, height: int) -> bytes:

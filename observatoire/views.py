@@ -16,6 +16,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from config.charts import VARIANTS, svg_response
 from config.roles import Role, role_required
 from config.spreadsheets import spreadsheet_row
+from config.tasks import enqueue_on_commit
 from config.types import AuthenticatedHttpRequest, HtmxHttpRequest
 from observatoire.forms import (
     CatalogueFilterForm,
@@ -364,7 +365,7 @@ def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
                 dry_run=True,
                 **options,
             )
-            import_run_task.enqueue(run.pk)
+            enqueue_on_commit(import_run_task, run.pk)
             return redirect("observatoire:import_detail", pk=run.pk)
         messages.error(request, "Le fichier n’a pas été envoyé : corrigez le formulaire.")
     run_filter = ImportRunFilterForm(request.GET)
@@ -416,7 +417,7 @@ def import_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if existing is not None:
         return redirect("observatoire:import_detail", pk=existing.pk)
     run = import_run_confirm(dry_run=dry_run, user=request.user)
-    import_run_task.enqueue(run.pk)
+    enqueue_on_commit(import_run_task, run.pk)
     url = reverse("observatoire:import_detail", kwargs={"pk": run.pk})
     if request.htmx:
         return HttpResponseClientRedirect(url)

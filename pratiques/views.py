@@ -1,6 +1,6 @@
 """Views of the pratiques app after an assessment is validated: its results, exports, personal
-data, organisations; and what the other journeys share (an own assessment, the filled grid).
-The public grid is in `views_grid`, filling and submitting in `views_fill`."""
+data, organisations (what the journeys share, an own assessment and the filled grid, is in
+`views_shared`). The public grid is in `views_grid`, filling and submitting in `views_fill`."""
 
 from __future__ import annotations
 
@@ -21,41 +21,20 @@ from config.types import AuthenticatedHttpRequest
 from pratiques import charts, disclosure, queries, services
 from pratiques.forms import PreferencesForm
 from pratiques.models import Assessment, Organisation, OrganisationMembership
+from pratiques.views_shared import fill_context, own_assessment_or_404
 
 # --- the catalyst's space --------------------------------------------------------------------------
-
-
-def _own(request: AuthenticatedHttpRequest, pk: int) -> Assessment:
-    assessment = queries.own_assessment(request.user, pk)
-    if assessment is None:
-        raise Http404("Auto-évaluation introuvable.")
-    return assessment
-
-
-def _fill_context(assessment: Assessment) -> dict:
-    tree = queries.grid_tree(assessment.version)
-    answers = queries.answers_by_practice(assessment)
-    for practice in tree.practices:
-        practice.answer = answers.get(practice.pk)
-        practice.seen = services.answer_fingerprint(practice.answer)
-    progress = sum(a.is_answered for a in answers.values())
-    return {
-        "assessment": assessment,
-        "tree": tree,
-        "progress": progress,
-        "total": len(tree.practices),
-    }
 
 
 @require_safe
 @role_required(Role.CATALYST)
 def assessment_results(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    assessment = _own(request, pk)
+    assessment = own_assessment_or_404(request, pk)
     if assessment.is_draft:
         return redirect(assessment)
     data = queries.results(assessment, request.GET.get("groupe"))
     context = {
-        "r": data,
+        "results": data,
         "assessment": assessment,
         "labels": queries.scale_labels(data.tree),
         "preferences": PreferencesForm(
@@ -86,7 +65,7 @@ def assessment_results_chart(
 ) -> HttpResponse:
     """A results chart as an SVG picture drawn on the server (no plotly.js on a phone); its
     owner only, like the page, and never kept by a shared cache."""
-    assessment = _own(request, pk)
+    assessment = own_assessment_or_404(request, pk)
     if assessment.is_draft or name not in charts.NAMES or variant not in VARIANTS:
         raise Http404("Graphique inconnu.")
     data = queries.results(assessment, request.GET.get("groupe"))
@@ -168,7 +147,7 @@ def _charts(data: queries.Results) -> dict:
 @require_POST
 @role_required(Role.CATALYST)
 def assessment_preferences(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    assessment = _own(request, pk)
+    assessment = own_assessment_or_404(request, pk)
     form = PreferencesForm(request.POST)
     if assessment.is_draft or not form.is_valid():
         return redirect(assessment)
@@ -252,7 +231,7 @@ def _csv_response(rows: list[list[str]], filename: str) -> HttpResponse:
 @require_safe
 @role_required(Role.CATALYST)
 def assessment_export_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    assessment = _own(request, pk)
+    assessment = own_assessment_or_404(request, pk)
     return _csv_response(_csv_rows([assessment]), f"auto-evaluation-{assessment.pk}.csv")
 
 
@@ -261,8 +240,8 @@ def assessment_export_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
 def assessment_export_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     from config.pdf import html_to_pdf
 
-    assessment = _own(request, pk)
-    context = _fill_context(assessment)
+    assessment = own_assessment_or_404(request, pk)
+    context = fill_context(assessment)
     context["scores"] = queries.rescore(assessment)
     context["labels"] = queries.scale_labels(context["tree"])
     html = render_to_string("pratiques/assessment_pdf.html", context, request=request)
@@ -314,7 +293,7 @@ def my_data_delete(request: AuthenticatedHttpRequest) -> HttpResponse:
 @role_required(Role.CATALYST)
 def assessment_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Deletes one assessment (withdrawn from the peer statistics if it fed them)."""
-    assessment = _own(request, pk)
+    assessment = own_assessment_or_404(request, pk)
     if request.method == "POST":
         if request.POST.get("confirm") != "oui":
             messages.error(
@@ -354,4 +333,4 @@ def organisation_dialogue(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
     template = "pratiques/organisation_dialogue.html"
     if request.htmx:
         template += "#dialogue"
-    return render(request, template, {"organisation": organisation, "d": data})
+    return render(request, template, {"organisation": organisation, "dialogue": data})

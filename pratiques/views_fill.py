@@ -18,7 +18,7 @@ from config.types import AuthenticatedHttpRequest
 from pratiques import queries, services
 from pratiques.forms import JoinForm, PreferencesForm, StartForm
 from pratiques.models import Assessment, AssessmentStatus, Organisation
-from pratiques.views import _fill_context, _own
+from pratiques.views_shared import fill_context, own_assessment_or_404
 
 
 def _home(
@@ -115,7 +115,7 @@ def assessment_start(request: AuthenticatedHttpRequest) -> HttpResponse:
 @role_required(Role.CATALYST)
 def assessment_fill(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The form of every practice; POST saves them all (the no-JavaScript path)."""
-    assessment = _own(request, pk)
+    assessment = own_assessment_or_404(request, pk)
     if not assessment.is_draft:
         messages.info(
             request, "Cette auto-évaluation est validée : elle ne peut plus être modifiée."
@@ -155,7 +155,7 @@ def assessment_fill(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     template = "pratiques/assessment_fill.html"
     if request.htmx:
         template += "#grid_form"
-    return render(request, template, _fill_context(assessment))
+    return render(request, template, fill_context(assessment))
 
 
 @require_POST
@@ -207,7 +207,7 @@ def answer_save(request: AuthenticatedHttpRequest, pk: int, practice_pk: int) ->
 @require_http_methods(["GET", "HEAD", "POST"])
 @role_required(Role.CATALYST)
 def assessment_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    assessment = _own(request, pk)
+    assessment = own_assessment_or_404(request, pk)
     if not assessment.is_draft:
         return redirect(assessment)
     form = PreferencesForm(request.POST or None)
@@ -231,7 +231,7 @@ def assessment_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     status = 200
     if request.method == "POST":  # refused: the campaign is closed (409), or the form is invalid
         status = 409 if form.non_field_errors() else 400
-    context = _fill_context(assessment)
+    context = fill_context(assessment)
     context["form"] = form
     context["scores"] = queries.rescore(assessment)
     template = "pratiques/assessment_submit.html"

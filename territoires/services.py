@@ -13,7 +13,7 @@ from django.db.models import ProtectedError, RestrictedError, Sum
 from django.utils import timezone
 from django.utils.text import slugify
 
-from config.refusals import Refused
+from config.refusals import Refused, full_clean_or_refuse
 from territoires.models import (
     MANDATE_LEVELS,
     Follow,
@@ -400,7 +400,7 @@ def reference_item_update[Row: models.Model](
     before = copy.copy(item)
     for name, value in changes.items():
         setattr(item, name, value.strip() if isinstance(value, str) else value)
-    item.full_clean()
+    full_clean_or_refuse(item, code="invalid_reference_item")
     item.save()
     return RowChange(before=before, after=item)
 
@@ -451,7 +451,7 @@ def size_segment_update(
     segment.priority_lever = priority_lever.strip()
     segment.lever_description = lever_description.strip()
     segment.max_population = max_population
-    segment.full_clean()
+    full_clean_or_refuse(segment, code="invalid_size_segment")
     segment.save()
     changes = [RowChange(before=before, after=segment)]
     # max_population is set whenever a segment follows (checked above).

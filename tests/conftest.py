@@ -190,6 +190,14 @@ def logged_in(user: User) -> Client:
     return client
 
 
+def committed() -> Any:
+    """A block whose on-commit work runs at its end, as after a real request's commit (a test runs
+    inside a transaction that never commits): `with committed(): client.post(…)`."""
+    from django.test import TestCase
+
+    return TestCase.captureOnCommitCallbacks(execute=True)
+
+
 def ok(response: Any, status: int = 200) -> Any:
     """The response, once its status is checked (a 403 or a 302 must not pass a query count)."""
     assert response.status_code == status, (response.status_code, response.get("Location"))

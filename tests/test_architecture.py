@@ -307,3 +307,67 @@ def test_a_foreign_write_is_seen(tmp_path: Path) -> None:
         "observatoire.follows → Mandate.update",
         "observatoire.follows → Group.add",
     }
+
+
+def private_imports(path: Path) -> set[str]:
+    """`from module import _name` of a project module: a private helper borrowed from elsewhere."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in PACKAGES:
+            found |= {
+                f"{node.module}.{alias.name}"
+                for alias in node.names
+                if alias.name.startswith("_") and not alias.name.startswith("__")
+            }
+    return found
+
+
+def test_no_private_name_imported_from_another_module() -> None:
+    """A helper two modules need is public, in a small shared module (e.g. `pratiques.views_shared`)."""
+    found = {
+        f"{name} ← {private}"
+        for name, path in module_files().items()
+        for private in private_imports(path)
+    }
+    assert found == set()
+
+
+# Modules that still enqueue directly (the report batch stores its task id): only shrinks.
+ENQUEUE_DIRECTLY_FOR_NOW = {"observatoire.report.tasks"}
+
+
+def test_one_task_spelling_and_one_way_to_enqueue() -> None:
+    """`@task` without parentheses; work enqueued through `config.tasks.enqueue_on_commit`."""
+    spelled, direct = [], set()
+    for name, path in module_files().items():
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                spelled += [
+                    f"{name}.{node.name}"
+                    for decorator in node.decorator_list
+                    if isinstance(decorator, ast.Call)
+                    and isinstance(decorator.func, ast.Name)
+                    and decorator.func.id == "task"
+                    and not decorator.args
+                    and not decorator.keywords
+                ]
+            elif (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "enqueue"
+                and name != "config.tasks"
+            ):
+                direct.add(name)
+    assert spelled == []
+    assert direct == ENQUEUE_DIRECTLY_FOR_NOW
+
+
+def test_a_fragment_is_named_by_template_plus_its_name() -> None:
+    """`template += "#name"` is the one spelling: no literal `"page.html#name"` in the code."""
+    literal = sorted(
+        f"{name}: {node.value}"
+        for name, path in module_files().items()
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and ".html#" in node.value
+    )
+    assert literal == []

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from config.links import LinkError
 from config.roles import Role, role_required
+from config.tasks import enqueue_on_commit
 from config.types import AuthenticatedHttpRequest, HtmxHttpRequest
 from pratiques.campaigns import queries, report, services, tasks
 from pratiques.campaigns.forms import CampaignForm, PopulationForm, SelfRegisterForm
@@ -115,7 +116,7 @@ def campaign_send(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not campaign.accepts_answers():
         messages.error(request, "La campagne n'est pas ouverte : rien n'a été envoyé.")
         return redirect(campaign)
-    tasks.campaign_messages_task.enqueue(campaign.pk)
+    enqueue_on_commit(tasks.campaign_messages_task, campaign.pk)
     messages.success(
         request,
         "Envoi lancé : les invitations et relances dues partent en tâche de fond "
