@@ -1,4 +1,4 @@
-"""One settings module, driven by the environment (see README « Configuration »)."""
+"""One settings module, driven by the environment (docs/deploiement.md « Configuration »)."""
 
 from __future__ import annotations
 
@@ -206,7 +206,7 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 MEDIA_URL = "media/"
-# Uploads (README « Observatoire »): a file above UPLOAD_MAX_MB is refused by the form, a request
+# Uploads (docs/donnees.md « Observatoire »): a file above UPLOAD_MAX_MB is refused by the form, a request
 # body well above it before it is read; files above 2.5 MB go to a temporary file, not memory.
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_MB", "100")) * 1_048_576
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
