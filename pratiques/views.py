@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from config.charts import VARIANTS, svg_response
+from config.forms import YesNoForm
+from config.refusals import Refused
 from config.roles import Role, role_required
 from config.spreadsheets import spreadsheet_row
 from config.types import AuthenticatedHttpRequest
@@ -278,8 +280,13 @@ def my_data_export(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_POST
 @role_required(Role.CATALYST)
 def my_data_delete(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if request.POST.get("confirm") != "oui":
-        messages.error(request, "Cochez la case de confirmation pour supprimer vos données.")
+    confirmation = YesNoForm(
+        request.POST,
+        field="confirm",
+        required_message="Cochez la case de confirmation pour supprimer vos données.",
+    )
+    if not confirmation.confirmed():
+        messages.error(request, confirmation.error_text)
         return redirect("pratiques:my_data")
     count = services.user_data_delete(user=request.user)
     messages.success(
@@ -295,10 +302,13 @@ def assessment_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     """Deletes one assessment (withdrawn from the peer statistics if it fed them)."""
     assessment = own_assessment_or_404(request, pk)
     if request.method == "POST":
-        if request.POST.get("confirm") != "oui":
-            messages.error(
-                request, "Cochez la case de confirmation pour supprimer l'auto-évaluation."
-            )
+        confirmation = YesNoForm(
+            request.POST,
+            field="confirm",
+            required_message="Cochez la case de confirmation pour supprimer l'auto-évaluation.",
+        )
+        if not confirmation.confirmed():
+            messages.error(request, confirmation.error_text)
             return redirect("pratiques:assessment_delete", pk)
         services.assessment_delete(assessment_id=assessment.pk, user=request.user)
         messages.success(request, "L'auto-évaluation a été supprimée.")
@@ -314,7 +324,7 @@ def assessment_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 def organisation_leave(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     try:
         organisation = services.organisation_leave(user=request.user, organisation_id=pk)
-    except OrganisationMembership.DoesNotExist:
+    except Refused:
         raise Http404("Organisation introuvable.") from None
     messages.success(
         request,

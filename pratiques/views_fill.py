@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from config.refusals import Refused
 from config.roles import Role, role_required
 from config.types import AuthenticatedHttpRequest
 from pratiques import queries, services
@@ -64,11 +65,8 @@ def organisation_join(request: AuthenticatedHttpRequest) -> HttpResponse:
             organisation = services.organisation_join(
                 user=request.user, join_code=form.cleaned_data["join_code"]
             )
-        except Organisation.DoesNotExist:
-            form.add_error(
-                "join_code",
-                "Aucune organisation ne porte ce code : vérifiez-le auprès de ses membres.",
-            )
+        except Refused as refusal:
+            form.add_error(None, refusal)
         else:
             messages.success(request, f"Vous avez rejoint « {organisation.name} ».")
             return redirect(organisation)
@@ -175,7 +173,7 @@ def answer_save(request: AuthenticatedHttpRequest, pk: int, practice_pk: int) ->
         result = services.answer_save(
             assessment_id=pk, user_id=request.user.pk, practice_id=practice_pk, data=data
         )
-    except Assessment.DoesNotExist:
+    except services.AssessmentNotFound:
         raise Http404("Auto-évaluation ou pratique introuvable.") from None
     except services.AssessmentLocked:
         return render(

@@ -374,7 +374,9 @@ def follow_notified(*, follow: Follow, key: str) -> Follow:
 
 
 def follow_notify_set(*, user: User, follow_id: int, notify: bool) -> Follow:
-    follow = Follow.objects.get(pk=follow_id, user=user)
+    follow = Follow.objects.filter(pk=follow_id, user=user).first()
+    if follow is None:
+        raise Refused("Territoire suivi introuvable.", code="follow_not_found")
     follow.notify_by_email = notify
     follow.save(update_fields=["notify_by_email"])
     return follow

@@ -7,11 +7,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from config.forms import YesNoForm
 from config.refusals import Refused
 from config.roles import Role, has_role, role_required
 from config.types import AuthenticatedHttpRequest, HtmxHttpRequest
@@ -386,7 +387,10 @@ def project_member_remove_view(
 def follow(request: AuthenticatedHttpRequest, level: str, code: str) -> HttpResponse:
     """« Suivre ce territoire » / « Ne plus suivre » from the territory page."""
     territory = _page_territory(level, code)
-    following = request.POST.get("suivre", "oui") != "non"
+    answer = YesNoForm(request.POST, field="suivre", default=True)
+    if not answer.is_valid():
+        return HttpResponseBadRequest(answer.error_text)
+    following = answer.answer
     try:
         follow_set(user=request.user, territory=territory, follow=following)
     except MandateRefused as error:
@@ -408,11 +412,12 @@ def _follow_message(request: HtmxHttpRequest, territory: Territory, following: b
 @require_POST
 @role_required(Role.OFFICIAL)
 def follow_notify(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    answer = YesNoForm(request.POST, field="courriel")
+    if not answer.is_valid():
+        return HttpResponseBadRequest(answer.error_text)
     try:
-        item = follow_notify_set(
-            user=request.user, follow_id=pk, notify=request.POST.get("courriel") == "oui"
-        )
-    except Follow.DoesNotExist:
+        item = follow_notify_set(user=request.user, follow_id=pk, notify=answer.answer)
+    except Refused:
         raise Http404("Territoire suivi introuvable.") from None
     if item.notify_by_email:
         messages.success(
@@ -454,7 +459,10 @@ def mandate_declare_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 def project_archive_view(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Archive a project (kept, no longer proposed by search), or bring it back."""
     project = _project(code)
-    archived = request.POST.get("archive", "1") != "0"
+    answer = YesNoForm(request.POST, field="archive", default=True)
+    if not answer.is_valid():
+        return HttpResponseBadRequest(answer.error_text)
+    archived = answer.answer
     project_archive(project=project, archived=archived)
     messages.success(
         request,
@@ -468,10 +476,13 @@ def project_archive_view(request: AuthenticatedHttpRequest, code: str) -> HttpRe
 def project_delete_view(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Delete a project; refused with the reason while anything refers to it (409)."""
     project = _project(code)
-    if request.POST.get("confirmer") != "1":
-        context = _editor_context(
-            project, project_error="Cochez la case de confirmation pour supprimer ce territoire."
-        )
+    confirmation = YesNoForm(
+        request.POST,
+        field="confirmer",
+        required_message="Cochez la case de confirmation pour supprimer ce territoire.",
+    )
+    if not confirmation.confirmed():
+        context = _editor_context(project, project_error=confirmation.error_text)
         return render(request, "territoires/project_edit.html", context, status=400)
     try:
         project_delete(project=project)

@@ -377,10 +377,6 @@ def _too_many_columns(count: int) -> FileRefused:
     )
 
 
-def _thousands(number: int) -> str:
-    return f"{number:_}".replace("_", "\u202f")
-
-
 def _short(exc: BaseException) -> str:
     text = str(exc) or type(exc).__name__
     return text if len(text) <= 200 else text[:200] + "…"
