@@ -48,6 +48,8 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	# Type checking imports the settings: a placeholder URL keeps the embedded server asleep.
 	DATABASE_URL=$${DATABASE_URL:-postgresql://localhost/typecheck} $(VENV)/bin/mypy
+	# A model changed without its migration fails here, not on the next engineer's machine.
+	$(PY) manage.py makemigrations --check --dry-run
 
 format: install
 	$(VENV)/bin/ruff format .

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.models import User
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts import spaces
-from config.roles import Role, has_role
-from config.types import HtmxHttpRequest
-from observatoire.follows import followed_for_space
+from config.roles import Role, has_role, role_required
+from config.types import AuthenticatedHttpRequest, HtmxHttpRequest
+from observatoire import follows
 from territoires.forms import MandateForm
 
 DASHBOARD_ROLES = {
@@ -20,6 +21,15 @@ DASHBOARD_ROLES = {
     "administration": Role.NETWORK_ADMIN,
     "elu": Role.OFFICIAL,
 }
+
+
+@require_POST
+@role_required(Role.OFFICIAL)
+def followed_seen(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The official marks what changed on their followed territories as seen."""
+    follows.followed_seen(request.user)
+    messages.success(request, "Nouveautés marquées comme vues.")
+    return redirect("dashboard", space="elu")
 
 
 @require_safe
@@ -52,10 +62,10 @@ def _space_context(request: HtmxHttpRequest, space: str) -> dict[str, object]:
     return {}
 
 
-def _official_space(user: User) -> dict:
+def _official_space(user: User) -> dict[str, object]:
     """Followed territories (what changed since the last visit) and declared mandates."""
     return {
-        "followed": followed_for_space(user),
+        "followed": follows.followed_for_space(user),
         "mandates": list(user.mandates.select_related("territory")),
         "mandate_form": MandateForm(),
     }

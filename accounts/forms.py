@@ -187,4 +187,4 @@ class DeleteAccountForm(forms.Form):
         password = self.cleaned_data["password"]
         if not self.user.check_password(password):
             raise forms.ValidationError("Mot de passe incorrect.")
-        return password
+        return str(password)

@@ -8,7 +8,7 @@ from typing import Any
 
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
+from django.contrib.admin.models import ADDITION, DELETION, LogEntry
 from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mail
@@ -20,42 +20,19 @@ from django.utils.formats import date_format
 
 from config import links
 from config.links import Purpose
+from config.people import history_record
 from config.refusals import Refused
 from config.roles import Role, user_roles
 from pratiques import services as pratiques_services
 from pratiques.models import Vouch, VouchSource
-from territoires.models import Mandate, MandateStatus
+from territoires import services as territoires_services
+from territoires.models import Mandate
 
 
 class AccountRefused(Refused):
     """A change the rules forbid; ``str(error)`` is the French message to show."""
 
     default_code = "account_refused"
-
-
-# --- history -----------------------------------------------------------------------------------
-
-
-def history_record(
-    *, actor: User | None, user: User | None, message: str, flag: int = CHANGE
-) -> None:
-    """One line of the people history. ``actor`` None = the person themself (sign-up, deletion)."""
-    author = actor or user
-    if author is None:
-        raise ValueError("history_record: an actor or a user is needed.")
-    LogEntry.objects.create(
-        user_id=author.pk,
-        content_type=ContentType.objects.get_for_model(User),
-        object_id=str(user.pk) if user else None,
-        object_repr=(_display(user) if user else "—")[:200],
-        action_flag=flag,
-        change_message=message,
-    )
-
-
-def _display(user: User) -> str:
-    name = user.get_full_name()
-    return f"{name} <{user.email}>" if name else user.email or user.username
 
 
 def role_labels(roles: list[Role]) -> str:
@@ -107,7 +84,7 @@ def status_label(user: User) -> str:
 # --- e-mails -----------------------------------------------------------------------------------
 
 
-def _send(template: str, to: str, context: dict) -> None:
+def _send(template: str, to: str, context: dict[str, object]) -> None:
     """Sent inside the transaction: if the mail server refuses, nothing is recorded."""
     context = {"site_url": settings.SITE_URL.rstrip("/"), **context}
     subject = render_to_string(f"comptes/emails/{template}_subject.txt", context).strip()
@@ -482,7 +459,7 @@ def lockout_lift(*, actor: User, username: str, ip_address: str) -> int:
     history_record(
         actor=actor, user=user, message=f"Verrou de connexion levé pour « {username} »{where}"
     )
-    return count
+    return int(count)
 
 
 # --- mandates of elected officials -------------------------------------------------------------
@@ -490,10 +467,7 @@ def lockout_lift(*, actor: User, username: str, ip_address: str) -> int:
 
 @transaction.atomic
 def mandate_decide(*, actor: User, mandate: Mandate, confirm: bool) -> Mandate:
-    mandate.status = MandateStatus.CONFIRMED if confirm else MandateStatus.REFUSED
-    mandate.decided_by = actor
-    mandate.decided_at = timezone.now()
-    mandate.save(update_fields=["status", "decided_by", "decided_at"])
+    mandate = territoires_services.mandate_decide(actor=actor, mandate=mandate, confirm=confirm)
     verb = "confirmé" if confirm else "refusé"
     history_record(actor=actor, user=mandate.user, message=f"Mandat {verb} : {mandate.territory}")
     return mandate

@@ -7,6 +7,7 @@ without a shell. Names are the domain's, not the Python paths.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from datetime import datetime, timedelta
 
 from django.core.paginator import Paginator
@@ -73,7 +74,7 @@ def duration_text(delta: timedelta) -> str:
     return f"{hours} h {minutes:02d} min"
 
 
-def task_row(result: DBTaskResult) -> TaskRow:
+def task_row(result: DBTaskResult[Any, Any]) -> TaskRow:
     path = result.task_path
     return TaskRow(
         label=TASK_LABELS.get(path, path.rpartition(".")[2].replace("_", " ")),

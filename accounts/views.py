@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
@@ -164,6 +164,7 @@ class ThrottledPasswordResetView(auth_views.PasswordResetView):
 # --- sign-up ---------------------------------------------------------------------------------------
 
 
+@login_not_required
 @require_http_methods(["GET", "POST"])
 def signup(request: HtmxHttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
@@ -189,6 +190,7 @@ def signup(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "comptes/signup.html", {"form": form}, status=status)
 
 
+@login_not_required
 @require_safe
 def signup_sent(request: HttpRequest) -> HttpResponse:
     context = {
@@ -204,6 +206,7 @@ def _link_error(request: HttpRequest, error: LinkError, purpose: Purpose) -> Htt
     )
 
 
+@login_not_required
 @require_http_methods(["GET", "POST"])
 def signup_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows the password form (mail scanners follow links: nothing changes); POST sets the
@@ -257,6 +260,7 @@ def signup_resend(request: HttpRequest) -> HttpResponse:
 # --- invitations -----------------------------------------------------------------------------------
 
 
+@login_not_required
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     try:

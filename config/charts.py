@@ -226,7 +226,8 @@ class _Exporter:
                 raise ChartsUnavailable(self.reason)
             future = asyncio.run_coroutine_threadsafe(k.calc_fig(fig, opts=opts), loop)
             try:
-                return future.result(timeout=EXPORT_TIMEOUT)
+                image: bytes = future.result(timeout=EXPORT_TIMEOUT)
+                return image
             except concurrent.futures.TimeoutError:
                 future.cancel()
                 self._fail(f"le navigateur n'a pas répondu en {EXPORT_TIMEOUT:g} s")
@@ -301,7 +302,7 @@ def figure_image(fig: go.Figure, *, width: int, height: int, fmt: str = "svg") -
     tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
     tmp.write_bytes(image)
     tmp.replace(path)
-    return image
+    return bytes(image)
 
 
 def figure_svg(fig: go.Figure, *, width: int, height: int) -> bytes:

@@ -69,4 +69,4 @@ def html_to_pdf(
         document = HTML(string=html, base_url=str(settings.BASE_DIR))
         pdf = document.write_pdf(stylesheets=sheets, **pdf_options(**options))
         stats[kind] = stats.get(kind, 0) + 1
-    return pdf
+    return bytes(pdf)

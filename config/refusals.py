@@ -51,3 +51,13 @@ def _restore(cls: type[Refused], args: tuple[Any, ...]) -> Refused:
     refusal = Exception.__new__(cls)
     refusal.args = args
     return refusal
+
+
+def full_clean_or_refuse(instance: Any, *, code: str, **options: Any) -> None:
+    """`instance.full_clean(**options)`, its errors raised as a `Refused` (fields kept): a service
+    validates a model the one way views expect to catch."""
+    try:
+        instance.full_clean(**options)
+    except ValidationError as error:
+        message = error.message_dict if hasattr(error, "error_dict") else error.messages
+        raise Refused(message, code=code) from error

@@ -1,14 +1,17 @@
-"""One settings module, driven by the environment (see README « Configuration »)."""
+"""One settings module, driven by the environment (docs/deploiement.md « Configuration »)."""
 
 from __future__ import annotations
 
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 import plotly
 from django.utils.csp import CSP
+
+from config.db_timeouts import connection_options
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -66,6 +69,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Closed by default: a view answers an anonymous visitor only if marked @login_not_required
+    # (the public list is tests/config/test_closed_by_default.py).
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "config.middleware.PrivateCacheControlMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # NUL bytes, absurd lengths and oversized bodies get a 400/404/413 before any view or query
@@ -128,6 +134,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Time limits per process kind: short for web requests, long for the worker and commands.
+_options = DATABASES["default"].setdefault("OPTIONS", {})
+_options["options"] = f"{_options.get('options', '')} {connection_options(sys.argv)}".strip()
 # Concurrent test runs on one server (several work trees) each get their own test database.
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME", "test_territoires")}
 
@@ -202,7 +211,7 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 MEDIA_URL = "media/"
-# Uploads (README « Observatoire »): a file above UPLOAD_MAX_MB is refused by the form, a request
+# Uploads (docs/donnees.md « Observatoire »): a file above UPLOAD_MAX_MB is refused by the form, a request
 # body well above it before it is read; files above 2.5 MB go to a temporary file, not memory.
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_MB", "100")) * 1_048_576
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

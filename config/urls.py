@@ -19,6 +19,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
     path("espace/administration/taches/", tasks_page.task_list, name="task_list"),
+    path("espace/elu/vu/", dashboards.followed_seen, name="followed_seen"),
     path("espace/<slug:space>/", dashboards.dashboard, name="dashboard"),
     # Throttled password reset first, so it wins over django.contrib.auth's own view.
     path(

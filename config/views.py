@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -9,11 +10,13 @@ from django.views.decorators.http import require_safe
 from config.roles import Role, has_role
 
 
+@login_not_required
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html", {"roles": [r for r in Role if has_role(request.user, r)]})
 
 
+@login_not_required
 @require_safe
 @never_cache
 def health(request: HttpRequest) -> HttpResponse:

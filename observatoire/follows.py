@@ -18,12 +18,12 @@ from django.db import transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 
 from observatoire.models import IndicatorValue
 from observatoire.report.cache import report_key
 from pratiques.aggregates import territory_released
 from pratiques.models import GridVersion
+from territoires import services as territoires_services
 from territoires.models import Follow, MaturityAssessment, Territory
 
 logger = logging.getLogger(__name__)
@@ -73,11 +73,10 @@ class FollowedTerritory:
 
 
 def followed_for_space(user: User) -> list[FollowedTerritory]:
-    """The official's followed territories with what changed since the last visit; the visit is
-    then recorded (the next one compares with what this one showed)."""
+    """The official's followed territories with what changed since they last marked them as seen
+    (a read: the page is a GET; `followed_seen` records what it showed, on a POST)."""
     version = GridVersion.objects.current()
     rows = []
-    now = timezone.now()
     for item in Follow.objects.filter(user=user).select_related("territory"):
         state = territory_state(item.territory, version)
         rows.append(
@@ -93,11 +92,13 @@ def followed_for_space(user: User) -> list[FollowedTerritory]:
                 first_visit=item.seen_at is None,
             )
         )
-        if state != item.seen_state:
-            item.seen_state = state
-        item.seen_at = now
-        item.save(update_fields=["seen_state", "seen_at"])
     return rows
+
+
+def followed_seen(user: User) -> int:
+    """The official has seen the changes: the next visit compares with the states shown now."""
+    states = {row.follow.pk: row.state for row in followed_for_space(user)}
+    return territoires_services.follows_seen(user=user, states=states)
 
 
 # --- report-changed e-mails -----------------------------------------------------------------------
@@ -132,9 +133,7 @@ def followers_notify() -> int:
             if key == item.notified_key:
                 continue
             first = not item.notified_key
-            item.notified_key = key
-            item.notified_at = timezone.now()
-            item.save(update_fields=["notified_key", "notified_at"])
+            territoires_services.follow_notified(follow=item, key=key)
         if first:
             continue
         sent += _send_report_changed(item)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import connections
 from django.tasks import task
 
+from config.tasks import enqueue_on_commit
 from observatoire.models import ImportRun, ImportStatus
 from observatoire.services import import_run_execute
 
@@ -42,7 +43,7 @@ def import_run_task(run_id: int) -> str:
         run = import_run_execute(run=run, progress=writer)
     finally:
         writer.close()
-    notify_followers.enqueue()  # a new vintage changes reports that officials follow
+    enqueue_on_commit(notify_followers)  # a new vintage changes reports that officials follow
     if run.status == ImportStatus.SUCCEEDED and not run.dry_run:
         from observatoire.report.pregenerate import pregenerate_enqueue
 

@@ -4,6 +4,7 @@ from typing import Any
 
 import numpy as np
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +17,7 @@ from config.charts import VARIANTS, svg_response
 from config.queues import queue_place
 from config.roles import Role, role_required
 from config.spreadsheets import csv_writer, spreadsheet_row
+from config.tasks import enqueue_on_commit
 from config.types import AuthenticatedHttpRequest, HtmxHttpRequest
 from observatoire.forms import (
     CatalogueFilterForm,
@@ -177,6 +179,7 @@ def _table_rows(profile: TerritoryProfile) -> None:
         domain.rows = rows
 
 
+@login_not_required
 @require_safe
 def territory_indicator_chart(
     request: HttpRequest, level: str, code: str, index: int, variant: str
@@ -197,6 +200,7 @@ def territory_indicator_chart(
     return svg_response(fig, width=width, height=height, public=True)
 
 
+@login_not_required
 @require_safe
 def territory_indicators(request: HtmxHttpRequest, level: str, code: str) -> HttpResponse:
     """A territory among its peers, per fragility domain (fragment pulled by the territory page)."""
@@ -240,6 +244,7 @@ CSV_HEADER = [
 ]
 
 
+@login_not_required
 @require_safe
 def territory_indicators_csv(request: HtmxHttpRequest, level: str, code: str) -> HttpResponse:
     """Every value of the territory, every year; the year shown on the page carries the same
@@ -288,6 +293,7 @@ def territory_indicators_csv(request: HtmxHttpRequest, level: str, code: str) ->
     return response
 
 
+@login_not_required
 @require_safe
 def catalogue(request: HtmxHttpRequest) -> HttpResponse:
     """The catalogue, searchable, filterable (domain, polarity, level, collection), sortable."""
@@ -361,7 +367,7 @@ def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
                 dry_run=True,
                 **options,
             )
-            import_run_task.enqueue(run.pk)
+            enqueue_on_commit(import_run_task, run.pk)
             return redirect("observatoire:import_detail", pk=run.pk)
         messages.error(request, "Le fichier n’a pas été envoyé : corrigez le formulaire.")
     run_filter = ImportRunFilterForm(request.GET)
@@ -417,7 +423,7 @@ def import_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if existing is not None:
         return redirect("observatoire:import_detail", pk=existing.pk)
     run = import_run_confirm(dry_run=dry_run, user=request.user)
-    import_run_task.enqueue(run.pk)
+    enqueue_on_commit(import_run_task, run.pk)
     url = reverse("observatoire:import_detail", kwargs={"pk": run.pk})
     if request.htmx:
         return HttpResponseClientRedirect(url)

@@ -12,10 +12,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TextIO
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import F
 
+from config import people
 from config.roles import Role
 from pratiques import services
 from pratiques.models import (
@@ -131,8 +131,8 @@ def load_demo_assessments(*, stdout: TextIO) -> None:
     segments = list(SizeSegment.objects.all())
     User = get_user_model()
 
-    users = User.objects.bulk_create(
-        [
+    users = people.people_create(
+        people=[
             User(
                 username=f"{DEMO_PREFIX}{i:03d}",
                 first_name="Catalyseur·rice",
@@ -141,11 +141,8 @@ def load_demo_assessments(*, stdout: TextIO) -> None:
                 password="!",  # unusable: these accounts exist only as peers
             )
             for i in range(1, DEMO_COUNT + 1)
-        ]
-    )
-    group = Group.objects.get(name=Role.CATALYST.value)
-    User.groups.through.objects.bulk_create(
-        [User.groups.through(user_id=u.pk, group_id=group.pk) for u in users]
+        ],
+        role=Role.CATALYST,
     )
     organisations = Organisation.objects.bulk_create(
         [

@@ -10,7 +10,7 @@ from territoires.forms import TerritoryField
 from territoires.models import ActorProfile, Engineering
 
 
-class _ContextForm(forms.Form):
+class ContextForm(forms.Form):
     """Where and as whom a catalyst assesses their practices: the fields of a new self-assessment
     (``StartForm``) and of a campaign's open link (``SelfRegisterForm``)."""
 
@@ -29,7 +29,7 @@ class _ContextForm(forms.Form):
     )
 
 
-class StartForm(_ContextForm):
+class StartForm(ContextForm):
     """The context of a new self-assessment."""
 
     organisation = forms.ModelChoiceField(

@@ -417,9 +417,13 @@ def user_data_delete(*, user: User) -> int:
 @transaction.atomic
 def organisation_leave(*, user: User, organisation_id: int) -> Organisation:
     """Leaves an organisation: its members no longer see this person's assessments."""
-    membership = OrganisationMembership.objects.select_related("organisation").get(
-        organisation_id=organisation_id, user=user
+    membership = (
+        OrganisationMembership.objects.select_related("organisation")
+        .filter(organisation_id=organisation_id, user=user)
+        .first()
     )
+    if membership is None:
+        raise Refused("Vous n'êtes pas membre de cette organisation.", code="not_a_member")
     Assessment.objects.filter(user=user, organisation_id=organisation_id).update(
         shared_with_organisation=False
     )
@@ -453,7 +457,14 @@ def assessment_context_of_latest(*, user: User) -> dict[str, Any]:
 
 
 def organisation_join(*, user: User, join_code: str) -> Organisation:
-    organisation = Organisation.objects.get(join_code=join_code.strip())
+    organisation = Organisation.objects.filter(join_code=join_code.strip()).first()
+    if organisation is None:
+        raise Refused(
+            {
+                "join_code": "Aucune organisation ne porte ce code : vérifiez-le auprès de ses membres."
+            },
+            code="unknown_join_code",
+        )
     OrganisationMembership.objects.get_or_create(organisation=organisation, user=user)
     return organisation
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.tasks import task
 
 
-@task()
+@task
 def release_aggregates_task(trigger: str = "administration") -> int:
     from pratiques.aggregates import release_aggregates
 

@@ -1,6 +1,6 @@
 """Views of the pratiques app after an assessment is validated: its results, exports, personal
-data, organisations; and what the other journeys share (an own assessment, the filled grid).
-The public grid is in `views_grid`, filling and submitting in `views_fill`."""
+data, organisations (what the journeys share, an own assessment and the filled grid, is in
+`views_shared`). The public grid is in `views_grid`, filling and submitting in `views_fill`."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from config import charts as chart_export
 from config.charts import VARIANTS, svg_response
+from config.forms import YesNoForm
+from config.refusals import Refused
 from config.roles import Role, role_required
 from config.spreadsheets import csv_writer
 from config.types import AuthenticatedHttpRequest
@@ -24,41 +26,20 @@ from pratiques.examples.queries import examples_by_practice
 from pratiques.forms import PreferencesForm
 from pratiques.models import Assessment, Organisation, OrganisationMembership
 from pratiques.plan import queries as plan_queries
+from pratiques.views_shared import fill_context, own_assessment_or_404
 
 # --- the catalyst's space --------------------------------------------------------------------------
-
-
-def _own(request: AuthenticatedHttpRequest, pk: int) -> Assessment:
-    assessment = queries.own_assessment(request.user, pk)
-    if assessment is None:
-        raise Http404("Auto-évaluation introuvable.")
-    return assessment
-
-
-def _fill_context(assessment: Assessment) -> dict:
-    tree = queries.grid_tree(assessment.version)
-    answers = queries.answers_by_practice(assessment)
-    for practice in tree.practices:
-        practice.answer = answers.get(practice.pk)
-        practice.seen = services.answer_fingerprint(practice.answer)
-    progress = sum(a.is_answered for a in answers.values())
-    return {
-        "assessment": assessment,
-        "tree": tree,
-        "progress": progress,
-        "total": len(tree.practices),
-    }
 
 
 @require_safe
 @role_required(Role.CATALYST)
 def assessment_results(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    assessment = _own(request, pk)
+    assessment = own_assessment_or_404(request, pk)
     if assessment.is_draft:
         return redirect(assessment)
     data = queries.results(assessment, request.GET.get("groupe"))
     context = {
-        "r": data,
+        "results": data,
         "assessment": assessment,
         "labels": queries.scale_labels(data.tree),
         "preferences": PreferencesForm(
@@ -95,7 +76,7 @@ def assessment_results_chart(
 ) -> HttpResponse:
     """A results chart as an SVG picture drawn on the server (no plotly.js on a phone); its
     owner only, like the page, and never kept by a shared cache."""
-    assessment = _own(request, pk)
+    assessment = own_assessment_or_404(request, pk)
     if assessment.is_draft or name not in charts.NAMES or variant not in VARIANTS:
         raise Http404("Graphique inconnu.")
     data = queries.results(assessment, request.GET.get("groupe"))
@@ -177,7 +158,7 @@ def _charts(data: queries.Results) -> dict:
 @require_POST
 @role_required(Role.CATALYST)
 def assessment_preferences(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    assessment = _own(request, pk)
+    assessment = own_assessment_or_404(request, pk)
     form = PreferencesForm(request.POST)
     if assessment.is_draft or not form.is_valid():
         return redirect(assessment)
@@ -261,7 +242,7 @@ def _csv_response(rows: list[list[str]], filename: str) -> HttpResponse:
 @require_safe
 @role_required(Role.CATALYST)
 def assessment_export_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    assessment = _own(request, pk)
+    assessment = own_assessment_or_404(request, pk)
     return _csv_response(_csv_rows([assessment]), f"auto-evaluation-{assessment.pk}.csv")
 
 
@@ -270,8 +251,8 @@ def assessment_export_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
 def assessment_export_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     from config.pdf import html_to_pdf
 
-    assessment = _own(request, pk)
-    context = _fill_context(assessment)
+    assessment = own_assessment_or_404(request, pk)
+    context = fill_context(assessment)
     context["scores"] = queries.rescore(assessment)
     context["labels"] = queries.scale_labels(context["tree"])
     html = render_to_string("pratiques/assessment_pdf.html", context, request=request)
@@ -308,8 +289,13 @@ def my_data_export(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_POST
 @role_required(Role.CATALYST)
 def my_data_delete(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if request.POST.get("confirm") != "oui":
-        messages.error(request, "Cochez la case de confirmation pour supprimer vos données.")
+    confirmation = YesNoForm(
+        request.POST,
+        field="confirm",
+        required_message="Cochez la case de confirmation pour supprimer vos données.",
+    )
+    if not confirmation.confirmed():
+        messages.error(request, confirmation.error_text)
         return redirect("pratiques:my_data")
     count = services.user_data_delete(user=request.user)
     messages.success(
@@ -323,12 +309,15 @@ def my_data_delete(request: AuthenticatedHttpRequest) -> HttpResponse:
 @role_required(Role.CATALYST)
 def assessment_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Deletes one assessment (withdrawn from the peer statistics if it fed them)."""
-    assessment = _own(request, pk)
+    assessment = own_assessment_or_404(request, pk)
     if request.method == "POST":
-        if request.POST.get("confirm") != "oui":
-            messages.error(
-                request, "Cochez la case de confirmation pour supprimer l'auto-évaluation."
-            )
+        confirmation = YesNoForm(
+            request.POST,
+            field="confirm",
+            required_message="Cochez la case de confirmation pour supprimer l'auto-évaluation.",
+        )
+        if not confirmation.confirmed():
+            messages.error(request, confirmation.error_text)
             return redirect("pratiques:assessment_delete", pk)
         services.assessment_delete(assessment_id=assessment.pk, user=request.user)
         messages.success(request, "L'auto-évaluation a été supprimée.")
@@ -344,7 +333,7 @@ def assessment_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 def organisation_leave(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     try:
         organisation = services.organisation_leave(user=request.user, organisation_id=pk)
-    except OrganisationMembership.DoesNotExist:
+    except Refused:
         raise Http404("Organisation introuvable.") from None
     messages.success(
         request,
@@ -365,4 +354,4 @@ def organisation_dialogue(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
     template = "pratiques/organisation_dialogue.html"
     if request.htmx:
         template += "#dialogue"
-    return render(request, template, {"organisation": organisation, "d": data, "team": team})
+    return render(request, template, {"organisation": organisation, "dialogue": data, "team": team})

@@ -13,13 +13,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from config.refusals import Refused
 from config.roles import Role, role_required
 from config.types import AuthenticatedHttpRequest
 from pratiques import queries, services
 from pratiques.forms import JoinForm, PreferencesForm, StartForm
 from pratiques.models import Answer, Assessment, AssessmentStatus, Organisation
 from pratiques.plan import queries as plan_queries
-from pratiques.views import _fill_context, _own
+from pratiques.views_shared import fill_context, own_assessment_or_404
 
 
 def _home(
@@ -65,11 +66,8 @@ def organisation_join(request: AuthenticatedHttpRequest) -> HttpResponse:
             organisation = services.organisation_join(
                 user=request.user, join_code=form.cleaned_data["join_code"]
             )
-        except Organisation.DoesNotExist:
-            form.add_error(
-                "join_code",
-                "Aucune organisation ne porte ce code : vérifiez-le auprès de ses membres.",
-            )
+        except Refused as refusal:
+            form.add_error(None, refusal)
         else:
             messages.success(request, f"Vous avez rejoint « {organisation.name} ».")
             return redirect(organisation)
@@ -134,7 +132,7 @@ def _draft_choice(request: AuthenticatedHttpRequest, draft: Assessment) -> HttpR
 @role_required(Role.CATALYST)
 def assessment_fill(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The form of every practice; POST saves them all (the no-JavaScript path)."""
-    assessment = _own(request, pk)
+    assessment = own_assessment_or_404(request, pk)
     if not assessment.is_draft:
         messages.info(
             request, "Cette auto-évaluation est validée : elle ne peut plus être modifiée."
@@ -174,7 +172,7 @@ def assessment_fill(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     template = "pratiques/assessment_fill.html"
     if request.htmx:
         template += "#grid_form"
-    return render(request, template, _fill_context(assessment))
+    return render(request, template, fill_context(assessment))
 
 
 @require_POST
@@ -194,7 +192,7 @@ def answer_save(request: AuthenticatedHttpRequest, pk: int, practice_pk: int) ->
         result = services.answer_save(
             assessment_id=pk, user_id=request.user.pk, practice_id=practice_pk, data=data
         )
-    except Assessment.DoesNotExist:
+    except services.AssessmentNotFound:
         raise Http404("Auto-évaluation ou pratique introuvable.") from None
     except services.AssessmentLocked:
         return render(
@@ -226,7 +224,7 @@ def answer_save(request: AuthenticatedHttpRequest, pk: int, practice_pk: int) ->
 @require_http_methods(["GET", "HEAD", "POST"])
 @role_required(Role.CATALYST)
 def assessment_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    assessment = _own(request, pk)
+    assessment = own_assessment_or_404(request, pk)
     if not assessment.is_draft:
         return redirect(assessment)
     form = PreferencesForm(request.POST or None)
@@ -256,7 +254,7 @@ def assessment_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     status = 200
     if request.method == "POST":  # refused: the campaign is closed (409), or the form is invalid
         status = 409 if form.non_field_errors() else 400
-    context = _fill_context(assessment)
+    context = fill_context(assessment)
     context["form"] = form
     context["scores"] = queries.rescore(assessment)
     template = "pratiques/assessment_submit.html"

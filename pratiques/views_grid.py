@@ -3,6 +3,7 @@ territory page (aggregates above the anonymity threshold only)."""
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -14,11 +15,13 @@ from territoires.models import Territory
 from territoires.queries import territory_for_page
 
 
+@login_not_required
 @require_safe
 def grid_current(request: HtmxHttpRequest) -> HttpResponse:
     return _grid(request, None)
 
 
+@login_not_required
 @require_safe
 def grid_version(request: HtmxHttpRequest, version: str) -> HttpResponse:
     return _grid(request, version)
@@ -46,6 +49,7 @@ def _page_territory(level: str, code: str) -> Territory:
     return territory
 
 
+@login_not_required
 @require_safe
 def territory_practices(request: HtmxHttpRequest, level: str, code: str) -> HttpResponse:
     territory = _page_territory(level, code)
@@ -62,6 +66,7 @@ def territory_practices(request: HtmxHttpRequest, level: str, code: str) -> Http
     return render(request, template, context)
 
 
+@login_not_required
 @require_safe
 def territory_practices_csv(request: HtmxHttpRequest, level: str, code: str) -> HttpResponse:
     """The same released figures as the page, one line per practice (nothing when not published)."""

@@ -13,7 +13,7 @@ from django.db.models import ProtectedError, RestrictedError, Sum
 from django.utils import timezone
 from django.utils.text import slugify
 
-from config.refusals import Refused
+from config.refusals import Refused, full_clean_or_refuse
 from territoires.models import (
     MANDATE_LEVELS,
     Follow,
@@ -22,6 +22,7 @@ from territoires.models import (
     FragilitySource,
     Level,
     Mandate,
+    MandateStatus,
     MaturityAssessment,
     MaturityProfile,
     ProjectMember,
@@ -330,6 +331,16 @@ def mandate_declare(*, user: User, territory: Territory, role_label: str = "") -
     return mandate
 
 
+@transaction.atomic
+def mandate_decide(*, actor: User, mandate: Mandate, confirm: bool) -> Mandate:
+    """A network admin confirms or refuses a declared mandate (the caller records the history)."""
+    mandate.status = MandateStatus.CONFIRMED if confirm else MandateStatus.REFUSED
+    mandate.decided_by = actor
+    mandate.decided_at = timezone.now()
+    mandate.save(update_fields=["status", "decided_by", "decided_at"])
+    return mandate
+
+
 def follow_set(*, user: User, territory: Territory, follow: bool) -> Follow | None:
     """Follows (idempotent) or stops following a territory."""
     if not follow:
@@ -344,8 +355,28 @@ def follow_set(*, user: User, territory: Territory, follow: bool) -> Follow | No
     return instance
 
 
+@transaction.atomic
+def follows_seen(*, user: User, states: dict[int, dict[str, Any]]) -> int:
+    """Records what the official was shown of each followed territory (follow id → state)."""
+    now = timezone.now()
+    return sum(
+        Follow.objects.filter(user=user, pk=pk).update(seen_state=state, seen_at=now)
+        for pk, state in states.items()
+    )
+
+
+def follow_notified(*, follow: Follow, key: str) -> Follow:
+    """The report key an e-mail was sent for (the caller holds the row's lock)."""
+    follow.notified_key = key
+    follow.notified_at = timezone.now()
+    follow.save(update_fields=["notified_key", "notified_at"])
+    return follow
+
+
 def follow_notify_set(*, user: User, follow_id: int, notify: bool) -> Follow:
-    follow = Follow.objects.get(pk=follow_id, user=user)
+    follow = Follow.objects.filter(pk=follow_id, user=user).first()
+    if follow is None:
+        raise Refused("Territoire suivi introuvable.", code="follow_not_found")
     follow.notify_by_email = notify
     follow.save(update_fields=["notify_by_email"])
     return follow
@@ -371,7 +402,7 @@ def reference_item_update[Row: models.Model](
     before = copy.copy(item)
     for name, value in changes.items():
         setattr(item, name, value.strip() if isinstance(value, str) else value)
-    item.full_clean()
+    full_clean_or_refuse(item, code="invalid_reference_item")
     item.save()
     return RowChange(before=before, after=item)
 
@@ -422,7 +453,7 @@ def size_segment_update(
     segment.priority_lever = priority_lever.strip()
     segment.lever_description = lever_description.strip()
     segment.max_population = max_population
-    segment.full_clean()
+    full_clean_or_refuse(segment, code="invalid_size_segment")
     segment.save()
     changes = [RowChange(before=before, after=segment)]
     # max_population is set whenever a segment follows (checked above).

@@ -5,12 +5,14 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from config.forms import YesNoForm
 from config.refusals import Refused
 from config.roles import Role, has_role, role_required
 from config.types import AuthenticatedHttpRequest, HtmxHttpRequest
@@ -68,6 +70,7 @@ from territoires.services import (
 SEARCH_PAGE_LIMIT = 20
 
 
+@login_not_required
 @require_safe
 def search_options(request: HtmxHttpRequest) -> HttpResponse:
     """<option> elements for a TerritoryField's datalist. The widget sends its own name as the
@@ -81,6 +84,7 @@ def search_options(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "territoires/_search_options.html", {"results": results})
 
 
+@login_not_required
 @require_safe
 def search(request: HtmxHttpRequest) -> HttpResponse:
     """Find a territory by name, postal code or official code (full page, or results for HTMX)."""
@@ -183,6 +187,7 @@ def _detail_context(request: HtmxHttpRequest, territory: Territory) -> dict[str,
     }
 
 
+@login_not_required
 @require_safe
 def territory_detail(request: HtmxHttpRequest, level: str, code: str) -> HttpResponse:
     """/territoires/<niveau>/<code>/: identity card, maturity, fragilities, other apps' parts."""
@@ -382,7 +387,10 @@ def project_member_remove_view(
 def follow(request: AuthenticatedHttpRequest, level: str, code: str) -> HttpResponse:
     """« Suivre ce territoire » / « Ne plus suivre » from the territory page."""
     territory = _page_territory(level, code)
-    following = request.POST.get("suivre", "oui") != "non"
+    answer = YesNoForm(request.POST, field="suivre", default=True)
+    if not answer.is_valid():
+        return HttpResponseBadRequest(answer.error_text)
+    following = answer.answer
     try:
         follow_set(user=request.user, territory=territory, follow=following)
     except MandateRefused as error:
@@ -404,11 +412,12 @@ def _follow_message(request: HtmxHttpRequest, territory: Territory, following: b
 @require_POST
 @role_required(Role.OFFICIAL)
 def follow_notify(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    answer = YesNoForm(request.POST, field="courriel")
+    if not answer.is_valid():
+        return HttpResponseBadRequest(answer.error_text)
     try:
-        item = follow_notify_set(
-            user=request.user, follow_id=pk, notify=request.POST.get("courriel") == "oui"
-        )
-    except Follow.DoesNotExist:
+        item = follow_notify_set(user=request.user, follow_id=pk, notify=answer.answer)
+    except Refused:
         raise Http404("Territoire suivi introuvable.") from None
     if item.notify_by_email:
         messages.success(
@@ -450,7 +459,10 @@ def mandate_declare_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 def project_archive_view(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Archive a project (kept, no longer proposed by search), or bring it back."""
     project = _project(code)
-    archived = request.POST.get("archive", "1") != "0"
+    answer = YesNoForm(request.POST, field="archive", default=True)
+    if not answer.is_valid():
+        return HttpResponseBadRequest(answer.error_text)
+    archived = answer.answer
     project_archive(project=project, archived=archived)
     messages.success(
         request,
@@ -464,10 +476,13 @@ def project_archive_view(request: AuthenticatedHttpRequest, code: str) -> HttpRe
 def project_delete_view(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Delete a project; refused with the reason while anything refers to it (409)."""
     project = _project(code)
-    if request.POST.get("confirmer") != "1":
-        context = _editor_context(
-            project, project_error="Cochez la case de confirmation pour supprimer ce territoire."
-        )
+    confirmation = YesNoForm(
+        request.POST,
+        field="confirmer",
+        required_message="Cochez la case de confirmation pour supprimer ce territoire.",
+    )
+    if not confirmation.confirmed():
+        context = _editor_context(project, project_error=confirmation.error_text)
         return render(request, "territoires/project_edit.html", context, status=400)
     try:
         project_delete(project=project)

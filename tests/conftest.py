@@ -88,6 +88,37 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         raise pytest.UsageError("@pytest.mark.browser manquant : " + ", ".join(unmarked))
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _unordered_querysets_randomly_ordered() -> Iterator[None]:
+    """A query without ORDER BY comes back in a random order, so no test leans on an accident.
+
+    PostgreSQL returns an unordered table in insertion order most of the time: a page that forgot
+    its `order_by` passes every test and shuffles in production. As les-emplois does, a query with
+    no ordering at all (neither `order_by` nor the model's `Meta.ordering`) gets `ORDER BY RANDOM()`;
+    subqueries, DISTINCT and UNION parts are left alone (PostgreSQL refuses or ignores them there).
+    """
+    from django.db.models import OrderBy
+    from django.db.models.functions import Random
+    from django.db.models.sql.compiler import SQLCompiler
+
+    original = SQLCompiler.get_order_by
+
+    def get_order_by(self: SQLCompiler) -> list[Any]:
+        order_by = original(self)
+        query = self.query
+        if order_by or query.subquery or query.distinct or query.combinator:
+            return order_by
+        if not query.select and not query.default_cols and not query.annotation_select:
+            return order_by
+        random = OrderBy(Random()).resolve_expression(query)
+        sql, params = self.compile(random)
+        return [(random, (sql, params, False))]
+
+    SQLCompiler.get_order_by = get_order_by  # type: ignore[method-assign]
+    yield
+    SQLCompiler.get_order_by = original  # type: ignore[method-assign]
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     """Every test database holds the reference data shipped in fixtures/*.json."""
@@ -161,6 +192,14 @@ def logged_in(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def committed() -> Any:
+    """A block whose on-commit work runs at its end, as after a real request's commit (a test runs
+    inside a transaction that never commits): `with committed(): client.post(…)`."""
+    from django.test import TestCase
+
+    return TestCase.captureOnCommitCallbacks(execute=True)
 
 
 def ok(response: Any, status: int = 200) -> Any:

@@ -79,10 +79,3 @@ class FileRefused(Refused):
         super().__init__(
             f"Fichier refusé, rien n'est enregistré : {self.total} problème(s).", problems=problems
         )
-
-
-def counts_by_kind(problems: list[Problem]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for problem in problems:
-        counts[problem.kind] = counts.get(problem.kind, 0) + 1
-    return counts

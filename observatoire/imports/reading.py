@@ -30,7 +30,7 @@ _MISSING_SET = {marker.lower() for marker in MISSING_MARKERS}
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 (.xls)
 
-# Limits, stated in the README (« Observatoire »). A wide file of all communes has ~35 000 rows
+# Limits, stated in docs/donnees.md (« Observatoire »). A wide file of all communes has ~35 000 rows
 # and a few hundred indicator columns.
 MAX_COLUMNS = 2_000
 XLSX_MAX_ROWS = 250_000
@@ -375,10 +375,6 @@ def _too_many_columns(count: int) -> FileRefused:
         "passez au format long (indicateur, code, annee, valeur).",
         line=1,
     )
-
-
-def _thousands(number: int) -> str:
-    return f"{number:_}".replace("_", "\u202f")
 
 
 def _short(exc: BaseException) -> str:

@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.tasks import task
 
 from config import queues
+from config.tasks import enqueue_on_commit
 from territoires.models import Follow, Level, Territory
 
 logger = logging.getLogger(__name__)
@@ -47,14 +47,7 @@ def targets() -> dict[str, list[str]]:
 def pregenerate_enqueue(reason: str) -> None:
     """Enqueue the regeneration once the current transaction commits (never inside it, never
     after a rollback). A second task finds the reports up to date: file reads."""
-
-    def enqueue() -> None:
-        try:
-            queues.on_long_queue(pregenerate_reports).enqueue(reason)
-        except Exception:  # a missing queue never fails the import or the release itself
-            logger.exception("Pré-génération des rapports non planifiée (%s)", reason)
-
-    transaction.on_commit(enqueue)
+    enqueue_on_commit(queues.on_long_queue(pregenerate_reports), reason)
 
 
 def on_release_saved(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
@@ -81,7 +74,7 @@ def connect() -> None:
     post_save.connect(on_grid_version_saved, sender=GridVersion, dispatch_uid="report-pregen-grid")
 
 
-@task()
+@task
 def pregenerate_reports(reason: str = "") -> dict[str, Any]:
     """Regenerate the reports people read after a data change (``report.pregenerate``): one
     batch per level, listed on the batch page like any other."""

@@ -21,7 +21,7 @@ from observatoire.report.batch import (
 logger = logging.getLogger(__name__)
 
 
-@task()
+@task
 def generate_reports(batch_id: str) -> dict[str, Any]:
     # Each pool process warms its own Chromium and WeasyPrint before its first report.
     progress = batch_run(batch_id, processes=batch_processes())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django import forms
+from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
@@ -25,6 +26,7 @@ from territoires.models import Level, Territory
 REPORT_LEVELS = {level.value for level in BATCH_LEVELS}
 
 
+@login_not_required
 @require_safe
 def territory_report(request: HtmxHttpRequest, level: str, code: str) -> HttpResponse:
     """The PDF report of a territory: public data and anonymised aggregates, no account needed."""

@@ -6,7 +6,7 @@ from typing import Any, cast
 
 from django import forms
 
-from pratiques.forms import _ContextForm
+from pratiques.forms import ContextForm
 from pratiques.models import Campaign, GridStatus, GridVersion
 
 DEFAULT_INVITATION = (
@@ -90,5 +90,5 @@ class PopulationForm(forms.Form):
     )
 
 
-class SelfRegisterForm(_ContextForm):
+class SelfRegisterForm(ContextForm):
     """The context of an answer through a campaign's open link."""

@@ -21,7 +21,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from config import links
+from config import links, people
 from config.links import Purpose
 from pratiques.models import (
     AssessmentStatus,
@@ -156,7 +156,7 @@ def invitees_users_ensure(invitees: list[Invitee]) -> None:
         user = User(username=username, email=email, is_active=False)
         user.set_unusable_password()
         new_users.append(user)
-    for created in User.objects.bulk_create(new_users):
+    for created in people.people_create(people=new_users):
         existing[created.email] = created
     for invitee in missing:
         invitee.user = existing[invitee.email]

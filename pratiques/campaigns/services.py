@@ -5,11 +5,11 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from config import links
+from config import links, people
 from config.links import LinkError, Purpose
 from config.refusals import Refused
 from config.roles import Role
@@ -98,11 +98,10 @@ def campaign_link_use(*, invitee_id: int, token: str) -> tuple[User, Invitee]:
                 "Ce compte a été désactivé : contactez l'administration du réseau.",
                 code="account_disabled",
             )
-        user.is_active = True
-        user.first_name = user.first_name or invitee.first_name
-        user.last_name = user.last_name or invitee.last_name
-        user.save(update_fields=["is_active", "first_name", "last_name"])
-    user.groups.add(Group.objects.get(name=Role.CATALYST.value))
+        people.person_activate(
+            user=user, first_name=invitee.first_name, last_name=invitee.last_name
+        )
+    people.role_grant(user=user, role=Role.CATALYST)
     if invitee.source == InviteeSource.IMPORT and not Vouch.objects.filter(user=user).exists():
         # The admin who imported the population named this person: confirming through the
         # personal link makes them established (an open-link answerer is not, by this alone);

@@ -7,6 +7,8 @@ from datetime import datetime, time
 from django.tasks import task, task_backends
 from django.utils import timezone
 
+from config.tasks import enqueue_on_commit
+
 REMINDER_HOUR = time(9, 0)
 
 
@@ -29,5 +31,5 @@ def campaign_messages_task(campaign_id: int | None = None) -> int:
         upcoming = [day for day in campaign.reminder_dates() if today < day <= campaign.closes_on]
         if upcoming:
             when = timezone.make_aware(datetime.combine(upcoming[0], REMINDER_HOUR))
-            campaign_messages_task.using(run_after=when).enqueue(campaign_id)
+            enqueue_on_commit(campaign_messages_task.using(run_after=when), campaign_id)
     return sent

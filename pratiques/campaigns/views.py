@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,6 +18,7 @@ from config import links
 from config.links import LinkError
 from config.roles import Role, role_required
 from config.spreadsheets import csv_writer, spreadsheet_row
+from config.tasks import enqueue_on_commit
 from config.types import AuthenticatedHttpRequest, HtmxHttpRequest
 from pratiques.campaigns import queries, report, services, tasks
 from pratiques.campaigns.forms import CampaignForm, PopulationForm, SelfRegisterForm
@@ -167,7 +169,7 @@ def campaign_send(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not campaign.accepts_answers():
         messages.error(request, "La campagne n'est pas ouverte : rien n'a été envoyé.")
         return redirect(campaign)
-    tasks.campaign_messages_task.enqueue(campaign.pk)
+    enqueue_on_commit(tasks.campaign_messages_task, campaign.pk)
     messages.success(
         request,
         "Envoi lancé : les invitations et relances dues partent en tâche de fond "
@@ -263,6 +265,7 @@ def _link_error(request: HtmxHttpRequest, message: str, status: int = 400) -> Ht
     return render(request, T + "link_error.html", {"message": message}, status=status)
 
 
+@login_not_required
 @require_http_methods(["GET", "POST"])
 def campaign_join(request: HtmxHttpRequest, invitee: int, token: str) -> HttpResponse:
     """The personal link of an e-mail. GET changes nothing (mail scanners follow links): a button,
@@ -340,6 +343,7 @@ def campaign_register(request: AuthenticatedHttpRequest, code: str) -> HttpRespo
     )
 
 
+@login_not_required
 @require_http_methods(["GET", "POST"])
 def campaign_stop(request: HtmxHttpRequest, invitee: int, token: str) -> HttpResponse:
     """« Ne plus recevoir de relances »: confirmed by a button (mail scanners follow links)."""

@@ -79,7 +79,3 @@ def word_diff_sides(before: str, after: str) -> SafeString:
         f'<span class="diff-side"><span class="diff-tag">avant</span> {old}</span>'
         f'<span class="diff-side"><span class="diff-tag">après</span> {new}</span>'
     )
-
-
-def texts_differ(before: str, after: str) -> bool:
-    return (before or "") != (after or "")

@@ -135,8 +135,15 @@ class ResourceForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
+class PracticeChoiceField(forms.ModelChoiceField[Practice]):
+    """A practice shown by its code and label (« 1.2 Financer les projets »)."""
+
+    def label_from_instance(self, obj: Practice) -> str:
+        return f"{obj.code} {obj.label}"
+
+
 class AttachForm(forms.Form):
-    practice = forms.ModelChoiceField(
+    practice = PracticeChoiceField(
         label="Pratique de la version courante",
         queryset=Practice.objects.none(),
         empty_label="Choisir une pratique…",
@@ -150,9 +157,6 @@ class AttachForm(forms.Form):
                 .select_related("situation")
                 .order_by("situation__order", "order")
             )
-        cast(forms.ModelChoiceField, self.fields["practice"]).label_from_instance = lambda p: (
-            f"{p.code} {p.label}"
-        )
 
 
 class CompareForm(forms.Form):

@@ -1,12 +1,9 @@
+"""Kept as a no-op: the role groups moved to `accounts/migrations/0001_role_groups.py`.
+
+Already applied on existing databases (and other migrations depend on it), so it stays in the graph.
+"""
+
 from django.db import migrations
-
-ROLES = ["catalyseur", "administrateur", "elu"]
-
-
-def create_groups(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    for name in ROLES:
-        Group.objects.get_or_create(name=name)
 
 
 class Migration(migrations.Migration):
@@ -15,4 +12,4 @@ class Migration(migrations.Migration):
         ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
-    operations = [migrations.RunPython(create_groups, migrations.RunPython.noop)]
+    operations: list[migrations.operations.base.Operation] = []

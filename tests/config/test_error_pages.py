@@ -5,20 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
 from django.test import Client
 from django.urls import include, path
 
 
+@login_not_required
 def _bad_request(request: HttpRequest) -> HttpResponse:
     raise SuspiciousOperation("donnée illisible")
 
 
+@login_not_required
 def _forbidden(request: HttpRequest) -> HttpResponse:
     raise PermissionDenied
 
 
+@login_not_required
 def _crash(request: HttpRequest) -> HttpResponse:
     raise RuntimeError("panne simulée")
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
@@ -24,3 +25,10 @@ def test_create_network_admin_without_createsuperuser(capsys: pytest.CaptureFixt
     assert has_role(user, Role.NETWORK_ADMIN) and not user.is_staff
     password = out.split("Mot de passe initial : ")[1].split()[0]
     assert user.check_password(password)
+    # In the people history, like any account created from the platform's pages.
+    entry = LogEntry.objects.get(object_id=str(user.pk))
+    assert (
+        entry.change_message == "Compte créé en ligne de commande : Administrateur·rice du réseau"
+    )
+    call_command("create_network_admin", "premiere-admin")
+    assert LogEntry.objects.filter(object_id=str(user.pk)).count() == 1

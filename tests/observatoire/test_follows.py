@@ -41,6 +41,7 @@ def test_the_space_says_what_changed_since_the_last_visit(
     official = logged_in(elise)
     html = official.get("/espace/elu/").content.decode()
     assert "Vincennes" in html and "Depuis votre dernière visite" not in html
+    ok(official.post("/espace/elu/vu/"), 302)
     html = official.get("/espace/elu/").content.decode()
     assert "Rien de nouveau depuis votre dernière visite" in html
     _maturity(geo.vincennes, nadia)
@@ -49,8 +50,19 @@ def test_the_space_says_what_changed_since_the_last_visit(
     assert "Depuis votre dernière visite" in html
     assert "Nouveau millésime d&#x27;indicateurs : 2022" in html
     assert "Nouvelle évaluation de maturité" in html
-    # Shown once: the next visit compares with what this one showed.
+    # A GET writes nothing: the changes stay until the official marks them as seen.
+    assert "Nouveau millésime" in official.get("/espace/elu/").content.decode()
+    ok(official.post("/espace/elu/vu/"), 302)
     assert "Rien de nouveau" in official.get("/espace/elu/").content.decode()
+
+
+@pytest.mark.django_db
+def test_only_an_official_marks_changes_as_seen(geo: Any, alice: User, elise: User) -> None:
+    follow = Follow.objects.create(user=elise, territory=geo.vincennes)
+    assert logged_in(alice).post("/espace/elu/vu/").status_code == 403
+    assert logged_in(elise).get("/espace/elu/vu/").status_code == 405
+    follow.refresh_from_db()
+    assert follow.seen_at is None
 
 
 @pytest.mark.django_db
@@ -60,7 +72,7 @@ def test_the_practices_section_released_is_a_change(geo: Any, elise: User) -> No
 
     Follow.objects.create(user=elise, territory=geo.vincennes)
     official = logged_in(elise)
-    official.get("/espace/elu/")
+    ok(official.post("/espace/elu/vu/"), 302)
     peers(geo.vincennes, 5)
     # Public practice figures change only at a dated release (disclosure policy).
     assert "désormais publiée" not in official.get("/espace/elu/").content.decode()
@@ -77,9 +89,9 @@ def test_the_space_query_count_is_bounded_per_territory(
         Follow.objects.create(user=elise, territory=territory)
     official = logged_in(elise)
     official.get("/espace/elu/")
-    # session, user, roles, grid version, follows, 4 per territory (vintage, maturity, practices,
-    # save), mandates; a handful more for the form and the links
-    with django_assert_max_num_queries(5 + 4 * 3 + 6):
+    # session, user, roles, grid version, follows, 3 per territory (vintage, maturity, practices),
+    # mandates; a handful more for the form and the links
+    with django_assert_max_num_queries(5 + 3 * 3 + 6):
         ok(official.get("/espace/elu/"))
 
 

@@ -16,7 +16,7 @@ from observatoire.imports import reading
 from observatoire.imports.problems import FileRefused, Problem, storable
 from observatoire.models import ImportRun, ImportStatus, Indicator, IndicatorValue
 from observatoire.services import values_import
-from tests.conftest import logged_in
+from tests.conftest import committed, logged_in
 from tests.observatoire.hostile_files import WIDE, hostile_files, xlsx_bomb, xlsx_file
 
 IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
@@ -197,16 +197,17 @@ def test_the_upload_page_refuses_big_files_and_shows_refusals(
     )
     assert response.status_code == 413 and "dépasse 1 Mo" in response.content.decode()
     file_name, data = HOSTILE["nul-bytes"]
-    response = client.post(
-        "/observatoire/imports/",
-        {
-            "kind": "valeurs",
-            "valeurs-file": SimpleUploadedFile(file_name, data),
-            "valeurs-year": "2021",
-            "valeurs-level": "commune",
-            "valeurs-code_column": "CODGEO",
-        },
-    )
+    with committed():
+        response = client.post(
+            "/observatoire/imports/",
+            {
+                "kind": "valeurs",
+                "valeurs-file": SimpleUploadedFile(file_name, data),
+                "valeurs-year": "2021",
+                "valeurs-level": "commune",
+                "valeurs-code_column": "CODGEO",
+            },
+        )
     run = ImportRun.objects.order_by("-pk").first()
     assert response.status_code == 302 and run.status == ImportStatus.REFUSED
     page = client.get(response["Location"]).content.decode()

@@ -12,7 +12,7 @@ from django.test import Client
 from config.backup import conninfo
 from observatoire import liveness
 from observatoire.models import ImportRun, Indicator, IndicatorValue
-from tests.conftest import logged_in, ok
+from tests.conftest import committed, logged_in, ok
 from tests.observatoire.conftest import CATALOGUE_CSV
 
 IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
@@ -28,7 +28,8 @@ def upload(client: Client, kind: str, text: bytes, name: str = "f.csv", **fields
     prefix = "catalogue" if kind == "catalogue" else "valeurs"
     data = {"kind": kind, f"{prefix}-file": SimpleUploadedFile(name, text)}
     data.update({f"{prefix}-{key}": value for key, value in fields.items()})
-    return client.post("/observatoire/imports/", data)
+    with committed():  # the dry run is enqueued when the request commits
+        return client.post("/observatoire/imports/", data)
 
 
 def test_it_checks_the_role(alice: User, elise: User) -> None:
@@ -59,13 +60,15 @@ def test_catalogue_then_values_dry_run_then_confirm(
     assert Indicator.objects.count() == 0
     page = client.get(response["Location"]).content.decode()
     assert "Seraient créées" in page and "Confirmer l’import" in page
-    confirmed = client.post(f"/observatoire/imports/{dry.pk}/confirmer/")
+    with committed():
+        confirmed = client.post(f"/observatoire/imports/{dry.pk}/confirmer/")
     real = ImportRun.objects.get(confirms=dry)
     assert confirmed["Location"] == f"/observatoire/imports/{real.pk}/"
     assert (real.status, real.dry_run, real.created) == ("reussi", False, 3)
     assert Indicator.objects.count() == 3
     # Confirming twice imports once.
-    client.post(f"/observatoire/imports/{dry.pk}/confirmer/")
+    with committed():
+        client.post(f"/observatoire/imports/{dry.pk}/confirmer/")
     assert ImportRun.objects.filter(confirms=dry).count() == 1
 
     response = upload(
@@ -81,7 +84,8 @@ def test_catalogue_then_values_dry_run_then_confirm(
     assert IndicatorValue.objects.count() == 0
     fragment = client.get(response["Location"], headers=htmx)
     assert fragment.content.decode().strip().startswith('<div id="import-run"')
-    confirmed = client.post(f"/observatoire/imports/{dry.pk}/confirmer/", headers=htmx)
+    with committed():
+        confirmed = client.post(f"/observatoire/imports/{dry.pk}/confirmer/", headers=htmx)
     assert confirmed.status_code == 200 and confirmed["HX-Redirect"].startswith(
         "/observatoire/imports/"
     )

@@ -10,6 +10,7 @@ from django.utils import timezone
 from pratiques.campaigns import sending
 from pratiques.campaigns.sending import campaign_messages_run
 from pratiques.models import CampaignMessage, Invitee, MessageKind
+from tests.conftest import committed
 from tests.pratiques.campaign_helpers import invited, link_for, make_campaign, with_population
 from tests.pratiques.helpers import answer_all
 
@@ -96,10 +97,11 @@ def test_nothing_is_sent_before_opening_or_after_closing(geo) -> None:
 
 @override_settings(TASKS=IMMEDIATE)
 def test_the_send_button_runs_the_task(nadia, geo) -> None:
-    from tests.conftest import logged_in
+    from tests.conftest import committed, logged_in
 
     campaign = with_population(make_campaign(), 2)
-    response = logged_in(nadia).post(f"/pratiques/campagnes/{campaign.pk}/envoyer/")
+    with committed():
+        response = logged_in(nadia).post(f"/pratiques/campagnes/{campaign.pk}/envoyer/")
     assert response.status_code == 302 and len(mail.outbox) == 2
 
 
@@ -172,7 +174,8 @@ def test_the_task_schedules_itself_for_the_next_reminder_date(geo, settings) -> 
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     campaign = with_population(make_campaign(), 2)
-    assert campaign_messages_task.call(campaign.pk) == 2
+    with committed():
+        assert campaign_messages_task.call(campaign.pk) == 2
     scheduled = DBTaskResult.objects.get()
     assert scheduled.task_path.endswith("campaign_messages_task")
     assert timezone.localtime(scheduled.run_after).date() == campaign.reminder_dates()[0]

@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from pratiques.curation.queries import EXPORT_COLUMNS
 from pratiques.models import Answer, Assessment, AssessmentPseudonym, GridVersion, Practice
 from territoires.models import ActorProfile, Engineering, SizeSegment
-from tests.conftest import logged_in, ok
+from tests.conftest import committed, logged_in, ok
 
 pytestmark = pytest.mark.django_db
 
@@ -201,7 +201,8 @@ def test_an_admin_asks_for_a_release_others_cannot(nadia, alice, geo) -> None:
     assert logged_in(alice).post(url).status_code == 403
     assert logged_in(nadia).get(url).status_code == 405
     client = logged_in(nadia)
-    response = client.post(url)
+    with committed():
+        response = client.post(url)
     assert response.status_code == 302 and response["Location"] == ANALYTICS
     assert DBTaskResult.objects.filter(task_path__endswith="release_aggregates_task").exists()
     html = client.get(ANALYTICS).content.decode()

@@ -106,11 +106,11 @@ def test_delete_view_refuses_with_the_reason_then_deletes(geo, nadia, alice) -> 
     unconfirmed = client.post(f"/territoires/projet/{project.code}/supprimer/")
     assert unconfirmed.status_code == 400
     assert "Cochez la case de confirmation" in unconfirmed.content.decode()
-    refused = client.post(f"/territoires/projet/{project.code}/supprimer/", {"confirmer": "1"})
+    refused = client.post(f"/territoires/projet/{project.code}/supprimer/", {"confirmer": "oui"})
     assert refused.status_code == 409
     assert "Impossible de supprimer « PETR vue »" in refused.content.decode()
     assessment.delete()
-    deleted = client.post(f"/territoires/projet/{project.code}/supprimer/", {"confirmer": "1"})
+    deleted = client.post(f"/territoires/projet/{project.code}/supprimer/", {"confirmer": "oui"})
     assert deleted.status_code == 302
     assert not Territory.objects.filter(level=Level.PROJECT, code=project.code).exists()
 
@@ -129,7 +129,7 @@ def test_an_archived_project_leaves_the_search(geo, nadia) -> None:
     project = project_create(name="PETR Vincennois", members=[geo.vincennes], user=None)
     assert search_territories("petr vincennois")[0] == project
     response = logged_in(nadia).post(
-        f"/territoires/projet/{project.code}/archiver/", {"archive": "1"}
+        f"/territoires/projet/{project.code}/archiver/", {"archive": "oui"}
     )
     assert response.status_code == 302
     assert search_territories("petr vincennois") == []

@@ -5,14 +5,11 @@ superusers (technical maintenance)."""
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
 
+from config.people import person_ensure
 from config.roles import Role
 
 
@@ -24,21 +21,14 @@ class Command(BaseCommand):
         parser.add_argument("--email", default="")
         parser.add_argument("--password", help="Par défaut, un mot de passe aléatoire est généré.")
 
-    @transaction.atomic
     def handle(
         self, *args: Any, username: str, email: str, password: str | None, **options: Any
     ) -> None:
         if not username.strip():
             raise CommandError("L'identifiant ne peut pas être vide.")
-        User = get_user_model()
-        user, created = User.objects.get_or_create(username=username, defaults={"email": email})
-        new_password = password or (secrets.token_urlsafe(12) if created else None)
-        if new_password:
-            user.set_password(new_password)
-        if email:
-            user.email = email
-        user.save()
-        user.groups.add(Group.objects.get(name=Role.NETWORK_ADMIN.value))
+        _user, new_password = person_ensure(
+            username=username, role=Role.NETWORK_ADMIN, email=email, password=password
+        )
         self.stdout.write(f"« {username} » est administrateur du réseau.")
         if new_password:
             self.stdout.write(

@@ -6,6 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from config.tasks import enqueue_on_commit
+
 
 class Command(BaseCommand):
     help = (
@@ -26,5 +28,5 @@ class Command(BaseCommand):
             return
         from observatoire.tasks import notify_followers
 
-        notify_followers.enqueue()
+        enqueue_on_commit(notify_followers)
         self.stdout.write("Tâche mise en file pour le worker (manage.py db_worker).")

@@ -5,12 +5,11 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
+from config.people import person_ensure
 from config.roles import Role
 
 APPS = ["territoires", "pratiques", "observatoire"]
@@ -52,21 +51,17 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def _demo_accounts(self) -> None:
-        User = get_user_model()
         for username, role, first, last, staff in DEMO_ACCOUNTS:
-            user, created = User.objects.get_or_create(
+            person_ensure(
                 username=username,
-                defaults={
-                    "first_name": first,
-                    "last_name": last,
-                    "email": f"{username}@demo.invalid",
-                },
+                role=role,
+                email=f"{username}@demo.invalid",
+                password=DEMO_PASSWORD,
+                keep_password=True,
+                first_name=first,
+                last_name=last,
+                staff=staff,
             )
-            if created:
-                user.set_password(DEMO_PASSWORD)
-            user.is_staff = staff
-            user.save()
-            user.groups.add(Group.objects.get(name=role.value))
 
     def _print_demo_credentials(self) -> None:
         bar = "=" * 72

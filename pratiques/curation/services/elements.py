@@ -8,7 +8,7 @@ from typing import Any, Literal
 from django.contrib.auth.models import User
 from django.db import models, transaction
 
-from config.refusals import Refused
+from config.refusals import Refused, full_clean_or_refuse
 from pratiques.curation.services.history import (
     EDITABLE_FIELDS,
     GridElement,
@@ -109,7 +109,12 @@ def element_update(*, actor: User, element: GridElement, changes: dict[str, Any]
                 siblings = type(element).objects.filter(**{name: value})
                 element.order = (siblings.aggregate(m=models.Max("order"))["m"] or 0) + 1
         setattr(element, name, value)
-    element.full_clean(exclude=["version", "key", "code", "order"], validate_unique=False)
+    full_clean_or_refuse(
+        element,
+        code="invalid_element",
+        exclude=["version", "key", "code", "order"],
+        validate_unique=False,
+    )
     element.save()
     if moved:
         renumber(element.version)
@@ -158,7 +163,12 @@ def element_add(
         order=(siblings.aggregate(m=models.Max("order"))["m"] or 0) + 1,
         **fields,
     )
-    element.full_clean(exclude=["version", "key", "code", "order"], validate_unique=False)
+    full_clean_or_refuse(
+        element,
+        code="invalid_element",
+        exclude=["version", "key", "code", "order"],
+        validate_unique=False,
+    )
     element.save()
     renumber(version)
     element.refresh_from_db()

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 
+from config.refusals import full_clean_or_refuse
 from pratiques.curation.services.history import curation_record, snapshot
 from pratiques.models import (
     Practice,
@@ -28,7 +29,7 @@ def resource_save(*, actor: User, resource: Resource | None, data: dict[str, Any
         if name in data:
             value = data[name]
             setattr(resource, name, value.strip() if isinstance(value, str) else value)
-    resource.full_clean()
+    full_clean_or_refuse(resource, code="invalid_resource")
     resource.save()
     after = snapshot(resource, RESOURCE_FIELDS)
     if before != after:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from config import queues
 from config.spreadsheets import csv_writer, spreadsheet_row
+from config.tasks import enqueue_on_commit
 from config.types import AuthenticatedHttpRequest
 from pratiques import aggregates, disclosure
 from pratiques.curation import queries
@@ -86,8 +87,9 @@ def release_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A new dated release of the public practice aggregates, computed by the task worker."""
     from pratiques.tasks import release_aggregates_task
 
-    queues.on_long_queue(release_aggregates_task).enqueue(
-        f"administration ({request.user.get_username()})"
+    enqueue_on_commit(
+        queues.on_long_queue(release_aggregates_task),
+        f"administration ({request.user.get_username()})",
     )
     messages.success(
         request,

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import reswap, retarget
 
+from config.refusals import Refused
 from config.types import AuthenticatedHttpRequest, HtmxHttpRequest
 from pratiques import queries as grid_queries
 from pratiques.curation import forms as cforms
@@ -67,9 +68,9 @@ def editor_context(version: GridVersion, **extra: Any) -> dict[str, Any]:
 def tree_response(request: HtmxHttpRequest, version: GridVersion, anchor: str) -> HttpResponse:
     """After a change: the whole tree for HTMX (codes may have moved), else back to the editor."""
     if request.htmx:
-        response = render(
-            request, "pratiques/curation/version_detail.html#tree", editor_context(version)
-        )
+        template = "pratiques/curation/version_detail.html"
+        template += "#tree"
+        response = render(request, template, editor_context(version))
         return reswap(retarget(response, "#grille"), "outerHTML")
     url = reverse("pratiques:curation:version", kwargs={"slug": version.slug})
     return redirect(f"{url}#{anchor}")
@@ -79,10 +80,10 @@ def locked_response(
     request: HtmxHttpRequest, version: GridVersion, error: ValidationError
 ) -> HttpResponse:
     if request.htmx:
+        template = "pratiques/curation/version_detail.html"
+        template += "#tree"
         response = render(
-            request,
-            "pratiques/curation/version_detail.html#tree",
-            editor_context(version, errors=validation_messages(error)),
+            request, template, editor_context(version, errors=validation_messages(error))
         )
         return reswap(retarget(response, "#grille"), "outerHTML")
     for message in validation_messages(error):
@@ -115,7 +116,7 @@ def version_notes(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
             services.version_update(
                 actor=request.user, version=version, notes=form.cleaned_data["notes"]
             )
-        except ValidationError as error:
+        except Refused as error:
             return locked_response(request, version, error)
         return redirect("pratiques:curation:version", slug=version.slug)
     context = editor_context(version, notes_form=form, current=GridVersion.objects.current())
@@ -148,7 +149,7 @@ def element_edit(request: AuthenticatedHttpRequest, slug: str, kind: str, pk: in
         changes = {name: form.cleaned_data[name] for name in form.fields}
         try:
             services.element_update(actor=request.user, element=element, changes=changes)
-        except ValidationError as error:
+        except Refused as error:
             form.add_error(None, error)
         else:
             return tree_response(request, version, anchor_of(kind, pk))
@@ -187,7 +188,7 @@ def element_add(request: AuthenticatedHttpRequest, slug: str, kind: str) -> Http
                 kind=ADDABLE[kind],
                 fields=dict(form.cleaned_data),
             )
-        except ValidationError as error:
+        except Refused as error:
             form.add_error(None, error)
         else:
             return tree_response(request, version, anchor_of(kind, element.pk))
@@ -219,7 +220,7 @@ def element_remove(
     if request.method == "POST":
         try:
             services.element_remove(actor=request.user, element=element)
-        except ValidationError as error:
+        except Refused as error:
             return locked_response(request, version, error)
         return tree_response(request, version, "grille")
     context = {
@@ -249,6 +250,6 @@ def element_move(request: AuthenticatedHttpRequest, slug: str, kind: str, pk: in
         services.element_move(
             actor=request.user, element=element, direction=cast(Literal["up", "down"], direction)
         )
-    except ValidationError as error:
+    except Refused as error:
         return locked_response(request, version, error)
     return tree_response(request, version, anchor_of(kind, pk))

@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from config.refusals import Refused
 from config.roles import Role, role_required
 from config.types import AuthenticatedHttpRequest
 from pratiques.curation import forms as cforms
@@ -70,7 +70,7 @@ def lineage(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
                 new_keys=form.cleaned_data["new_keys"],
                 note=form.cleaned_data["note"],
             )
-        except ValidationError as error:
+        except Refused as error:
             form.add_error(None, error)
         else:
             messages.success(request, "Filiation enregistrée.")
@@ -91,7 +91,7 @@ def lineage_remove(request: AuthenticatedHttpRequest, slug: str, pk: int) -> Htt
     row = get_object_or_404(KeyLineage, pk=pk, version=version)
     try:
         services.lineage_remove(actor=request.user, lineage=row)
-    except ValidationError as error:
+    except Refused as error:
         for message in validation_messages(error):
             messages.error(request, message)
     return redirect("pratiques:curation:lineage", slug=version.slug)
@@ -109,7 +109,7 @@ def assessment_move_forward(request: AuthenticatedHttpRequest, pk: int) -> HttpR
     if request.method == "POST":
         try:
             report = services.assessment_move_forward(user=request.user, assessment=assessment)
-        except ValidationError as error:
+        except Refused as error:
             for message in validation_messages(error):
                 messages.error(request, message)
             return redirect("pratiques:home")

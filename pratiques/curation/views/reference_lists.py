@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 from django_htmx.http import reswap, retarget
 
+from config.refusals import Refused
 from config.types import AuthenticatedHttpRequest
 from pratiques.curation import services
 from pratiques.curation.views.common import add_service_errors, admin_required
@@ -61,13 +61,13 @@ def reference_edit(request: AuthenticatedHttpRequest, kind: str, pk: int) -> Htt
                 services.reference_item_update(
                     actor=request.user, item=item, changes=dict(form.cleaned_data)
                 )
-        except ValidationError as error:
+        except Refused as error:
             add_service_errors(form, error)
         else:
             if request.htmx:
-                response = render(
-                    request, "pratiques/curation/reference_lists.html#lists", reference_context()
-                )
+                template = "pratiques/curation/reference_lists.html"
+                template += "#lists"
+                response = render(request, template, reference_context())
                 return reswap(retarget(response, "#listes"), "outerHTML")
             messages.success(request, f"« {form.instance} » enregistré.")
             return redirect(reverse("pratiques:curation:reference_lists") + f"#{kind}-{pk}")

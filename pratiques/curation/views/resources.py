@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import reswap, retarget
 
+from config.refusals import Refused
 from config.types import AuthenticatedHttpRequest, HtmxHttpRequest
 from pratiques.curation import forms as cforms
 from pratiques.curation import services
@@ -68,7 +68,7 @@ def resource_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> H
             saved = services.resource_save(
                 actor=request.user, resource=resource, data=dict(form.cleaned_data)
             )
-        except ValidationError as error:
+        except Refused as error:
             form.add_error(None, error)
         else:
             messages.success(request, f"Ressource « {saved.title} » enregistrée.")
@@ -91,11 +91,9 @@ def resource_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 def library_response(request: HtmxHttpRequest, anchor: str) -> HttpResponse:
     if request.htmx:
-        response = render(
-            request,
-            "pratiques/curation/resources.html#library",
-            resources_context(GridVersion.objects.current()),
-        )
+        template = "pratiques/curation/resources.html"
+        template += "#library"
+        response = render(request, template, resources_context(GridVersion.objects.current()))
         return reswap(retarget(response, "#bibliotheque"), "outerHTML")
     return redirect(reverse("pratiques:curation:resources") + f"#{anchor}")
 
@@ -111,9 +109,9 @@ def resource_attach(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         context["attach_error_for"] = resource.pk
         context["attach_error"] = "Choisissez une pratique de la version courante."
         if request.htmx:
-            response = render(
-                request, "pratiques/curation/resources.html#library", context, status=400
-            )
+            template = "pratiques/curation/resources.html"
+            template += "#library"
+            response = render(request, template, context, status=400)
             return reswap(retarget(response, "#bibliotheque"), "outerHTML")
         # Without JavaScript the page opens at its top: say there which resource is concerned.
         messages.error(

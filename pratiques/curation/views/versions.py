@@ -8,7 +8,6 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpResponse, QueryDict
@@ -17,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
+from config.refusals import Refused
 from config.types import AuthenticatedHttpRequest
 from pratiques.curation import forms as cforms
 from pratiques.curation import queries, services
@@ -60,7 +60,7 @@ def version_new(request: AuthenticatedHttpRequest) -> HttpResponse:
                 label=form.cleaned_data["label"],
                 notes=form.cleaned_data["notes"],
             )
-        except ValidationError as error:
+        except Refused as error:
             add_service_errors(form, error)
         else:
             messages.success(request, f"Brouillon « {version.label} » créé : modifiez-le ici.")
@@ -85,7 +85,7 @@ def version_publish(request: AuthenticatedHttpRequest, slug: str) -> HttpRespons
     elif request.method == "POST":
         try:
             services.version_publish(actor=request.user, version=version)
-        except ValidationError as error:
+        except Refused as error:
             errors = validation_messages(error)
         else:
             messages.success(
@@ -122,7 +122,7 @@ def version_delete(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse
     if request.method == "POST":
         try:
             services.version_delete(actor=request.user, version=version)
-        except ValidationError as error:
+        except Refused as error:
             error_messages = validation_messages(error)
         else:
             messages.success(request, f"Brouillon « {version.label} » supprimé.")

@@ -1,7 +1,8 @@
-"""Every figure of issue 13 from one run: the bench scripts one after the other, on the same
-database and machine, each output printed whole under its heading with the load average before it.
+"""The report and territory pages' figures in one run (report, first report, batch, peers, import,
+Lighthouse): the bench scripts one after the other, on the same database and machine, each output
+printed whole under its heading with the load average before it.
 
-    .venv/bin/python bench/run_issue13.py [--quick] [--only report,peers]
+    .venv/bin/python bench/bench_report_pages_all.py [--quick] [--only report,peers]
 
 Run it on a quiet machine after ``manage.py setup_platform --demo`` (the report and batch benches
 read the demo data; the import bench uses its own database). ``--quick`` runs fewer repetitions

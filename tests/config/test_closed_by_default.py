@@ -1,0 +1,98 @@
+"""Closed by default: every page asks for an account unless it is on the public list below.
+
+`LoginRequiredMiddleware` sends an anonymous visitor to the login page unless the view is marked
+`@login_not_required`: a forgotten decorator leaves a page closed, never open. This list is the one
+place where a page is declared public; adding a name here is a decision, said in the commit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+PUBLIC = {
+    # The platform's front door and the load balancer's probe.
+    "home",
+    "health",
+    # Signing in, up, and getting a password back.
+    "login",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "accounts:signup",
+    "accounts:signup_sent",
+    "accounts:signup_confirm",
+    "accounts:invitation_accept",
+    # A campaign's signed links, followed from an e-mail before any account exists.
+    "pratiques:campaign_join",
+    "pratiques:campaign_stop",
+    # What the platform publishes: the grid, territories, their indicators, practices and report.
+    "pratiques:grid_current",
+    "pratiques:grid_version",
+    "territoires:search",
+    "territoires:search_options",
+    "territoires:detail",
+    "pratiques:territory_practices",
+    "pratiques:territory_practices_csv",
+    "observatoire:territory_indicators",
+    "observatoire:territory_indicators_csv",
+    "observatoire:territory_indicator_chart",
+    "observatoire:territory_report",
+    "observatoire:catalogue",
+    # Django's admin answers with its own login page.
+    "admin:login",
+}
+
+
+def url_patterns(
+    patterns: list[URLPattern | URLResolver] | None = None, route: str = "", ns: str = ""
+) -> Iterator[tuple[str, str, URLPattern]]:
+    """(route, name, pattern) of every URL, namespaces included (`admin:login`)."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{ns}{pattern.namespace}:" if pattern.namespace else ns
+            yield from url_patterns(pattern.url_patterns, route + str(pattern.pattern), inner)
+        else:
+            yield route + str(pattern.pattern), f"{ns}{pattern.name or ''}", pattern
+
+
+def test_only_the_public_list_is_open() -> None:
+    """Public means marked `@login_not_required`; nothing else is, nothing on the list is not."""
+    marked = {
+        name
+        for _, name, pattern in url_patterns()
+        if not getattr(pattern.callback, "login_required", True)
+    }
+    # The admin marks none of its own pages but login (its password reset is not wired here).
+    assert marked == PUBLIC
+
+
+def sample_path(route: str) -> str:
+    """A concrete address for a route: `<int:pk>` → 1, `<str:code>` → 75, a regex admin route kept."""
+    path = re.sub(r"<int:\w+>", "1", route)
+    path = re.sub(r"<(?:str|slug|path):\w+>", "x", path)
+    return "/" + path.lstrip("^").rstrip("$")
+
+
+@pytest.mark.django_db
+def test_an_anonymous_visitor_is_sent_to_the_login_page_everywhere_else() -> None:
+    client = Client()
+    answered = set()
+    for route, name, _ in url_patterns():
+        if name in PUBLIC or "(?P<" in route or route.startswith("admin/"):
+            continue
+        response = client.get(sample_path(route))
+        if not (response.status_code == 302 and "/comptes/login/" in response["Location"]):
+            answered.add((name, response.status_code))
+    assert answered == set()
+
+
+@pytest.mark.django_db
+def test_a_public_page_answers_without_an_account() -> None:
+    assert Client().get("/").status_code == 200
+    assert Client().get("/pratiques/grille/").status_code in (200, 404)
