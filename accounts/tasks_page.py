@@ -7,8 +7,8 @@ without a shell. Names are the domain's, not the Python paths.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.core.paginator import Paginator
 from django.db.models import Count

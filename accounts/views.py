@@ -234,6 +234,7 @@ def signup_confirm(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+@login_not_required
 @require_http_methods(["GET", "POST"])
 def signup_resend(request: HttpRequest) -> HttpResponse:
     """The confirmation link again (same answer whether the address is pending or not)."""

@@ -12,7 +12,7 @@ def release_aggregates_task(trigger: str = "administration") -> int:
     return release_aggregates(trigger=trigger).pk
 
 
-@task()
+@task
 def plan_reminders_task() -> int:
     """The development plans' reminders due today (run daily: `manage.py plan_reminders`)."""
     from pratiques.plan.reminders import plan_reminders_send
@@ -20,7 +20,7 @@ def plan_reminders_task() -> int:
     return plan_reminders_send()
 
 
-@task()
+@task
 def directory_reminders_task() -> int:
     """Hides nothing itself (a profile older than 13 months is never listed): tells the owners."""
     from pratiques.directory.services import reconfirm_reminders_send

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
@@ -23,6 +24,7 @@ def _page(slug: str) -> LegalPage:
         raise Http404("Page inconnue.") from None
 
 
+@login_not_required
 @require_safe
 def legal_page(request: HttpRequest, page: str) -> HttpResponse:
     legal = _page(page)

@@ -7,13 +7,14 @@ import csv
 import io
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.contrib.auth.models import User
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from config.forms import YesNoForm
 from config.refusals import Refused
 from config.roles import Role, has_role, role_required
 from config.spreadsheets import spreadsheet_row
@@ -25,6 +26,7 @@ from pratiques.models.directory import CONSENT_TEXT, CONSENT_VERSION
 from territoires.queries import territory_for_page
 
 
+@login_not_required
 @require_safe
 def directory_search(request: HtmxHttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
@@ -55,6 +57,7 @@ def directory_search(request: HtmxHttpRequest) -> HttpResponse:
     )
 
 
+@login_not_required
 @require_safe
 def directory_profile(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     profile = queries.profile_for(request.user, pk)
@@ -277,7 +280,10 @@ def directory_moderation(request: AuthenticatedHttpRequest) -> HttpResponse:
 @role_required(Role.NETWORK_ADMIN)
 def directory_profile_hide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     get_object_or_404(DirectoryProfile, pk=pk)
-    hidden = request.POST.get("hidden") == "oui"
+    answer = YesNoForm(request.POST, field="hidden")
+    if not answer.is_valid():
+        return HttpResponseBadRequest(answer.error_text)
+    hidden = answer.answer
     services.profile_hide(actor=request.user, profile_id=pk, hidden=hidden)
     messages.success(request, "Fiche masquée." if hidden else "Fiche de nouveau visible.")
     return redirect("pratiques:directory_moderation")
@@ -287,7 +293,10 @@ def directory_profile_hide(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
 @role_required(Role.NETWORK_ADMIN)
 def directory_sender_block(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
     user = get_object_or_404(User, pk=user_id)
-    blocked = request.POST.get("blocked") == "oui"
+    answer = YesNoForm(request.POST, field="blocked")
+    if not answer.is_valid():
+        return HttpResponseBadRequest(answer.error_text)
+    blocked = answer.answer
     services.sender_block(
         actor=request.user, user=user, blocked=blocked, reason=request.POST.get("reason", "")
     )
@@ -298,6 +307,7 @@ def directory_sender_block(request: AuthenticatedHttpRequest, user_id: int) -> H
 # --- the « Qui agit ici » part of a territory page -------------------------------------------------
 
 
+@login_not_required
 @require_safe
 def territory_directory(request: HtmxHttpRequest, level: str, code: str) -> HttpResponse:
     territory = territory_for_page(level, code)

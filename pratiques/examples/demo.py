@@ -7,9 +7,10 @@ from __future__ import annotations
 import random
 from typing import TextIO
 
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.db import transaction
 
+from config import people
 from config.roles import Role
 from pratiques.directory.queries import published_practices
 from pratiques.directory.services import ProfileData, profile_opt_in
@@ -65,14 +66,13 @@ def _territories() -> dict[str, list[Territory]]:
 
 
 def _user(index: int, first_name: str) -> User:
-    user, created = User.objects.get_or_create(
-        username=f"{DEMO_PREFIX}{index:02d}",
-        defaults={"first_name": first_name, "last_name": "Démo", "is_active": True},
-    )
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-        user.groups.add(Group.objects.get(name=Role.CATALYST.value))
+    """A demo account without a usable password (idempotent), made through the people module."""
+    username = f"{DEMO_PREFIX}{index:02d}"
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        new = User(username=username, first_name=first_name, last_name="Démo", is_active=True)
+        new.set_unusable_password()
+        user = people.people_create(people=[new], role=Role.CATALYST)[0]
     return user
 
 

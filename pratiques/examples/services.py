@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from config.refusals import Refused
 from config.roles import Role, has_role
-from pratiques.examples.text import body_html
 from pratiques.models import Example, ExampleEvent, ExampleStatus, Resource, ResourceKind
 from territoires.models import Level, SizeSegment, Territory
 from territoires.text import normalize
@@ -109,10 +108,6 @@ def examples_changed() -> None:
 
     bump()
     transaction.on_commit(bump)
-
-
-def rendered_body(example: Example) -> str:
-    return body_html(example.body)
 
 
 def _is_admin(user: User | None) -> bool:

@@ -8,7 +8,7 @@ import io
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
@@ -28,6 +28,7 @@ from territoires.queries import territory_for_page
 MAX_QUERY = 200
 
 
+@login_not_required
 @require_safe
 def example_list(request: HtmxHttpRequest) -> HttpResponse:
     text = request.GET.get("q", "")[:MAX_QUERY]
@@ -96,6 +97,7 @@ FACET_TITLES = {
 }
 
 
+@login_not_required
 @require_safe
 def example_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     example = queries.example_for(request.user, pk)
@@ -238,6 +240,7 @@ EXPORT_HEADER = [
 ]  # fmt: skip
 
 
+@login_not_required
 @require_safe
 def example_export(request: HtmxHttpRequest) -> HttpResponse:
     """The published examples, open data (CSV): never a draft nor a proposal."""
@@ -272,6 +275,7 @@ def example_export(request: HtmxHttpRequest) -> HttpResponse:
     return response
 
 
+@login_not_required
 @require_safe
 def territory_examples(request: HtmxHttpRequest, level: str, code: str) -> HttpResponse:
     territory = territory_for_page(level, code)

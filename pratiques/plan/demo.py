@@ -16,7 +16,7 @@ from pratiques.models import (
     PlanItem,
     PlanStatus,
 )
-from pratiques.plan.services import _attach_resources
+from pratiques.plan.services import attach_resources
 
 # (practice code, status, way, target frequency, partner, due date) — fixed, so the demo is stable.
 PREVIOUS = [
@@ -82,7 +82,7 @@ def _plan(assessment: Assessment, rows: list[tuple[Any, ...]], **fields: Any) ->
             if code in practices
         ]
     )
-    _attach_resources(items)
+    attach_resources(items)
     return items
 
 

@@ -78,7 +78,7 @@ def _new_item(plan: DevelopmentPlan, practice: Practice) -> PlanItem:
     )
 
 
-def _attach_resources(items: list[PlanItem]) -> None:
+def attach_resources(items: list[PlanItem]) -> None:
     """Every resource attached to the item's practice, chosen by default (the person unticks)."""
     by_key = _attachments([item.practice_key for item in items])
     Through = PlanItem.resources.through
@@ -127,7 +127,7 @@ def plan_propose(*, assessment: Assessment) -> DevelopmentPlan:
         .order_by("practice__situation__order", "practice__order")
     )
     items = PlanItem.objects.bulk_create([_new_item(plan, answer.practice) for answer in ticked])
-    _attach_resources(items)
+    attach_resources(items)
     return plan
 
 
@@ -234,7 +234,7 @@ def plan_item_add(*, plan_id: int, user: User, practice_id: int) -> PlanItem:
         )
     item = _new_item(plan, practice)
     item.save()
-    _attach_resources([item])
+    attach_resources([item])
     return item
 
 

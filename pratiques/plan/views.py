@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -194,6 +195,7 @@ def plan_settings(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _render(request, plan, status=400)
 
 
+@login_not_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def plan_reminders_stop(request: HtmxHttpRequest, token: str) -> HttpResponse:
     """« Ne plus recevoir ces rappels »: confirmed by a button (mail scanners follow links)."""

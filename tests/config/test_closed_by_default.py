@@ -44,6 +44,21 @@ PUBLIC = {
     "observatoire:territory_indicator_chart",
     "observatoire:territory_report",
     "observatoire:catalogue",
+    "observatoire:territory_compare",
+    "observatoire:territory_compare_pdf",
+    # The directory (public profiles only), the published examples and their territory parts.
+    "pratiques:directory_search",
+    "pratiques:directory_profile",
+    "pratiques:territory_directory",
+    "pratiques:example_list",
+    "pratiques:example_detail",
+    "pratiques:example_export",
+    "pratiques:territory_examples",
+    # Signed links from an e-mail: resend a confirmation, stop a plan's reminders.
+    "accounts:signup_resend",
+    "pratiques:plan_reminders_stop",
+    # What a French public-interest service owes everyone: legal notice, data, accessibility.
+    "legal:page",
     # Django's admin answers with its own login page.
     "admin:login",
 }
