@@ -4,11 +4,13 @@ territory page (aggregates above the anonymity threshold only)."""
 from __future__ import annotations
 
 import csv
+from typing import Any
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from config.shares import largest_remainder, near_bound
 from config.types import HtmxHttpRequest
 from pratiques import aggregates, disclosure, queries
 from territoires.models import Territory
@@ -74,5 +76,24 @@ def territory_practices_csv(request: HtmxHttpRequest, level: str, code: str) -> 
     )
     response.write("\ufeff")
     writer = csv.writer(response, delimiter=";")
-    writer.writerows(aggregates.csv_rows(territory, data))
+    writer.writerows(shares_as_shown(aggregates.csv_rows(territory, data)))
     return response
+
+
+def shares_as_shown(rows: list[list[Any]]) -> list[list[Any]]:
+    """The released rows with the page's rounding rules (config.shares): in house, partnership
+    and both add up to 100; ``environ`` says « oui » when a share sits at 0 or 100, where noise
+    and rounding may have put it."""
+    header, *lines = rows
+    first = header.index("en_interne_pct")
+    shown = [[*header, "environ"]]
+    for line in lines:
+        values = [None if v == "" else v for v in line[first : first + 4]]
+        if all(v is None for v in values):
+            shown.append([*line, ""])
+            continue
+        carried = largest_remainder(values[:3], step=10)
+        cells = ["" if v is None else v for v in (*carried, values[3])]
+        near = any(v is not None and near_bound(v) for v in (*carried, values[3]))
+        shown.append([*line[:first], *cells, *line[first + 4 :], "oui" if near else "non"])
+    return shown
