@@ -5,7 +5,7 @@ Every PDF (territory and campaign reports, a catalyst's self-assessment) goes th
 the process (WeasyPrint's maintainers' advice; a second render reuses the fonts already loaded),
 relative URLs resolved from the project's folder (never from the request), one lock because
 WeasyPrint with a shared font configuration is not thread-safe, and the table header cells given
-their PDF/UA ``/Scope`` afterwards (``scope_table_headers``, docs/pdf-ua.md).
+their PDF/UA ``/Scope`` afterwards (the finisher ``scope_table_headers``, docs/pdf-ua.md).
 """
 
 from __future__ import annotations
@@ -68,68 +68,36 @@ def html_to_pdf(
     with lock:
         sheets = [stylesheet(text) for text in stylesheets]
         document = HTML(string=html, base_url=str(settings.BASE_DIR))
-        pdf = document.write_pdf(stylesheets=sheets, **pdf_options(**options))
+        pdf = document.write_pdf(
+            stylesheets=sheets, finisher=scope_table_headers, **pdf_options(**options)
+        )
         stats[kind] = stats.get(kind, 0) + 1
-    return scope_table_headers(pdf)
+    return pdf
 
 
-def scope_table_headers(document: bytes) -> bytes:
-    """The PDF with every table header cell (``/TH``) given its ``/Scope`` attribute: ``/Column``
-    in a table's head, ``/Row`` elsewhere (row and row-group headers), as PDF/UA-1 (7.5) asks so
-    that a reader can associate each data cell with its headers. WeasyPrint 70 tags ``<th>`` as
-    ``/TH`` but writes no attribute from the HTML ``scope`` (docs/pdf-ua.md)."""
-    import io
+def scope_table_headers(document: Any, pdf: Any) -> None:
+    """WeasyPrint finisher: every table header cell (``/TH``) gets its ``/Scope`` — ``/Column``
+    in the table's head (``/THead``), ``/Row`` elsewhere (row and row-group headers) — as PDF/UA-1
+    asks so that each data cell is associated with its headers. WeasyPrint 70 writes the data
+    cells' ``/Headers`` but no ``/Scope`` on the header cells (docs/pdf-ua.md). Works on the
+    objects in memory, before they are written: no second pass over the file."""
+    import pydyf
 
-    import pikepdf
-
-    with pikepdf.open(io.BytesIO(document)) as pdf:
-        tree = pdf.Root.get("/StructTreeRoot")
-        if tree is None:
-            return document
-        changed = False
-        # Depth-first over the structure elements, remembering whether we are in a /THead.
-        stack: list[tuple[Any, bool]] = [(tree, False)]
-        seen: set[tuple[int, int]] = set()
-        while stack:
-            node, in_head = stack.pop()
-            kids = node.get("/K")
-            if kids is None:
-                continue
-            items = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
-            for kid in items:
-                if not isinstance(kid, pikepdf.Dictionary) or "/S" not in kid:
-                    continue
-                if kid.is_indirect:
-                    if kid.objgen in seen:
-                        continue
-                    seen.add(kid.objgen)
-                role = str(kid.S)
-                if role == "/TH":
-                    changed = _scope(kid, in_head) or changed
-                stack.append((kid, in_head or role == "/THead"))
-        if not changed:
-            return document
-        out = io.BytesIO()
-        pdf.save(out)
-        return out.getvalue()
-
-
-def _scope(cell: Any, in_head: bool) -> bool:
-    """Give a /TH its /Scope in its /Table attributes (WeasyPrint writes ``/A << /O /Table >>``)."""
-    import pikepdf
-
-    scope = pikepdf.Name.Column if in_head else pikepdf.Name.Row
-    attributes = cell.get("/A")
-    if attributes is None:
-        cell.A = pikepdf.Dictionary(O=pikepdf.Name.Table, Scope=scope)
-        return True
-    found = list(attributes) if isinstance(attributes, pikepdf.Array) else [attributes]
-    for attribute in found:
-        if isinstance(attribute, pikepdf.Dictionary) and attribute.get("/O") == "/Table":
-            if "/Scope" in attribute:
-                return False
-            attribute.Scope = scope
-            return True
-    table = pikepdf.Dictionary(O=pikepdf.Name.Table, Scope=scope)
-    cell.A = pikepdf.Array([*found, table])
-    return True
+    elements = {
+        obj.reference: obj
+        for obj in pdf.objects
+        if isinstance(obj, pydyf.Dictionary) and obj.get("Type") == "/StructElem"
+    }
+    groups = {"/THead", "/TBody", "/TFoot", "/Table"}
+    for element in elements.values():
+        if element.get("S") != "/TH":
+            continue
+        parent = elements.get(element.get("P"))
+        while parent is not None and parent.get("S") not in groups:
+            parent = elements.get(parent.get("P"))
+        scope = "/Column" if parent is not None and parent.get("S") == "/THead" else "/Row"
+        attributes = element.get("A")
+        if isinstance(attributes, pydyf.Dictionary):
+            attributes.setdefault("Scope", scope)
+        else:
+            element["A"] = pydyf.Dictionary({"O": "/Table", "Scope": scope})

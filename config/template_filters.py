@@ -29,7 +29,7 @@ def fr_date(value: date | datetime | str | None) -> str:
         return ""
     if isinstance(value, str):
         try:
-            value = date.fromisoformat(value[:10])
+            return french_date(date.fromisoformat(value[:10]))
         except ValueError:
             return value
     return french_date(_local(value))

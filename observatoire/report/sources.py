@@ -15,7 +15,7 @@ from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
 from config.typography import french_number
-from observatoire import queries
+from observatoire import queries, readings
 from observatoire.models import ImportRun, Indicator, IndicatorValue, PeerDistribution
 from observatoire.report.data import DomainSection, IndicatorLine, Maturity, ResourceLine
 from pratiques.aggregates import PracticeFigure, latest_release
@@ -67,7 +67,7 @@ def peer_group(territory: Territory, segment: SizeSegment | None) -> tuple[str, 
     the territories of the same level and size segment, in one query. Départements and régions
     all fall in one segment: they are compared with all the départements, all the régions."""
     if segment is None:
-        return f"les {queries.peer_group_name(territory.level, None)}", None
+        return f"les {readings.peer_group_name(territory.level, None)}", None
     band = Q(population__gte=segment.min_population)
     if segment.max_population is not None:
         band &= Q(population__lt=segment.max_population)
@@ -75,7 +75,7 @@ def peer_group(territory: Territory, segment: SizeSegment | None) -> tuple[str, 
         inside=Count("pk", filter=band), total=Count("pk")
     )
     whole = territory.level in (Level.DEPARTEMENT, Level.REGION) and row["inside"] == row["total"]
-    name = queries.peer_group_name(territory.level, segment, whole_level=whole)
+    name = readings.peer_group_name(territory.level, segment, whole_level=whole)
     count = row["inside"]
     return f"les {french_number(count)} {name}" if count else f"les {name}", count
 

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from config.typography import french_date
-from observatoire.queries import BETTER_PLACED, STANDING_SHOWN, STANDS_OUT, centile
+from observatoire.readings import BETTER_PLACED, STANDING_SHOWN, STANDS_OUT, centile
 from observatoire.report.data import DomainSection, ReportData
 from territoires.models import Level
 

@@ -35,7 +35,7 @@ def field(value: object, name: str) -> object:
 @register.filter
 def centile(value: float | None) -> str:
     """« 1er centile », « 58e centile »."""
-    from observatoire.queries import centile as ordinal
+    from observatoire.readings import centile as ordinal
 
     return "" if value is None else ordinal(value)
 
@@ -43,6 +43,6 @@ def centile(value: float | None) -> str:
 @register.filter
 def band(segment: object) -> str:
     """« de 20 000 à 50 000 habitants »: what a size segment holds."""
-    from observatoire.queries import population_band
+    from observatoire.readings import population_band
 
     return population_band(segment)  # type: ignore[arg-type]

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.template import Context, Template
 
 from config.typography import french_count, french_date, french_seconds, french_week
-from observatoire.queries import centile, population_band
+from observatoire.readings import centile, population_band
 from territoires.models import SizeSegment
 
 

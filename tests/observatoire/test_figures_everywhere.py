@@ -286,7 +286,7 @@ def test_the_same_figures_on_the_page_in_the_pdf_and_in_the_csv(
         if territory in data[level][::2]:
             assert curated, territory
             # The report reads « level (source) » in its table, beside the indicators reading.
-            level_text = curated[0].split(" ; indicateurs")[0]
+            level_text = curated[0].split(" ; ")[0]
             assert level_text.removeprefix("Niveau retenu par le réseau : ") in pdf
         for text in sentences:
             # Without a curated level, the same indicators' reading on the page and in the PDF.
