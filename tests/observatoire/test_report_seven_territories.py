@@ -105,6 +105,10 @@ def test_no_heading_over_nothing_and_no_column_of_nd(seven: Seven, pdfs: dict) -
         assert "n.d." not in text, territory.name
         assert "Aucun niveau n’est encore retenu" not in text  # an indicators' reading instead
         assert "Couverture par axe et par situation" not in text  # no released distribution
+        # French formats: no ISO date, no « (s) » plural, « 1er » never « 1e ».
+        assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", text), territory.name
+        assert "(s)" not in text and not re.search(r"\b1e\b", text), territory.name
+        assert re.search(r"Rapport du (1er|\d{1,2}) \w+ \d{4}", text)
 
 
 def test_dropped_columns_are_said_once(seven: Seven, pdfs: dict) -> None:
