@@ -3,8 +3,9 @@
 Every PDF (territory and campaign reports, a catalyst's self-assessment) goes through
 ``html_to_pdf``: one image/stylesheet cache and one font configuration shared by every render of
 the process (WeasyPrint's maintainers' advice; a second render reuses the fonts already loaded),
-relative URLs resolved from the project's folder (never from the request), and one lock because
-WeasyPrint with a shared font configuration is not thread-safe.
+relative URLs resolved from the project's folder (never from the request), one lock because
+WeasyPrint with a shared font configuration is not thread-safe, and the table header cells given
+their PDF/UA ``/Scope`` afterwards (the finisher ``scope_table_headers``, docs/pdf-ua.md).
 """
 
 from __future__ import annotations
@@ -67,6 +68,36 @@ def html_to_pdf(
     with lock:
         sheets = [stylesheet(text) for text in stylesheets]
         document = HTML(string=html, base_url=str(settings.BASE_DIR))
-        pdf = document.write_pdf(stylesheets=sheets, **pdf_options(**options))
+        pdf = document.write_pdf(
+            stylesheets=sheets, finisher=scope_table_headers, **pdf_options(**options)
+        )
         stats[kind] = stats.get(kind, 0) + 1
     return bytes(pdf)
+
+
+def scope_table_headers(document: Any, pdf: Any) -> None:
+    """WeasyPrint finisher: every table header cell (``/TH``) gets its ``/Scope`` — ``/Column``
+    in the table's head (``/THead``), ``/Row`` elsewhere (row and row-group headers) — as PDF/UA-1
+    asks so that each data cell is associated with its headers. WeasyPrint 70 writes the data
+    cells' ``/Headers`` but no ``/Scope`` on the header cells (docs/pdf-ua.md). Works on the
+    objects in memory, before they are written: no second pass over the file."""
+    import pydyf
+
+    elements = {
+        obj.reference: obj
+        for obj in pdf.objects
+        if isinstance(obj, pydyf.Dictionary) and obj.get("Type") == "/StructElem"
+    }
+    groups = {"/THead", "/TBody", "/TFoot", "/Table"}
+    for element in elements.values():
+        if element.get("S") != "/TH":
+            continue
+        parent = elements.get(element.get("P"))
+        while parent is not None and parent.get("S") not in groups:
+            parent = elements.get(parent.get("P"))
+        scope = "/Column" if parent is not None and parent.get("S") == "/THead" else "/Row"
+        attributes = element.get("A")
+        if isinstance(attributes, pydyf.Dictionary):
+            attributes.setdefault("Scope", scope)
+        else:
+            element["A"] = pydyf.Dictionary({"O": "/Table", "Scope": scope})

@@ -99,6 +99,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # French dates in every template (« 1er décembre 2026 »): config/template_filters.py.
+            "builtins": ["config.template_filters"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.csp",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"  # narrow no-break space: before ; ? ! and as thousands separator
@@ -69,3 +70,44 @@ def french_number(value: float | int | None, decimals: int = 0, missing: str = "
         decimals = 0
     text = f"{value:,.{decimals}f}"
     return text.replace(",", NNBSP).replace(".", ",")
+
+
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+
+def french_date(value: date | datetime | None) -> str:
+    """« 1er décembre 2026 », « 21 novembre 2026 » (no locale needed, never an ISO date)."""
+    if value is None:
+        return ""
+    day = "1er" if value.day == 1 else str(value.day)
+    return f"{day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def french_week(monday: date | datetime) -> str:
+    """« semaine du 2 novembre 2026 »."""
+    return f"semaine du {french_date(monday)}"
+
+
+def french_count(count: int, singular: str, plural: str | None = None) -> str:
+    """« 1 valeur », « 1 204 valeurs »: the glossary's plurals, never « valeur(s) »."""
+    word = singular if abs(count) < 2 else (plural or singular + "s")
+    return f"{french_number(count)} {word}"
+
+
+def french_seconds(seconds: float) -> str:
+    """« 1,5 s », « 0,25 s »: a timing with a decimal comma."""
+    decimals = 2 if seconds < 10 else 1
+    return f"{seconds:.{decimals}f}".replace(".", ",") + NBSP + "s"

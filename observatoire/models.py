@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
+from config.typography import french_date
 from territoires.models import Fragility, Level, Territory
 
 
@@ -244,7 +246,7 @@ class ReportBatch(models.Model):
         verbose_name_plural = "lots de rapports"
 
     def __str__(self) -> str:
-        return f"{self.get_level_display()} {self.created_at:%Y-%m-%d %H:%M} ({self.get_status_display()})"
+        return f"{self.get_level_display()} {french_date(timezone.localtime(self.created_at))} {timezone.localtime(self.created_at):%H:%M} ({self.get_status_display()})"
 
 
 class PeerDistribution(models.Model):

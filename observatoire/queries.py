@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import statistics
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import overload
@@ -32,6 +32,7 @@ from django.db.models import (
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from config.typography import french_date
 from observatoire.models import (
     PER_INHABITANTS,
     ImportRun,
@@ -39,6 +40,14 @@ from observatoire.models import (
     IndicatorValue,
     Kind,
     Polarity,
+)
+from observatoire.readings import (
+    BETTER_PLACED,
+    STANDING_SHOWN,
+    STANDS_OUT,
+    centile,
+    indicator_reading,
+    peer_group_name,
 )
 from territoires.models import Fragility, FragilityReading, Level, SizeSegment, Territory
 from territoires.text import normalize
@@ -175,16 +184,22 @@ class FragilityProfile:
         return max(self.ranks) < DIVERGE_LOW
 
     @property
+    def indicator_reading(self) -> str:
+        """What the indicators alone suggest, from the median of their ranks among the peers
+        (``READING_BANDS``): the reading of every territory, curated level or not."""
+        return indicator_reading(self.position)
+
+    @property
     def comparison(self) -> str:
         """One sentence relating the curated level and the indicators' ranks (page and report)."""
         ranked = [line for line in self.lines if line.rank is not None]
-        ranks = ", ".join(f"{line.rank}e centile ({line.indicator.label})" for line in ranked)
+        ranks = ", ".join(f"{centile(line.rank)} ({line.indicator.label})" for line in ranked)
         if self.curated is None:
             if not ranked:
                 return ""
             return (
-                f"Aucun niveau n’est encore retenu par le réseau pour ce domaine ; "
-                f"indicateurs : {ranks}."
+                f"Aucun niveau n’est encore retenu par le réseau pour ce domaine ; lecture des "
+                f"indicateurs seuls : {self.indicator_reading} ; indicateurs : {ranks}."
             )
         level = f"Niveau retenu par le réseau : {self.curated.label} ({self.curated.source})"
         if not ranked:
@@ -196,18 +211,21 @@ class FragilityProfile:
                 "par le réseau (indicateur choisi ou diagnostic local), le rang situe seulement "
                 "le territoire parmi ses pairs, indicateur par indicateur."
             )
+        if self.gap:
+            return (
+                f"{sentence} Écart entre les deux lectures : le niveau qualifie la situation "
+                f"locale, les indicateurs seuls situent le territoire {self.indicator_reading} "
+                "(des pairs eux-mêmes fragiles ou épargnés rapprochent le rang du milieu)."
+            )
         return f"{sentence} Les deux lectures concordent."
 
-
-PEER_NOUNS = {
-    Level.COMMUNE: "communes",
-    Level.ARRONDISSEMENT: "arrondissements municipaux",
-    Level.EPCI: "intercommunalités",
-    Level.DEPARTEMENT: "départements",
-    Level.REGION: "régions",
-    Level.PROJECT: "territoires de projet",
-    Level.COUNTRY: "pays",
-}
+    @property
+    def gap(self) -> bool:
+        """The curated level and the indicators' reading fall in different bands (0–1 against
+        a median rank of 50 or more, 2–3 against one below 50), without diverging outright."""
+        if self.curated is None or self.position is None:
+            return False
+        return (self.curated.level >= 2) != (self.position >= 50)
 
 
 @dataclass
@@ -225,13 +243,31 @@ class TerritoryProfile:
 
     @property
     def peer_group(self) -> str:
-        """« communes de moins de 20 000 habitants »: who the territory is compared with."""
-        noun = PEER_NOUNS.get(self.territory.level, "territoires")
-        return f"{noun} de {self.segment.label}" if self.segment else f"{noun} (taille inconnue)"
+        """« communes de 2 000 à 20 000 habitants (…) »: who the territory is compared with."""
+        return peer_group_name(self.territory.level, self.segment)
 
     @property
     def line_count(self) -> int:
         return sum(len(domain.lines) for domain in self.domains)
+
+    def _standing(self, keep: Callable[[float], bool], reverse: bool) -> list[tuple[str, str]]:
+        ranked = [d for d in self.domains if d.fragility is not None and d.position is not None]
+        ranked.sort(key=lambda d: d.position or 0, reverse=reverse)
+        return [
+            (str(d.fragility.label), centile(d.position))  # type: ignore[union-attr,arg-type]
+            for d in ranked
+            if keep(d.position)  # type: ignore[arg-type]
+        ][:STANDING_SHOWN]
+
+    @property
+    def stands_out(self) -> list[tuple[str, str]]:
+        """(domain, « 82e centile ») where the territory is among the most fragile quarter of
+        its peers (the summary of the page and of the report)."""
+        return self._standing(lambda position: position >= STANDS_OUT, reverse=True)
+
+    @property
+    def better_placed(self) -> list[tuple[str, str]]:
+        return self._standing(lambda position: position <= BETTER_PLACED, reverse=False)
 
 
 def territory_for_indicators(level: str, code: str) -> Territory | None:
@@ -272,7 +308,7 @@ def curated_levels(territory: Territory) -> dict[int, tuple[Fragility, CuratedLe
     result = {}
     for reading in readings:
         if reading.source == "diagnostic":
-            when = reading.diagnosis_date.strftime("%d/%m/%Y") if reading.diagnosis_date else ""
+            when = french_date(reading.diagnosis_date)
             source = f"diagnostic local, {reading.diagnosis_author}, {when}".rstrip(", ")
         else:
             source = f"indicateur {reading.indicator_code}"

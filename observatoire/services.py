@@ -13,6 +13,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from config.typography import french_count, french_seconds
 from observatoire import liveness
 from observatoire.imports.catalogue import read_catalogue_file
 from observatoire.imports.digests import digests_forget, digests_store
@@ -289,17 +290,18 @@ def _values_execute(run: ImportRun, data: bytes, progress: Progress) -> None:
     if arrondissements:
         run.message += (
             f" Effectifs de Paris, Lyon ou Marseille sommés de leurs arrondissements "
-            f"(absents du fichier) : {len(arrondissements)} valeur(s)."
+            f"(absents du fichier) : {french_count(len(arrondissements), 'valeur')}."
         )
     if aggregates:
         run.message += (
             f" Effectifs sommés des communes vers EPCI, départements, régions et France : "
-            f"{aggregates} valeur(s) recalculée(s)."
+            f"{french_count(aggregates, 'valeur recalculée', 'valeurs recalculées')}."
         )
     if distributions:
         run.message += (
-            f" Chargement {loaded_in:.1f} s ; {distributions} distribution(s) parmi les pairs "
-            f"recalculée(s) en {refreshed_in:.1f} s."
+            f" Chargement {french_seconds(loaded_in)} ; "
+            f"{french_count(distributions, 'distribution')} parmi les pairs recalculée"
+            f"{'s' if distributions > 1 else ''} en {french_seconds(refreshed_in)}."
         )
 
 

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from django.db import transaction
 
+from config.typography import french_seconds
 from observatoire.imports.loading import peer_distributions_refresh, values_load
 from observatoire.imports.values import Block
 from observatoire.models import (
@@ -254,5 +255,5 @@ def load_demo(*, stdout: TextIO) -> None:
         )
     stdout.write(
         f"  Observatoire : {len(indicators)} indicateurs de démonstration, {rows} valeurs "
-        f"({counts.created} créées, {counts.updated} modifiées) en {time.monotonic() - started:.1f} s."
+        f"({counts.created} créées, {counts.updated} modifiées) en {french_seconds(time.monotonic() - started)}."
     )

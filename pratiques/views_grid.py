@@ -3,11 +3,14 @@ territory page (aggregates above the anonymity threshold only)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from config.shares import largest_remainder, near_bound
 from config.spreadsheets import csv_writer
 from config.types import HtmxHttpRequest
 from pratiques import aggregates, disclosure, queries
@@ -78,5 +81,24 @@ def territory_practices_csv(request: HtmxHttpRequest, level: str, code: str) -> 
     )
     response.write("\ufeff")
     writer = csv_writer(response)
-    writer.writerows(aggregates.csv_rows(territory, data))
+    writer.writerows(shares_as_shown(aggregates.csv_rows(territory, data)))
     return response
+
+
+def shares_as_shown(rows: list[list[Any]]) -> list[list[Any]]:
+    """The released rows with the page's rounding rules (config.shares): in house, partnership
+    and both add up to 100; ``environ`` says « oui » when a share sits at 0 or 100, where noise
+    and rounding may have put it."""
+    header, *lines = rows
+    first = header.index("en_interne_pct")
+    shown = [[*header, "environ"]]
+    for line in lines:
+        values = [None if v == "" else v for v in line[first : first + 4]]
+        if all(v is None for v in values):
+            shown.append([*line, ""])
+            continue
+        carried = largest_remainder(values[:3], step=10)
+        cells = ["" if v is None else v for v in (*carried, values[3])]
+        near = any(v is not None and near_bound(v) for v in (*carried, values[3]))
+        shown.append([*line[:first], *cells, *line[first + 4 :], "oui" if near else "non"])
+    return shown

@@ -8,6 +8,7 @@ from typing import TextIO
 from django.core.management import call_command
 
 from config.fixtures import reference_fixtures
+from config.typography import french_seconds
 from territoires.demo import demo_load
 from territoires.geography import geography_load
 
@@ -19,7 +20,7 @@ def load_reference(*, stdout: TextIO) -> None:
     report = geography_load()
     for line in report.lines():
         stdout.write(line)
-    stdout.write(f"Géographie chargée en {time.perf_counter() - start:.1f} s.")
+    stdout.write(f"Géographie chargée en {french_seconds(time.perf_counter() - start)}.")
 
 
 def load_demo(*, stdout: TextIO) -> None:

@@ -47,6 +47,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 # alone with a long test at the end. A new test file that takes more than ~10 s belongs here.
 LONGEST_FIRST = (
     "tests/observatoire/test_figures_everywhere.py",
+    "tests/observatoire/test_report_seven_territories.py",
     "tests/territoires/test_geography_full.py",
     "tests/privacy/test_nested_territories.py",
     "tests/config/test_browser_accounts.py",

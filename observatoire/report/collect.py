@@ -58,9 +58,10 @@ def collect_report_data(territory: Territory, *, today: date | None = None) -> R
     segment = territory.size_segment(segments)
     maturity = sources.latest_maturity(territory)
     fragilities = list(Fragility.objects.select_related("criterion").order_by("order", "pk"))
-    domains, indicators_available, peers_label, vintages, demo = sources.fragility_domains(
+    domains, indicators_available, vintages, demo = sources.fragility_domains(
         territory, fragilities, segment, segments
     )
+    peers_label, peer_count = sources.peer_group(territory, segment)
     practices = territory_practices(territory)
     grid_label = practices.version.label if practices.version else ""
     resources, resources_attached = sources.resources_for(practices.most_to_develop)
@@ -77,6 +78,7 @@ def collect_report_data(territory: Territory, *, today: date | None = None) -> R
         maturity=maturity,
         domains=domains,
         peers_label=peers_label,
+        peer_count=peer_count,
         indicators_available=indicators_available,
         convention=PERCENTILE_CONVENTION,
         practices=practices,

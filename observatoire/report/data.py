@@ -16,7 +16,11 @@ from pratiques.aggregates import TerritoryPractices
 from territoires.models import SizeSegment, Territory
 
 # Bump when the template or the collected data change shape: cached PDFs are then rebuilt.
-TEMPLATE_VERSION = "2026-11-30.fixed-tables"
+TEMPLATE_VERSION = "2026-12-06.first-page-summary"
+
+# Lines of the indicator table from which it moves to an annex at the end of the report.
+ANNEX_FROM = 12
+COMPARISON_COLUMNS = (("departement", "Département"), ("region", "Région"), ("france", "France"))
 
 LEVER_LABELS = {
     "gestion": "Gestion régulatrice",
@@ -58,6 +62,14 @@ class DomainSection:
     # The sentence relating the curated level and the ranks (queries.FragilityProfile.comparison).
     comparison: str = ""
     diverges: bool = False
+    gap: bool = False  # level and indicators in different bands (queries.FragilityProfile.gap)
+    # What the indicators alone suggest (queries.indicator_reading), for every territory.
+    reading: str = ""
+    curated_level: int | None = None
+
+    @property
+    def ranked(self) -> bool:
+        return self.position is not None
 
 
 @dataclass
@@ -92,6 +104,7 @@ class ReportData:
     maturity: Maturity | None
     domains: list[DomainSection]
     peers_label: str
+    peer_count: int | None
     indicators_available: bool
     convention: str
     # Released by pratiques (pratiques.aggregates, the one owner): the report only formats it.
@@ -109,6 +122,49 @@ class ReportData:
     @property
     def filename(self) -> str:
         return report_filename(self.territory)
+
+    @property
+    def indicator_lines(self) -> list[IndicatorLine]:
+        return [line for domain in self.domains for line in domain.indicators]
+
+    @property
+    def comparison_columns(self) -> list[tuple[str, str]]:
+        """(field, heading) of the comparison levels that have a value on at least one line: a
+        column with no value for any row is dropped (``missing_columns`` says so once)."""
+        lines = self.indicator_lines
+        return [
+            (name, heading)
+            for name, heading in COMPARISON_COLUMNS
+            if any(getattr(line, name) is not None for line in lines)
+        ]
+
+    @property
+    def missing_columns(self) -> list[str]:
+        shown = {name for name, _ in self.comparison_columns}
+        return [heading for name, heading in COMPARISON_COLUMNS if name not in shown]
+
+    @property
+    def ranks_shown(self) -> bool:
+        return any(line.percentile is not None for line in self.indicator_lines)
+
+    @property
+    def table_columns(self) -> int:
+        return 2 + len(self.comparison_columns) + (1 if self.ranks_shown else 0)
+
+    @property
+    def annexed(self) -> bool:
+        """The full indicator table goes to an annex when it is long (the body stays short)."""
+        return len(self.indicator_lines) > ANNEX_FROM
+
+    @property
+    def unread_domains(self) -> list[str]:
+        """Domains with neither a ranked indicator nor a curated level: named once, not listed
+        as headings over nothing."""
+        return [d.label for d in self.domains if d.position is None and d.curated_level is None]
+
+    @property
+    def read_domains(self) -> list[DomainSection]:
+        return [d for d in self.domains if d.position is not None or d.curated_level is not None]
 
 
 def report_filename(territory: Territory) -> str:

@@ -13,6 +13,7 @@ from config.charts import ChartsUnavailable, wrapped
 from config.typography import french_html
 from observatoire.report import charts
 from observatoire.report.data import LEVER_LABELS, ReportData
+from observatoire.report.summary import build_summary
 from pratiques import disclosure
 
 logger = logging.getLogger(__name__)
@@ -94,6 +95,7 @@ def render_html(data: ReportData, images: dict[str, str] | None = None) -> str:
         "t": data.territory,
         "lever_labels": list(LEVER_LABELS.items()),
         "distribution_min": disclosure.DISTRIBUTION_MIN,
+        "summary": build_summary(data),
     }
     html = render_to_string(TEMPLATE, context)
     return french_html(html)

@@ -11,10 +11,11 @@ from collections import defaultdict
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
-from observatoire import queries
+from config.typography import french_number
+from observatoire import queries, readings
 from observatoire.models import ImportRun, Indicator, IndicatorValue, PeerDistribution
 from observatoire.report.data import DomainSection, IndicatorLine, Maturity, ResourceLine
 from observatoire.report.examples import examples_stamp
@@ -62,11 +63,22 @@ def latest_maturity(territory: Territory) -> Maturity | None:
 # --- indicators and curated levels (observatoire.queries) ------------------------------------
 
 
-def peers_label(territory: Territory, segment: SizeSegment | None) -> str:
-    plural = f"les {queries.PEER_NOUNS.get(Level(territory.level), 'territoires')}"
-    if segment is not None:
-        return f"{plural} de {segment.label}"
-    return plural
+def peer_group(territory: Territory, segment: SizeSegment | None) -> tuple[str, int | None]:
+    """(« les 357 communes de 20  000 à 50 000 habitants (segment … des publications) », 357):
+    the territories of the same level and size segment, in one query. Départements and régions
+    all fall in one segment: they are compared with all the départements, all the régions."""
+    if segment is None:
+        return f"les {readings.peer_group_name(territory.level, None)}", None
+    band = Q(population__gte=segment.min_population)
+    if segment.max_population is not None:
+        band &= Q(population__lt=segment.max_population)
+    row = Territory.objects.filter(level=territory.level).aggregate(
+        inside=Count("pk", filter=band), total=Count("pk")
+    )
+    whole = territory.level in (Level.DEPARTEMENT, Level.REGION) and row["inside"] == row["total"]
+    name = readings.peer_group_name(territory.level, segment, whole_level=whole)
+    count = row["inside"]
+    return f"les {french_number(count)} {name}" if count else f"les {name}", count
 
 
 def fragility_domains(
@@ -74,10 +86,10 @@ def fragility_domains(
     fragilities: list[Fragility],
     segment: SizeSegment | None,
     segments: list[SizeSegment],
-) -> tuple[list[DomainSection], bool, str, list[tuple[str, str]], bool]:
+) -> tuple[list[DomainSection], bool, list[tuple[str, str]], bool]:
     """The 16 domains with their curated level and indicators, as
     ``observatoire.queries.territory_indicator_profile`` returns them (the same reads and ranks
-    as the territory page): (domains, any indicator, peers, vintages, demo)."""
+    as the territory page): (domains, any indicator, vintages, demo)."""
     profile = queries.territory_indicator_profile(territory, segments=segments)
     by_fragility = {d.fragility.pk: d for d in profile.domains if d.fragility is not None}
     domains = []
@@ -101,6 +113,9 @@ def fragility_domains(
         section.position = found.position
         section.comparison = found.comparison
         section.diverges = found.diverges
+        section.gap = found.gap
+        section.reading = found.indicator_reading
+        section.curated_level = found.curated.level if found.curated is not None else None
         for line in found.lines:
             indicator = line.indicator
             section.indicators.append(
@@ -129,7 +144,7 @@ def fragility_domains(
                 key = f"Indicateurs — {indicator.source}" if indicator.source else "Indicateurs"
             vintages[key].add(indicator.vintage or str(line.year))
     vintage_list = [(label, ", ".join(sorted(years))) for label, years in sorted(vintages.items())]
-    return domains, any_line, peers_label(territory, segment), vintage_list, demo
+    return domains, any_line, vintage_list, demo
 
 
 # --- resources (pratiques, M.E.D.O.C.) -------------------------------------------------------

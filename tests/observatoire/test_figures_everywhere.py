@@ -278,12 +278,21 @@ def test_the_same_figures_on_the_page_in_the_pdf_and_in_the_csv(
             if shown["rank"]:
                 peers = shown["peers"].replace("\u202f", " ")
                 assert f" {shown['rank']} sur {peers}" in line, (territory, code, line)
-        sentence = re.search(r'class="domain-reading[^"]*">(.*?)</p>', page, re.S)
+        sentences = [
+            re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", found)).replace("À examiner : ", "").strip()
+            for found in re.findall(r'class="domain-reading[^"]*">(.*?)</p>', page, re.S)
+        ]
+        curated = [text for text in sentences if text.startswith("Niveau retenu")]
         if territory in data[level][::2]:
-            assert sentence is not None
-            text = re.sub(r"<[^>]+>", "", sentence[1]).replace("À examiner : ", "")
-            text = re.sub(r"\s+", " ", text).strip()
-            assert text.split(" ; indicateurs")[0] in pdf
+            assert curated, territory
+            # The report reads « level (source) » in its table, beside the indicators reading.
+            level_text = curated[0].split(" ; ")[0]
+            assert level_text.removeprefix("Niveau retenu par le réseau : ") in pdf
+        for text in sentences:
+            # Without a curated level, the same indicators' reading on the page and in the PDF.
+            if "lecture des indicateurs seuls : " in text:
+                reading = text.split("lecture des indicateurs seuls : ")[1].split(" ; ")[0]
+                assert f"centile — {reading}" in pdf, (territory, reading)
         checked += 1
     assert checked >= 20, (level, checked)
 

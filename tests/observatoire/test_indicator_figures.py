@@ -110,7 +110,7 @@ def test_a_curated_level_and_the_ranks_are_shown_together(
     )
     sentence = (
         "Niveau retenu par le réseau : 0 — non observée (diagnostic local, Réseau local, "
-        "01/03/2025) ; indicateurs : 100e centile (Allocataires du RSA). Les deux lectures "
+        "1er mars 2025) ; indicateurs : 100e centile (Allocataires du RSA). Les deux lectures "
         "divergent"
     )
     page = (
@@ -122,7 +122,11 @@ def test_a_curated_level_and_the_ranks_are_shown_together(
     )
     assert "À examiner :" in page and sentence in page
     pdf = pdf_text(Client().get("/territoires/commune/94067/rapport.pdf").content)
-    assert "À examiner : " + sentence in pdf
+    # The report's reading table: the level, its source and the gap on the domain's line.
+    assert (
+        "0 — non observée (diagnostic local, Réseau local, 1er mars 2025). À examiner : les deux "
+        "lectures divergent" in pdf
+    )
     # Vincennes: no curated level yet, said as such beside its ranks.
     page = (
         Client()

@@ -84,7 +84,8 @@ def test_four_people_give_no_practice_section_five_do(geo: Any, alice: Any) -> N
     assert "Comment les pratiques sont portées" in text
     assert "Faire valoir les impacts des alliances" in text  # 5.3, the practice to develop
     # Medians and quartiles wait for 10 people; a commune alone stays under the threshold.
-    assert "ne sont publiés qu’à partir de 10 catalyseurs" in text
+    assert "n’est publiée qu’à partir de 10 catalyseurs" in text
+    assert "Couverture par axe et par situation" not in text  # no heading over nothing
     assert "Moins de 5 catalyseurs" in pdf_text(
         client.get("/territoires/commune/94080/rapport.pdf").content
     )

@@ -198,4 +198,4 @@ def test_distributions_are_rebuilt_by_imports(geo: Any, values: None) -> None:
 
 def test_the_peer_group_is_named(client: Client, geo: Any, values: None) -> None:
     html = client.get("/territoires/epci/244200770/indicateurs/").content.decode()
-    assert "intercommunalités de plus de 50 000 habitants" in html
+    assert "intercommunalités de plus de 50\u202f000 habitants" in html

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
+from config.shares import carried
 from pratiques.aggregates import release_aggregates, territory_practices
 from tests.conftest import ok
 from tests.pratiques.helpers import peers
@@ -47,9 +48,12 @@ def test_released_figures_for_an_epci_page_fragment_and_csv(
     # The page, the CSV and the report read the same released figures.
     released = territory_practices(geo.grand_paris)
     first = released.practices[0]
+    # … the three ways of carrying 100 % together (config.shares), « environ » said at 0 and 100.
+    shares = (*carried(first.in_house, first.partnership, first.both), first.develop)
+    assert lines[0].endswith(";environ")
     assert lines[1].split(";")[5:] == [
-        "" if v is None else str(v)
-        for v in (first.in_house, first.partnership, first.both, first.develop)
+        *("" if v is None else str(v) for v in shares),
+        "oui" if any(v is not None and v in (0, 100) for v in shares) else "non",
     ]
     assert "Moins de 5" in Client().get("/pratiques/territoires/commune/42095/").content.decode()
 

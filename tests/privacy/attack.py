@@ -17,11 +17,12 @@ CARRYING = {1: "in_house", 2: "partnership", 3: "both"}
 
 # One row of the practice table of the territory page: code, then four shares (or « — »).
 PAGE_ROW = re.compile(
-    r'<th scope="row">(\d+\.\d+) [^<]*</th>' + r'<td class="num">(—|\d+)(?: %)?</td>' * 4
+    r'<th scope="row">(\d+\.\d+) [^<]*</th>'
+    + r'<td class="num">(?:environ )?(—|\d+)(?:[ \u202f]%)?</td>' * 4
 )
 PAGE_PEOPLE = re.compile(r"pris en compte : environ (\d+)")
 # The same table in the PDF's text (spaces normalised): « 1.1 Financer les projets 40 % 20 % — 10 % ».
-PDF_ROW = re.compile(r"(\d\.\d) [^%—]*? ((?:\d+ %|—)(?: (?:\d+ %|—)){3})")
+PDF_ROW = re.compile(r"(\d\.\d) [^%—]*? ((?:(?:environ )?\d+ %|—)(?: (?:(?:environ )?\d+ %|—)){3})")
 PDF_PEOPLE = re.compile(r"Catalyseurs pris en compte : environ (\d+)")
 
 Figures = dict[str, dict[str, float | None]]  # practice code → cell → share (0–100)

@@ -37,7 +37,9 @@ def test_no_quartile_over_five_values_and_counts_to_the_nearest_five(geo) -> Non
     assert "1er quartile" not in text and "qu'à partir de 10 personnes" in text
     people = int(re.search(r"pris en compte : environ (\d+)", text)[1])
     assert people % disclosure.COUNT_STEP == 0
-    shares = [int(v) for v in re.findall(r'<td class="num">(\d+) %</td>', text)]
+    shares = [
+        int(v) for v in re.findall(r'<td class="num">(?:environ )?(\d+)[ \u202f]%</td>', text)
+    ]
     assert shares and all(v % disclosure.SHARE_STEP == 0 for v in shares)
 
 

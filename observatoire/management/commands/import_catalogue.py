@@ -7,6 +7,7 @@ from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from config.typography import french_count, french_seconds
 from observatoire.imports.problems import PRINTED_PROBLEMS_MAX
 from observatoire.management.commands._progress import ProgressBar
 from observatoire.models import ImportRun, ImportStatus
@@ -27,8 +28,9 @@ def read_file(file: str) -> tuple[bytes, str]:
 def report_run(command: BaseCommand, run: ImportRun) -> None:
     """Print the outcome; a refused or failed run ends the command with a non-zero status."""
     command.stdout.write(
-        f"{run.file_name} ({run.sha256[:12]}…) : {run.rows_read} ligne(s) lue(s), "
-        f"{run.values_read} valeur(s), en {run.duration:.2f} s."
+        f"{run.file_name} ({run.sha256[:12]}…) : "
+        f"{french_count(run.rows_read, 'ligne lue', 'lignes lues')}, "
+        f"{french_count(run.values_read, 'valeur')}, en {french_seconds(run.duration or 0)}."
     )
     if run.status == ImportStatus.SUCCEEDED:
         command.stdout.write(command.style.SUCCESS(run.message))

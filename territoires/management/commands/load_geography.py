@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from config.typography import french_seconds
 from territoires.geography import GEOGRAPHY_FIXTURE, build_rows, geography_load
 
 
@@ -40,4 +41,6 @@ class Command(BaseCommand):
         for line in report.lines():
             self.stdout.write(line)
         verdict = "changements appliqués" if report.changed else "aucun changement"
-        self.stdout.write(f"Géographie : {verdict} ({time.perf_counter() - start:.1f} s).")
+        self.stdout.write(
+            f"Géographie : {verdict} ({french_seconds(time.perf_counter() - start)})."
+        )

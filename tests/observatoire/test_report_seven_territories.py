@@ -1,0 +1,185 @@
+"""Issue 28: the seven territories tried as a new user would each give a report worth handing to a
+council — a first page with the summary and next steps, no heading over nothing, no column of
+« n.d. », peer groups named as they are with their number — read from the PDF with pypdf.
+
+The PDFs are rendered by WeasyPrint; the chart images are left out (their export drives a browser
+and shows no figure that is not in the tables)."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.db import transaction
+from django.test import Client
+from django.utils.text import slugify
+
+from observatoire.report import render
+from observatoire.report.collect import collect_report_data
+from tests.conftest import ok
+from tests.observatoire.report_helpers import pdf_pages, pdf_text
+from tests.observatoire.seven_territories import Seven, seven_territories
+
+pytestmark = pytest.mark.django_db
+
+MIDDLE = "20 000 à 50 000 habitants (segment « moins de 50 000 habitants » des publications)"
+
+
+@pytest.fixture(autouse=True)
+def cache_dir(settings: Any, tmp_path: Any) -> Any:
+    settings.CACHE_DIR = tmp_path
+    return tmp_path
+
+
+@pytest.fixture(scope="module")
+def seven(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Seven]:
+    """Built once for the module, in a transaction rolled back after its tests."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield seven_territories()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def pdfs(seven: Seven, django_db_blocker: Any) -> dict[str, bytes]:
+    client = Client()
+    with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as patch:
+        patch.setattr(render, "build_charts", lambda data: {})
+        pdfs = {
+            t.name: ok(client.get(f"/territoires/{t.level}/{t.code}/rapport.pdf")).content
+            for t in seven.all()
+        }
+    # To look at them as a person would (pdftoppm -png): REPORT_PDF_DIR=some/folder.
+    if folder := os.environ.get("REPORT_PDF_DIR"):
+        for name, pdf in pdfs.items():
+            (Path(folder) / f"{slugify(name)}.pdf").write_bytes(pdf)
+    return pdfs
+
+
+def headings_without_content(html: str) -> list[str]:
+    """Headings followed directly by another heading of the same or a higher rank, or by the end
+    of their section."""
+    tokens = re.findall(r"<(h[1-4])[^>]*>(.*?)</\1>|(</section>)|<(p|ul|table|figure|div)\b", html)
+    empty = []
+    for here, following in zip(tokens, [*tokens[1:], ("", "", "</section>", "")], strict=True):
+        if not here[0]:
+            continue
+        closes = following[2] == "</section>"
+        same_or_higher = following[0] and following[0] <= here[0]
+        if closes or same_or_higher:
+            empty.append(re.sub(r"<[^>]+>", "", here[1]))
+    return empty
+
+
+def test_every_pdf_opens_on_the_summary_and_next_steps(seven: Seven, pdfs: dict) -> None:
+    for territory in seven.all():
+        first = pdf_pages(pdfs[territory.name])[0]
+        assert territory.name in first
+        for heading in ("En bref", "Ce qui ressort", "Pour aller plus loin"):
+            assert heading in first, (territory.name, heading)
+        page = f"{settings.SITE_URL}/territoires/{territory.level}/{territory.code}/"
+        assert page in first, territory.name  # the short address beside the QR code
+        assert "Obtenir une évaluation de maturité" in first
+        assert "Qualifier les pratiques d’ingénierie" in first
+        assert "Ouvrir un dialogue territorial" in first
+        assert "Pratiques d’ingénierie :" in first
+
+
+def test_no_heading_over_nothing_and_no_column_of_nd(seven: Seven, pdfs: dict) -> None:
+    for territory in seven.all():
+        data = collect_report_data(territory)
+        html = render.render_html(data, images={})
+        assert headings_without_content(html) == [], territory.name
+        assert 'src=""' not in html
+        assert "data:image/svg+xml" in html  # the QR code
+        text = pdf_text(pdfs[territory.name])
+        assert "n.d." not in text, territory.name
+        assert "Aucun niveau n’est encore retenu" not in text  # an indicators' reading instead
+        assert "Couverture par axe et par situation" not in text  # no released distribution
+        # French formats: no ISO date, no « (s) » plural, « 1er » never « 1e ».
+        assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", text), territory.name
+        assert "(s)" not in text and not re.search(r"\b1e\b", text), territory.name
+        assert re.search(r"Rapport du (1er|\d{1,2}) \w+ \d{4}", text)
+
+
+def test_dropped_columns_are_said_once(seven: Seven, pdfs: dict) -> None:
+    departement = pdf_text(pdfs[seven.departement.name])
+    assert "Sans valeur de comparaison à ce niveau pour ces indicateurs : Département" in (
+        departement
+    )
+    region = pdf_text(pdfs[seven.region.name])
+    assert "Sans valeur de comparaison à ce niveau pour ces indicateurs : Département, Région" in (
+        region
+    )
+    assert "Sans valeur de comparaison" not in pdf_text(pdfs[seven.vincennes.name])
+
+
+def test_peer_groups_are_named_as_they_are_with_their_number(seven: Seven, pdfs: dict) -> None:
+    texts = {name: pdf_text(pdf) for name, pdf in pdfs.items()}
+    # Vincennes and Mâcon, 20 000 to 50 000 inhabitants: with Saint-Mandé and the témoins.
+    for name in (seven.vincennes.name, seven.macon.name):
+        assert re.search(rf"les \d+ communes de {re.escape(MIDDLE)}", texts[name]), name
+        assert "communes de moins de 50 000 habitants" not in texts[name]
+    assert re.search(r"les \d+ communes de moins de 2 000 habitants", texts[seven.small.name])
+    # Régions among régions, départements among départements: no size band.
+    assert "les 7 régions" in texts[seven.region.name]
+    assert "régions de plus de" not in texts[seven.region.name]
+    assert "les 9 départements" in texts[seven.departement.name]
+    assert "départements de plus de" not in texts[seven.departement.name]
+    assert re.search(
+        r"les \d+ intercommunalités de plus de 50 000 habitants", texts["Saint-Étienne Métropole"]
+    )
+    assert re.search(
+        r"les \d+ arrondissements municipaux de plus de 50 000 habitants", texts[seven.lyon3.name]
+    )
+    # A rank shown with its number of peers.
+    for text in texts.values():
+        assert re.search(r"\d+ sur \d+", text)
+
+
+def test_a_reading_of_fragilities_for_every_territory(seven: Seven, pdfs: dict) -> None:
+    for territory in seven.all():
+        text = pdf_text(pdfs[territory.name])
+        assert "Lecture des indicateurs parmi les pairs" in text, territory.name
+        assert re.search(r"\d+(er|e) centile — (parmi le quart|plus fragile|moins fragile)", text)
+        assert "Lecture des indicateurs : pour chaque domaine, la médiane" in text  # Méthode
+    small = pdf_text(pdfs[seven.small.name])
+    assert "Aucun niveau de fragilité n’est encore retenu par le réseau" in small
+    vincennes = pdf_text(pdfs[seven.vincennes.name])
+    # Curated and indicators side by side: the gap in one sentence on the same line.
+    assert "3 — forte" in vincennes
+
+
+def test_the_long_indicator_table_goes_to_the_annex(seven: Seven, pdfs: dict) -> None:
+    for territory in seven.all():
+        pages = pdf_pages(pdfs[territory.name])
+        assert "Annexe — Indicateurs du territoire" in pages[-1] or any(
+            "Annexe — Indicateurs du territoire" in page for page in pages[-3:]
+        ), territory.name
+        body = " ".join(pages[:3])
+        assert "est en annexe, en fin de rapport" in body
+
+
+def test_an_independent_pdf_ua_checker_finds_no_error(
+    seven: Seven, pdfs: dict, tmp_path: Path
+) -> None:
+    """pdfua (pikepdf, the machine-checkable part of PDF/UA-1): no error, and every table's header
+    cells carry their /Scope (the warning UA-15-003 of issue 28 is gone)."""
+    from pdfua import Severity, validate
+
+    for territory in seven.all():
+        path = tmp_path / f"{slugify(territory.name)}.pdf"
+        path.write_bytes(pdfs[territory.name])
+        report = validate(str(path))
+        errors = [f for f in report.findings if f.severity == Severity.ERROR]
+        assert errors == [], (territory.name, [(f.rule_id, f.message) for f in errors])
+        assert not [f for f in report.findings if f.rule_id == "UA-15-003"], territory.name
