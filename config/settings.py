@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks_db",
     "axes",
+    # django-ninja: its templates and static files (the API documentation, served locally).
+    "ninja",
     "territoires",
     "pratiques",
     "observatoire",

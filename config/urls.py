@@ -40,5 +40,6 @@ urlpatterns = [
     path("pratiques/", include("pratiques.urls")),
     # Observatoire pages nest under /territoires/… and /observatoire/… (see observatoire/urls.py).
     path("", include("observatoire.urls")),
+    path("api/v1/", include("observatoire.api.urls")),
     path("admin/", admin.site.urls),
 ]
