@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "config.middleware.PrivateCacheControlMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Under /api/, errors answered by the guards below (or an unknown address) become JSON.
+    "observatoire.api.middleware.ApiJsonErrorsMiddleware",
     # NUL bytes, absurd lengths and oversized bodies get a 400/404/413 before any view or query
     # (after the session and user middleware so that the 404 page renders as usual).
     "config.middleware.MalformedInputMiddleware",

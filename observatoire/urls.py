@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from observatoire import compare, import_formats, views
+from observatoire import compare, import_formats, views, views_map
 from observatoire.report.urls import report_urlpatterns
 
 app_name = "observatoire"
@@ -26,6 +26,7 @@ urlpatterns = [
         name="territory_indicators_csv",
     ),
     path("observatoire/indicateurs/", views.catalogue, name="catalogue"),
+    path("observatoire/carte/", views_map.france_map, name="france_map"),
     path("observatoire/imports/", views.import_upload, name="import_upload"),
     path(
         "observatoire/imports/modele-<str:kind>.<str:extension>",

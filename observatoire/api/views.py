@@ -44,7 +44,8 @@ api = NinjaAPI(
     docs=Swagger(settings={"validatorUrl": None}),
 )
 
-ERRORS: dict[int, Any] = {404: out.Error, 422: out.Error}
+# Every operation may answer these (the guards of config.middleware, the rate limit).
+ERRORS: dict[int, Any] = {400: out.Error, 404: out.Error, 422: out.Error, 429: out.Error}
 type LevelName = Literal[
     "pays", "region", "departement", "epci", "commune", "arrondissement", "projet"
 ]
@@ -102,7 +103,12 @@ def _public_versions() -> QuerySet[GridVersion]:
     return GridVersion.objects.exclude(status=GridStatus.DRAFT).order_by("-published_at", "-pk")
 
 
-@api.get("/grilles/", response=out.GridVersionPage, tags=["grille"], summary="Versions publiées")
+@api.get(
+    "/grilles/",
+    response={200: out.GridVersionPage, **ERRORS},
+    tags=["grille"],
+    summary="Versions publiées",
+)
 def grid_versions(request: HttpRequest, paging: Query[Paging]) -> dict[str, Any]:
     meta, rows = paginate(_public_versions(), paging)
     return {**meta, "resultats": [_version_out(v) for v in rows]}
@@ -174,7 +180,7 @@ class TerritoryFilter(Paging):
 
 @api.get(
     "/territoires/",
-    response={200: out.TerritoryPage, 422: out.Error},
+    response={200: out.TerritoryPage, **ERRORS},
     tags=["territoires"],
     summary="Recherche (comme le site) ou liste par niveau",
 )
@@ -233,7 +239,12 @@ def territory_detail(request: HttpRequest, niveau: LevelName, code: Code) -> dic
 # --- indicators -----------------------------------------------------------------------------
 
 
-@api.get("/indicateurs/", response=out.IndicatorPage, tags=["indicateurs"], summary="Catalogue")
+@api.get(
+    "/indicateurs/",
+    response={200: out.IndicatorPage, **ERRORS},
+    tags=["indicateurs"],
+    summary="Catalogue",
+)
 def indicators(request: HttpRequest, paging: Query[Paging]) -> dict[str, Any]:
     meta, rows = paginate(indicator_catalogue(), paging)
     return {
@@ -373,7 +384,7 @@ def territory_practice_figures(
 
 @api.get(
     "/diffusions/",
-    response=out.ReleasePage,
+    response={200: out.ReleasePage, **ERRORS},
     tags=["pratiques"],
     summary="Les diffusions d’agrégats et leurs paramètres de protection",
 )
@@ -391,7 +402,12 @@ def releases(request: HttpRequest, paging: Query[Paging]) -> dict[str, Any]:
 # --- resources ------------------------------------------------------------------------------
 
 
-@api.get("/ressources/", response=out.ResourcePage, tags=["ressources"], summary="Ressources")
+@api.get(
+    "/ressources/",
+    response={200: out.ResourcePage, **ERRORS},
+    tags=["ressources"],
+    summary="Ressources",
+)
 def resources(request: HttpRequest, paging: Query[Paging]) -> dict[str, Any]:
     qs = Resource.objects.order_by("kind", "title", "pk").prefetch_related(
         Prefetch(
