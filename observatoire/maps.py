@@ -92,7 +92,7 @@ def classify(areas: list[Area]) -> list[float]:
 def legend(thresholds: list[float], fmt: Callable[[float], str]) -> list[tuple[str, str]]:
     """(colour, « de a à b ») per class, with the real thresholds."""
     if not thresholds:
-        return [(PALETTE[0], "toutes les valeurs")]
+        return []
     bounds: list[float | None] = [None, *thresholds, None]
     rows = []
     for i in range(5):
@@ -121,7 +121,7 @@ def render_svg(by_department: dict[str, Area], title: str) -> SafeString:
     view_box, groups = shapes()
     parts = [
         format_html(
-            '<svg xmlns="http://www.w3.org/2000/svg" viewBox="{}" role="img" '
+            '<svg xmlns="http://www.w3.org/2000/svg" viewBox="{}" role="group" '
             'aria-labelledby="carte-titre" class="carte">',
             view_box,
         ),
@@ -145,7 +145,7 @@ def render_svg(by_department: dict[str, Area], title: str) -> SafeString:
                 parts.append(
                     format_html(
                         '<g data-code="{}"><title>{} : non disponible</title>'
-                        '<path d="{}" fill="{}" stroke="#ffffff" stroke-width="1.5"/></g>',
+                        '<path d="{}" fill="{}" stroke="#767676" stroke-width="1"/></g>',
                         code,
                         code,
                         path,
@@ -156,7 +156,7 @@ def render_svg(by_department: dict[str, Area], title: str) -> SafeString:
             parts.append(
                 format_html(
                     '<a href="{}" data-code="{}"><title>{} : {}</title>'
-                    '<path d="{}" fill="{}" stroke="#ffffff" stroke-width="1.5"/></a>',
+                    '<path d="{}" fill="{}" stroke="#767676" stroke-width="1"/></a>',
                     area.url,
                     area.code,
                     area.name,

@@ -170,7 +170,12 @@ def france_map(request: HttpRequest) -> HttpResponse:
             else [maps.Area(t.code, t.name, t.get_absolute_url()) for t in territories]
         )
         what = "rang parmi les pairs" if measure == "rang" else "valeur"
-        title = f"{indicator.label} ({year}), {what}" if indicator else "Aucun indicateur"
+        if indicator is None:
+            title = "Aucun indicateur"
+        elif year is None:
+            title = f"{indicator.label} : aucune valeur à cette échelle"
+        else:
+            title = f"{indicator.label} ({year}), {what}"
     thresholds = maps.classify(areas)
     by_department: dict[str, maps.Area] = {}
     if level == Level.REGION:
