@@ -56,3 +56,11 @@ def notify_followers() -> int:
     from observatoire.follows import followers_notify
 
     return followers_notify()
+
+
+@task
+def bulk_export_task() -> int:
+    """Regenerates the open-data files (« /donnees/ »); returns the number of files described."""
+    from observatoire.opendata import bulk_export
+
+    return len(bulk_export()["resources"])
