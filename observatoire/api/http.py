@@ -41,14 +41,10 @@ def rate_limited(request: HttpRequest) -> HttpResponse | None:
     now = time.time()
     window = int(now // 60)
     key = f"api-rate:{_client(request)}:{window}"
-    if cache.add(key, 1, timeout=90):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=90)
-            count = 1
+    try:  # one write on the common path: the counter of this minute exists
+        count = cache.incr(key)
+    except ValueError:
+        count = 1 if cache.add(key, 1, timeout=90) else cache.incr(key)
     if count <= anon_rate():
         return None
     retry = max(1, int((window + 1) * 60 - now))
