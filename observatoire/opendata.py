@@ -18,10 +18,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 from django.conf import settings
 from django.db import connection
+from django.tasks import task
 
 from pratiques import disclosure
 from pratiques.aggregates import latest_release
@@ -33,8 +32,9 @@ LICENCE = {
     "title": "Licence Ouverte / Open Licence version 2.0",
     "path": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
 }
-# Frictionless type → Arrow type.
-ARROW = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64()}
+# Frictionless type → Arrow type (pyarrow is imported when files are written, not by every
+# process that imports the tasks).
+ARROW = {"string": "string", "integer": "int64", "number": "float64"}
 
 
 def folder() -> Path:
@@ -197,7 +197,10 @@ def _write(
     columns: list[tuple[str, str, str]],
     batches: Iterator[list[tuple[Any, ...]]],
 ) -> dict[str, Any]:
-    schema = pa.schema([(c, ARROW[t]) for c, t, _ in columns])
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = pa.schema([(c, getattr(pa, ARROW[t])()) for c, t, _ in columns])
     csv_path, parquet_path = target / f"{name}.csv", target / f"{name}.parquet"
     count = 0
     with (
@@ -291,3 +294,10 @@ def current_package() -> dict[str, Any] | None:
     if not path.exists():
         return None
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+# Here rather than in tasks.py: the report pre-generation enqueues it, and tasks.py imports that.
+@task
+def bulk_export_task() -> int:
+    """Regenerates the open-data files (« /donnees/ »); returns the number of files described."""
+    return len(bulk_export()["resources"])

@@ -6,6 +6,7 @@ from django.db import connections
 from django.tasks import task
 
 from observatoire.models import ImportRun, ImportStatus
+from observatoire.opendata import bulk_export_task  # noqa: F401  (defined beside its service)
 from observatoire.services import import_run_execute
 
 
@@ -56,11 +57,3 @@ def notify_followers() -> int:
     from observatoire.follows import followers_notify
 
     return followers_notify()
-
-
-@task
-def bulk_export_task() -> int:
-    """Regenerates the open-data files (« /donnees/ »); returns the number of files described."""
-    from observatoire.opendata import bulk_export
-
-    return len(bulk_export()["resources"])

@@ -52,6 +52,13 @@ def pregenerate_enqueue(reason: str) -> None:
             pregenerate_reports.enqueue(reason)
         except Exception:  # a missing queue never fails the import or the release itself
             logger.exception("Pré-génération des rapports non planifiée (%s)", reason)
+        # The open-data files of /donnees/ change on the same three events.
+        from observatoire.opendata import bulk_export_task
+
+        try:
+            bulk_export_task.enqueue()
+        except Exception:
+            logger.exception("Régénération des données ouvertes non planifiée (%s)", reason)
 
     transaction.on_commit(enqueue)
 

@@ -92,3 +92,14 @@ def test_the_page_and_the_files(geo: Any, settings: Any, tmp_path: Path) -> None
     assert client.get("/donnees/datapackage.json").status_code == 200
     assert client.get("/donnees/..%2Fsecret").status_code == 404
     assert client.get("/donnees/settings.py").status_code == 404
+
+
+def test_a_release_enqueues_the_regeneration(
+    geo: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    peers(geo.vincennes, 6)
+    with django_capture_on_commit_callbacks(execute=True):
+        release_aggregates()
+    assert DBTaskResult.objects.filter(task_path__endswith="bulk_export_task").count() == 1
