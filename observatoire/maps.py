@@ -91,7 +91,7 @@ def classify(areas: list[Area]) -> list[float]:
 
 def legend(thresholds: list[float], fmt: Callable[[float], str]) -> list[tuple[str, str]]:
     """(colour, « de a à b ») per class, with the real thresholds."""
-    if not thresholds:
+    if not thresholds:  # fewer than two values: one class, no threshold to write
         return []
     bounds: list[float | None] = [None, *thresholds, None]
     rows = []

@@ -31,6 +31,8 @@ def test_the_map_and_the_api_docs(live_server: Any, browser: Any) -> None:
         checker.check(page, "carte par région")
         page.goto(f"{checker.base}/observatoire/carte/?source=pratiques")
         checker.check(page, "carte des pratiques")
+        page.goto(f"{checker.base}/donnees/")
+        checker.check(page, "données ouvertes")
         context.close()
     context = checker.context(1280, 900)
     page = context.new_page()
