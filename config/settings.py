@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks_db",
     "axes",
+    # django-ninja: its templates and static files (the API documentation, served locally).
+    "ninja",
     "territoires",
     "pratiques",
     "observatoire",
@@ -74,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "config.middleware.PrivateCacheControlMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Under /api/, errors answered by the guards below (or an unknown address) become JSON.
+    "observatoire.api.middleware.ApiJsonErrorsMiddleware",
     # NUL bytes, absurd lengths and oversized bodies get a 400/404/413 before any view or query
     # (after the session and user middleware so that the 404 page renders as usual).
     "config.middleware.MalformedInputMiddleware",

@@ -41,6 +41,7 @@ urlpatterns = [
     path("pratiques/", include("pratiques.urls")),
     # Observatoire pages nest under /territoires/… and /observatoire/… (see observatoire/urls.py).
     path("", include("observatoire.urls")),
+    path("api/v1/", include("observatoire.api.urls")),
     path("admin/", admin.site.urls),
     # Mentions légales, données personnelles, accessibilité, contact (linked from every footer).
     path("", include("accounts.legal.urls")),

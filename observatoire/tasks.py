@@ -7,6 +7,7 @@ from django.tasks import task
 
 from config.tasks import enqueue_on_commit
 from observatoire.models import ImportRun, ImportStatus
+from observatoire.opendata import bulk_export_task  # noqa: F401  (defined beside its service)
 from observatoire.services import import_run_execute
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from observatoire import compare, import_formats, views
+from observatoire import compare, import_formats, views, views_donnees, views_map
 from observatoire.report.urls import report_urlpatterns
 
 app_name = "observatoire"
@@ -26,6 +26,9 @@ urlpatterns = [
         name="territory_indicators_csv",
     ),
     path("observatoire/indicateurs/", views.catalogue, name="catalogue"),
+    path("observatoire/carte/", views_map.france_map, name="france_map"),
+    path("donnees/", views_donnees.open_data_page, name="open_data"),
+    path("donnees/<str:name>", views_donnees.open_data_file, name="open_data_file"),
     path("observatoire/imports/", views.import_upload, name="import_upload"),
     path(
         "observatoire/imports/modele-<str:kind>.<str:extension>",

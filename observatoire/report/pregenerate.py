@@ -48,6 +48,10 @@ def pregenerate_enqueue(reason: str) -> None:
     """Enqueue the regeneration once the current transaction commits (never inside it, never
     after a rollback). A second task finds the reports up to date: file reads."""
     enqueue_on_commit(queues.on_long_queue(pregenerate_reports), reason)
+    # The open-data files of /donnees/ change on the same three events.
+    from observatoire.opendata import bulk_export_task
+
+    enqueue_on_commit(queues.on_long_queue(bulk_export_task))
 
 
 def on_release_saved(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:

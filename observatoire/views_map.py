@@ -1,0 +1,223 @@
+"""« Carte de France »: an indicator (value or rank among peers, chosen vintage) or the released
+practice figures, by département or by région, with the same figures in a table and a CSV."""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from observatoire import maps
+from observatoire.models import Indicator, IndicatorValue
+from observatoire.queries import (
+    IndicatorLine,
+    indicators_with_distributions,
+    peer_segment,
+    peer_stats,
+    positioned_value,
+)
+from observatoire.templatetags.observatoire import indicator_value
+from pratiques import disclosure
+from pratiques.aggregates import latest_release
+from pratiques.models import ReleasedAggregate
+from territoires.models import Level, SizeSegment, Territory
+
+SOURCES = [("indicateur", "Un indicateur"), ("pratiques", "Pratiques (agrégats diffusés)")]
+MEASURES = [("rang", "Rang parmi les pairs (100 = le plus fragile)"), ("valeur", "Valeur")]
+SCALES = [(Level.DEPARTEMENT.value, "Départements"), (Level.REGION.value, "Régions")]
+SORTS = ["nom", "code", "valeur", "-valeur"]
+
+
+class MapForm(forms.Form):
+    source = forms.ChoiceField(label="Données", choices=SOURCES, required=False)
+    indicateur = forms.ChoiceField(label="Indicateur", required=False)
+    mesure = forms.ChoiceField(label="Mesure", choices=MEASURES, required=False)
+    annee = forms.IntegerField(label="Millésime", min_value=1800, max_value=2200, required=False)
+    echelle = forms.ChoiceField(label="Échelle", choices=SCALES, required=False)
+    tri = forms.ChoiceField(choices=[(s, s) for s in SORTS], required=False)
+
+    def __init__(self, *args: Any, indicators: list[Indicator], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["indicateur"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(i.code, f"{i.label} ({i.code})") for i in indicators]
+
+
+def _indicator_areas(
+    territories: list[Territory], indicator: Indicator, year: int, measure: str, level: str
+) -> list[maps.Area]:
+    """The page's own functions: positioned value, distribution of the peers, rank."""
+    values = dict(
+        IndicatorValue.objects.filter(
+            indicator=indicator, year=year, territory_id__in=[t.pk for t in territories]
+        ).values_list("territory_id", "value")
+    )
+    segments = list(SizeSegment.objects.all())
+    rows: dict[int | None, Indicator | None] = {}
+    areas = []
+    for territory in territories:
+        area = maps.Area(territory.code, territory.name, territory.get_absolute_url())
+        value = values.get(territory.pk)
+        if measure == "rang":
+            segment = peer_segment(territory, segments)
+            key = segment.pk if segment else None
+            if key not in rows:
+                found = [
+                    row
+                    for row in indicators_with_distributions(
+                        [indicator.pk], {year}, level, segment, segment is not None
+                    )
+                    if getattr(row, "peer_year", None) == year
+                ]
+                rows[key] = found[0] if found else None
+            row = rows[key]
+            line = IndicatorLine(row or indicator, year, value)
+            line.positioned = positioned_value(indicator, value, territory.population)
+            stats = peer_stats(line, row) if row is not None else None
+            rank = stats.percentile if stats is not None else None
+            if rank is not None:
+                area.value, area.status, area.text = float(rank), "ok", f"{rank}e centile"
+        elif value is not None:
+            area.value, area.status, area.text = value, "ok", indicator_value(value)
+        areas.append(area)
+    return areas
+
+
+def _practice_areas(territories: list[Territory]) -> list[maps.Area]:
+    """The latest release's people count per territory, as published (never below k)."""
+    release = latest_release()
+    rows: dict[str, tuple[str, dict[str, Any]]] = {}
+    if release is not None:
+        rows = {
+            scope: (status, figures)
+            for scope, status, figures in ReleasedAggregate.objects.filter(
+                release=release, scope__in=[f"{t.level}:{t.code}" for t in territories]
+            ).values_list("scope", "status", "figures")
+        }
+    areas = []
+    for territory in territories:
+        area = maps.Area(territory.code, territory.name, territory.get_absolute_url())
+        status, figures = rows.get(f"{territory.level}:{territory.code}", (None, {}))
+        if status == disclosure.PUBLISHED and figures.get("people") is not None:
+            people = figures["people"]
+            area.value, area.status, area.text = float(people), "ok", f"environ {people}"
+        elif status is not None:
+            area.status, area.text = maps.BELOW, f"moins de {disclosure.threshold()}"
+        areas.append(area)
+    return areas
+
+
+def _sorted(areas: list[maps.Area], sort: str) -> list[maps.Area]:
+    if sort == "code":
+        return sorted(areas, key=lambda a: a.code)
+    if sort in ("valeur", "-valeur"):
+        shown = sorted(
+            (a for a in areas if a.value is not None),
+            key=lambda a: (a.value or 0.0, a.code),
+            reverse=sort == "-valeur",
+        )
+        return shown + [a for a in areas if a.value is None]
+    return sorted(areas, key=lambda a: (a.name, a.code))
+
+
+@login_not_required
+@require_GET
+def france_map(request: HttpRequest) -> HttpResponse:
+    indicators = list(Indicator.objects.order_by("order", "code"))
+    form = MapForm(request.GET or None, indicators=indicators)
+    valid = form.is_valid() if request.GET else True
+    data = form.cleaned_data if request.GET and valid else {}
+    source = data.get("source") or "indicateur"
+    level = data.get("echelle") or Level.DEPARTEMENT
+    measure = data.get("mesure") or "rang"
+    sort = data.get("tri") or "nom"
+    territories = list(
+        Territory.objects.filter(level=level, is_demo=False)
+        .only("level", "code", "name", "population", "region_id")
+        .order_by("code")
+    )
+    indicator = None
+    year = None
+    if source == "pratiques":
+        areas = _practice_areas(territories)
+        title = "Catalyseurs pris en compte dans la dernière diffusion"
+    else:
+        code = data.get("indicateur")
+        indicator = next(
+            (i for i in indicators if i.code == code), indicators[0] if indicators else None
+        )
+        years = (
+            sorted(
+                set(
+                    IndicatorValue.objects.filter(
+                        indicator=indicator, territory__level=level
+                    ).values_list("year", flat=True)
+                ),
+                reverse=True,
+            )
+            if indicator
+            else []
+        )
+        year = data.get("annee") if data.get("annee") in years else (years[0] if years else None)
+        areas = (
+            _indicator_areas(territories, indicator, year, measure, level)
+            if indicator and year
+            else [maps.Area(t.code, t.name, t.get_absolute_url()) for t in territories]
+        )
+        what = "rang parmi les pairs" if measure == "rang" else "valeur"
+        if indicator is None:
+            title = "Aucun indicateur"
+        elif year is None:
+            title = f"{indicator.label} : aucune valeur à cette échelle"
+        else:
+            title = f"{indicator.label} ({year}), {what}"
+    thresholds = maps.classify(areas)
+    by_department: dict[str, maps.Area] = {}
+    if level == Level.REGION:
+        by_region = {t.pk: a for t, a in zip(territories, areas, strict=True)}
+        for code, region_id in Territory.objects.filter(level=Level.DEPARTEMENT).values_list(
+            "code", "region_id"
+        ):
+            if region_id in by_region:
+                by_department[code] = by_region[region_id]
+    else:
+        by_department = {a.code: a for a in areas}
+    fmt = (
+        (lambda v: f"{v:g}e centile")
+        if source == "indicateur" and measure == "rang"
+        else indicator_value
+    )
+    rows = _sorted(areas, sort)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="carte.csv"'
+        writer = csv.writer(response)
+        writer.writerow(["code", "nom", "valeur", "statut"])
+        for area in rows:
+            writer.writerow(
+                [area.code, area.name, "" if area.value is None else area.value, area.status]
+            )
+        return response
+    query = request.GET.copy()
+    query.pop("tri", None)
+    query.pop("format", None)
+    context = {
+        "form": form,
+        "svg": maps.render_svg(by_department, title),
+        "title": title,
+        "legend": maps.legend(thresholds, fmt),
+        "thresholds": thresholds,
+        "rows": rows,
+        "sort": sort,
+        "query": query.urlencode(),
+        "level": level,
+        "source_name": maps.SOURCE,
+        "source_url": maps.SOURCE_URL,
+        "threshold": disclosure.threshold(),
+    }
+    return render(request, "observatoire/france_map.html", context, status=200 if valid else 400)
