@@ -46,6 +46,10 @@ PUBLIC = {
     "observatoire:catalogue",
     "observatoire:territory_compare",
     "observatoire:territory_compare_pdf",
+    # Open data: the map of France and the bulk files (the read-only API: PUBLIC_NAMESPACES).
+    "observatoire:france_map",
+    "observatoire:open_data",
+    "observatoire:open_data_file",
     # The directory (public profiles only), the published examples and their territory parts.
     "pratiques:directory_search",
     "pratiques:directory_profile",
@@ -62,6 +66,8 @@ PUBLIC = {
     # Django's admin answers with its own login page.
     "admin:login",
 }
+# Every operation of the read-only open-data API (/api/v1/) is public by design.
+PUBLIC_NAMESPACES = ("api:",)
 
 
 def url_patterns(
@@ -83,8 +89,10 @@ def test_only_the_public_list_is_open() -> None:
         for _, name, pattern in url_patterns()
         if not getattr(pattern.callback, "login_required", True)
     }
+    api = {name for _, name, _ in url_patterns() if name.startswith(PUBLIC_NAMESPACES)}
+    assert api and api <= marked  # the whole API is open, nothing of it is forgotten
     # The admin marks none of its own pages but login (its password reset is not wired here).
-    assert marked == PUBLIC
+    assert marked - api == PUBLIC
 
 
 def sample_path(route: str) -> str:
@@ -99,7 +107,9 @@ def test_an_anonymous_visitor_is_sent_to_the_login_page_everywhere_else() -> Non
     client = Client()
     answered = set()
     for route, name, _ in url_patterns():
-        if name in PUBLIC or "(?P<" in route or route.startswith("admin/"):
+        if name in PUBLIC or name.startswith(PUBLIC_NAMESPACES):
+            continue
+        if "(?P<" in route or route.startswith("admin/"):
             continue
         response = client.get(sample_path(route))
         if not (response.status_code == 302 and "/comptes/login/" in response["Location"]):
