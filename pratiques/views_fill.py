@@ -4,6 +4,7 @@ organisation from it), starting, filling (the whole form, or one practice autosa
 from __future__ import annotations
 
 import contextlib
+from typing import Any
 
 from django.contrib import messages
 from django.db.models import Count, Q
@@ -221,6 +222,34 @@ def answer_save(request: AuthenticatedHttpRequest, pk: int, practice_pk: int) ->
     )
 
 
+def _recap(tree: queries.GridTree) -> list[dict[str, Any]]:
+    """The answers by situation, as a person reads them before validating (the fill context's
+    answers, no query): « Régulièrement · implication … · portage … », « sans réponse »."""
+    labels = queries.scale_labels(tree)
+    situations = []
+    for situation in tree.situations:
+        rows = []
+        for practice in getattr(situation, "practice_list", []):
+            answer = getattr(practice, "answer", None)
+            if answer is None or not answer.is_answered:
+                text = ""
+            elif answer.not_concerned:
+                text = "non concerné·e"
+            else:
+                parts = [labels.get("frequency", {}).get(answer.frequency, "")]
+                if answer.involvement is not None:
+                    parts.append("implication : " + labels["involvement"][answer.involvement])
+                if answer.carrying is not None:
+                    parts.append("portage : " + labels["carrying"][answer.carrying])
+                if answer.wants_to_develop:
+                    parts.append("à développer")
+                text = " · ".join(part for part in parts if part)
+            rows.append({"practice": practice, "text": text})
+        missing = sum(1 for row in rows if not row["text"])
+        situations.append({"situation": situation, "rows": rows, "missing": missing})
+    return situations
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @role_required(Role.CATALYST)
 def assessment_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -257,6 +286,7 @@ def assessment_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     context = fill_context(assessment)
     context["form"] = form
     context["scores"] = queries.rescore(assessment)
+    context["recap"] = _recap(context["tree"])
     template = "pratiques/assessment_submit.html"
     if request.htmx:
         template += "#submit_form"

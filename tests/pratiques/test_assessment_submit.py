@@ -91,3 +91,27 @@ def test_incremental_histograms_equal_a_full_rebuild(alice: User, geo) -> None:
     services.peer_buckets_rebuild(version=alice.pratiques_assessments.first().version)
     assert state() == incremental
     assert ("all", 0, "n", 0, 7) in incremental
+
+
+def test_the_page_recaps_the_answers_by_situation_with_what_is_missing(
+    alice: User, geo, django_assert_max_num_queries
+) -> None:
+    assessment = start(alice, geo.vincennes)
+    practices = current_practices()
+    answer_all(assessment, 2, 1, carrying=2, only=practices[:3])
+    services.answer_save(
+        assessment_id=assessment.pk,
+        user_id=alice.pk,
+        practice_id=practices[3].pk,
+        data=services.AnswerData(not_concerned=True),
+    )
+    client = logged_in(alice)
+    with django_assert_max_num_queries(20):
+        html = client.get(f"/pratiques/evaluations/{assessment.pk}/valider/").content.decode()
+    assert "Récapitulatif de mes réponses" in html
+    first = practices[0]
+    line = html.split(f'<span class="code">{first.code}</span>')[1].split("</li>")[0]
+    assert "implication :" in line and "portage :" in line
+    assert "non concerné·e" in html
+    assert html.count("<strong>sans réponse</strong>") == 20
+    assert f"/pratiques/evaluations/{assessment.pk}/#pratique-{practices[5].pk}" in html
