@@ -338,6 +338,20 @@ def mandate_decide(*, actor: User, mandate: Mandate, confirm: bool) -> Mandate:
     mandate.decided_by = actor
     mandate.decided_at = timezone.now()
     mandate.save(update_fields=["status", "decided_by", "decided_at"])
+    if confirm:
+        # A confirmed mandate follows its territory (the official can stop following it).
+        Follow.objects.get_or_create(user=mandate.user, territory=mandate.territory)
+    return mandate
+
+
+@transaction.atomic
+def mandate_withdraw(*, user: User, mandate_id: int) -> Mandate:
+    """An official withdraws one of their own mandates (declared, confirmed or refused); the
+    territory stays followed until they stop following it."""
+    mandate = Mandate.objects.filter(pk=mandate_id, user=user).select_related("territory").first()
+    if mandate is None:
+        raise MandateRefused("Mandat introuvable.", code="mandate_not_found")
+    mandate.delete()
     return mandate
 
 

@@ -24,6 +24,7 @@ urlpatterns = [
         name="project_member_remove",
     ),
     path("mandats/declarer/", views.mandate_declare_view, name="mandate_declare"),
+    path("mandats/<int:pk>/retirer/", views.mandate_withdraw_view, name="mandate_withdraw"),
     path("suivis/<int:pk>/courriel/", views.follow_notify, name="follow_notify"),
     path("<str:level>/<str:code>/", views.territory_detail, name="detail"),
     path("<str:level>/<str:code>/suivre/", views.follow, name="follow"),

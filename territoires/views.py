@@ -58,6 +58,7 @@ from territoires.services import (
     follow_set,
     fragility_record,
     mandate_declare,
+    mandate_withdraw,
     maturity_assess,
     project_archive,
     project_create,
@@ -451,6 +452,22 @@ def mandate_declare_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             f"Mandat déclaré : {mandate.territory.name}. Il sera visible une fois confirmé par "
             "un·e administrateur·rice du réseau.",
         )
+    return redirect("dashboard", "elu")
+
+
+@require_POST
+@role_required(Role.OFFICIAL)
+def mandate_withdraw_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """An official withdraws a mandate of theirs (a wrong declaration, the end of a term)."""
+    try:
+        mandate = mandate_withdraw(user=request.user, mandate_id=pk)
+    except MandateRefused as error:
+        raise Http404(str(error)) from None
+    messages.success(
+        request,
+        f"Mandat retiré : {mandate.territory.name}. Vous suivez toujours ce territoire ; "
+        "« Ne plus suivre » sur sa page pour l'arrêter.",
+    )
     return redirect("dashboard", "elu")
 
 

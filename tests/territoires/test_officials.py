@@ -146,3 +146,37 @@ def test_the_country_has_no_follow_button_and_cannot_be_followed(geo, elise: Use
     response = official.post("/territoires/pays/FR/suivre/", {"suivre": "oui"}, follow=True)
     assert "On suit une commune" in response.content.decode()
     assert not Follow.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_confirmed_mandate_follows_its_territory_which_can_be_unfollowed(
+    geo, elise: User, nadia: User
+) -> None:
+    official = logged_in(elise)
+    _declare(official, geo.vincennes)
+    mandate = Mandate.objects.get(user=elise)
+    assert not Follow.objects.filter(user=elise).exists()  # pending: nothing followed yet
+    logged_in(nadia).post(f"/comptes/personnes/mandats/{mandate.pk}/", {"decision": "confirmer"})
+    assert Follow.objects.filter(user=elise, territory=geo.vincennes).exists()
+    official.post("/territoires/commune/94080/suivre/", {"suivre": "non"})
+    assert not Follow.objects.filter(user=elise).exists()
+
+
+@pytest.mark.django_db
+def test_an_official_withdraws_their_own_mandate_only(
+    geo, elise: User, nadia: User, charlie: User
+) -> None:
+    official = logged_in(elise)
+    _declare(official, geo.vincennes)
+    mandate = Mandate.objects.get(user=elise)
+    logged_in(nadia).post(f"/comptes/personnes/mandats/{mandate.pk}/", {"decision": "confirmer"})
+    html = official.get("/espace/elu/").content.decode()
+    assert f"/territoires/mandats/{mandate.pk}/retirer/" in html
+    # Someone else's mandate: not found, never withdrawn.
+    other = User.objects.create_user("autre-elu")
+    other.groups.add(*elise.groups.all())
+    assert logged_in(other).post(f"/territoires/mandats/{mandate.pk}/retirer/").status_code == 404
+    response = official.post(f"/territoires/mandats/{mandate.pk}/retirer/")
+    assert response.status_code == 302 and not Mandate.objects.filter(pk=mandate.pk).exists()
+    assert "Élu·e·s inscrit·e·s" not in Client().get("/territoires/commune/94080/").text
+    assert Follow.objects.filter(user=elise, territory=geo.vincennes).exists()  # still followed
