@@ -117,12 +117,14 @@ def test_sign_up_self_assess_and_an_invited_official_follows_their_territory(
 
     # --- follows the territory and sees it in their space ------------------------------------------
     official_page.goto(f"{live_server.url}/territoires/commune/94080/")
+    for toggle in official_page.locator(".part-toggle").all():  # parts folded on a phone
+        toggle.click()
     assert (
         "Paul Maire — maire" in official_page.locator("#carte-identite").locator("..").inner_text()
     )
-    official_page.get_by_role("button", name="Suivre ce territoire").click()
-    official_page.get_by_role("link", name="votre espace").click()
-    official_page.wait_for_url("**/espace/elu/")
+    # The confirmed mandate already follows its territory: the page offers to stop.
+    assert official_page.get_by_role("button", name="Ne plus suivre ce territoire").count() == 1
+    official_page.goto(f"{live_server.url}/espace/elu/")
     followed = official_page.locator("ul.followed").inner_text()
     assert "Vincennes" in followed
     assert "confirmé" in official_page.content()

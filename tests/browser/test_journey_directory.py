@@ -106,6 +106,8 @@ def test_who_acts_here_and_inspiring_examples(
         page = context.new_page()
         checker.login(page, f"elise{width}")
         page.goto(f"{base}/territoires/commune/94080/")
+        for toggle in page.locator(".part-toggle").all():  # parts folded on a phone
+            toggle.click()
         page.locator("#who-acts-here").wait_for()
         page.locator("#territory-examples").wait_for()
         checker.check(page, "page de la commune")

@@ -86,7 +86,7 @@ def test_epci_members_are_paginated(geo, client: Client, htmx) -> None:
         headers={**htmx, "HX-Target": "communes"},
     ).content.decode()
     assert "<html" not in fragment and fragment.strip().startswith(
-        '<section class="panel" id="communes"'
+        '<section class="panel page-part" id="communes"'
     )
     assert "Page 2 sur 2" in fragment
 
