@@ -12,6 +12,7 @@ from observatoire.models import ImportRun, ImportStatus
 from observatoire.report.batch import latest_batches
 from pratiques.models import Answer, Assessment, GridVersion, Organisation
 from pratiques.models.assessment import AssessmentStatus
+from pratiques.models.examples import Example, ExampleStatus
 from pratiques.models.grid import GridStatus
 from territoires.models import Mandate, MandateStatus
 
@@ -74,6 +75,7 @@ def admin_space() -> dict[str, Any]:
             {**batch, "created": parse_datetime(batch["created_at"])} for batch in latest_batches(3)
         ],
         "draft_assessments": Assessment.objects.filter(status=AssessmentStatus.DRAFT).count(),
+        "proposed_examples": Example.objects.filter(status=ExampleStatus.PROPOSED).count(),
         # Few at a time (each is decided within days): one query, the card shows the first five.
         "pending_mandates": list(
             Mandate.objects.filter(status=MandateStatus.PENDING)

@@ -47,7 +47,7 @@ def test_an_admin_sees_grid_drafts_imports_to_confirm_and_batches(
     copy_current(nadia, label="2027")
     run = catalogue_import(data=CATALOGUE_CSV.encode(), file_name="cat.csv", dry_run=True)
     client = logged_in(nadia)
-    with django_assert_max_num_queries(9):  # + the mandates to confirm
+    with django_assert_max_num_queries(10):  # + the mandates to confirm, the examples to review
         html = client.get("/espace/administration/").content.decode()
     assert "/pratiques/administration/versions/2027/" in html
     assert f"/observatoire/imports/{run.pk}/" in html and "à confirmer" in html
@@ -65,3 +65,15 @@ def test_an_admin_sees_the_mandates_to_confirm(
         html = client.get("/espace/administration/").text
     assert "Mandats à confirmer" in html and "maire, Vincennes" in html
     assert f"/comptes/personnes/{elise.pk}/" in html
+
+
+@pytest.mark.django_db
+def test_an_admin_sees_the_examples_to_review(nadia: User, alice: User, geo: Any) -> None:
+    from pratiques.models import ExampleStatus
+    from tests.pratiques.directory_helpers import example
+
+    client = logged_in(nadia)
+    assert "Aucun exemple à relire." in client.get("/espace/administration/").text
+    example("Un tiers-lieu rural", status=ExampleStatus.PROPOSED)
+    html = client.get("/espace/administration/").text
+    assert "<strong>1</strong> exemple inspirant proposé" in html
