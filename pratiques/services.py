@@ -25,6 +25,8 @@ from pratiques.models import (
     OrganisationMembership,
     PeerBucket,
     Situation,
+    Vouch,
+    VouchSource,
 )
 from pratiques.scoring import assessment_dimensions, compute_scores, peer_groups_of
 from territoires.models import ActorProfile, Engineering, Level, SizeSegment, Territory
@@ -547,3 +549,27 @@ PSEUDONYMS_SQL = """
     WHERE a.status = %s
     ON CONFLICT DO NOTHING
 """
+
+
+# --- who counts ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def vouch_record(*, user: User, source: str, by: User | None = None) -> Vouch:
+    """The network vouches for ``user``: from the next release their consenting assessments
+    enter figures about others (``pratiques.models.established``). Idempotent: a person already
+    vouched keeps their first vouch (its source and date)."""
+    if source not in VouchSource.values:
+        raise Refused("Origine de la reconnaissance inconnue.", code="vouch_source")
+    vouch, _created = Vouch.objects.get_or_create(
+        user=user, defaults={"source": source, "vouched_by": by}
+    )
+    return vouch
+
+
+@transaction.atomic
+def vouch_withdraw(*, user: User) -> bool:
+    """The network withdraws its vouch: the person leaves figures about others from the next
+    release (already released figures stay). Returns whether there was one."""
+    deleted, _ = Vouch.objects.filter(user=user).delete()
+    return deleted > 0
