@@ -29,10 +29,13 @@ from pratiques.models import (
     AssessmentStatus,
     Axis,
     GridVersion,
+    PeerGroupKind,
     Practice,
+    PrivacySpend,
     Release,
     ReleasedAggregate,
     Situation,
+    established,
 )
 
 LEVERS = ("gestion", "action", "vision")
@@ -55,6 +58,23 @@ class Person:
     practices: dict[str, tuple[bool, int | None, bool]] = field(default_factory=dict)
     situations: dict[str, float] = field(default_factory=dict)
     levers: dict[str, float] = field(default_factory=dict)
+    axes: dict[str, float] = field(default_factory=dict)
+    # practice key → (not concerned, frequency): what the admins' analytics count
+    frequencies: dict[str, tuple[bool, int | None]] = field(default_factory=dict)
+    version_id: int | None = None
+    peer_groups: list[str] = field(default_factory=list)  # « pairs:region:12 »…
+
+    def contribution(self) -> list[Any]:
+        """Exactly what this person brings to any figure (the noise's seed is a keyed digest of
+        the contributions of a group: same people, same data → same noise)."""
+        return [
+            self.user_id,
+            sorted((k, list(v)) for k, v in self.practices.items()),
+            sorted((k, list(v)) for k, v in self.frequencies.items()),
+            sorted((k, round(v, 6)) for k, v in self.situations.items()),
+            sorted((k, round(v, 6)) for k, v in self.axes.items()),
+            sorted((k, round(v, 6)) for k, v in self.levers.items()),
+        ]
 
 
 def scope_name(territory: Any) -> str:
@@ -62,13 +82,17 @@ def scope_name(territory: Any) -> str:
 
 
 def consenting_people() -> list[Person]:
-    """Each person's latest consenting submitted assessment, with every scope it falls in
-    (its territory of action, that territory's EPCI, département, région, projects and France).
-    Five queries whatever the number of people."""
+    """Each established person's latest consenting submitted assessment, with every scope it
+    falls in (its territory of action, that territory's EPCI, département, région, projects and
+    France) and its peer groups. Six queries whatever the number of people.
+
+    Who counts: only established people (active account + a Vouch) enter figures about others."""
     from territoires.models import ProjectMember
 
     latest = list(
-        Assessment.objects.filter(status=AssessmentStatus.SUBMITTED, consent_statistics=True)
+        Assessment.objects.filter(
+            established(), status=AssessmentStatus.SUBMITTED, consent_statistics=True
+        )
         .order_by("user_id", "-submitted_at", "-pk")
         .distinct("user_id")
         .values(
@@ -83,6 +107,10 @@ def consenting_people() -> list[Person]:
             "territory__departement__code",
             "territory__region__code",
             "is_demo",
+            "version_id",
+            "actor_profile_id",
+            "size_segment_id",
+            "region_id",
         )
     )
     projects: dict[int, set[str]] = defaultdict(set)
@@ -90,7 +118,15 @@ def consenting_people() -> list[Person]:
         projects[member_id].add(f"projet:{code}")
     people = {}
     for row in latest:
-        person = Person(row["user_id"], row["pk"], row["is_demo"])
+        person = Person(row["user_id"], row["pk"], row["is_demo"], version_id=row["version_id"])
+        person.peer_groups = [f"pairs:{PeerGroupKind.ALL.value}:0"]
+        for kind, column in (
+            (PeerGroupKind.PROFILE, "actor_profile_id"),
+            (PeerGroupKind.SEGMENT, "size_segment_id"),
+            (PeerGroupKind.REGION, "region_id"),
+        ):
+            if row[column]:
+                person.peer_groups.append(f"pairs:{kind.value}:{row[column]}")
         person.scopes.add("pays:FR")
         if row["territory__level"] and row["territory__level"] != "pays":
             person.scopes.add(f"{row['territory__level']}:{row['territory__code']}")
@@ -118,14 +154,23 @@ def consenting_people() -> list[Person]:
     ):
         answered = not not_concerned and frequency is not None
         people[assessment_id].practices[str(key)] = (answered, carrying, bool(develop))
+        people[assessment_id].frequencies[str(key)] = (bool(not_concerned), frequency)
+    for assessment_id, engineering_id in Assessment.engineerings.through.objects.filter(
+        assessment_id__in=list(people)
+    ).values_list("assessment_id", "engineering_id"):
+        people[assessment_id].peer_groups.append(
+            f"pairs:{PeerGroupKind.ENGINEERING.value}:{engineering_id}"
+        )
     levers = {str(k): lever for k, lever in Axis.objects.values_list("key", "lever")}
     for assessment_id, kind, key, value in AssessmentScore.objects.filter(
         assessment_id__in=list(people)
     ).values_list("assessment_id", "kind", "element_key", "score"):
         if kind == AssessmentScore.Kind.SITUATION:
             people[assessment_id].situations[str(key)] = value
-        elif str(key) in levers:
-            people[assessment_id].levers[levers[str(key)]] = value
+        else:
+            people[assessment_id].axes[str(key)] = value
+            if str(key) in levers:
+                people[assessment_id].levers[levers[str(key)]] = value
     return list(people.values())
 
 
@@ -139,9 +184,17 @@ def _quartiles(values: list[float]) -> tuple[float, float, float]:
     return q1, q2, q3
 
 
-def protected_figures(group: list[Person]) -> dict[str, Any]:
-    """The released figures of a group of ≥ k people: noisy counts (OpenDP) turned into rounded
-    shares; score distributions only from DISTRIBUTION_MIN people, noised and rounded."""
+def group_digest(kind: str, group: list[Person]) -> str:
+    """The seed of a group's noise: a keyed digest of the kind of figures and of its people's
+    exact contributions (never the scope's name nor the date)."""
+    return disclosure.digest([kind, sorted(p.contribution() for p in group)])
+
+
+def protected_figures(group: list[Person], seed: str | None = None) -> dict[str, Any]:
+    """The released figures of a group of ≥ k people: noisy counts (keyed discrete Laplace)
+    turned into rounded shares; score distributions only from DISTRIBUTION_MIN people, noised and
+    rounded. The same group (same people, same answers) always gets the same figures."""
+    seed = seed or group_digest("territoire", group)
     keys = sorted({key for person in group for key in person.practices})
     true_counts = [len(group)]
     for key in keys:
@@ -150,7 +203,7 @@ def protected_figures(group: list[Person]) -> dict[str, Any]:
         for value in CARRYING_FIELDS:
             true_counts.append(sum(1 for c in cells if c and c[0] and c[1] == value))
         true_counts.append(sum(1 for c in cells if c and c[0] and c[2]))
-    counts = disclosure.noisy(true_counts)
+    counts = disclosure.keyed_noisy(seed, true_counts)
     people = max(disclosure.threshold(), disclosure.round_to(counts[0], disclosure.COUNT_STEP))
     practices = {}
     for i, key in enumerate(keys):
@@ -193,7 +246,7 @@ def protected_figures(group: list[Person]) -> dict[str, Any]:
     if len(positions) >= disclosure.DISTRIBUTION_MIN:
         for i, lever in enumerate(LEVERS[:2]):
             stats.append(("barycentre", lever, 100 * statistics.fmean(p[i] for p in positions)))
-    noise = disclosure.noisy([0] * len(stats), scale=disclosure.SCORE_NOISE_SCALE)
+    noise = disclosure.keyed_noise(f"{seed}:scores", len(stats), scale=disclosure.SCORE_NOISE_SCALE)
     barycentre: dict[str, int] = {}
     for (key, name, statistic), delta in zip(stats, noise, strict=True):
         released = disclosure.score(statistic, delta)
@@ -211,73 +264,322 @@ def protected_figures(group: list[Person]) -> dict[str, Any]:
     return figures
 
 
+# --- peer groups and the admins' analytics -------------------------------------------------
+
+
+def _distribution_stats(values: list[float]) -> list[tuple[str, float]]:
+    q1, median, q3 = _quartiles(values)
+    return [("q1", q1), ("median", median), ("q3", q3)]
+
+
+def peer_figures(group: list[Person], seed: str | None = None) -> dict[str, Any]:
+    """A peer group as the results page shows it: its size (noisy, rounded) and, from
+    DISTRIBUTION_MIN people, noised quartiles of every situation and axis and the barycentre."""
+    seed = seed or group_digest("pairs", group)
+    (count,) = disclosure.keyed_noisy(seed, [len(group)])
+    figures: dict[str, Any] = {
+        "people": max(disclosure.threshold(), disclosure.round_to(count, disclosure.COUNT_STEP)),
+        "situations": {},
+        "axes": {},
+        "barycentre": None,
+    }
+    if not disclosure.shows_distribution(len(group)):
+        return figures
+    stats: list[tuple[str, str, str, float]] = []
+    for family, attribute in (("situations", "situations"), ("axes", "axes")):
+        keys = sorted({key for p in group for key in getattr(p, attribute)})
+        for key in keys:
+            values = [getattr(p, attribute)[key] for p in group if key in getattr(p, attribute)]
+            if len(values) >= disclosure.DISTRIBUTION_MIN:
+                stats += [(family, key, name, v) for name, v in _distribution_stats(values)]
+    positions = [
+        position
+        for p in group
+        if (position := scoring.ternary(*(p.levers.get(lever) for lever in LEVERS)))
+    ]
+    if len(positions) >= disclosure.DISTRIBUTION_MIN:
+        for i, lever in enumerate(LEVERS[:2]):
+            stats.append(("barycentre", "", lever, 100 * statistics.fmean(p[i] for p in positions)))
+    noise = disclosure.keyed_noise(f"{seed}:scores", len(stats), scale=disclosure.SCORE_NOISE_SCALE)
+    barycentre: dict[str, int] = {}
+    for (family, key, name, statistic), delta in zip(stats, noise, strict=True):
+        released = disclosure.score(statistic, delta)
+        if family == "barycentre":
+            barycentre[name] = released  # type: ignore[assignment]
+        else:
+            figures[family].setdefault(key, {})[name] = released
+    for family in ("situations", "axes"):
+        for cell in figures[family].values():  # noise must not invert the quartiles
+            cell["q1"], cell["median"], cell["q3"] = sorted(
+                (cell["q1"], cell["median"], cell["q3"])
+            )
+    if barycentre:
+        gestion, action = barycentre["gestion"], barycentre["action"]
+        figures["barycentre"] = [gestion, action, max(0, 100 - gestion - action)]
+    return figures
+
+
+def analytics_figures(group: list[Person], seed: str | None = None) -> dict[str, Any]:
+    """The admins' answer distributions: per practice key, noisy counts of each frequency,
+    « non concerné·e », no answer and « à développer » (shown « < k » between 1 and k − 1)."""
+    seed = seed or group_digest("analyses", group)
+    keys = sorted({key for p in group for key in p.frequencies})
+    cells: list[tuple[str, str]] = [("", "total")]
+    values = [len(group)]
+    for key in keys:
+        answers = [p.frequencies.get(key) for p in group]
+        frequencies: dict[int, int] = defaultdict(int)
+        not_concerned = unanswered = 0
+        for answer in answers:
+            if answer is None or (not answer[0] and answer[1] is None):
+                unanswered += 1
+            elif answer[0]:
+                not_concerned += 1
+            else:
+                frequencies[int(answer[1])] += 1  # type: ignore[arg-type]
+        develop = sum(1 for p in group if p.practices.get(key, (False, None, False))[2])
+        for value in range(0, 4):
+            cells.append((key, f"f{value}"))
+            values.append(frequencies.get(value, 0))
+        cells += [(key, "not_concerned"), (key, "unanswered"), (key, "develop")]
+        values += [not_concerned, unanswered, develop]
+    noisy = disclosure.keyed_noisy(seed, values)
+    figures: dict[str, Any] = {"total": max(0, noisy[0]), "practices": {}}
+    for (key, name), value in zip(cells[1:], noisy[1:], strict=True):
+        figures["practices"].setdefault(key, {})[name] = max(0, value)
+    return figures
+
+
 # --- a release -----------------------------------------------------------------------------
+
+
+@dataclass
+class Drawn:
+    """Figures as a scope will carry them in this release."""
+
+    figures: dict[str, Any]
+    members: frozenset[int]
+    digest: str
+    drawn_in: int
+
+
+class Budget:
+    """Each person's ε spent this calendar year (``PrivacySpend``), charged at new draws."""
+
+    def __init__(self, year: int) -> None:
+        self.year = year
+        self.limit = disclosure.yearly_budget()
+        self.spent: dict[int, float] = dict(
+            PrivacySpend.objects.filter(year=year).values_list("user_id", "epsilon")
+        )
+        self.draws: dict[int, int] = defaultdict(int)
+        self.charged: dict[int, float] = defaultdict(float)
+
+    def allows(self, person: Person, epsilon: float) -> bool:
+        spent = self.spent.get(person.user_id, 0.0) + self.charged[person.user_id]
+        return spent + epsilon <= self.limit + 1e-9
+
+    def charge(self, group: list[Person], epsilon: float) -> None:
+        for person in group:
+            self.charged[person.user_id] += epsilon
+            self.draws[person.user_id] += 1
+
+    def save(self) -> None:
+        for user_id, epsilon in self.charged.items():
+            row, _ = PrivacySpend.objects.get_or_create(user_id=user_id, year=self.year)
+            row.epsilon += epsilon
+            row.draws += self.draws[user_id]
+            row.save(update_fields=["epsilon", "draws"])
+
+
+def _draw_family(
+    *,
+    release: Release,
+    kind: str,
+    groups: dict[str, list[Person]],
+    previous: dict[str, ReleasedAggregate],
+    figure_of: Any,
+    epsilon: float,
+    budget: Budget,
+    known: set[str],
+) -> dict[str, Drawn]:
+    """Figures of every scope of one kind: kept from an earlier release when the scope's people
+    are « the same scope » as its last published figures (or any scope's), else drawn with keyed
+    noise, the people whose yearly budget is spent being left out of a new draw."""
+    k = disclosure.threshold()
+    pool: list[Drawn] = [
+        Drawn(row.figures, frozenset(row.members), row.digest, row.drawn_in_id)
+        for row in previous.values()
+        if row.status == disclosure.PUBLISHED and row.figures
+    ]
+    index: dict[int, list[int]] = defaultdict(list)  # person → positions in the pool
+
+    def remember(drawn: Drawn) -> None:
+        pool.append(drawn)
+        for person in drawn.members:
+            index[person].append(len(pool) - 1)
+
+    for position, drawn in enumerate(pool):
+        for person in drawn.members:
+            index[person].append(position)
+    drawn_now: dict[str, Drawn] = {}
+    result: dict[str, Drawn] = {}
+    for scope in sorted(groups, key=lambda s: (len(groups[s]), s)):
+        group = groups[scope]
+        ids = frozenset(p.user_id for p in group)
+        if len(ids) < k:
+            result[scope] = Drawn({}, ids, "", release.pk)
+            continue
+        earlier = previous.get(scope)
+        if (
+            earlier is not None
+            and earlier.status == disclosure.PUBLISHED
+            and earlier.figures
+            and disclosure.same_scope(ids, frozenset(earlier.members))
+        ):
+            result[scope] = Drawn(
+                earlier.figures, frozenset(earlier.members), earlier.digest, earlier.drawn_in_id
+            )
+            continue
+        tolerance = disclosure.same_scope_tolerance(len(ids))
+        candidates = {c for person in sorted(ids)[:tolerance] for c in index.get(person, [])}
+        same = next(
+            (pool[c] for c in sorted(candidates) if disclosure.same_scope(ids, pool[c].members)),
+            None,
+        )
+        if same is not None:
+            result[scope] = same
+            continue
+        seed = group_digest(kind, group)
+        if seed not in known and seed not in drawn_now:
+            eligible = [p for p in group if budget.allows(p, epsilon)]
+            if len(eligible) < len(group):
+                group = eligible
+                ids = frozenset(p.user_id for p in group)
+                seed = group_digest(kind, group)
+                if len(ids) < k:
+                    result[scope] = Drawn({}, ids, "", release.pk)
+                    continue
+        if seed in drawn_now:
+            result[scope] = drawn_now[seed]
+            continue
+        if seed not in known:
+            budget.charge(group, epsilon)
+        drawn = Drawn(figure_of(group, seed), ids, seed, release.pk)
+        drawn_now[seed] = drawn
+        remember(drawn)
+        result[scope] = drawn
+    return result
+
+
+def _last_published(prefix: str | None) -> dict[str, ReleasedAggregate]:
+    rows = ReleasedAggregate.objects.filter(status=disclosure.PUBLISHED)
+    if prefix is None:
+        rows = rows.exclude(scope__startswith="pairs:").exclude(scope__startswith="analyses:")
+    else:
+        rows = rows.filter(scope__startswith=prefix)
+    return {
+        row.scope: row
+        for row in rows.order_by("scope", "-release__released_at", "-release_id").distinct("scope")
+    }
 
 
 @transaction.atomic
 def release_aggregates(*, trigger: str = "commande", now: Any = None) -> Release:
-    """Compute, protect and store every territory aggregate at once (a « diffusion »).
+    """Compute, protect and store every figure about others at once (a « diffusion »):
+    territories, peer groups, the admins' analytics and the anonymised export.
 
-    A scope whose people changed by fewer than ``release_change_min`` since its last published
-    figures keeps those figures (no before/after subtraction); complementary suppression then runs
-    over the member sets behind the figures as they will be read.
+    At most one release per calendar month (refused with a French message). A scope whose people
+    are « the same scope » as figures already published keeps them; a new draw's noise is a
+    keyed function of its exact contributions, so unchanged data gives byte-identical figures;
+    complementary suppression then runs over the member sets behind the figures as read.
     """
-    people = consenting_people()
+    now = now or timezone.now()
+    # One release at a time: a second request waits here, then finds this month taken.
+    Release.objects.select_for_update().order_by().values_list("pk").first()
     previous = latest_release()
+    refusal = disclosure.release_refusal(previous.released_at if previous else None, now)
+    if refusal is not None:
+        raise refusal
+    people = consenting_people()
     release = Release.objects.create(
-        released_at=now or timezone.now(),
+        released_at=now,
         trigger=trigger,
         people=len(people),
         parameters=disclosure.parameters(),
     )
+    known = set(
+        ReleasedAggregate.objects.exclude(digest="").values_list("digest", flat=True).distinct()
+    )
+    budget = Budget(timezone.localtime(now).year)
     groups: dict[str, list[Person]] = defaultdict(list)
+    peers: dict[str, list[Person]] = defaultdict(list)
     for person in people:
         for scope in person.scopes:
             groups[scope].append(person)
-    kept: dict[str, ReleasedAggregate] = {}
-    if previous is not None:
-        change_min = disclosure.release_change_min()
-        # Only figures that went out can be subtracted: compare with the last ones published
-        # for the scope (in any earlier release); a scope never published is drawn afresh.
-        last_published = (
-            ReleasedAggregate.objects.filter(status=disclosure.PUBLISHED)
-            .order_by("scope", "-release__released_at", "-release_id")
-            .distinct("scope")
-        )
-        for row in last_published:
-            now_members = {p.user_id for p in groups.get(row.scope, [])}
-            if len(now_members ^ set(row.members)) < change_min:
-                kept[row.scope] = row
-    members: dict[str, frozenset[int]] = {}
-    for scope, group in groups.items():
-        earlier = kept.get(scope)
-        members[scope] = frozenset(earlier.members if earlier else (p.user_id for p in group))
-    for scope, row in kept.items():  # a scope everyone left keeps its last figures until k left
-        members.setdefault(scope, frozenset(row.members))
-    status = disclosure.suppress_differences(members)
-    drawn: dict[frozenset[int], dict[str, Any]] = {}  # the same people, the same figures
-    rows = []
-    for scope, people_ids in members.items():
-        earlier = kept.get(scope)
-        if earlier is not None:
-            figures, drawn_in = earlier.figures, earlier.drawn_in_id
-        else:
-            figures, drawn_in = {}, release.pk
-            if len(people_ids) >= disclosure.threshold():
-                if people_ids not in drawn:
-                    drawn[people_ids] = protected_figures(groups[scope])
-                figures = drawn[people_ids]
-        rows.append(
-            ReleasedAggregate(
-                release=release,
-                scope=scope,
-                status=status[scope],
-                figures=figures,
-                members=sorted(people_ids),
-                drawn_in_id=drawn_in,
+        for scope in person.peer_groups:
+            peers[scope].append(person)
+    version = GridVersion.objects.current()
+    analytics: dict[str, list[Person]] = {}
+    if version is not None:
+        analytics[f"analyses:{version.pk}"] = [p for p in people if p.version_id == version.pk]
+    common = {"release": release, "budget": budget, "known": known}
+    territories = _draw_family(
+        kind="territoire",
+        groups=groups,
+        previous=_last_published(None),
+        figure_of=protected_figures,
+        epsilon=disclosure.epsilon_of(disclosure.TERRITORY_SENSITIVITY),
+        **common,
+    )
+    # A scope everyone left keeps its last figures until k people left.
+    for scope, row in _last_published(None).items():
+        if scope not in territories and disclosure.same_scope(frozenset(), frozenset(row.members)):
+            territories[scope] = Drawn(
+                row.figures, frozenset(row.members), row.digest, row.drawn_in_id
             )
+    status = disclosure.suppress_differences({s: d.members for s, d in territories.items()})
+    others = {
+        **_draw_family(
+            kind="pairs",
+            groups=peers,
+            previous=_last_published("pairs:"),
+            figure_of=peer_figures,
+            epsilon=disclosure.epsilon_of(disclosure.PEER_SENSITIVITY),
+            **common,
+        ),
+        **_draw_family(
+            kind="analyses",
+            groups=analytics,
+            previous=_last_published("analyses:"),
+            figure_of=analytics_figures,
+            epsilon=disclosure.epsilon_of(disclosure.ANALYTICS_SENSITIVITY),
+            **common,
+        ),
+    }
+    for scope, drawn in others.items():
+        status[scope] = (
+            disclosure.PUBLISHED
+            if len(drawn.members) >= disclosure.threshold()
+            else disclosure.BELOW
         )
+    rows = [
+        ReleasedAggregate(
+            release=release,
+            scope=scope,
+            status=status[scope],
+            figures=drawn.figures if status[scope] == disclosure.PUBLISHED else {},
+            members=sorted(drawn.members),
+            drawn_in_id=drawn.drawn_in,
+            digest=drawn.digest,
+        )
+        for scope, drawn in {**territories, **others}.items()
+    ]
     ReleasedAggregate.objects.bulk_create(rows, batch_size=1000)
+    budget.save()
+    from pratiques.microdata import records_release
+
+    records_release(release=release, people=people)
     return release
 
 

@@ -22,13 +22,14 @@ from pratiques.models import (
     Axis,
     GridStatus,
     GridVersion,
-    PeerBucket,
     PeerGroupKind,
     Practice,
+    ReleasedAggregate,
     Resource,
     ResourceAttachment,
     ScaleStep,
     Situation,
+    established,
 )
 from pratiques.scoring import assessment_dimensions, compute_scores, peer_groups_of
 
@@ -287,6 +288,37 @@ class Results:
     answered: int
     not_concerned: int
     threshold: int
+    release: Any = None  # the release the peers are read from
+    counted: bool = False  # the author is established: the assessment enters others' figures
+
+    @property
+    def pending(self) -> bool:
+        """Validated after the last release: « votre position sera mise à jour à la prochaine
+        diffusion »."""
+        submitted = self.assessment.submitted_at
+        return self.release is None or (
+            submitted is not None and submitted > self.release.released_at
+        )
+
+
+def counted(assessment: Assessment) -> bool:
+    """Whether this assessment can enter figures about others (who counts)."""
+    return Assessment.objects.filter(
+        established(), pk=assessment.pk, consent_statistics=True
+    ).exists()
+
+
+def released_distribution(
+    cell: dict[str, int] | None, own: float | None, people: int
+) -> Distribution:
+    """A released peer distribution (noised quartiles) and the quarter one's score falls in."""
+    if not cell:
+        return Distribution(n=0)
+    result = Distribution(n=people, q1=cell.get("q1"), median=cell.get("median"), q3=cell.get("q3"))
+    if own is not None and None not in (result.q1, result.median, result.q3):
+        bounds = [result.q1, result.median, result.q3]
+        result.quartile = 1 + sum(1 for bound in bounds if own >= bound)  # type: ignore[operator]
+    return result
 
 
 def results(assessment: Assessment, group_key: str | None = None) -> Results:
@@ -302,77 +334,57 @@ def results(assessment: Assessment, group_key: str | None = None) -> Results:
         by_lever.get("gestion"), by_lever.get("action"), by_lever.get("vision")
     )
 
-    # Peer histograms, one query: the size of every group, every cell of the selected one.
+    # Peers: the last release's noised distributions of established people (never live figures,
+    # so that nothing moves between two releases and no probe can read a newcomer).
+    from pratiques.aggregates import latest_release
+
     keys = peer_groups_of(assessment, [e.pk for e in engineerings])
     selected_key = next((k for k in keys if f"{k[0]}-{k[1]}" == group_key), keys[0])
-    sizes = Q()
-    for kind, value in keys:
-        sizes |= Q(group_kind=kind, group_value=value)
-    # Every grid version: histograms are keyed by the stable keys of situations and axes, so a
-    # situation whose key persists keeps its peers after a new version is published (README).
-    rows = PeerBucket.objects.filter(
-        (sizes & Q(dimension="n")) | Q(group_kind=selected_key[0], group_value=selected_key[1]),
-    ).values_list("group_kind", "group_value", "dimension", "bucket", "count")
-    hist: dict[tuple[str, int], dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
-    for kind, value, dimension, bucket, count in rows:
-        cell = hist[(kind, value)][dimension]
-        cell[bucket] = cell.get(bucket, 0) + count  # summed over grid versions
-    # Peers are the others: take ALL of the viewer's statistics assessments out of the groups
-    # they feed, on every grid version (disclosure policy), and count distinct people, not assessments.
-    for own_keys, own_cells in viewer_contributions(assessment, levers):  # 3
-        for key in keys:
-            if key not in own_keys:
-                continue
-            for (dimension, bucket), count in own_cells.items():
-                if dimension == "n" or key == selected_key:
-                    cell = hist[key][dimension]
-                    cell[bucket] = cell.get(bucket, 0) - count
-    people = distinct_peers(assessment, keys)  # 1
+    release = latest_release()  # 1
+    released = (
+        {
+            row.scope: row
+            for row in ReleasedAggregate.objects.filter(
+                release=release, scope__in=[f"pairs:{kind}:{value}" for kind, value in keys]
+            )
+        }
+        if release is not None
+        else {}
+    )  # 1
     threshold = settings.ANONYMITY_THRESHOLD
     names = {e.pk: e.label for e in engineerings}
     groups = []
     selected = None
     for kind, value in keys:
-        data = hist[(kind, value)]
         group = PeerGroup(kind, value, group_label(kind, assessment, names, value))
-        group.n = data.get("n", {}).get(0, 0)
-        group.people = people.get((kind, value), 0)
-        group.shown = min(group.n, group.people) >= threshold
+        row = released.get(f"pairs:{kind}:{value}")
+        if row is not None and row.status == disclosure.PUBLISHED and row.figures:
+            group.people = group.n = int(row.figures.get("people", 0))
+            group.shown = True
         groups.append(group)
         if (kind, value) != selected_key:
             continue
         selected = group
-        # Quartiles and barycentre only where one person cannot move them readably.
-        if not group.shown or not disclosure.shows_distribution(group.people):
+        if not group.shown or row is None:
             continue
-        distribution_min = max(disclosure.DISTRIBUTION_MIN, threshold)
+        figures = row.figures
+        released_situations = figures.get("situations", {})
+        released_axes = figures.get("axes", {})
+        if not released_situations and not released_axes:
+            continue  # fewer than DISTRIBUTION_MIN people: the size only
         for situation in tree.situations:
-            group.situations[situation.key] = protected(
-                shown_distribution(
-                    data.get(f"s:{situation.key}", {}),
-                    situation_scores.get(situation.key),
-                    distribution_min,
-                )
+            group.situations[situation.key] = released_distribution(
+                released_situations.get(str(situation.key)),
+                situation_scores.get(situation.key),
+                group.people,
             )
         for axis in tree.axes:
-            group.axes[axis.key] = protected(
-                shown_distribution(
-                    data.get(f"a:{axis.key}", {}), axis_scores.get(axis.key), distribution_min
-                )
+            group.axes[axis.key] = released_distribution(
+                released_axes.get(str(axis.key)), axis_scores.get(axis.key), group.people
             )
-        placed = sum(c for c in data.get("t", {}).values() if c > 0)
-        if placed:
-            group.barycentre = tuple(
-                disclosure.score(100 * data.get(f"sum:{lever}", {}).get(0, 0) / 1_000_000 / placed)
-                / 100
-                for lever in ("gestion", "action", "vision")
-            )
-            # The spread shows only cells shared by at least k peers: never one person's point.
-            group.spread = [
-                (*scoring.cell_shares(cell), c)
-                for cell, c in data.get("t", {}).items()
-                if c >= threshold
-            ]
+        barycentre = figures.get("barycentre")
+        if barycentre:
+            group.barycentre = tuple(v / 100 for v in barycentre)  # type: ignore[assignment]
 
     answers = list(Answer.objects.filter(assessment=assessment))  # 1
     practices = {p.pk: p for p in tree.practices}
@@ -399,6 +411,8 @@ def results(assessment: Assessment, group_key: str | None = None) -> Results:
         answered=sum(a.is_answered for a in answers),
         not_concerned=sum(a.not_concerned for a in answers),
         threshold=threshold,
+        release=release,
+        counted=counted(assessment),  # 1
     )
 
 

@@ -28,6 +28,7 @@ from pratiques.models import (
     Scale,
     ScaleStep,
     Situation,
+    established,
 )
 from pratiques.queries import scale_labels
 
@@ -232,8 +233,11 @@ def lineage_descriptions(
 
 
 def statistics_assessments(version: GridVersion | None = None) -> models.QuerySet[Assessment]:
-    """Submitted assessments whose authors agreed they feed the anonymised statistics."""
-    queryset = Assessment.objects.filter(status=AssessmentStatus.SUBMITTED, consent_statistics=True)
+    """Submitted assessments of established people who agreed they feed the anonymised
+    statistics (who counts: ``pratiques.models.established``)."""
+    queryset = Assessment.objects.filter(
+        established(), status=AssessmentStatus.SUBMITTED, consent_statistics=True
+    )
     return queryset.filter(version=version) if version is not None else queryset
 
 
@@ -382,6 +386,47 @@ def practice_distributions(version: GridVersion) -> tuple[int, list[PracticeDist
     ]
 
 
+def released_distributions(
+    version: GridVersion, release: Any
+) -> tuple[int, list[PracticeDistribution]]:
+    """The admins' answer distributions as the latest release published them (noisy counts of
+    established consenting people, ``pratiques.aggregates.analytics_figures``): 2 queries."""
+    practices = list(
+        Practice.objects.filter(version=version)
+        .select_related("situation")
+        .order_by("situation__order", "order")
+    )
+    from pratiques.models import ReleasedAggregate
+
+    row = (
+        ReleasedAggregate.objects.filter(
+            release=release, scope=f"analyses:{version.pk}", status=disclosure.PUBLISHED
+        ).first()
+        if release is not None
+        else None
+    )
+    figures = row.figures if row is not None else {}
+    total = int(figures.get("total", 0))
+    result = []
+    for practice in practices:
+        cells = figures.get("practices", {}).get(str(practice.key), {})
+        result.append(
+            PracticeDistribution(
+                practice=practice,
+                total=total,
+                frequency={
+                    int(name[1:]): value for name, value in cells.items() if name.startswith("f")
+                },
+                not_concerned=cells.get("not_concerned", 0),
+                unanswered=cells.get("unanswered", 0),
+                involvement={},
+                carrying={},
+                to_develop=cells.get("develop", 0),
+            )
+        )
+    return total, result
+
+
 # --- anonymised export ---------------------------------------------------------------------
 
 EXPORT_COLUMNS = [
@@ -441,25 +486,15 @@ def _no_segment(row: tuple[Any, ...]) -> tuple[Any, ...]:
 GENERALISATIONS = [_period, _zone, _no_engineerings, _no_profile, _no_segment]
 
 
-def export_assessments() -> models.QuerySet[Assessment]:
-    """The unit is a distinct consenting person: each one's latest statistics assessment."""
-    latest = (
-        statistics_assessments()
-        .order_by("user_id", "-submitted_at", "-pk")
-        .distinct("user_id")
-        .values("pk")
-    )
-    return Assessment.objects.filter(pk__in=latest)
-
-
-def export_classes() -> tuple[dict[int, tuple[Any, ...]], int]:
-    """Generalised quasi-identifiers of each exported assessment (k-anonymous, k =
-    ANONYMITY_THRESHOLD) and the number of assessments left out (4 queries)."""
-    assessments = export_assessments()
+def export_classes(assessment_ids: list[int]) -> tuple[dict[int, tuple[Any, ...]], int]:
+    """Generalised quasi-identifiers of each of these assessments (k-anonymous, k =
+    ANONYMITY_THRESHOLD) and the number of assessments left out (3 queries). Called at a release
+    (``pratiques.microdata``): the download itself never computes anything."""
+    assessments = Assessment.objects.filter(pk__in=assessment_ids)
     engineerings: dict[int, list[str]] = defaultdict(list)
     through = Assessment.engineerings.through
     for assessment_id, label in (
-        through.objects.filter(assessment__in=assessments)
+        through.objects.filter(assessment_id__in=assessment_ids)
         .order_by("engineering__order", "engineering__label")
         .values_list("assessment_id", "engineering__label")
     ):
@@ -485,22 +520,36 @@ def export_classes() -> tuple[dict[int, tuple[Any, ...]], int]:
     return disclosure.k_anonymise(rows, GENERALISATIONS)
 
 
+def _latest_records() -> list[tuple[int, str, list[Any]]]:
+    from pratiques.aggregates import latest_release
+    from pratiques.microdata import released_records
+
+    return released_records(latest_release())
+
+
 def export_smallest_class() -> tuple[int, int, int]:
-    """(smallest equivalence class, assessments exported, assessments left out)."""
-    kept, suppressed = export_classes()
-    return disclosure.smallest_class(kept.values()), len(kept), suppressed
+    """(smallest equivalence class, assessments exported, people of the release left out) of
+    the latest release's export."""
+    from pratiques.aggregates import latest_release
+
+    release = latest_release()
+    records = _latest_records()
+    smallest = disclosure.smallest_class(tuple(classes) for _, _, classes in records)
+    return smallest, len(records), max(0, (release.people if release else 0) - len(records))
 
 
 def export_rows() -> Iterator[list[Any]]:
     """One row per answer of each consenting person's latest assessment, without any name,
     account id or comment; the context columns are generalised so that every combination of
-    them is shared by at least k people (rows of smaller classes are left out). Reads only."""
-    classes, _ = export_classes()
+    them is shared by at least k people (rows of smaller classes are left out). Reads the latest
+    release's records (``pratiques.microdata``): rows in its shuffled order, its pseudonyms."""
+    records = _latest_records()
+    classes = {pk: tuple(c) for pk, _, c in records}
+    pseudonyms = {pk: pseudonym for pk, pseudonym, _ in records}
     assessments = Assessment.objects.filter(pk__in=list(classes))
     context: dict[int, dict[str, Any]] = {}
-    for row in assessments.values("pk", "pseudonym__pseudonym", "version_id").iterator(
-        chunk_size=2000
-    ):
+    for row in assessments.values("pk", "version_id").iterator(chunk_size=2000):
+        row["pseudonym__pseudonym"] = pseudonyms[row["pk"]]
         context[row["pk"]] = row
     steps: dict[int, list[ScaleStep]] = defaultdict(list)
     for step in ScaleStep.objects.filter(
@@ -510,9 +559,17 @@ def export_rows() -> Iterator[list[Any]]:
     labels = {
         version_id: scale_labels(version_steps) for version_id, version_steps in steps.items()
     }
+    from pratiques.aggregates import latest_release
+    from pratiques.models import ReleasedRecord
+
+    position = ReleasedRecord.objects.filter(
+        release=latest_release(), assessment_id=models.OuterRef("assessment_id")
+    ).values("position")
     answers = (
         Answer.objects.filter(assessment__in=assessments)
-        .order_by("assessment_id", "practice__situation__order", "practice__order")
+        .annotate(position=models.Subquery(position))
+        # The release's shuffled order: never the order of submission (nor of ids).
+        .order_by("position", "practice__situation__order", "practice__order")
         .values_list(
             "assessment_id",
             "practice__situation__axis__code",

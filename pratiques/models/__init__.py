@@ -37,7 +37,7 @@ from pratiques.models.grid import (
     ScaleStep,
     Situation,
 )
-from pratiques.models.release import Release, ReleasedAggregate
+from pratiques.models.release import PrivacySpend, Release, ReleasedAggregate, ReleasedRecord
 from pratiques.models.resources import Resource, ResourceAttachment, ResourceKind
 from pratiques.models.standing import Vouch, VouchSource, established
 
@@ -66,8 +66,10 @@ __all__ = [
     "PeerBucket",
     "PeerGroupKind",
     "Practice",
+    "PrivacySpend",
     "Release",
     "ReleasedAggregate",
+    "ReleasedRecord",
     "Resource",
     "ResourceAttachment",
     "ResourceKind",

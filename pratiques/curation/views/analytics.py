@@ -24,10 +24,16 @@ from pratiques.models import GridVersion, Scale, ScaleStep
 @require_safe
 @admin_required
 def analytics(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return _analytics_page(request)
+
+
+def _analytics_page(request: AuthenticatedHttpRequest, status: int = 200) -> HttpResponse:
     version = GridVersion.objects.current()
     if version is None:
         raise Http404("Aucune version publiée.")
-    total, distributions = queries.practice_distributions(version)
+    # Released figures only: the page never shows live counts (no before/after subtraction).
+    release = aggregates.latest_release()
+    total, distributions = queries.released_distributions(version, release)
     steps = {
         scale: list(ScaleStep.objects.filter(version=version, scale=scale).order_by("value"))
         for scale in (Scale.FREQUENCY,)
@@ -63,6 +69,7 @@ def analytics(request: AuthenticatedHttpRequest) -> HttpResponse:
         ],
         "to_develop": [plotted(d.to_develop) for d in distributions],
     }
+    next_release = disclosure.next_release_possible(release.released_at if release else None)
     context = {
         "version": version,
         "total": total,
@@ -71,13 +78,15 @@ def analytics(request: AuthenticatedHttpRequest) -> HttpResponse:
         "chart": chart,
         "threshold_ok": total >= disclosure.threshold(),
         "threshold": disclosure.threshold(),
-        "release": aggregates.latest_release(),
+        "release": release,
         "cadence": disclosure.RELEASE_CADENCE,
+        "release_possible": next_release <= timezone.now(),
+        "next_release": disclosure.french_date(next_release),
     }
     template = "pratiques/curation/analytics.html"
     if request.htmx:
         template += "#analytics"
-    return render(request, template, context)
+    return render(request, template, context, status=status)
 
 
 @require_POST
@@ -86,6 +95,11 @@ def release_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A new dated release of the public practice aggregates, computed by the task worker."""
     from pratiques.tasks import release_aggregates_task
 
+    release = aggregates.latest_release()
+    refusal = disclosure.release_refusal(release.released_at if release else None)
+    if refusal is not None:
+        messages.error(request, refusal.text)
+        return _analytics_page(request, status=400)
     release_aggregates_task.enqueue(f"administration ({request.user.get_username()})")
     messages.success(
         request,
