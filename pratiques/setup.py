@@ -39,9 +39,8 @@ def load_demo(*, stdout: TextIO) -> None:
     from pratiques.campaigns.demo import load_demo_campaigns
 
     load_demo_campaigns(stdout=stdout)
-    from pratiques.aggregates import release_aggregates
-
     from config.refusals import Refused
+    from pratiques.aggregates import release_aggregates
 
     try:
         release = release_aggregates(trigger="démonstration")

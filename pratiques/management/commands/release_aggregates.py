@@ -11,7 +11,6 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from config.refusals import Refused
-
 from pratiques.aggregates import release_aggregates
 
 
