@@ -297,7 +297,8 @@ def peer_figures(group: list[Person], seed: str | None = None) -> dict[str, Any]
         for p in group
         if (position := scoring.ternary(*(p.levers.get(lever) for lever in LEVERS)))
     ]
-    if len(positions) >= disclosure.DISTRIBUTION_MIN:
+    # The group has DISTRIBUTION_MIN people: its barycentre needs k placed among them.
+    if len(positions) >= disclosure.threshold():
         for i, lever in enumerate(LEVERS[:2]):
             stats.append(("barycentre", "", lever, 100 * statistics.fmean(p[i] for p in positions)))
     noise = disclosure.keyed_noise(f"{seed}:scores", len(stats), scale=disclosure.SCORE_NOISE_SCALE)

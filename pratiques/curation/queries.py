@@ -388,7 +388,7 @@ def practice_distributions(version: GridVersion) -> tuple[int, list[PracticeDist
 
 def released_distributions(
     version: GridVersion, release: Any
-) -> tuple[int, list[PracticeDistribution]]:
+) -> tuple[int | None, list[PracticeDistribution]]:
     """The admins' answer distributions as the latest release published them (noisy counts of
     established consenting people, ``pratiques.aggregates.analytics_figures``): 2 queries."""
     practices = list(
@@ -406,14 +406,15 @@ def released_distributions(
         else None
     )
     figures = row.figures if row is not None else {}
-    total = int(figures.get("total", 0))
+    # None: below k (or no release yet); else the noisy total (at least k, as published).
+    total = max(disclosure.threshold(), int(figures.get("total", 0))) if row is not None else None
     result = []
     for practice in practices:
         cells = figures.get("practices", {}).get(str(practice.key), {})
         result.append(
             PracticeDistribution(
                 practice=practice,
-                total=total,
+                total=total or 0,
                 frequency={
                     int(name[1:]): value for name, value in cells.items() if name.startswith("f")
                 },

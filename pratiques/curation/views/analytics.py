@@ -76,7 +76,7 @@ def _analytics_page(request: AuthenticatedHttpRequest, status: int = 200) -> Htt
         "distributions": distributions,
         "frequency_steps": frequency_steps,
         "chart": chart,
-        "threshold_ok": total >= disclosure.threshold(),
+        "threshold_ok": total is not None,
         "threshold": disclosure.threshold(),
         "release": release,
         "cadence": disclosure.RELEASE_CADENCE,
