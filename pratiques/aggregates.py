@@ -120,13 +120,13 @@ def consenting_people() -> list[Person]:
     for row in latest:
         person = Person(row["user_id"], row["pk"], row["is_demo"], version_id=row["version_id"])
         person.peer_groups = [f"pairs:{PeerGroupKind.ALL.value}:0"]
-        for kind, column in (
-            (PeerGroupKind.PROFILE, "actor_profile_id"),
-            (PeerGroupKind.SEGMENT, "size_segment_id"),
-            (PeerGroupKind.REGION, "region_id"),
+        for group_kind, group_value in (
+            (PeerGroupKind.PROFILE, row["actor_profile_id"]),
+            (PeerGroupKind.SEGMENT, row["size_segment_id"]),
+            (PeerGroupKind.REGION, row["region_id"]),
         ):
-            if row[column]:
-                person.peer_groups.append(f"pairs:{kind.value}:{row[column]}")
+            if group_value:
+                person.peer_groups.append(f"pairs:{group_kind.value}:{group_value}")
         person.scopes.add("pays:FR")
         if row["territory__level"] and row["territory__level"] != "pays":
             person.scopes.add(f"{row['territory__level']}:{row['territory__code']}")
@@ -524,7 +524,7 @@ def release_aggregates(*, trigger: str = "commande", now: Any = None) -> Release
     analytics: dict[str, list[Person]] = {}
     if version is not None:
         analytics[f"analyses:{version.pk}"] = [p for p in people if p.version_id == version.pk]
-    common = {"release": release, "budget": budget, "known": known}
+    common: dict[str, Any] = {"release": release, "budget": budget, "known": known}
     territories = _draw_family(
         kind="territoire",
         groups=groups,
