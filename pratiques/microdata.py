@@ -97,20 +97,3 @@ def records_release(*, release: Release, people: list[Any]) -> int:
         batch_size=2000,
     )
     return len(order)
-
-
-def released_records(release: Release | None) -> list[tuple[int, str, list[Any]]]:
-    """(assessment id, pseudonym, classes) of a release's export, in its shuffled order, without
-    the people who withdrew their consent or their standing since."""
-    if release is None:
-        return []
-    return list(
-        ReleasedRecord.objects.filter(
-            release=release,
-            assessment__consent_statistics=True,
-            assessment__user__is_active=True,
-            assessment__user__vouch__isnull=False,
-        )
-        .order_by("position")
-        .values_list("assessment_id", "pseudonym", "classes")
-    )

@@ -6,24 +6,23 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 
 from pratiques import disclosure, scoring
 from pratiques.models import (
     Answer,
     Assessment,
-    AssessmentScore,
     AssessmentStatus,
     Axis,
     GridStatus,
     GridVersion,
     PeerGroupKind,
     Practice,
+    Release,
     ReleasedAggregate,
     Resource,
     ResourceAttachment,
@@ -31,7 +30,7 @@ from pratiques.models import (
     Situation,
     established,
 )
-from pratiques.scoring import assessment_dimensions, compute_scores, peer_groups_of
+from pratiques.scoring import compute_scores, peer_groups_of
 
 
 @dataclass
@@ -127,44 +126,6 @@ class Distribution:
     quartile: int | None = None  # 1 (lowest quarter) … 4
 
 
-def quantile(cells: list[tuple[float, int]], n: int, q: float) -> float:
-    """Lower quantile over a sorted histogram (value, count)."""
-    target = q * (n - 1)
-    seen = 0
-    for value, count in cells:
-        seen += count
-        if seen > target:
-            return value
-    return cells[-1][0]
-
-
-def distribution(hist: dict[int, int], own: float | None, *, scale: float = 10) -> Distribution:
-    cells = sorted((bucket / scale, count) for bucket, count in hist.items() if count > 0)
-    n = sum(count for _, count in cells)
-    if n == 0:
-        return Distribution(n=0)
-    result = Distribution(
-        n=n,
-        q1=quantile(cells, n, 0.25),
-        median=quantile(cells, n, 0.5),
-        q3=quantile(cells, n, 0.75),
-    )
-    if own is not None:
-        below = sum(c for v, c in cells if v < own - 1e-9)
-        equal = sum(c for v, c in cells if abs(v - own) <= 1e-9)
-        result.below = 100 * below / n
-        mid = (below + equal / 2) / n  # mid-rank: ties split evenly
-        result.quartile = min(4, int(mid * 4) + 1)
-    return result
-
-
-def shown_distribution(hist: dict[int, int], own: float | None, threshold: int) -> Distribution:
-    """A distribution with fewer scores than the threshold (a situation new in this grid version,
-    say) is given without its quartiles."""
-    result = distribution(hist, own)
-    return result if result.n >= threshold else Distribution(n=result.n)
-
-
 @dataclass
 class PeerGroup:
     kind: str
@@ -185,78 +146,6 @@ class PeerGroup:
     @property
     def has_distribution(self) -> bool:
         return bool(self.situations)
-
-
-def protected(dist: Distribution) -> Distribution:
-    """A peer distribution as shown: scores in steps of 5, shares below in steps of 10 %."""
-    return Distribution(
-        n=dist.n,
-        q1=disclosure.score(dist.q1),
-        median=disclosure.score(dist.median),
-        q3=disclosure.score(dist.q3),
-        below=None
-        if dist.below is None
-        else disclosure.round_to(dist.below, disclosure.SHARE_STEP),
-        quartile=dist.quartile,
-    )
-
-
-def viewer_contributions(
-    assessment: Assessment, levers: dict[Any, str]
-) -> list[tuple[set[tuple[str, int]], dict[tuple[str, int], int]]]:
-    """Each of the viewer's statistics assessments, on every grid version: its peer groups and the
-    histogram cells it adds to them (3 queries)."""
-    own = list(
-        Assessment.objects.filter(
-            user_id=assessment.user_id,
-            status=AssessmentStatus.SUBMITTED,
-            consent_statistics=True,
-        ).values("pk", "actor_profile_id", "size_segment_id", "region_id")
-    )
-    if not own:
-        return []
-    ids = [row["pk"] for row in own]
-    engineerings: dict[int, list[int]] = defaultdict(list)
-    for assessment_id, engineering_id in Assessment.engineerings.through.objects.filter(
-        assessment_id__in=ids
-    ).values_list("assessment_id", "engineering_id"):
-        engineerings[assessment_id].append(engineering_id)
-    scores: dict[int, list[tuple[str, Any, float]]] = defaultdict(list)
-    for assessment_id, kind, key, value in AssessmentScore.objects.filter(
-        assessment_id__in=ids
-    ).values_list("assessment_id", "kind", "element_key", "score"):
-        scores[assessment_id].append((kind, key, value))
-    result = []
-    for row in own:
-        shape = SimpleNamespace(**{k: row[k] for k in row if k != "pk"})
-        keys = set(peer_groups_of(shape, engineerings.get(row["pk"], [])))  # type: ignore[arg-type]
-        result.append((keys, assessment_dimensions(scores[row["pk"]], levers)))
-    return result
-
-
-GROUP_FILTERS = {
-    PeerGroupKind.ALL.value: lambda value: Q(),
-    PeerGroupKind.PROFILE.value: lambda value: Q(actor_profile_id=value),
-    PeerGroupKind.SEGMENT.value: lambda value: Q(size_segment_id=value),
-    PeerGroupKind.REGION.value: lambda value: Q(region_id=value),
-    PeerGroupKind.ENGINEERING.value: lambda value: Q(engineerings=value),
-}
-
-
-def distinct_peers(
-    assessment: Assessment, keys: list[tuple[str, int]]
-) -> dict[tuple[str, int], int]:
-    """Distinct other people with a statistics assessment in each peer group (one query)."""
-    counts = {
-        f"g{i}": Count("user_id", distinct=True, filter=GROUP_FILTERS[kind](value))
-        for i, (kind, value) in enumerate(keys)
-    }
-    row = (
-        Assessment.objects.filter(status=AssessmentStatus.SUBMITTED, consent_statistics=True)
-        .exclude(user_id=assessment.user_id)
-        .aggregate(**counts)
-    )
-    return {key: row[f"g{i}"] for i, key in enumerate(keys)}
 
 
 def group_label(
@@ -336,11 +225,9 @@ def results(assessment: Assessment, group_key: str | None = None) -> Results:
 
     # Peers: the last release's noised distributions of established people (never live figures,
     # so that nothing moves between two releases and no probe can read a newcomer).
-    from pratiques.aggregates import latest_release
-
     keys = peer_groups_of(assessment, [e.pk for e in engineerings])
     selected_key = next((k for k in keys if f"{k[0]}-{k[1]}" == group_key), keys[0])
-    release = latest_release()  # 1
+    release = Release.objects.order_by("-released_at", "-pk").first()  # 1: the latest
     released = (
         {
             row.scope: row

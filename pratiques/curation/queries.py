@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
-from django.db.models import Count
 from django.utils.safestring import SafeString
 
 from pratiques import disclosure
@@ -25,6 +24,9 @@ from pratiques.models import (
     Lever,
     LineageKind,
     Practice,
+    Release,
+    ReleasedAggregate,
+    ReleasedRecord,
     Scale,
     ScaleStep,
     Situation,
@@ -310,82 +312,6 @@ class PracticeDistribution:
     shown: dict[str, int | str] = field(default_factory=dict)
 
 
-def practice_distributions(version: GridVersion) -> tuple[int, list[PracticeDistribution]]:
-    """Per practice of ``version``: counts of each answer among the statistics assessments.
-
-    Three queries whatever the number of assessments (practices, group size, grouped answers).
-    """
-    practices = list(
-        Practice.objects.filter(version=version)
-        .select_related("situation")
-        .order_by("situation__order", "order")
-    )
-    # The unit is a distinct person: each one's latest statistics assessment on the version.
-    latest = (
-        statistics_assessments(version)
-        .order_by("user_id", "-submitted_at", "-pk")
-        .distinct("user_id")
-        .values("pk")
-    )
-    total = Assessment.objects.filter(pk__in=latest).count()
-    grouped = (
-        Answer.objects.filter(assessment__in=latest)
-        .values(
-            "practice_id",
-            "not_concerned",
-            "frequency",
-            "involvement",
-            "carrying",
-            "wants_to_develop",
-        )
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    stats: dict[int, dict[str, Any]] = {
-        p.pk: {
-            "frequency": defaultdict(int),
-            "involvement": defaultdict(int),
-            "carrying": defaultdict(int),
-            "not_concerned": 0,
-            "answered": 0,
-            "to_develop": 0,
-        }
-        for p in practices
-    }
-    for row in grouped:
-        cell = stats.get(row["practice_id"])
-        if cell is None:
-            continue
-        n = row["n"]
-        if row["not_concerned"]:
-            cell["not_concerned"] += n
-            cell["answered"] += n
-            continue
-        if row["frequency"] is None:
-            continue
-        cell["answered"] += n
-        cell["frequency"][row["frequency"]] += n
-        if row["involvement"] is not None:
-            cell["involvement"][row["involvement"]] += n
-        if row["carrying"] is not None:
-            cell["carrying"][row["carrying"]] += n
-        if row["wants_to_develop"]:
-            cell["to_develop"] += n
-    return total, [
-        PracticeDistribution(
-            practice=p,
-            total=total,
-            frequency=dict(stats[p.pk]["frequency"]),
-            not_concerned=stats[p.pk]["not_concerned"],
-            unanswered=max(total - stats[p.pk]["answered"], 0),
-            involvement=dict(stats[p.pk]["involvement"]),
-            carrying=dict(stats[p.pk]["carrying"]),
-            to_develop=stats[p.pk]["to_develop"],
-        )
-        for p in practices
-    ]
-
-
 def released_distributions(
     version: GridVersion, release: Any
 ) -> tuple[int | None, list[PracticeDistribution]]:
@@ -396,8 +322,6 @@ def released_distributions(
         .select_related("situation")
         .order_by("situation__order", "order")
     )
-    from pratiques.models import ReleasedAggregate
-
     row = (
         ReleasedAggregate.objects.filter(
             release=release, scope=f"analyses:{version.pk}", status=disclosure.PUBLISHED
@@ -521,18 +445,34 @@ def export_classes(assessment_ids: list[int]) -> tuple[dict[int, tuple[Any, ...]
     return disclosure.k_anonymise(rows, GENERALISATIONS)
 
 
-def _latest_records() -> list[tuple[int, str, list[Any]]]:
-    from pratiques.aggregates import latest_release
-    from pratiques.microdata import released_records
+def latest_release() -> Release | None:
+    return Release.objects.order_by("-released_at", "-pk").first()
 
+
+def released_records(release: Release | None) -> list[tuple[int, str, list[Any]]]:
+    """(assessment id, pseudonym, classes) of a release's export (``pratiques.microdata``), in
+    its shuffled order, without the people who withdrew their consent or standing since."""
+    if release is None:
+        return []
+    return list(
+        ReleasedRecord.objects.filter(
+            release=release,
+            assessment__consent_statistics=True,
+            assessment__user__is_active=True,
+            assessment__user__vouch__isnull=False,
+        )
+        .order_by("position")
+        .values_list("assessment_id", "pseudonym", "classes")
+    )
+
+
+def _latest_records() -> list[tuple[int, str, list[Any]]]:
     return released_records(latest_release())
 
 
 def export_smallest_class() -> tuple[int, int, int]:
     """(smallest equivalence class, assessments exported, people of the release left out) of
     the latest release's export."""
-    from pratiques.aggregates import latest_release
-
     release = latest_release()
     records = _latest_records()
     smallest = disclosure.smallest_class(tuple(classes) for _, _, classes in records)
@@ -560,9 +500,6 @@ def export_rows() -> Iterator[list[Any]]:
     labels = {
         version_id: scale_labels(version_steps) for version_id, version_steps in steps.items()
     }
-    from pratiques.aggregates import latest_release
-    from pratiques.models import ReleasedRecord
-
     position = ReleasedRecord.objects.filter(
         release=latest_release(), assessment_id=models.OuterRef("assessment_id")
     ).values("position")
