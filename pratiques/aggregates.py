@@ -353,6 +353,21 @@ class TerritoryPractices:
         return ranked[:5]
 
 
+def territory_release_stamp(territory: Any) -> list[Any]:
+    """What a territory's released practice figures depend on (the report's cache key): the
+    status, the keyed digest and the release that drew them — not the latest release's id, so a
+    release that changes nothing for this territory regenerates nothing (2 queries)."""
+    release = latest_release()
+    if release is None:
+        return []
+    row = (
+        ReleasedAggregate.objects.filter(release=release, scope=scope_name(territory))
+        .values_list("status", "digest", "drawn_in_id")
+        .first()
+    )
+    return list(row) if row is not None else [disclosure.BELOW]
+
+
 def territory_released(territory: Any) -> bool:
     """Whether the latest release publishes figures for this territory (2 queries)."""
     release = latest_release()
@@ -371,12 +386,17 @@ def territory_practices(territory: Any) -> TerritoryPractices:
     result = TerritoryPractices(version, disclosure.threshold(), latest_release())
     if version is None or result.release is None:
         return result
-    row = ReleasedAggregate.objects.filter(
-        release=result.release, scope=scope_name(territory)
-    ).first()
+    row = (
+        ReleasedAggregate.objects.filter(release=result.release, scope=scope_name(territory))
+        .select_related("drawn_in")
+        .first()
+    )
     if row is None or row.status != disclosure.PUBLISHED:
         result.status = row.status if row is not None else disclosure.BELOW
         return result
+    # The figures are those of the release that drew them: unchanged since, the page, the PDF
+    # and the CSV keep its date (and a cached PDF stays valid: nothing is regenerated).
+    result.release = row.drawn_in
     result.status = row.status
     figures = row.figures
     result.people = figures.get("people")

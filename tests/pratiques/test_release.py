@@ -101,3 +101,16 @@ def test_a_persons_yearly_budget_stops_new_draws(geo) -> None:
     assert users[0].user_id not in row.members and len(row.members) == 5
     spent = dict(PrivacySpend.objects.values_list("user_id", "epsilon"))
     assert spent[users[0].user_id] == limit and spent[users[1].user_id] > 0
+
+
+def test_a_release_that_changes_nothing_regenerates_no_report(geo) -> None:
+    from observatoire.report.sources import dependency_stamp
+
+    peers(geo.vincennes, 6)
+    release_aggregates()
+    before = dependency_stamp(geo.vincennes)
+    release_aggregates(now=months_later())  # same people, same answers
+    assert dependency_stamp(geo.vincennes) == before  # the cached PDF stays valid
+    peers(geo.vincennes, 5, start_index=10)  # five more people: new figures, a new PDF
+    release_aggregates(now=months_later(2))
+    assert dependency_stamp(geo.vincennes)["release"] != before["release"]
