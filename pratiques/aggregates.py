@@ -74,9 +74,11 @@ class Budget:
     def __init__(self, year: int) -> None:
         self.year = year
         self.limit = disclosure.yearly_budget()
-        self.spent: dict[int, float] = dict(
-            PrivacySpend.objects.filter(year=year).values_list("user_id", "epsilon")
-        )
+        rows = PrivacySpend.objects.filter(year=year).values_list("user_id", "epsilon", "draws")
+        self.spent: dict[int, float] = {}
+        self.earlier_draws: dict[int, int] = {}
+        for user_id, epsilon, draws in rows:
+            self.spent[user_id], self.earlier_draws[user_id] = epsilon, draws
         self.draws: dict[int, int] = defaultdict(int)
         self.charged: dict[int, float] = defaultdict(float)
 
@@ -90,11 +92,22 @@ class Budget:
             self.draws[person.user_id] += 1
 
     def save(self) -> None:
-        for user_id, epsilon in self.charged.items():
-            row, _ = PrivacySpend.objects.get_or_create(user_id=user_id, year=self.year)
-            row.epsilon += epsilon
-            row.draws += self.draws[user_id]
-            row.save(update_fields=["epsilon", "draws"])
+        """One upsert for everyone charged (a release charges up to every person)."""
+        PrivacySpend.objects.bulk_create(
+            [
+                PrivacySpend(
+                    user_id=user_id,
+                    year=self.year,
+                    epsilon=self.spent.get(user_id, 0.0) + epsilon,
+                    draws=self.earlier_draws.get(user_id, 0) + self.draws[user_id],
+                )
+                for user_id, epsilon in self.charged.items()
+            ],
+            batch_size=2000,
+            update_conflicts=True,
+            unique_fields=["user", "year"],
+            update_fields=["epsilon", "draws"],
+        )
 
 
 def _draw_family(
