@@ -48,6 +48,13 @@ class Person:
     frequencies: dict[str, tuple[bool, int | None]] = field(default_factory=dict)
     version_id: int | None = None
     peer_groups: list[str] = field(default_factory=list)  # « pairs:region:12 »…
+    _fingerprint: str = ""
+
+    def fingerprint(self) -> str:
+        """A digest of ``contribution()``, computed once (a person is in a dozen groups)."""
+        if not self._fingerprint:
+            self._fingerprint = disclosure.digest(self.contribution())
+        return self._fingerprint
 
     def contribution(self) -> list[Any]:
         """Exactly what this person brings to any figure (the noise's seed is a keyed digest of
@@ -172,7 +179,7 @@ def _quartiles(values: list[float]) -> tuple[float, float, float]:
 def group_digest(kind: str, group: list[Person]) -> str:
     """The seed of a group's noise: a keyed digest of the kind of figures and of its people's
     exact contributions (never the scope's name nor the date)."""
-    return disclosure.digest([kind, sorted(p.contribution() for p in group)])
+    return disclosure.digest([kind, sorted(p.fingerprint() for p in group)])
 
 
 def protected_figures(group: list[Person], seed: str | None = None) -> dict[str, Any]:
