@@ -33,7 +33,8 @@ def utility(release) -> dict[tuple[int, int], tuple[float, int]]:
     size of the group (distinct people)."""
     people = {p.user_id: p for p in consenting_people()}
     by_band: dict[tuple[int, int], list[float]] = {band: [] for band in BANDS}
-    for row in release.aggregates.filter(status=disclosure.PUBLISHED):
+    rows = release.aggregates.filter(status=disclosure.PUBLISHED)
+    for row in rows.exclude(scope__startswith="pairs:").exclude(scope__startswith="analyses:"):
         group = [people[u] for u in row.members if u in people]
         if not group:
             continue
