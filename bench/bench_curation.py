@@ -23,7 +23,8 @@ from django.test.utils import CaptureQueriesContext
 from _setup import Rollback
 from pratiques.curation.queries import (
     export_rows,
-    practice_distributions,
+    latest_release,
+    released_distributions,
     statistics_assessments,
     version_comparison,
 )
@@ -82,7 +83,11 @@ def measure(repeat: int) -> None:
     old = GridVersion.objects.filter(slug="2023").first()
     if old:
         timed("comparaison 2023 → 2024", repeat, lambda: version_comparison(old, current))
-    timed("répartition des réponses par pratique", repeat, lambda: practice_distributions(current))
+    timed(
+        "répartition des réponses par pratique (lue dans la diffusion)",
+        repeat,
+        lambda: released_distributions(current, latest_release()),
+    )
     keys = list(Practice.objects.filter(version=current).values_list("key", flat=True))
     timed("ressources de 24 pratiques", repeat, lambda: resources_for_practice_keys(keys))
     rows = 0

@@ -286,6 +286,9 @@ BROWSER_PATH = os.environ.get("BROWSER_PATH", "")
 
 # Peer groups and aggregates are shown only above this number of submitted assessments.
 ANONYMITY_THRESHOLD = int(os.environ.get("ANONYMITY_THRESHOLD", "5"))
+# The key of the released figures' noise (docs/secret-statistique.md); empty: derived from
+# SECRET_KEY. Whoever knows it can remove the noise.
+DISCLOSURE_NOISE_KEY = os.environ.get("DISCLOSURE_NOISE_KEY", "")
 
 # Demo mode: demo territoires de projet are proposed by the public search (never otherwise).
 DEMO_MODE = env_bool("DEMO_MODE", False)

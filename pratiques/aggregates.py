@@ -13,7 +13,6 @@ current version whose key persists, the others are left out and said so.
 
 from __future__ import annotations
 
-import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,263 +20,284 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from pratiques import disclosure, scoring
+from pratiques import disclosure
+from pratiques.figures import (
+    CARRYING_FIELDS,
+    LEVERS,
+    Person,
+    analytics_figures,
+    consenting_people,
+    group_digest,
+    peer_figures,
+    protected_figures,
+    scope_name,
+)
 from pratiques.models import (
-    Answer,
-    Assessment,
-    AssessmentScore,
-    AssessmentStatus,
-    Axis,
     GridVersion,
     Practice,
+    PrivacySpend,
     Release,
     ReleasedAggregate,
     Situation,
 )
 
-LEVERS = ("gestion", "action", "vision")
-# pratiques' « portage » scale: 1 en interne, 2 en partenariat, 3 les deux.
-CARRYING_FIELDS = {1: "in_house", 2: "partnership", 3: "both"}
-
-
-# --- the people behind a release -----------------------------------------------------------
-
-
-@dataclass
-class Person:
-    """One distinct consenting person, reduced to what the aggregates use."""
-
-    user_id: int
-    assessment_id: int
-    demo: bool = False
-    scopes: set[str] = field(default_factory=set)
-    # practice key → (answered, carrying 1/2/3 or None, wants to develop)
-    practices: dict[str, tuple[bool, int | None, bool]] = field(default_factory=dict)
-    situations: dict[str, float] = field(default_factory=dict)
-    levers: dict[str, float] = field(default_factory=dict)
-
-
-def scope_name(territory: Any) -> str:
-    return f"{territory.level}:{territory.code}"
-
-
-def consenting_people() -> list[Person]:
-    """Each person's latest consenting submitted assessment, with every scope it falls in
-    (its territory of action, that territory's EPCI, département, région, projects and France).
-    Five queries whatever the number of people."""
-    from territoires.models import ProjectMember
-
-    latest = list(
-        Assessment.objects.filter(status=AssessmentStatus.SUBMITTED, consent_statistics=True)
-        .order_by("user_id", "-submitted_at", "-pk")
-        .distinct("user_id")
-        .values(
-            "pk",
-            "user_id",
-            "territory_id",
-            "territory__level",
-            "territory__code",
-            "territory__epci_id",
-            "territory__epci__code",
-            "territory__commune__code",
-            "territory__departement__code",
-            "territory__region__code",
-            "is_demo",
-        )
-    )
-    projects: dict[int, set[str]] = defaultdict(set)
-    for member_id, code in ProjectMember.objects.values_list("member_id", "project__code"):
-        projects[member_id].add(f"projet:{code}")
-    people = {}
-    for row in latest:
-        person = Person(row["user_id"], row["pk"], row["is_demo"])
-        person.scopes.add("pays:FR")
-        if row["territory__level"] and row["territory__level"] != "pays":
-            person.scopes.add(f"{row['territory__level']}:{row['territory__code']}")
-        for level, code in (
-            ("epci", row["territory__epci__code"]),
-            ("commune", row["territory__commune__code"]),  # Paris, Lyon, Marseille: arrondissements
-            ("departement", row["territory__departement__code"]),
-            ("region", row["territory__region__code"]),
-        ):
-            if code:
-                person.scopes.add(f"{level}:{code}")
-        person.scopes |= projects.get(row["territory_id"], set())
-        if row["territory__epci_id"] is not None:
-            person.scopes |= projects.get(row["territory__epci_id"], set())
-        people[row["pk"]] = person
-    for assessment_id, key, not_concerned, frequency, carrying, develop in Answer.objects.filter(
-        assessment_id__in=list(people)
-    ).values_list(
-        "assessment_id",
-        "practice__key",
-        "not_concerned",
-        "frequency",
-        "carrying",
-        "wants_to_develop",
-    ):
-        answered = not not_concerned and frequency is not None
-        people[assessment_id].practices[str(key)] = (answered, carrying, bool(develop))
-    levers = {str(k): lever for k, lever in Axis.objects.values_list("key", "lever")}
-    for assessment_id, kind, key, value in AssessmentScore.objects.filter(
-        assessment_id__in=list(people)
-    ).values_list("assessment_id", "kind", "element_key", "score"):
-        if kind == AssessmentScore.Kind.SITUATION:
-            people[assessment_id].situations[str(key)] = value
-        elif str(key) in levers:
-            people[assessment_id].levers[levers[str(key)]] = value
-    return list(people.values())
-
-
-# --- protected figures of one group of people ----------------------------------------------
-
-
-def _quartiles(values: list[float]) -> tuple[float, float, float]:
-    if len(values) == 1:
-        return values[0], values[0], values[0]
-    q1, q2, q3 = statistics.quantiles(values, n=4, method="inclusive")
-    return q1, q2, q3
-
-
-def protected_figures(group: list[Person]) -> dict[str, Any]:
-    """The released figures of a group of ≥ k people: noisy counts (OpenDP) turned into rounded
-    shares; score distributions only from DISTRIBUTION_MIN people, noised and rounded."""
-    keys = sorted({key for person in group for key in person.practices})
-    true_counts = [len(group)]
-    for key in keys:
-        cells = [person.practices.get(key) for person in group]
-        true_counts.append(sum(1 for c in cells if c and c[0]))
-        for value in CARRYING_FIELDS:
-            true_counts.append(sum(1 for c in cells if c and c[0] and c[1] == value))
-        true_counts.append(sum(1 for c in cells if c and c[0] and c[2]))
-    counts = disclosure.noisy(true_counts)
-    people = max(disclosure.threshold(), disclosure.round_to(counts[0], disclosure.COUNT_STEP))
-    practices = {}
-    for i, key in enumerate(keys):
-        answered, in_house, partnership, both, develop = counts[1 + 5 * i : 6 + 5 * i]
-        # The three ways of carrying a practice are shares of one whole: taken over the sum of
-        # their own noisy counts (post-processing, no privacy cost) they add up to about 100 %.
-        carried = max(in_house, 0) + max(partnership, 0) + max(both, 0)
-        practices[key] = {
-            "in_house": disclosure.share(in_house, carried),
-            "partnership": disclosure.share(partnership, carried),
-            "both": disclosure.share(both, carried),
-            "develop": disclosure.share(develop, answered),
-        }
-    figures: dict[str, Any] = {
-        "people": people,
-        "practices": practices,
-        "situations": {},
-        "levers": {},
-        "barycentre": None,
-        "demo": any(p.demo for p in group),
-    }
-    if not disclosure.shows_distribution(len(group)):
-        return figures
-    situation_keys = sorted({key for person in group for key in person.situations})
-    stats: list[tuple[str, str, float]] = []
-    for key in situation_keys:
-        values = [p.situations[key] for p in group if key in p.situations]
-        if len(values) >= disclosure.DISTRIBUTION_MIN:
-            q1, median, q3 = _quartiles(values)
-            stats += [(key, "q1", q1), (key, "median", median), (key, "q3", q3)]
-    for lever in LEVERS:
-        values = [p.levers[lever] for p in group if lever in p.levers]
-        if len(values) >= disclosure.DISTRIBUTION_MIN:
-            stats.append((f"lever:{lever}", "median", statistics.median(values)))
-    positions = [
-        position
-        for p in group
-        if (position := scoring.ternary(*(p.levers.get(lever) for lever in LEVERS)))
-    ]
-    if len(positions) >= disclosure.DISTRIBUTION_MIN:
-        for i, lever in enumerate(LEVERS[:2]):
-            stats.append(("barycentre", lever, 100 * statistics.fmean(p[i] for p in positions)))
-    noise = disclosure.noisy([0] * len(stats), scale=disclosure.SCORE_NOISE_SCALE)
-    barycentre: dict[str, int] = {}
-    for (key, name, statistic), delta in zip(stats, noise, strict=True):
-        released = disclosure.score(statistic, delta)
-        if key == "barycentre":
-            barycentre[name] = released  # type: ignore[assignment]
-        elif key.startswith("lever:"):
-            figures["levers"][key.removeprefix("lever:")] = released
-        else:
-            figures["situations"].setdefault(key, {})[name] = released
-    for cell in figures["situations"].values():  # noise must not invert the quartiles
-        cell["q1"], cell["median"], cell["q3"] = sorted((cell["q1"], cell["median"], cell["q3"]))
-    if barycentre:
-        gestion, action = barycentre["gestion"], barycentre["action"]
-        figures["barycentre"] = [gestion, action, max(0, 100 - gestion - action)]
-    return figures
+__all__ = [
+    "CARRYING_FIELDS",
+    "LEVERS",
+    "Person",
+    "analytics_figures",
+    "consenting_people",
+    "group_digest",
+    "peer_figures",
+    "protected_figures",
+    "release_aggregates",
+    "scope_name",
+]
 
 
 # --- a release -----------------------------------------------------------------------------
 
 
+@dataclass
+class Drawn:
+    """Figures as a scope will carry them in this release."""
+
+    figures: dict[str, Any]
+    members: frozenset[int]
+    digest: str
+    drawn_in: int
+
+
+class Budget:
+    """Each person's ε spent this calendar year (``PrivacySpend``), charged at new draws."""
+
+    def __init__(self, year: int) -> None:
+        self.year = year
+        self.limit = disclosure.yearly_budget()
+        rows = PrivacySpend.objects.filter(year=year).values_list("user_id", "epsilon", "draws")
+        self.spent: dict[int, float] = {}
+        self.earlier_draws: dict[int, int] = {}
+        for user_id, epsilon, draws in rows:
+            self.spent[user_id], self.earlier_draws[user_id] = epsilon, draws
+        self.draws: dict[int, int] = defaultdict(int)
+        self.charged: dict[int, float] = defaultdict(float)
+
+    def allows(self, person: Person, epsilon: float) -> bool:
+        spent = self.spent.get(person.user_id, 0.0) + self.charged[person.user_id]
+        return spent + epsilon <= self.limit + 1e-9
+
+    def charge(self, group: list[Person], epsilon: float) -> None:
+        for person in group:
+            self.charged[person.user_id] += epsilon
+            self.draws[person.user_id] += 1
+
+    def save(self) -> None:
+        """One upsert for everyone charged (a release charges up to every person)."""
+        PrivacySpend.objects.bulk_create(
+            [
+                PrivacySpend(
+                    user_id=user_id,
+                    year=self.year,
+                    epsilon=self.spent.get(user_id, 0.0) + epsilon,
+                    draws=self.earlier_draws.get(user_id, 0) + self.draws[user_id],
+                )
+                for user_id, epsilon in self.charged.items()
+            ],
+            batch_size=2000,
+            update_conflicts=True,
+            unique_fields=["user", "year"],
+            update_fields=["epsilon", "draws"],
+        )
+
+
+def _draw_family(
+    *,
+    release: Release,
+    kind: str,
+    groups: dict[str, list[Person]],
+    previous: dict[str, ReleasedAggregate],
+    figure_of: Any,
+    epsilon: float,
+    budget: Budget,
+    known: set[str],
+) -> dict[str, Drawn]:
+    """Figures of every scope of one kind: kept from an earlier release when the scope's people
+    are « the same scope » as its last published figures (or any scope's), else drawn with keyed
+    noise, the people whose yearly budget is spent being left out of a new draw."""
+    k = disclosure.threshold()
+    pool: list[Drawn] = [
+        Drawn(row.figures, frozenset(row.members), row.digest, row.drawn_in_id)
+        for row in previous.values()
+        if row.status == disclosure.PUBLISHED and row.figures
+    ]
+    index: dict[int, list[int]] = defaultdict(list)  # person → positions in the pool
+
+    def remember(drawn: Drawn) -> None:
+        pool.append(drawn)
+        for person in drawn.members:
+            index[person].append(len(pool) - 1)
+
+    for position, drawn in enumerate(pool):
+        for person in drawn.members:
+            index[person].append(position)
+    drawn_now: dict[str, Drawn] = {}
+    result: dict[str, Drawn] = {}
+    for scope in sorted(groups, key=lambda s: (len(groups[s]), s)):
+        group = groups[scope]
+        ids = frozenset(p.user_id for p in group)
+        if len(ids) < k:
+            result[scope] = Drawn({}, ids, "", release.pk)
+            continue
+        earlier = previous.get(scope)
+        if (
+            earlier is not None
+            and earlier.status == disclosure.PUBLISHED
+            and earlier.figures
+            and disclosure.same_scope(ids, frozenset(earlier.members))
+        ):
+            result[scope] = Drawn(
+                earlier.figures, frozenset(earlier.members), earlier.digest, earlier.drawn_in_id
+            )
+            continue
+        tolerance = disclosure.same_scope_tolerance(len(ids))
+        candidates = {c for person in sorted(ids)[:tolerance] for c in index.get(person, [])}
+        same = next(
+            (pool[c] for c in sorted(candidates) if disclosure.same_scope(ids, pool[c].members)),
+            None,
+        )
+        if same is not None:
+            result[scope] = same
+            continue
+        seed = group_digest(kind, group)
+        if seed not in known and seed not in drawn_now:
+            eligible = [p for p in group if budget.allows(p, epsilon)]
+            if len(eligible) < len(group):
+                group = eligible
+                ids = frozenset(p.user_id for p in group)
+                seed = group_digest(kind, group)
+                if len(ids) < k:
+                    result[scope] = Drawn({}, ids, "", release.pk)
+                    continue
+        if seed in drawn_now:
+            result[scope] = drawn_now[seed]
+            continue
+        if seed not in known:
+            budget.charge(group, epsilon)
+        drawn = Drawn(figure_of(group, seed), ids, seed, release.pk)
+        drawn_now[seed] = drawn
+        remember(drawn)
+        result[scope] = drawn
+    return result
+
+
+def _last_published(prefix: str | None) -> dict[str, ReleasedAggregate]:
+    rows = ReleasedAggregate.objects.filter(status=disclosure.PUBLISHED)
+    if prefix is None:
+        rows = rows.exclude(scope__startswith="pairs:").exclude(scope__startswith="analyses:")
+    else:
+        rows = rows.filter(scope__startswith=prefix)
+    return {
+        row.scope: row
+        for row in rows.order_by("scope", "-release__released_at", "-release_id").distinct("scope")
+    }
+
+
 @transaction.atomic
 def release_aggregates(*, trigger: str = "commande", now: Any = None) -> Release:
-    """Compute, protect and store every territory aggregate at once (a « diffusion »).
+    """Compute, protect and store every figure about others at once (a « diffusion »):
+    territories, peer groups, the admins' analytics and the anonymised export.
 
-    A scope whose people changed by fewer than ``release_change_min`` since its last published
-    figures keeps those figures (no before/after subtraction); complementary suppression then runs
-    over the member sets behind the figures as they will be read.
+    At most one release per calendar month (refused with a French message). A scope whose people
+    are « the same scope » as figures already published keeps them; a new draw's noise is a
+    keyed function of its exact contributions, so unchanged data gives byte-identical figures;
+    complementary suppression then runs over the member sets behind the figures as read.
     """
-    people = consenting_people()
+    now = now or timezone.now()
+    # One release at a time: a second request waits here, then finds this month taken.
+    Release.objects.select_for_update().order_by().values_list("pk").first()
     previous = latest_release()
+    refusal = disclosure.release_refusal(previous.released_at if previous else None, now)
+    if refusal is not None:
+        raise refusal
+    people = consenting_people()
     release = Release.objects.create(
-        released_at=now or timezone.now(),
+        released_at=now,
         trigger=trigger,
         people=len(people),
         parameters=disclosure.parameters(),
     )
+    known = set(
+        ReleasedAggregate.objects.exclude(digest="").values_list("digest", flat=True).distinct()
+    )
+    budget = Budget(timezone.localtime(now).year)
     groups: dict[str, list[Person]] = defaultdict(list)
+    peers: dict[str, list[Person]] = defaultdict(list)
     for person in people:
         for scope in person.scopes:
             groups[scope].append(person)
-    kept: dict[str, ReleasedAggregate] = {}
-    if previous is not None:
-        change_min = disclosure.release_change_min()
-        # Only figures that went out can be subtracted: compare with the last ones published
-        # for the scope (in any earlier release); a scope never published is drawn afresh.
-        last_published = (
-            ReleasedAggregate.objects.filter(status=disclosure.PUBLISHED)
-            .order_by("scope", "-release__released_at", "-release_id")
-            .distinct("scope")
-        )
-        for row in last_published:
-            now_members = {p.user_id for p in groups.get(row.scope, [])}
-            if len(now_members ^ set(row.members)) < change_min:
-                kept[row.scope] = row
-    members: dict[str, frozenset[int]] = {}
-    for scope, group in groups.items():
-        earlier = kept.get(scope)
-        members[scope] = frozenset(earlier.members if earlier else (p.user_id for p in group))
-    for scope, row in kept.items():  # a scope everyone left keeps its last figures until k left
-        members.setdefault(scope, frozenset(row.members))
-    status = disclosure.suppress_differences(members)
-    drawn: dict[frozenset[int], dict[str, Any]] = {}  # the same people, the same figures
-    rows = []
-    for scope, people_ids in members.items():
-        earlier = kept.get(scope)
-        if earlier is not None:
-            figures, drawn_in = earlier.figures, earlier.drawn_in_id
-        else:
-            figures, drawn_in = {}, release.pk
-            if len(people_ids) >= disclosure.threshold():
-                if people_ids not in drawn:
-                    drawn[people_ids] = protected_figures(groups[scope])
-                figures = drawn[people_ids]
-        rows.append(
-            ReleasedAggregate(
-                release=release,
-                scope=scope,
-                status=status[scope],
-                figures=figures,
-                members=sorted(people_ids),
-                drawn_in_id=drawn_in,
+        for scope in person.peer_groups:
+            peers[scope].append(person)
+    version = GridVersion.objects.current()
+    analytics: dict[str, list[Person]] = {}
+    if version is not None:
+        analytics[f"analyses:{version.pk}"] = [p for p in people if p.version_id == version.pk]
+    common: dict[str, Any] = {"release": release, "budget": budget, "known": known}
+    territories = _draw_family(
+        kind="territoire",
+        groups=groups,
+        previous=_last_published(None),
+        figure_of=protected_figures,
+        epsilon=disclosure.epsilon_of(disclosure.TERRITORY_SENSITIVITY),
+        **common,
+    )
+    # A scope everyone left keeps its last figures until k people left.
+    for scope, row in _last_published(None).items():
+        if scope not in territories and disclosure.same_scope(frozenset(), frozenset(row.members)):
+            territories[scope] = Drawn(
+                row.figures, frozenset(row.members), row.digest, row.drawn_in_id
             )
+    status = disclosure.suppress_differences({s: d.members for s, d in territories.items()})
+    others = {
+        **_draw_family(
+            kind="pairs",
+            groups=peers,
+            previous=_last_published("pairs:"),
+            figure_of=peer_figures,
+            epsilon=disclosure.epsilon_of(disclosure.PEER_SENSITIVITY),
+            **common,
+        ),
+        **_draw_family(
+            kind="analyses",
+            groups=analytics,
+            previous=_last_published("analyses:"),
+            figure_of=analytics_figures,
+            epsilon=disclosure.epsilon_of(disclosure.ANALYTICS_SENSITIVITY),
+            **common,
+        ),
+    }
+    for scope, drawn in others.items():
+        status[scope] = (
+            disclosure.PUBLISHED
+            if len(drawn.members) >= disclosure.threshold()
+            else disclosure.BELOW
         )
+    rows = [
+        ReleasedAggregate(
+            release=release,
+            scope=scope,
+            status=status[scope],
+            figures=drawn.figures if status[scope] == disclosure.PUBLISHED else {},
+            members=sorted(drawn.members),
+            drawn_in_id=drawn.drawn_in,
+            digest=drawn.digest,
+        )
+        for scope, drawn in {**territories, **others}.items()
+    ]
     ReleasedAggregate.objects.bulk_create(rows, batch_size=1000)
+    budget.save()
+    from pratiques.microdata import records_release
+
+    records_release(release=release, people=people)
     return release
 
 
@@ -346,6 +366,21 @@ class TerritoryPractices:
         return ranked[:5]
 
 
+def territory_release_stamp(territory: Any) -> list[Any]:
+    """What a territory's released practice figures depend on (the report's cache key): the
+    status, the keyed digest and the release that drew them — not the latest release's id, so a
+    release that changes nothing for this territory regenerates nothing (2 queries)."""
+    release = latest_release()
+    if release is None:
+        return []
+    row = (
+        ReleasedAggregate.objects.filter(release=release, scope=scope_name(territory))
+        .values_list("status", "digest", "drawn_in_id")
+        .first()
+    )
+    return list(row) if row is not None else [disclosure.BELOW]
+
+
 def territory_released(territory: Any) -> bool:
     """Whether the latest release publishes figures for this territory (2 queries)."""
     release = latest_release()
@@ -364,12 +399,17 @@ def territory_practices(territory: Any) -> TerritoryPractices:
     result = TerritoryPractices(version, disclosure.threshold(), latest_release())
     if version is None or result.release is None:
         return result
-    row = ReleasedAggregate.objects.filter(
-        release=result.release, scope=scope_name(territory)
-    ).first()
+    row = (
+        ReleasedAggregate.objects.filter(release=result.release, scope=scope_name(territory))
+        .select_related("drawn_in")
+        .first()
+    )
     if row is None or row.status != disclosure.PUBLISHED:
         result.status = row.status if row is not None else disclosure.BELOW
         return result
+    # The figures are those of the release that drew them: unchanged since, the page, the PDF
+    # and the CSV keep its date (and a cached PDF stays valid: nothing is regenerated).
+    result.release = row.drawn_in
     result.status = row.status
     figures = row.figures
     result.people = figures.get("people")

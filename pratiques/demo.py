@@ -27,6 +27,8 @@ from pratiques.models import (
     OrganisationMembership,
     Practice,
     Situation,
+    Vouch,
+    VouchSource,
 )
 from pratiques.plan.demo import load_demo_plans
 from territoires.models import ActorProfile, Engineering, Level, SizeSegment, Territory
@@ -153,6 +155,12 @@ def load_demo_assessments(*, stdout: TextIO) -> None:
         ]
     )
     demo_login = User.objects.filter(username=DEMO_LOGIN).first()
+    # Who counts: the demo's people are vouched for (source « démonstration »), so that the demo's
+    # figures about others exist; a signed-up account is not, until an admin approves it.
+    vouched = list(users) + ([demo_login] if demo_login is not None else [])
+    Vouch.objects.bulk_create(
+        [Vouch(user=u, source=VouchSource.DEMO) for u in vouched], ignore_conflicts=True
+    )
     home_org = organisations[0]
 
     # The communes the README and the issue use as examples get enough assessments to show

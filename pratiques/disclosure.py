@@ -6,8 +6,14 @@ README (« Secret statistique et diffusion des agrégats »):
 
 - unit: a distinct consenting person (their latest consenting submitted assessment);
 - threshold: k = ``settings.ANONYMITY_THRESHOLD`` (5) distinct people, below it « moins de 5 »;
-- noise: discrete Laplace noise (OpenDP ``make_laplace`` on integers) on every released count,
-  drawn once at a release and stored, so that reading twice gives the same figure;
+- who counts: only established people (active account + a ``Vouch``), see
+  ``pratiques.models.established``;
+- noise: discrete Laplace noise on every released count, a deterministic function of a secret key
+  and of the exact contributions behind the figures (``keyed_noise``): the same data, released
+  again or under another scope's name, gives the same figures, so there is nothing to average;
+- budget: each new draw costs every person in it ε (OpenDP's privacy map and composition); a
+  person whose yearly budget is spent is left out of further new draws until the next year;
+- releases at most once per calendar month (``release_refusal``);
 - rounding: counts to the nearest 5, shares to steps of 10 %, scores to steps of 5;
 - score distributions (median, quartiles, barycentre) only from ``DISTRIBUTION_MIN`` people;
 - complementary suppression of scopes whose difference with another published scope is a group
@@ -17,11 +23,20 @@ README (« Secret statistique et diffusion des agrégats »):
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
+import math
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Sequence
+from datetime import datetime
+from functools import cache
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
+
+from config.refusals import Refused
 
 # --- parameters ----------------------------------------------------------------------------
 
@@ -32,7 +47,15 @@ SHARE_STEP = 10  # a share is shown in steps of 10 %
 SCORE_STEP = 5  # a score (0–100) is shown in steps of 5
 DISTRIBUTION_MIN = 10  # medians, quartiles and barycentre only from 10 distinct people
 RELEASE_CHANGE_MIN = None  # None: k; a scope is re-released only when ≥ this many people changed
+SAME_SCOPE_SHARE = 0.05  # …or ≥ this share of its people (large scopes are redrawn less often)
 RELEASE_CADENCE = "mensuelle (le 1er de chaque mois)"
+# A person's count vector in one scope: people (1) + per practice answered, one of the three
+# carrying cells, « à développer » (3 × 24): the L1 distance one person moves it by.
+TERRITORY_SENSITIVITY = 1 + 3 * 24
+# Admin analytics: the total (1) + per practice one answer cell and « à développer » (2 × 24).
+ANALYTICS_SENSITIVITY = 1 + 2 * 24
+PEER_SENSITIVITY = 1  # a peer group releases one count (its size) and noised quartiles
+YEARLY_BUDGET_DRAWS = 6  # a person enters at most this many territory-sized new draws a year
 
 PUBLISHED = "published"
 BELOW = "below"
@@ -47,9 +70,27 @@ def release_change_min() -> int:
     return RELEASE_CHANGE_MIN or threshold()
 
 
+def same_scope_tolerance(size: int) -> int:
+    return max(release_change_min(), math.ceil(SAME_SCOPE_SHARE * size))
+
+
+def same_scope(a: frozenset[int] | set[int], b: frozenset[int] | set[int]) -> bool:
+    """Two groups of people that differ by fewer than k people (or than SAME_SCOPE_SHARE of the
+    larger) are the same scope: they carry the same figures, never two draws."""
+    tolerance = same_scope_tolerance(max(len(a), len(b)))
+    if abs(len(a) - len(b)) >= tolerance:
+        return False
+    return len(a ^ b) < tolerance
+
+
 def parameters() -> dict[str, Any]:
-    """The parameters a release is drawn with (stored on it, stated in the README)."""
+    """The parameters a release is drawn with (stored on it, stated in docs/secret-statistique.md)."""
     return {
+        "epsilon_territory_draw": epsilon_of(TERRITORY_SENSITIVITY),
+        "epsilon_analytics_draw": epsilon_of(ANALYTICS_SENSITIVITY),
+        "epsilon_peer_draw": epsilon_of(PEER_SENSITIVITY),
+        "epsilon_year": yearly_budget(),
+        "same_scope_share": SAME_SCOPE_SHARE,
         "k": threshold(),
         "noise_scale": NOISE_SCALE,
         "score_noise_scale": SCORE_NOISE_SCALE,
@@ -60,6 +101,131 @@ def parameters() -> dict[str, Any]:
         "distribution_min": DISTRIBUTION_MIN,
         "release_change_min": release_change_min(),
     }
+
+
+# --- keyed noise: a function of the key and of the data, nothing else ------------------------
+
+
+def noise_key() -> bytes:
+    """The secret the noise is derived from: ``DISCLOSURE_NOISE_KEY``, or one derived from
+    ``SECRET_KEY``. Whoever knows it can remove the noise: keep it as secret as SECRET_KEY."""
+    dedicated = getattr(settings, "DISCLOSURE_NOISE_KEY", "") or ""
+    if dedicated:
+        return dedicated.encode()
+    return hmac.new(
+        str(settings.SECRET_KEY).encode(), b"pratiques.disclosure.noise", hashlib.sha256
+    ).digest()
+
+
+def digest(contributions: Any) -> str:
+    """A keyed digest of the exact contributions behind a figure (canonical JSON): the seed of
+    its noise. Same contributions → same digest, whatever the scope's name or the date."""
+    canonical = json.dumps(contributions, sort_keys=True, separators=(",", ":"), default=str)
+    return hmac.new(noise_key(), canonical.encode(), hashlib.sha256).hexdigest()
+
+
+def _uniform(seed: str, index: int, part: int) -> float:
+    """A number in (0, 1] from the keyed stream (HMAC-SHA256 as a pseudo-random function)."""
+    block = hmac.new(noise_key(), f"{seed}:{index}:{part}".encode(), hashlib.sha256).digest()
+    return (int.from_bytes(block[:8], "big") + 1) / 2**64
+
+
+def keyed_noise(seed: str, count: int, *, scale: float = NOISE_SCALE) -> list[int]:
+    """``count`` discrete Laplace draws of scale ``scale`` (P(x) ∝ exp(−|x| / scale)), the
+    difference of two geometric variables, each read from the keyed stream of ``seed``."""
+    result = []
+    for index in range(count):
+        g1 = math.floor(-scale * math.log(_uniform(seed, index, 1)))
+        g2 = math.floor(-scale * math.log(_uniform(seed, index, 2)))
+        result.append(g1 - g2)
+    return result
+
+
+def keyed_noisy(seed: str, values: Sequence[int], *, scale: float = NOISE_SCALE) -> list[int]:
+    return [
+        int(v) + d for v, d in zip(values, keyed_noise(seed, len(values), scale=scale), strict=True)
+    ]
+
+
+# --- the privacy budget (OpenDP's privacy maps and composition) ------------------------------
+
+
+@cache
+def epsilon_of(sensitivity: int, scale: float = NOISE_SCALE) -> float:
+    """ε of one draw of OpenDP's discrete Laplace mechanism on a count vector that one person
+    moves by ``sensitivity`` (L1)."""
+    import opendp.prelude as dp
+
+    dp.enable_features("contrib")
+    return float(_laplace(scale).map(d_in=sensitivity))  # type: ignore[attr-defined]
+
+
+@cache
+def composed_epsilon(draws: int, sensitivity: int = TERRITORY_SENSITIVITY) -> float:
+    """ε of ``draws`` draws of one person, by OpenDP's (sequential) composition."""
+    import opendp.prelude as dp
+
+    dp.enable_features("contrib")
+    if draws <= 0:
+        return 0.0
+    mechanism = _laplace(NOISE_SCALE)
+    composed = dp.c.make_composition([mechanism] * draws)
+    return float(composed.map(d_in=sensitivity))
+
+
+def yearly_budget() -> float:
+    """A person's ε per calendar year: YEARLY_BUDGET_DRAWS territory draws, composed."""
+    return composed_epsilon(YEARLY_BUDGET_DRAWS)
+
+
+# --- when a release may happen ---------------------------------------------------------------
+
+
+def month_start(moment: datetime) -> datetime:
+    local = timezone.localtime(moment)
+    return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def next_release_possible(last: datetime | None, now: datetime | None = None) -> datetime:
+    """The first moment a new release may happen: the first day of the month after the last."""
+    now = now or timezone.now()
+    if last is None or month_start(last) < month_start(now):
+        return now
+    start = month_start(last)
+    return start.replace(year=start.year + start.month // 12, month=start.month % 12 + 1)
+
+
+def french_date(moment: datetime) -> str:
+    months = [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ]
+    local = timezone.localtime(moment)
+    day = "1er" if local.day == 1 else str(local.day)
+    return f"{day} {months[local.month - 1]} {local.year}"
+
+
+def release_refusal(last: datetime | None, now: datetime | None = None) -> Refused | None:
+    """At most one release per calendar month: more would let figures be redrawn at will."""
+    now = now or timezone.now()
+    possible = next_release_possible(last, now)
+    if last is None or possible <= now:
+        return None
+    return Refused(
+        f"Une diffusion a déjà eu lieu ce mois-ci (le {french_date(last)}) : les diffusions sont "
+        f"au plus mensuelles. La prochaine est possible à partir du {french_date(possible)}.",
+        code="release_monthly",
+    )
 
 
 # --- noise (OpenDP) ------------------------------------------------------------------------

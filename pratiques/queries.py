@@ -6,31 +6,31 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 
 from pratiques import disclosure, scoring
 from pratiques.models import (
     Answer,
     Assessment,
-    AssessmentScore,
     AssessmentStatus,
     Axis,
     GridStatus,
     GridVersion,
-    PeerBucket,
     PeerGroupKind,
     Practice,
+    Release,
+    ReleasedAggregate,
     Resource,
     ResourceAttachment,
     ScaleStep,
     Situation,
+    established,
 )
-from pratiques.scoring import assessment_dimensions, compute_scores, peer_groups_of
+from pratiques.scoring import compute_scores, peer_groups_of
 
 
 @dataclass
@@ -126,44 +126,6 @@ class Distribution:
     quartile: int | None = None  # 1 (lowest quarter) … 4
 
 
-def quantile(cells: list[tuple[float, int]], n: int, q: float) -> float:
-    """Lower quantile over a sorted histogram (value, count)."""
-    target = q * (n - 1)
-    seen = 0
-    for value, count in cells:
-        seen += count
-        if seen > target:
-            return value
-    return cells[-1][0]
-
-
-def distribution(hist: dict[int, int], own: float | None, *, scale: float = 10) -> Distribution:
-    cells = sorted((bucket / scale, count) for bucket, count in hist.items() if count > 0)
-    n = sum(count for _, count in cells)
-    if n == 0:
-        return Distribution(n=0)
-    result = Distribution(
-        n=n,
-        q1=quantile(cells, n, 0.25),
-        median=quantile(cells, n, 0.5),
-        q3=quantile(cells, n, 0.75),
-    )
-    if own is not None:
-        below = sum(c for v, c in cells if v < own - 1e-9)
-        equal = sum(c for v, c in cells if abs(v - own) <= 1e-9)
-        result.below = 100 * below / n
-        mid = (below + equal / 2) / n  # mid-rank: ties split evenly
-        result.quartile = min(4, int(mid * 4) + 1)
-    return result
-
-
-def shown_distribution(hist: dict[int, int], own: float | None, threshold: int) -> Distribution:
-    """A distribution with fewer scores than the threshold (a situation new in this grid version,
-    say) is given without its quartiles."""
-    result = distribution(hist, own)
-    return result if result.n >= threshold else Distribution(n=result.n)
-
-
 @dataclass
 class PeerGroup:
     kind: str
@@ -184,78 +146,6 @@ class PeerGroup:
     @property
     def has_distribution(self) -> bool:
         return bool(self.situations)
-
-
-def protected(dist: Distribution) -> Distribution:
-    """A peer distribution as shown: scores in steps of 5, shares below in steps of 10 %."""
-    return Distribution(
-        n=dist.n,
-        q1=disclosure.score(dist.q1),
-        median=disclosure.score(dist.median),
-        q3=disclosure.score(dist.q3),
-        below=None
-        if dist.below is None
-        else disclosure.round_to(dist.below, disclosure.SHARE_STEP),
-        quartile=dist.quartile,
-    )
-
-
-def viewer_contributions(
-    assessment: Assessment, levers: dict[Any, str]
-) -> list[tuple[set[tuple[str, int]], dict[tuple[str, int], int]]]:
-    """Each of the viewer's statistics assessments, on every grid version: its peer groups and the
-    histogram cells it adds to them (3 queries)."""
-    own = list(
-        Assessment.objects.filter(
-            user_id=assessment.user_id,
-            status=AssessmentStatus.SUBMITTED,
-            consent_statistics=True,
-        ).values("pk", "actor_profile_id", "size_segment_id", "region_id")
-    )
-    if not own:
-        return []
-    ids = [row["pk"] for row in own]
-    engineerings: dict[int, list[int]] = defaultdict(list)
-    for assessment_id, engineering_id in Assessment.engineerings.through.objects.filter(
-        assessment_id__in=ids
-    ).values_list("assessment_id", "engineering_id"):
-        engineerings[assessment_id].append(engineering_id)
-    scores: dict[int, list[tuple[str, Any, float]]] = defaultdict(list)
-    for assessment_id, kind, key, value in AssessmentScore.objects.filter(
-        assessment_id__in=ids
-    ).values_list("assessment_id", "kind", "element_key", "score"):
-        scores[assessment_id].append((kind, key, value))
-    result = []
-    for row in own:
-        shape = SimpleNamespace(**{k: row[k] for k in row if k != "pk"})
-        keys = set(peer_groups_of(shape, engineerings.get(row["pk"], [])))  # type: ignore[arg-type]
-        result.append((keys, assessment_dimensions(scores[row["pk"]], levers)))
-    return result
-
-
-GROUP_FILTERS = {
-    PeerGroupKind.ALL.value: lambda value: Q(),
-    PeerGroupKind.PROFILE.value: lambda value: Q(actor_profile_id=value),
-    PeerGroupKind.SEGMENT.value: lambda value: Q(size_segment_id=value),
-    PeerGroupKind.REGION.value: lambda value: Q(region_id=value),
-    PeerGroupKind.ENGINEERING.value: lambda value: Q(engineerings=value),
-}
-
-
-def distinct_peers(
-    assessment: Assessment, keys: list[tuple[str, int]]
-) -> dict[tuple[str, int], int]:
-    """Distinct other people with a statistics assessment in each peer group (one query)."""
-    counts = {
-        f"g{i}": Count("user_id", distinct=True, filter=GROUP_FILTERS[kind](value))
-        for i, (kind, value) in enumerate(keys)
-    }
-    row = (
-        Assessment.objects.filter(status=AssessmentStatus.SUBMITTED, consent_statistics=True)
-        .exclude(user_id=assessment.user_id)
-        .aggregate(**counts)
-    )
-    return {key: row[f"g{i}"] for i, key in enumerate(keys)}
 
 
 def group_label(
@@ -287,6 +177,37 @@ class Results:
     answered: int
     not_concerned: int
     threshold: int
+    release: Any = None  # the release the peers are read from
+    counted: bool = False  # the author is established: the assessment enters others' figures
+
+    @property
+    def pending(self) -> bool:
+        """Validated after the last release: « votre position sera mise à jour à la prochaine
+        diffusion »."""
+        submitted = self.assessment.submitted_at
+        return self.release is None or (
+            submitted is not None and submitted > self.release.released_at
+        )
+
+
+def counted(assessment: Assessment) -> bool:
+    """Whether this assessment can enter figures about others (who counts)."""
+    return Assessment.objects.filter(
+        established(), pk=assessment.pk, consent_statistics=True
+    ).exists()
+
+
+def released_distribution(
+    cell: dict[str, int] | None, own: float | None, people: int
+) -> Distribution:
+    """A released peer distribution (noised quartiles) and the quarter one's score falls in."""
+    if not cell:
+        return Distribution(n=0)
+    result = Distribution(n=people, q1=cell.get("q1"), median=cell.get("median"), q3=cell.get("q3"))
+    if own is not None and None not in (result.q1, result.median, result.q3):
+        bounds = [result.q1, result.median, result.q3]
+        result.quartile = 1 + sum(1 for bound in bounds if own >= bound)  # type: ignore[operator]
+    return result
 
 
 def results(assessment: Assessment, group_key: str | None = None) -> Results:
@@ -302,77 +223,55 @@ def results(assessment: Assessment, group_key: str | None = None) -> Results:
         by_lever.get("gestion"), by_lever.get("action"), by_lever.get("vision")
     )
 
-    # Peer histograms, one query: the size of every group, every cell of the selected one.
+    # Peers: the last release's noised distributions of established people (never live figures,
+    # so that nothing moves between two releases and no probe can read a newcomer).
     keys = peer_groups_of(assessment, [e.pk for e in engineerings])
     selected_key = next((k for k in keys if f"{k[0]}-{k[1]}" == group_key), keys[0])
-    sizes = Q()
-    for kind, value in keys:
-        sizes |= Q(group_kind=kind, group_value=value)
-    # Every grid version: histograms are keyed by the stable keys of situations and axes, so a
-    # situation whose key persists keeps its peers after a new version is published (README).
-    rows = PeerBucket.objects.filter(
-        (sizes & Q(dimension="n")) | Q(group_kind=selected_key[0], group_value=selected_key[1]),
-    ).values_list("group_kind", "group_value", "dimension", "bucket", "count")
-    hist: dict[tuple[str, int], dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
-    for kind, value, dimension, bucket, count in rows:
-        cell = hist[(kind, value)][dimension]
-        cell[bucket] = cell.get(bucket, 0) + count  # summed over grid versions
-    # Peers are the others: take ALL of the viewer's statistics assessments out of the groups
-    # they feed, on every grid version (disclosure policy), and count distinct people, not assessments.
-    for own_keys, own_cells in viewer_contributions(assessment, levers):  # 3
-        for key in keys:
-            if key not in own_keys:
-                continue
-            for (dimension, bucket), count in own_cells.items():
-                if dimension == "n" or key == selected_key:
-                    cell = hist[key][dimension]
-                    cell[bucket] = cell.get(bucket, 0) - count
-    people = distinct_peers(assessment, keys)  # 1
+    release = Release.objects.order_by("-released_at", "-pk").first()  # 1: the latest
+    released = (
+        {
+            row.scope: row
+            for row in ReleasedAggregate.objects.filter(
+                release=release, scope__in=[f"pairs:{kind}:{value}" for kind, value in keys]
+            )
+        }
+        if release is not None
+        else {}
+    )  # 1
     threshold = settings.ANONYMITY_THRESHOLD
     names = {e.pk: e.label for e in engineerings}
     groups = []
     selected = None
     for kind, value in keys:
-        data = hist[(kind, value)]
         group = PeerGroup(kind, value, group_label(kind, assessment, names, value))
-        group.n = data.get("n", {}).get(0, 0)
-        group.people = people.get((kind, value), 0)
-        group.shown = min(group.n, group.people) >= threshold
+        row = released.get(f"pairs:{kind}:{value}")
+        if row is not None and row.status == disclosure.PUBLISHED and row.figures:
+            group.people = group.n = int(row.figures.get("people", 0))
+            group.shown = True
         groups.append(group)
         if (kind, value) != selected_key:
             continue
         selected = group
-        # Quartiles and barycentre only where one person cannot move them readably.
-        if not group.shown or not disclosure.shows_distribution(group.people):
+        if not group.shown or row is None:
             continue
-        distribution_min = max(disclosure.DISTRIBUTION_MIN, threshold)
+        figures = row.figures
+        released_situations = figures.get("situations", {})
+        released_axes = figures.get("axes", {})
+        if not released_situations and not released_axes:
+            continue  # fewer than DISTRIBUTION_MIN people: the size only
         for situation in tree.situations:
-            group.situations[situation.key] = protected(
-                shown_distribution(
-                    data.get(f"s:{situation.key}", {}),
-                    situation_scores.get(situation.key),
-                    distribution_min,
-                )
+            group.situations[situation.key] = released_distribution(
+                released_situations.get(str(situation.key)),
+                situation_scores.get(situation.key),
+                group.people,
             )
         for axis in tree.axes:
-            group.axes[axis.key] = protected(
-                shown_distribution(
-                    data.get(f"a:{axis.key}", {}), axis_scores.get(axis.key), distribution_min
-                )
+            group.axes[axis.key] = released_distribution(
+                released_axes.get(str(axis.key)), axis_scores.get(axis.key), group.people
             )
-        placed = sum(c for c in data.get("t", {}).values() if c > 0)
-        if placed:
-            group.barycentre = tuple(
-                disclosure.score(100 * data.get(f"sum:{lever}", {}).get(0, 0) / 1_000_000 / placed)
-                / 100
-                for lever in ("gestion", "action", "vision")
-            )
-            # The spread shows only cells shared by at least k peers: never one person's point.
-            group.spread = [
-                (*scoring.cell_shares(cell), c)
-                for cell, c in data.get("t", {}).items()
-                if c >= threshold
-            ]
+        barycentre = figures.get("barycentre")
+        if barycentre:
+            group.barycentre = tuple(v / 100 for v in barycentre)  # type: ignore[assignment]
 
     answers = list(Answer.objects.filter(assessment=assessment))  # 1
     practices = {p.pk: p for p in tree.practices}
@@ -399,6 +298,8 @@ def results(assessment: Assessment, group_key: str | None = None) -> Results:
         answered=sum(a.is_answered for a in answers),
         not_concerned=sum(a.not_concerned for a in answers),
         threshold=threshold,
+        release=release,
+        counted=counted(assessment),  # 1
     )
 
 

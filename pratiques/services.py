@@ -567,27 +567,25 @@ PSEUDONYMS_SQL = """
 """
 
 
-# --- who counts: the network's word that an account is a real person -----------------------------
+# --- who counts ------------------------------------------------------------------------------
 
 
 @transaction.atomic
 def vouch_record(*, user: User, source: str, by: User | None = None) -> Vouch:
-    """Creates or updates the one ``Vouch`` of ``user`` (an invitation accepted, a campaign's
-    imported population, an admin's approval). Idempotent: vouching again keeps the first date."""
-    source = VouchSource(source)
-    vouch, created = Vouch.objects.select_for_update().get_or_create(
+    """The network vouches for ``user``: from the next release their consenting assessments
+    enter figures about others (``pratiques.models.established``). Idempotent: a person already
+    vouched keeps their first vouch (its source and date)."""
+    if source not in VouchSource.values:
+        raise Refused("Origine de la reconnaissance inconnue.", code="vouch_source")
+    vouch, _created = Vouch.objects.get_or_create(
         user=user, defaults={"source": source, "vouched_by": by}
     )
-    if not created and (vouch.source != source or vouch.vouched_by_id != (by.pk if by else None)):
-        vouch.source = source
-        vouch.vouched_by = by
-        vouch.save(update_fields=["source", "vouched_by"])
     return vouch
 
 
 @transaction.atomic
 def vouch_withdraw(*, user: User) -> bool:
-    """Removes the vouch of ``user``: their assessments stop entering any figure about others
-    (from the next release on). Returns whether there was one."""
+    """The network withdraws its vouch: the person leaves figures about others from the next
+    release (already released figures stay). Returns whether there was one."""
     deleted, _ = Vouch.objects.filter(user=user).delete()
-    return bool(deleted)
+    return deleted > 0

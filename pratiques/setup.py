@@ -48,7 +48,12 @@ def load_demo(*, stdout: TextIO) -> None:
 
     load_demo_directory(stdout=stdout)
     load_demo_examples(stdout=stdout)
+    from config.refusals import Refused
     from pratiques.aggregates import release_aggregates
 
-    release = release_aggregates(trigger="démonstration")
+    try:
+        release = release_aggregates(trigger="démonstration")
+    except Refused as refusal:  # a demo reloaded within the month keeps that month's release
+        stdout.write(f"  diffusion non relancée : {refusal.text}")
+        return
     stdout.write(f"  {release} des agrégats de pratiques ({release.people} personnes)")

@@ -121,10 +121,15 @@ def mini_geography() -> MiniGeography:
 # --- assessments -------------------------------------------------------------------------------
 
 
-def catalyst(username: str, **fields: Any) -> User:
-    """A catalyst without a password (hashing one per person would dominate a test's time)."""
+def catalyst(username: str, *, vouched: bool = True, **fields: Any) -> User:
+    """A catalyst without a password (hashing one per person would dominate a test's time);
+    ``vouched``: an established person (the network vouched for them), counted in figures."""
+    from pratiques.models import Vouch
+
     user = User.objects.create(username=username, **fields)
     user.groups.add(Group.objects.get(name=Role.CATALYST.value))
+    if vouched:
+        Vouch.objects.create(user=user, source="invitation")
     return user
 
 
@@ -175,3 +180,16 @@ def submitted_assessment(
         consent_statistics=consent,
         share_with_organisation=share,
     )
+
+
+def months_later(months: int = 1) -> Any:
+    """A moment ``months`` calendar months after now (the 2nd at noon, Paris): releases are at
+    most monthly, so a test's next release happens then."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    now = timezone.localtime()
+    index = now.month - 1 + months
+    return datetime(now.year + index // 12, index % 12 + 1, 2, 12, tzinfo=ZoneInfo("Europe/Paris"))

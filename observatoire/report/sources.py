@@ -19,7 +19,7 @@ from observatoire import queries, readings
 from observatoire.models import ImportRun, Indicator, IndicatorValue, PeerDistribution
 from observatoire.report.data import DomainSection, IndicatorLine, Maturity, ResourceLine
 from observatoire.report.examples import examples_stamp
-from pratiques.aggregates import PracticeFigure, latest_release
+from pratiques.aggregates import PracticeFigure, territory_release_stamp
 from pratiques.models import GridVersion, Resource, ResourceAttachment
 from pratiques.queries import resources_for_practice_keys
 from territoires.models import (
@@ -241,9 +241,9 @@ def dependency_stamp(territory: Territory) -> dict[str, Any]:
     version = GridVersion.objects.current()
     if version is not None:
         stamp["grid"] = [version.pk, version.label]
-    # Practice figures change only at a release (pratiques.aggregates).
-    release = latest_release()
-    stamp["release"] = release.pk if release else None
+    # Practice figures change only at a release, and only where their people changed
+    # (pratiques.aggregates): a release that leaves them as they were regenerates nothing.
+    stamp["release"] = territory_release_stamp(territory)
     stamp["resources"] = _stamp(Resource.objects.all(), "updated_at", "pk") + _stamp(
         ResourceAttachment.objects.all(), "pk"
     )

@@ -9,11 +9,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
-from django.db.models import Count
 from django.utils.safestring import SafeString
 
 from pratiques import disclosure
-from pratiques.aggregates import latest_release
 from pratiques.curation.diff import word_diff_sides
 from pratiques.models import (
     Answer,
@@ -28,9 +26,12 @@ from pratiques.models import (
     LineageKind,
     Practice,
     Release,
+    ReleasedAggregate,
+    ReleasedRecord,
     Scale,
     ScaleStep,
     Situation,
+    established,
 )
 from pratiques.queries import scale_labels
 
@@ -235,8 +236,11 @@ def lineage_descriptions(
 
 
 def statistics_assessments(version: GridVersion | None = None) -> models.QuerySet[Assessment]:
-    """Submitted assessments whose authors agreed they feed the anonymised statistics."""
-    queryset = Assessment.objects.filter(status=AssessmentStatus.SUBMITTED, consent_statistics=True)
+    """Submitted assessments of established people who agreed they feed the anonymised
+    statistics (who counts: ``pratiques.models.established``)."""
+    queryset = Assessment.objects.filter(
+        established(), status=AssessmentStatus.SUBMITTED, consent_statistics=True
+    )
     return queryset.filter(version=version) if version is not None else queryset
 
 
@@ -334,80 +338,44 @@ class PracticeDistribution:
     shown: dict[str, int | str] = field(default_factory=dict)
 
 
-def practice_distributions(version: GridVersion) -> tuple[int, list[PracticeDistribution]]:
-    """Per practice of ``version``: counts of each answer among the statistics assessments.
-
-    Three queries whatever the number of assessments (practices, group size, grouped answers).
-    """
+def released_distributions(
+    version: GridVersion, release: Any
+) -> tuple[int | None, list[PracticeDistribution]]:
+    """The admins' answer distributions as the latest release published them (noisy counts of
+    established consenting people, ``pratiques.aggregates.analytics_figures``): 2 queries."""
     practices = list(
         Practice.objects.filter(version=version)
         .select_related("situation")
         .order_by("situation__order", "order")
     )
-    # The unit is a distinct person: each one's latest statistics assessment on the version.
-    latest = (
-        statistics_assessments(version)
-        .order_by("user_id", "-submitted_at", "-pk")
-        .distinct("user_id")
-        .values("pk")
+    row = (
+        ReleasedAggregate.objects.filter(
+            release=release, scope=f"analyses:{version.pk}", status=disclosure.PUBLISHED
+        ).first()
+        if release is not None
+        else None
     )
-    total = Assessment.objects.filter(pk__in=latest).count()
-    grouped = (
-        Answer.objects.filter(assessment__in=latest)
-        .values(
-            "practice_id",
-            "not_concerned",
-            "frequency",
-            "involvement",
-            "carrying",
-            "wants_to_develop",
+    figures = row.figures if row is not None else {}
+    # None: below k (or no release yet); else the noisy total (at least k, as published).
+    total = max(disclosure.threshold(), int(figures.get("total", 0))) if row is not None else None
+    result = []
+    for practice in practices:
+        cells = figures.get("practices", {}).get(str(practice.key), {})
+        result.append(
+            PracticeDistribution(
+                practice=practice,
+                total=total or 0,
+                frequency={
+                    int(name[1:]): value for name, value in cells.items() if name.startswith("f")
+                },
+                not_concerned=cells.get("not_concerned", 0),
+                unanswered=cells.get("unanswered", 0),
+                involvement={},
+                carrying={},
+                to_develop=cells.get("develop", 0),
+            )
         )
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    stats: dict[int, dict[str, Any]] = {
-        p.pk: {
-            "frequency": defaultdict(int),
-            "involvement": defaultdict(int),
-            "carrying": defaultdict(int),
-            "not_concerned": 0,
-            "answered": 0,
-            "to_develop": 0,
-        }
-        for p in practices
-    }
-    for row in grouped:
-        cell = stats.get(row["practice_id"])
-        if cell is None:
-            continue
-        n = row["n"]
-        if row["not_concerned"]:
-            cell["not_concerned"] += n
-            cell["answered"] += n
-            continue
-        if row["frequency"] is None:
-            continue
-        cell["answered"] += n
-        cell["frequency"][row["frequency"]] += n
-        if row["involvement"] is not None:
-            cell["involvement"][row["involvement"]] += n
-        if row["carrying"] is not None:
-            cell["carrying"][row["carrying"]] += n
-        if row["wants_to_develop"]:
-            cell["to_develop"] += n
-    return total, [
-        PracticeDistribution(
-            practice=p,
-            total=total,
-            frequency=dict(stats[p.pk]["frequency"]),
-            not_concerned=stats[p.pk]["not_concerned"],
-            unanswered=max(total - stats[p.pk]["answered"], 0),
-            involvement=dict(stats[p.pk]["involvement"]),
-            carrying=dict(stats[p.pk]["carrying"]),
-            to_develop=stats[p.pk]["to_develop"],
-        )
-        for p in practices
-    ]
+    return total, result
 
 
 # --- anonymised export ---------------------------------------------------------------------
@@ -469,25 +437,15 @@ def _no_segment(row: tuple[Any, ...]) -> tuple[Any, ...]:
 GENERALISATIONS = [_period, _zone, _no_engineerings, _no_profile, _no_segment]
 
 
-def export_assessments() -> models.QuerySet[Assessment]:
-    """The unit is a distinct consenting person: each one's latest statistics assessment."""
-    latest = (
-        statistics_assessments()
-        .order_by("user_id", "-submitted_at", "-pk")
-        .distinct("user_id")
-        .values("pk")
-    )
-    return Assessment.objects.filter(pk__in=latest)
-
-
-def export_classes() -> tuple[dict[int, tuple[Any, ...]], int]:
-    """Generalised quasi-identifiers of each exported assessment (k-anonymous, k =
-    ANONYMITY_THRESHOLD) and the number of assessments left out (4 queries)."""
-    assessments = export_assessments()
+def export_classes(assessment_ids: list[int]) -> tuple[dict[int, tuple[Any, ...]], int]:
+    """Generalised quasi-identifiers of each of these assessments (k-anonymous, k =
+    ANONYMITY_THRESHOLD) and the number of assessments left out (3 queries). Called at a release
+    (``pratiques.microdata``): the download itself never computes anything."""
+    assessments = Assessment.objects.filter(pk__in=assessment_ids)
     engineerings: dict[int, list[str]] = defaultdict(list)
     through = Assessment.engineerings.through
     for assessment_id, label in (
-        through.objects.filter(assessment__in=assessments)
+        through.objects.filter(assessment_id__in=assessment_ids)
         .order_by("engineering__order", "engineering__label")
         .values_list("assessment_id", "engineering__label")
     ):
@@ -513,22 +471,52 @@ def export_classes() -> tuple[dict[int, tuple[Any, ...]], int]:
     return disclosure.k_anonymise(rows, GENERALISATIONS)
 
 
+def latest_release() -> Release | None:
+    return Release.objects.order_by("-released_at", "-pk").first()
+
+
+def released_records(release: Release | None) -> list[tuple[int, str, list[Any]]]:
+    """(assessment id, pseudonym, classes) of a release's export (``pratiques.microdata``), in
+    its shuffled order, without the people who withdrew their consent or standing since."""
+    if release is None:
+        return []
+    return list(
+        ReleasedRecord.objects.filter(
+            release=release,
+            assessment__consent_statistics=True,
+            assessment__user__is_active=True,
+            assessment__user__vouch__isnull=False,
+        )
+        .order_by("position")
+        .values_list("assessment_id", "pseudonym", "classes")
+    )
+
+
+def _latest_records() -> list[tuple[int, str, list[Any]]]:
+    return released_records(latest_release())
+
+
 def export_smallest_class() -> tuple[int, int, int]:
-    """(smallest equivalence class, assessments exported, assessments left out)."""
-    kept, suppressed = export_classes()
-    return disclosure.smallest_class(kept.values()), len(kept), suppressed
+    """(smallest equivalence class, assessments exported, people of the release left out) of
+    the latest release's export."""
+    release = latest_release()
+    records = _latest_records()
+    smallest = disclosure.smallest_class(tuple(classes) for _, _, classes in records)
+    return smallest, len(records), max(0, (release.people if release else 0) - len(records))
 
 
 def export_rows() -> Iterator[list[Any]]:
     """One row per answer of each consenting person's latest assessment, without any name,
     account id or comment; the context columns are generalised so that every combination of
-    them is shared by at least k people (rows of smaller classes are left out). Reads only."""
-    classes, _ = export_classes()
+    them is shared by at least k people (rows of smaller classes are left out). Reads the latest
+    release's records (``pratiques.microdata``): rows in its shuffled order, its pseudonyms."""
+    records = _latest_records()
+    classes = {pk: tuple(c) for pk, _, c in records}
+    pseudonyms = {pk: pseudonym for pk, pseudonym, _ in records}
     assessments = Assessment.objects.filter(pk__in=list(classes))
     context: dict[int, dict[str, Any]] = {}
-    for row in assessments.values("pk", "pseudonym__pseudonym", "version_id").iterator(
-        chunk_size=2000
-    ):
+    for row in assessments.values("pk", "version_id").iterator(chunk_size=2000):
+        row["pseudonym__pseudonym"] = pseudonyms[row["pk"]]
         context[row["pk"]] = row
     steps: dict[int, list[ScaleStep]] = defaultdict(list)
     for step in ScaleStep.objects.filter(
@@ -538,9 +526,14 @@ def export_rows() -> Iterator[list[Any]]:
     labels = {
         version_id: scale_labels(version_steps) for version_id, version_steps in steps.items()
     }
+    position = ReleasedRecord.objects.filter(
+        release=latest_release(), assessment_id=models.OuterRef("assessment_id")
+    ).values("position")
     answers = (
         Answer.objects.filter(assessment__in=assessments)
-        .order_by("assessment_id", "practice__situation__order", "practice__order")
+        .annotate(position=models.Subquery(position))
+        # The release's shuffled order: never the order of submission (nor of ids).
+        .order_by("position", "practice__situation__order", "practice__order")
         .values_list(
             "assessment_id",
             "practice__situation__axis__code",

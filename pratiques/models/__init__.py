@@ -51,7 +51,7 @@ from pratiques.models.plan import (
     PlanItem,
     PlanStatus,
 )
-from pratiques.models.release import Release, ReleasedAggregate
+from pratiques.models.release import PrivacySpend, Release, ReleasedAggregate, ReleasedRecord
 from pratiques.models.resources import Resource, ResourceAttachment, ResourceKind
 from pratiques.models.standing import Vouch, VouchSource, established
 
@@ -92,8 +92,10 @@ __all__ = [
     "PlanItem",
     "PlanStatus",
     "Practice",
+    "PrivacySpend",
     "Release",
     "ReleasedAggregate",
+    "ReleasedRecord",
     "Resource",
     "ResourceAttachment",
     "ResourceKind",

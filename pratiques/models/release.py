@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -39,6 +40,9 @@ class ReleasedAggregate(models.Model):
     figures = models.JSONField(default=dict)
     members = models.JSONField(default=list)
     drawn_in = models.ForeignKey(Release, models.CASCADE, related_name="+")
+    # The noise's seed: a keyed digest of the exact contributions behind the figures (never of
+    # the scope's name or the date); a digest seen in an earlier release is not a new draw.
+    digest = models.CharField(max_length=64, blank=True, db_index=True)
 
     class Meta:
         constraints = [
@@ -47,3 +51,43 @@ class ReleasedAggregate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} ({self.status})"
+
+
+class PrivacySpend(models.Model):
+    """A person's privacy budget spent in one calendar year (``pratiques.disclosure``): every new
+    noise draw whose figures include their data adds its ε (OpenDP composition)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
+    year = models.PositiveIntegerField("année")
+    epsilon = models.FloatField("ε dépensé", default=0.0)
+    draws = models.PositiveIntegerField("tirages", default=0)
+
+    class Meta:
+        verbose_name = "budget de confidentialité dépensé"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "year"], name="privacy_spend_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.year}: ε = {self.epsilon:g}"
+
+
+class ReleasedRecord(models.Model):
+    """One person's assessment in the anonymised export of a release (microdata only at
+    releases): its generalised quasi-identifiers, a pseudonym new at each release, and its place
+    in the shuffled file."""
+
+    release = models.ForeignKey(Release, models.CASCADE, related_name="records")
+    assessment = models.ForeignKey("pratiques.Assessment", models.CASCADE, related_name="+")
+    pseudonym = models.CharField(max_length=20)
+    position = models.PositiveIntegerField()
+    classes = models.JSONField(default=list)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["release", "assessment"], name="released_record_unique")
+        ]
+        indexes = [models.Index(fields=["release", "position"], name="released_record_order")]
+
+    def __str__(self) -> str:
+        return self.pseudonym

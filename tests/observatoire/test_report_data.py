@@ -42,13 +42,19 @@ def submit(user: Any, territory: Any, *, seed: int, consent: bool = True) -> Any
 def person(username: str) -> Any:
     from django.contrib.auth.models import User
 
-    return User.objects.create(username=username)  # no password: hashing is slow
+    from pratiques.models import Vouch
+
+    user = User.objects.create(username=username)  # no password: hashing is slow
+    Vouch.objects.create(user=user, source="invitation")  # an established person: counts
+    return user
 
 
 @pytest.mark.chromium
 @pytest.mark.django_db
 def test_four_people_give_no_practice_section_five_do(geo: Any, alice: Any) -> None:
     from pratiques.aggregates import release_aggregates
+    from pratiques.models import Vouch
+    from tests.factories import months_later
 
     client = Client()
     # Four people on communes of the Métropole du Grand Paris, plus ones that never count.
@@ -73,10 +79,11 @@ def test_four_people_give_no_practice_section_five_do(geo: Any, alice: Any) -> N
     assert "4 autodiagnostics" not in text and "Seuls" not in text  # never an exact small count
 
     before = render.stats["renders"]
+    Vouch.objects.create(user=alice, source="invitation")
     submit(alice, geo.grand_paris, seed=5)  # on the EPCI itself: the fifth person
     response = client.get("/territoires/epci/200054781/rapport.pdf")
     assert "Moins de 5 catalyseurs" in pdf_text(response.content)  # nothing until a release
-    release_aggregates()
+    release_aggregates(now=months_later())  # releases are at most monthly
     response = client.get("/territoires/epci/200054781/rapport.pdf")
     assert response["X-Report-Cache"] == "miss" and render.stats["renders"] >= before + 1
     text = pdf_text(response.content)

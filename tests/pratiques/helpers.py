@@ -88,10 +88,14 @@ def submitted(
 def peers(
     territory: Territory, count: int, *, start_index: int = 0, **kwargs: Any
 ) -> list[Assessment]:
-    """``count`` other catalysts with a submitted, consenting assessment each (scores vary)."""
+    """``count`` other catalysts with a submitted, consenting assessment each (scores vary).
+    They are established people (vouched for by the network): they count in figures about others."""
+    from pratiques.models import Vouch
+
     result = []
     for i in range(start_index, start_index + count):
         user = User.objects.create(username=f"pair{i}")  # no password: hashing is slow
         user.groups.add(Group.objects.get(name=Role.CATALYST.value))
+        Vouch.objects.create(user=user, source="invitation")
         result.append(submitted(user, territory, i % 4, (i + 1) % 4, **kwargs))
     return result

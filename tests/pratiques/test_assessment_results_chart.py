@@ -7,7 +7,9 @@ import re
 from django.contrib.auth.models import User
 
 from pratiques import charts
+from pratiques.aggregates import release_aggregates
 from tests.conftest import logged_in
+from tests.factories import months_later
 from tests.pratiques.helpers import peers, start, submitted
 
 
@@ -40,6 +42,7 @@ def test_it_works(alice: User, geo) -> None:
 def test_the_pictures_show_the_numbers_of_the_page(alice: User, geo) -> None:
     peers(geo.vincennes, 10)
     mine = submitted(alice, geo.vincennes, 3, 2)
+    release_aggregates()  # the peers are read from the release
     data = logged_in(alice).get(f"/pratiques/evaluations/{mine.pk}/resultats/").context["charts"]
     radar, _, _ = charts.results_figure("radar", data, "large")
     moi = radar.data[-1]
@@ -51,8 +54,8 @@ def test_the_pictures_show_the_numbers_of_the_page(alice: User, geo) -> None:
     points = {trace.name: trace for trace in triangle.data}
     assert points["Moi"].a[0] == data["ternary"]["mine"][0]
     assert points["Barycentre des pairs"].b[0] == data["ternary"]["barycentre"][1]
-    # The spread is the released cells only (at least the threshold each, no one's own point).
-    assert len(points["Pairs (dispersion)"].a) == len(data["ternary"]["spread"])
+    # Issue 23: no spread is released any more (only the noised barycentre): no cell to draw.
+    assert data["ternary"]["spread"] == [] and "Pairs (dispersion)" not in points
 
 
 def test_it_checks_ownership(alice: User, bob: User, charlie: User, nadia: User, geo) -> None:
@@ -85,12 +88,15 @@ def test_an_unknown_chart_is_a_404(alice: User, geo) -> None:
 def test_constant_number_of_queries(alice: User, geo, django_assert_num_queries) -> None:
     peers(geo.vincennes, 6)
     mine = submitted(alice, geo.vincennes, 3, 2)
+    release_aggregates()
     client = logged_in(alice)
     url = f"/pratiques/evaluations/{mine.pk}/resultats/triangle-large.svg"
     client.get(url)
-    # The results' own queries (as the page), whatever the number of peers.
-    with django_assert_num_queries(16):
+    # The results' own queries (as the page), whatever the number of peers; the peers from the
+    # release (3 queries) instead of live histograms (5).
+    with django_assert_num_queries(14):
         assert client.get(url).status_code == 200
     peers(geo.saint_etienne, 6, start_index=30)
-    with django_assert_num_queries(16):
+    release_aggregates(now=months_later())
+    with django_assert_num_queries(14):
         assert client.get(url).status_code == 200

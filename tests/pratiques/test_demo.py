@@ -28,7 +28,10 @@ def test_demo_data_is_deterministic_labelled_and_idempotent(
     load_demo_assessments(stdout=out)  # idempotent
     assert Assessment.objects.count() == DEMO_COUNT + 3
     assert "déjà présentes" in out.getvalue()
-    # The demo login sees its past, its peers and the « over time » comparison.
+    # The demo login sees its past, its peers (from a release) and the « over time » comparison.
+    from pratiques.aggregates import release_aggregates
+
+    release_aggregates()
     latest = (
         Assessment.objects.filter(user=demo, status="submitted").order_by("-submitted_at").first()
     )

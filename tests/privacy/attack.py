@@ -113,14 +113,24 @@ def exact_figures(user_ids: list[int]) -> tuple[Figures, int]:
     return figures, len(people)
 
 
-def person(username: str) -> Any:
+def person(username: str, *, vouched: bool = True) -> Any:
+    """A catalyst account. ``vouched``: a real person the network vouched for (invited, imported
+    by a campaign, approved); ``vouched=False`` is what anyone gets by signing up (a sybil)."""
     from django.contrib.auth.models import Group, User
 
     from config.roles import Role
+    from pratiques.models import Vouch
 
     user = User.objects.create(username=username)  # no password: hashing is slow
     user.groups.add(Group.objects.get(name=Role.CATALYST.value))
+    if vouched:
+        Vouch.objects.create(user=user, source="invitation")
     return user
+
+
+def sybil(username: str) -> Any:
+    """An account anyone can create in minutes: signed up, e-mail confirmed, never vouched."""
+    return person(username, vouched=False)
 
 
 def submit_random(user: Any, territory: Any, seed: int, *, consent: bool = True) -> Any:

@@ -56,8 +56,13 @@ def test_no_nested_pair_of_the_demo_data_gives_anyone_away(demo_network) -> None
         if members[small] < members[big]
     ]
     # The issue's four pairs are nested pairs that differ by fewer than k people.
+    # Issue 23: one that differs by fewer than k people is now the same scope: same figures.
     for big, small in ISSUE_PAIRS:
-        assert 0 < len(members[big] - members[small]) < 5, (big, small)
+        differ = len(members[big] - members[small])
+        same = rows[big].figures == rows[small].figures or not (
+            rows[big].figures and rows[small].figures
+        )  # the same figures, or one of the two not published: nothing to subtract
+        assert differ < 5 and (differ > 0 or same), (big, small)
     single = [(big, small) for big, small in nested if len(members[big] - members[small]) == 1]
     control = recovered = 0
     cache: dict[str, tuple[attack.Figures, int | None]] = {}
@@ -95,7 +100,11 @@ def test_no_nested_pair_of_the_demo_data_gives_anyone_away(demo_network) -> None
 
 def page_and_csv_give_the_same_figures(client: Client, rows: dict[str, ReleasedAggregate]) -> None:
     """Every published scope of every level: the page and the CSV format the same figures."""
-    published = [scope for scope, row in rows.items() if row.status == "published"]
+    published = [
+        scope
+        for scope, row in rows.items()
+        if row.status == "published" and not scope.startswith(("pairs:", "analyses:"))
+    ]  # territories (peer groups and analytics are released too, read elsewhere)
     assert {scope.split(":")[0] for scope in published} >= {
         "commune",
         "epci",
@@ -132,6 +141,11 @@ def the_issue_pair_through_the_pdfs(client: Client, demo_network) -> None:
         texts[scope] = pdf_text(client.get(f"/territoires/{level}/{code}/rapport.pdf").content)
     fig_big, people_big = attack.figures_from_pdf(texts[big])
     fig_small, people_small = attack.figures_from_pdf(texts[small])
+    if set(demo_network[big].members) == set(demo_network[small].members):
+        # Issue 23: the same scope (fewer than k people apart): the same figures, nothing to
+        # subtract.
+        assert people_big is None or people_small is None or fig_big == fig_small
+        return
     (person,) = set(demo_network[big].members) - set(demo_network[small].members)
     true = attack.truth(person)
     if people_big is not None and people_small is not None:

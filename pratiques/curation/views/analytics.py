@@ -25,10 +25,16 @@ from pratiques.models import GridVersion, Scale, ScaleStep
 @require_safe
 @admin_required
 def analytics(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return _analytics_page(request)
+
+
+def _analytics_page(request: AuthenticatedHttpRequest, status: int = 200) -> HttpResponse:
     version = GridVersion.objects.current()
     if version is None:
         raise Http404("Aucune version publiée.")
-    total, distributions = queries.practice_distributions(version)
+    # Released figures only: the page never shows live counts (no before/after subtraction).
+    release = aggregates.latest_release()
+    total, distributions = queries.released_distributions(version, release)
     steps = {
         scale: list(ScaleStep.objects.filter(version=version, scale=scale).order_by("value"))
         for scale in (Scale.FREQUENCY,)
@@ -64,21 +70,24 @@ def analytics(request: AuthenticatedHttpRequest) -> HttpResponse:
         ],
         "to_develop": [plotted(d.to_develop) for d in distributions],
     }
+    next_release = disclosure.next_release_possible(release.released_at if release else None)
     context = {
         "version": version,
         "total": total,
         "distributions": distributions,
         "frequency_steps": frequency_steps,
         "chart": chart,
-        "threshold_ok": total >= disclosure.threshold(),
+        "threshold_ok": total is not None,
         "threshold": disclosure.threshold(),
-        "release": aggregates.latest_release(),
+        "release": release,
         "cadence": disclosure.RELEASE_CADENCE,
+        "release_possible": next_release <= timezone.now(),
+        "next_release": disclosure.french_date(next_release),
     }
     template = "pratiques/curation/analytics.html"
     if request.htmx:
         template += "#analytics"
-    return render(request, template, context)
+    return render(request, template, context, status=status)
 
 
 @require_POST
@@ -87,6 +96,11 @@ def release_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A new dated release of the public practice aggregates, computed by the task worker."""
     from pratiques.tasks import release_aggregates_task
 
+    release = aggregates.latest_release()
+    refusal = disclosure.release_refusal(release.released_at if release else None)
+    if refusal is not None:
+        messages.error(request, refusal.text)
+        return _analytics_page(request, status=400)
     enqueue_on_commit(
         queues.on_long_queue(release_aggregates_task),
         f"administration ({request.user.get_username()})",

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
+from config.refusals import Refused
 from pratiques.aggregates import release_aggregates
 
 
@@ -19,7 +20,10 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        release = release_aggregates(trigger="commande")
+        try:
+            release = release_aggregates(trigger="commande")
+        except Refused as refusal:  # at most one release per calendar month
+            raise CommandError(refusal.text) from refusal
         rows = release.aggregates.values_list("status", flat=True)
         counts = {s: 0 for s in ("published", "below", "suppressed")}
         for status in rows:
