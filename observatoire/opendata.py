@@ -9,7 +9,6 @@ The files are written into a fresh folder, then swapped in: readers never see ha
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import shutil
@@ -22,6 +21,7 @@ from django.conf import settings
 from django.db import connection
 from django.tasks import task
 
+from config.spreadsheets import csv_writer
 from pratiques import disclosure
 from pratiques.aggregates import latest_release
 from pratiques.models import GridStatus
@@ -207,7 +207,7 @@ def _write(
         open(csv_path, "w", encoding="utf-8", newline="") as handle,
         pq.ParquetWriter(parquet_path, schema) as parquet,
     ):
-        writer = csv.writer(handle, lineterminator="\n")
+        writer = csv_writer(handle, lineterminator="\n", delimiter=",")
         writer.writerow([c for c, _, _ in columns])
         for batch in batches:
             writer.writerows(["" if v is None else v for v in row] for row in batch)

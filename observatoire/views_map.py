@@ -3,7 +3,6 @@ practice figures, by département or by région, with the same figures in a tabl
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django import forms
@@ -12,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from config.spreadsheets import csv_writer
 from observatoire import maps
 from observatoire.models import Indicator, IndicatorValue
 from observatoire.queries import (
@@ -196,7 +196,7 @@ def france_map(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="carte.csv"'
-        writer = csv.writer(response)
+        writer = csv_writer(response, delimiter=",")
         writer.writerow(["code", "nom", "valeur", "statut"])
         for area in rows:
             writer.writerow(

@@ -3,7 +3,6 @@ the « Qui agit ici » part of a territory page."""
 
 from __future__ import annotations
 
-import csv
 import io
 
 from django.contrib import messages
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from config.forms import YesNoForm
 from config.refusals import Refused
 from config.roles import Role, has_role, role_required
-from config.spreadsheets import spreadsheet_row
+from config.spreadsheets import csv_writer, spreadsheet_row
 from config.types import AuthenticatedHttpRequest, HtmxHttpRequest
 from pratiques.directory import queries, services
 from pratiques.directory.forms import MessageForm, ProfileForm, SearchForm, profile_initial
@@ -215,7 +214,7 @@ def directory_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The person's profile and messages (« mes données »): no address, theirs or anyone's."""
     profile = queries.own_profile(request.user)
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
+    writer = csv_writer(buffer, delimiter=";")
     writer.writerow(["rubrique", "champ", "valeur"])
     if profile is not None:
         labels = queries.practice_labels([*profile.shares, *profile.seeks])

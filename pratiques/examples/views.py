@@ -3,7 +3,6 @@ import, an open export, and the examples part of a territory page."""
 
 from __future__ import annotations
 
-import csv
 import io
 from urllib.parse import urlencode
 
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from config.refusals import Refused
 from config.roles import Role, has_role, role_required
-from config.spreadsheets import spreadsheet_row
+from config.spreadsheets import csv_writer, spreadsheet_row
 from config.types import AuthenticatedHttpRequest, HtmxHttpRequest
 from pratiques.examples import queries, services
 from pratiques.examples.forms import ExampleForm, ImportForm, example_initial, facet_labels
@@ -245,7 +244,7 @@ EXPORT_HEADER = [
 def example_export(request: HtmxHttpRequest) -> HttpResponse:
     """The published examples, open data (CSV): never a draft nor a proposal."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer, delimiter=",")
     writer.writerow(EXPORT_HEADER)
     for e in queries.published().prefetch_related("territories").order_by("pk"):
         writer.writerow(

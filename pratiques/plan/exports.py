@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from collections.abc import Iterable
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_safe
 from icalendar import Calendar, Event
 
 from config.roles import Role, role_required
-from config.spreadsheets import spreadsheet_row
+from config.spreadsheets import csv_writer, spreadsheet_row
 from config.types import AuthenticatedHttpRequest
 from config.typography import french_html
 from pratiques.models import OPEN_STATUSES, DevelopmentPlan, DevelopmentWay, PlanItem
@@ -82,7 +81,7 @@ def csv_rows(plans: Iterable[DevelopmentPlan]) -> list[list[str]]:
 
 def csv_response(rows: list[list[str]], filename: str) -> HttpResponse:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
+    writer = csv_writer(buffer, delimiter=";")
     writer.writerow(CSV_HEADER)
     writer.writerows(spreadsheet_row(row) for row in rows)
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")

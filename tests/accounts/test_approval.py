@@ -92,7 +92,8 @@ def test_vouch_record_is_one_per_person_and_idempotent(alice: User, nadia: User)
     again = vouch_record(user=alice, source=VouchSource.INVITATION)
     assert first.pk == again.pk and Vouch.objects.filter(user=alice).count() == 1
     again.refresh_from_db()
-    assert again.source == VouchSource.INVITATION and again.vouched_by is None
+    # The first vouch stays as it was (its source, its author, its date).
+    assert again.source == VouchSource.APPROVAL and again.vouched_by == nadia
     assert vouch_withdraw(user=alice) and not vouch_withdraw(user=alice)
 
 

@@ -106,7 +106,7 @@ def test_open_link_validations_of_unvouched_accounts_count_in_no_figure(nadia: U
     for i in range(3):
         sybil = campaign_self_register(
             campaign=campaign,
-            user=attack.person(f"sybil{i}"),
+            user=attack.sybil(f"sybil{i}"),
             territory=Territory.objects.get(level="commune", code="94080"),
             actor_profile=ActorProfile.objects.get(code="ingenieries"),
             engineerings=[],

@@ -113,6 +113,9 @@ def test_the_publish_page_announces_the_effect_on_peers_and_territories(
     from pratiques.curation import services as curation_services
     from tests.pratiques.helpers import submitted
 
+    from pratiques.models import Vouch
+
+    Vouch.objects.create(user=alice, source="invitation")  # only established people count
     for _ in range(2):
         submitted(alice, geo.vincennes, 2, 2)
     draft = copy_current(nadia)

@@ -133,7 +133,7 @@ def test_a_campaign_padded_through_its_open_link_gives_nobody_away(
     target_invitee = Invitee.objects.select_related("assessment", "user").get(email=TARGET)
     assert target_invitee.assessment is not None
     # The padding: four accounts through the open link, same context as the target.
-    padding = [attack.person(f"padding{i}") for i in range(PADDING)]
+    padding = [attack.sybil(f"padding{i}") for i in range(PADDING)]  # signed up, never vouched
     for i, user in enumerate(padding):
         client = logged_in(user)
         response = client.post(
