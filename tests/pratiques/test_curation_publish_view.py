@@ -111,9 +111,8 @@ def test_the_publish_page_announces_the_effect_on_peers_and_territories(
     nadia, alice, geo, django_assert_max_num_queries
 ) -> None:
     from pratiques.curation import services as curation_services
-    from tests.pratiques.helpers import submitted
-
     from pratiques.models import Vouch
+    from tests.pratiques.helpers import submitted
 
     Vouch.objects.create(user=alice, source="invitation")  # only established people count
     for _ in range(2):
