@@ -56,9 +56,7 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 
 check-deploy: install
-	DJANGO_ENV=production SECRET_KEY=$$(python3 -c 'import secrets;print(secrets.token_urlsafe(50))') \
-	ALLOWED_HOSTS=exemple.fr DATABASE_URL=$${DATABASE_URL:-postgresql://localhost/check-deploy} \
-	$(PY) manage.py check --deploy --fail-level WARNING
+	$(PY) bin/check-deploy
 
 # Known vulnerabilities in requirements.lock (pip-audit, in its own virtualenv).
 audit: .venv-audit/.installed
