@@ -24,7 +24,34 @@ def practice_choices() -> list[tuple[str, str]]:
     return [(str(p.key), f"{p.code} {p.label}") for p in published_practices()]
 
 
-class ProfileForm(forms.Form):
+class TerritoryListForm(forms.Form):
+    """A ``territories`` text field, one territory per line, plus an ``add_territory`` picker:
+    both cleaned to one list without duplicates (the directory profile, the example)."""
+
+    max_territories = MAX_TERRITORIES
+
+    def clean_territories(self) -> list[Territory]:
+        field = TerritoryField()
+        found: list[Territory] = []
+        for line in (self.cleaned_data.get("territories") or "").splitlines():
+            if line.strip():
+                territory = field.clean(line)
+                if territory is not None and territory not in found:
+                    found.append(territory)
+        if len(found) > self.max_territories:
+            raise forms.ValidationError(f"Au plus {self.max_territories} territoires.")
+        return found
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        extra = data.get("add_territory")
+        territories = data.get("territories")
+        if extra is not None and territories is not None and extra not in territories:
+            territories.append(extra)
+        return data
+
+
+class ProfileForm(TerritoryListForm):
     shown_name = forms.CharField(label="Nom affiché", max_length=120)
     structure = forms.CharField(label="Structure", max_length=200, required=False)
     actor_profile = forms.ModelChoiceField(
@@ -70,26 +97,6 @@ class ProfileForm(forms.Form):
         choices = practice_choices()
         set_choices(self.fields["shares"], choices)
         set_choices(self.fields["seeks"], choices)
-
-    def clean_territories(self) -> list[Territory]:
-        field = TerritoryField()
-        found: list[Territory] = []
-        for line in (self.cleaned_data.get("territories") or "").splitlines():
-            if line.strip():
-                territory = field.clean(line)
-                if territory is not None and territory not in found:
-                    found.append(territory)
-        if len(found) > MAX_TERRITORIES:
-            raise forms.ValidationError(f"Au plus {MAX_TERRITORIES} territoires.")
-        return found
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        extra = data.get("add_territory")
-        territories = data.get("territories")
-        if extra is not None and territories is not None and extra not in territories:
-            territories.append(extra)
-        return data
 
     def profile_data(self) -> ProfileData:
         data = self.cleaned_data

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from pratiques.directory.forms import practice_choices, set_choices
+from pratiques.directory.forms import TerritoryListForm, practice_choices, set_choices
 from pratiques.examples.services import ExampleData
 from pratiques.models import Example, Impact
 from territoires.forms import TerritoryField, territory_choice_label
@@ -21,7 +21,9 @@ def _codes(model: Any) -> list[tuple[str, str]]:
     return list(model.objects.order_by("order", "label").values_list("code", "label"))
 
 
-class ExampleForm(forms.Form):
+class ExampleForm(TerritoryListForm):
+    max_territories = MAX_TERRITORIES
+
     title = forms.CharField(label="Titre", max_length=250)
     summary = forms.CharField(
         label="Résumé", max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
@@ -73,26 +75,6 @@ class ExampleForm(forms.Form):
         if year is not None and year > timezone.now().year:
             raise forms.ValidationError("L'année ne peut pas être à venir.")
         return year
-
-    def clean_territories(self) -> list[Territory]:
-        field = TerritoryField()
-        found: list[Territory] = []
-        for line in (self.cleaned_data.get("territories") or "").splitlines():
-            if line.strip():
-                territory = field.clean(line)
-                if territory is not None and territory not in found:
-                    found.append(territory)
-        if len(found) > MAX_TERRITORIES:
-            raise forms.ValidationError(f"Au plus {MAX_TERRITORIES} territoires.")
-        return found
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        extra = data.get("add_territory")
-        territories = data.get("territories")
-        if extra is not None and territories is not None and extra not in territories:
-            territories.append(extra)
-        return data
 
     def example_data(self) -> ExampleData:
         data = self.cleaned_data
