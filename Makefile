@@ -18,7 +18,8 @@ run: prerequisites install
 	# One worker per queue: imports and e-mails never wait behind a batch of reports.
 	$(PY) manage.py db_worker --queue-name default & SHORT=$$!; \
 	$(PY) manage.py db_worker --queue-name long & LONG=$$!; \
-	trap 'kill $$SHORT $$LONG 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py scheduler & SCHEDULER=$$!; \
+	trap 'kill $$SHORT $$LONG $$SCHEDULER 2>/dev/null' EXIT INT TERM; \
 	DEBUG=$${DEBUG:-0} DEMO_MODE=$${DEMO_MODE:-1} $(PY) manage.py runserver $(HOST)
 
 # Chromium, Pango and fonts: says, in French, the one command that installs what is missing.

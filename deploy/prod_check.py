@@ -6,7 +6,7 @@ What compose describes, process by process:
   embedded package ships, initialised in a temporary folder, on a free port of 127.0.0.1);
 - ``setup_platform`` (compose's ``setup`` service), ``collectstatic`` (the Dockerfile's build);
 - gunicorn with ``DJANGO_ENV=production`` and WhiteNoise (the ``web`` service, the Dockerfile's CMD);
-- one worker per task queue (``worker`` and ``worker-long``).
+- one worker per task queue (``worker`` and ``worker-long``) and the recurring jobs (``scheduler``).
 Then: ``/health/``, a territory page and one of its static files, its PDF report, an indicator
 import run by the worker, a backup and its restore (``config.backup``). Everything started is
 stopped at the end, whatever happens (also on Ctrl-C).
@@ -41,6 +41,7 @@ COLLECTSTATIC = ["python", "manage.py", "collectstatic", "--noinput"]
 WORKERS = {
     "worker": "python manage.py recover_jobs && exec python manage.py db_worker --queue-name default",
     "worker-long": "python manage.py db_worker --queue-name long",
+    "scheduler": "python manage.py scheduler",
 }
 DB_USER = "territoires"
 DB_NAME = "territoires"
@@ -353,7 +354,9 @@ def main(argv: list[str]) -> int:
         stack.start_web()
         stack.start_workers()
         stack.wait_healthy()
-        say(f"gunicorn (DJANGO_ENV=production) sur 127.0.0.1:{stack.web_port}, 2 workers de tâches")
+        say(
+            f"gunicorn (DJANGO_ENV=production) sur 127.0.0.1:{stack.web_port}, 2 workers de tâches et le planificateur"
+        )
         check(stack)
         ok = True
     except (SystemExit, KeyboardInterrupt, Exception) as error:

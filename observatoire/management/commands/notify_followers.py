@@ -1,4 +1,4 @@
-"""Report-changed e-mails to officials who follow a territory (run by cron, e.g. hourly)."""
+"""Report-changed e-mails to officials who follow a territory (run hourly by `manage.py scheduler`)."""
 
 from __future__ import annotations
 
