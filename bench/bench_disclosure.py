@@ -138,6 +138,9 @@ def results_page(requests: int = 50) -> None:
             f"p95 {percentile(timings, 0.95):.1f} ms · {len(queries)} queries · "
             f"quartiles {'shown' if 'Médiane' in html else 'absent'}"
         )
+        # The three slowest queries of that last request: where a constant count still grows.
+        for query in sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:3]:
+            print(f"  {float(query['time']) * 1000:7.1f} ms  {query['sql'][:160]}")
 
 
 def main() -> None:
