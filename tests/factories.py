@@ -198,9 +198,7 @@ def months_later(months: int = 1) -> Any:
 # --- territorial dialogues ---------------------------------------------------------------------
 
 
-def official_with_mandate(
-    user: User, territory: Territory, *, status: str = "confirme"
-) -> User:
+def official_with_mandate(user: User, territory: Territory, *, status: str = "confirme") -> User:
     """``user`` with a mandate on ``territory`` (confirmed unless told otherwise)."""
     from territoires.models import Mandate
 
@@ -248,9 +246,7 @@ def dialogue_answer(
     profile_row = ActorProfile.objects.get(code=profile)
     if invitee is not None:
         response = dialogues.response_start_invited(invitee_id=invitee.pk)
-        dialogues.identity_save(
-            response_id=response.pk, actor_profile=profile_row, commune=commune
-        )
+        dialogues.identity_save(response_id=response.pk, actor_profile=profile_row, commune=commune)
     else:
         response = dialogues.response_start_open(
             dialogue_id=dialogue.pk, actor_profile=profile_row, commune=commune

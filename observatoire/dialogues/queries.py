@@ -71,6 +71,24 @@ class QuestionRow:
     is_priority: bool
 
 
+def level_code(level: int | str | None) -> str:
+    """The form's value of a saved level: "" (no answer), "0".."3", or DONT_KNOW."""
+    if level == "unset":
+        return ""
+    return DONT_KNOW if level is None else str(level)
+
+
+def question_row(response: DialogueResponse, fragility: Fragility) -> QuestionRow:
+    answer = PerceivedFragility.objects.filter(response=response, fragility=fragility).first()
+    if answer is None:
+        return QuestionRow(fragility, "", False)
+    return QuestionRow(fragility, level_code(answer.level), answer.is_priority)
+
+
+def priorities_count(response: DialogueResponse) -> int:
+    return PerceivedFragility.objects.filter(response=response, is_priority=True).count()
+
+
 def questionnaire(response: DialogueResponse) -> list[QuestionRow]:
     """The 16 fragilities in their reference order, with this respondent's answers."""
     answers = {p.fragility_id: p for p in PerceivedFragility.objects.filter(response=response)}

@@ -283,10 +283,18 @@ def perception_save(
     if level is UNSET and not is_priority:
         PerceivedFragility.objects.filter(response=response, fragility_id=fragility_id).delete()
     else:
-        PerceivedFragility.objects.update_or_create(
-            response=response,
-            fragility_id=fragility_id,
-            defaults={"level": None if level is UNSET else level, "is_priority": is_priority},
+        PerceivedFragility.objects.bulk_create(  # one upsert statement
+            [
+                PerceivedFragility(
+                    response=response,
+                    fragility_id=fragility_id,
+                    level=None if level is UNSET else level,
+                    is_priority=is_priority,
+                )
+            ],
+            update_conflicts=True,
+            unique_fields=["response", "fragility"],
+            update_fields=["level", "is_priority"],
         )
     DialogueResponse.objects.filter(pk=response.pk).update(updated_at=timezone.now())
     return PerceptionSaved(level, is_priority, count + int(is_priority))

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from config import links, throttle
@@ -331,6 +332,32 @@ def _part(
     return render(request, template, fill_context(response, **extra), status=status)
 
 
+def _fragility_part(
+    request: HtmxHttpRequest,
+    response: DialogueResponse,
+    row: queries.QuestionRow,
+    priorities: int,
+    *,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    """One fragility's part of the page and the priorities' counter (out of band)."""
+    context = {
+        "response": response,
+        "row": row,
+        "current": row.fragility.pk,
+        "error": error,
+        "levels": queries.LEVEL_CHOICES,
+        "dont_know": queries.DONT_KNOW,
+        "priorities": priorities,
+        "priorities_min": PRIORITIES_MIN,
+        "priorities_max": PRIORITIES_MAX,
+    }
+    template = T + "response_fill.html"
+    template += "#fragility"
+    return render(request, template, context, status=status)
+
+
 @login_not_required
 @require_POST
 def response_perception(request: HtmxHttpRequest, key: str, fragility: int) -> HttpResponse:
@@ -339,26 +366,36 @@ def response_perception(request: HtmxHttpRequest, key: str, fragility: int) -> H
     if (done := _closed_or_sent(request, response)) is not None:
         done.status_code = 409
         return done
-    get_object_or_404(Fragility, pk=fragility)
+    item = get_object_or_404(Fragility, pk=fragility)
     posted = perception_from(request.POST, fragility)
     if posted is None:
-        return _part(
+        return _fragility_part(
             request,
             response,
-            "fragility",
-            400,
-            current=fragility,
+            queries.question_row(response, item),
+            queries.priorities_count(response),
             error="Niveau inconnu : choisissez-en un dans la liste.",
+            status=400,
         )
     try:
-        services.perception_save(
+        saved = services.perception_save(
             response_id=response.pk, fragility_id=fragility, level=posted[0], is_priority=posted[1]
         )
     except services.DialogueRefused as refusal:
-        return _part(request, response, "fragility", 409, current=fragility, error=refusal.text)
+        return _fragility_part(
+            request,
+            response,
+            queries.question_row(response, item),
+            queries.priorities_count(response),
+            error=refusal.text,
+            status=409,
+        )
     if not request.htmx:
-        return redirect(f"{request.path.rsplit('fragilite', 1)[0]}#f-{fragility}")
-    return _part(request, response, "fragility", current=fragility)
+        return redirect(
+            reverse("observatoire:response_fill", kwargs={"key": key}) + f"#f-{fragility}"
+        )
+    row = queries.QuestionRow(item, queries.level_code(saved.level), saved.is_priority)
+    return _fragility_part(request, response, row, saved.priorities)
 
 
 @login_not_required
