@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from datetime import timedelta
+
 from django import forms
+from django.utils import timezone
 
 from observatoire.dialogues.models import Dialogue
 from observatoire.dialogues.queries import DONT_KNOW
 from territoires.forms import TerritoryField
 from territoires.models import ActorProfile, Fragility
 
+DEFAULT_DAYS = 30
 DEFAULT_INTRODUCTION = (
     "Élu·es, entreprises, associations, services publics : nous voulons croiser vos regards sur "
     "les fragilités de notre territoire, à côté de ce que mesurent les indicateurs. Dites-nous, "
@@ -38,7 +42,10 @@ class DialogueForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not self.is_bound:
+            today = timezone.localdate()
             self.fields["introduction"].initial = DEFAULT_INTRODUCTION
+            self.fields["opens_on"].initial = today
+            self.fields["closes_on"].initial = today + timedelta(days=DEFAULT_DAYS)
 
     def clean_reminder_days(self) -> str:
         raw = self.cleaned_data["reminder_days"]
