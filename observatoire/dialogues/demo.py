@@ -197,9 +197,9 @@ def _dialogue(spec: Spec, territory: Territory, communes: list[Territory]) -> Di
     perceptions, initiatives, acts = [], [], []
     through = DialogueResponse.acts_with.through
     codes = list(profiles)
-    for index, response in enumerate(responses):
+    for index, (response, (own, _)) in enumerate(zip(responses, people, strict=True)):
         shift = rng.choice([-1, 0, 0, 1])
-        levels = {}
+        levels: dict[int, int | None] = {}
         for fragility in fragilities:
             if rng.random() < 0.08:
                 levels[fragility.pk] = None  # « je ne sais pas »
@@ -219,7 +219,7 @@ def _dialogue(spec: Spec, territory: Territory, communes: list[Territory]) -> Di
             for fragility in fragilities
         ]
         for code in rng.sample(codes, rng.choice([1, 2, 2, 3])):
-            if code != response.actor_profile.code:
+            if code != own:
                 acts.append(
                     through(dialogueresponse_id=response.pk, actorprofile_id=profiles[code].pk)
                 )

@@ -344,7 +344,7 @@ def initiative_save(
         )
         if not value
     }
-    if missing:
+    if missing or fragility is None:
         raise DialogueRefused(missing, code="initiative_incomplete")
     initiative, _ = DialogueInitiative.objects.update_or_create(
         response=response,

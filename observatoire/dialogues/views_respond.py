@@ -45,11 +45,11 @@ def _refused(request: HtmxHttpRequest, message: str, status: int, **context: Any
 
 def _invitee_of(dialogue: int, token: str) -> DialogueInvitee:
     data = links.check_data_token(token, Purpose.DIALOGUE)
-    if data.get("d") != dialogue:
+    if data.get("d") != dialogue or "i" not in data:
         raise LinkError("Ce lien personnel est celui d'un autre dialogue.")
     invitee = (
         DialogueInvitee.objects.select_related("dialogue__territory")
-        .filter(pk=data.get("i"), dialogue_id=dialogue)
+        .filter(pk=data["i"], dialogue_id=dialogue)
         .first()
     )
     if invitee is None:
@@ -280,7 +280,8 @@ def _save_all(request: HtmxHttpRequest, response: DialogueResponse) -> list[str]
             )
         else:
             errors += [
-                f"{identity[name].label} : {' '.join(e)}" for name, e in identity.errors.items()
+                f"{identity[name].label} : {' '.join(str(m) for m in e)}"
+                for name, e in identity.errors.items()
             ]
         for fragility in Fragility.objects.order_by("order", "label"):
             posted = perception_from(request.POST, fragility.pk)
