@@ -433,7 +433,9 @@ def snapshot_records(dialogue: Dialogue) -> list[dict[str, Any]]:
     """One record per submitted answer (see docs/dialogues.md), in a random order."""
     responses = list(
         DialogueResponse.objects.filter(dialogue=dialogue, submitted_at__isnull=False)
-        .select_related("actor_profile", "commune", "initiative__fragility")
+        .select_related(
+            "actor_profile", "commune", "initiative__fragility", "invitee__actor_profile"
+        )
         .prefetch_related("acts_with")
         .order_by("pk")
     )
@@ -450,6 +452,9 @@ def snapshot_records(dialogue: Dialogue) -> list[dict[str, Any]]:
             {
                 "via": response.via,
                 "profile": response.actor_profile.code if response.actor_profile else None,
+                "invited_profile": response.invitee.actor_profile.code
+                if response.invitee
+                else None,
                 "commune": response.commune.code if response.commune else None,
                 "levels": {code: level for code, level, _ in rows},
                 "priorities": [code for code, _, priority in rows if priority],

@@ -247,6 +247,8 @@ def _closed_or_sent(request: HtmxHttpRequest, response: DialogueResponse) -> Htt
         return render(request, T + "response_sent.html", context)
     if response.dialogue.is_closed:
         return _refused(request, services.CLOSED, 410)
+    if not response.dialogue.accepts_answers():
+        return _refused(request, services.NOT_OPEN, 409)
     return None
 
 

@@ -246,6 +246,7 @@ def test_the_snapshot_holds_the_sent_answers_and_does_not_change(alice: User, ge
     assert set(record) == {
         "via",
         "profile",
+        "invited_profile",
         "commune",
         "levels",
         "priorities",
@@ -260,3 +261,46 @@ def test_the_snapshot_holds_the_sent_answers_and_does_not_change(alice: User, ge
     with pytest.raises(services.DialogueRefused):
         services.dialogue_close(dialogue_id=dialogue.pk)
     assert DialogueSnapshot.objects.get(pk=snapshot.pk).records == frozen
+
+
+def test_the_whole_form_saves_without_javascript(client: Any, alice: User, geo: Any) -> None:
+    dialogue = open_dialogue(alice, geo.vincennes)
+    answer = start(client, dialogue, geo)
+    fragilities = list(Fragility.objects.order_by("order"))
+    data = {
+        "actor_profile": str(ActorProfile.objects.get(code="citoyens").pk),
+        "commune": territory_choice_label(geo.saint_mande),
+        "suite": "envoyer",
+    }
+    for index, fragility in enumerate(fragilities):
+        data[f"niveau-{fragility.pk}"] = ["0", "1", "2", "3", "nsp", ""][index % 6]
+        if index < 4:
+            data[f"priorite-{fragility.pk}"] = "oui"
+    response = client.post(f"/dialogues/reponse/{answer.key}/", data)
+    assert response.status_code == 302 and response["Location"].endswith("/envoyer/")
+    assert PerceivedFragility.objects.filter(response=answer).count() == 14  # 2 left blank
+    assert PerceivedFragility.objects.filter(response=answer, is_priority=True).count() == 4
+    answer.refresh_from_db()
+    assert answer.commune == geo.saint_mande and answer.actor_profile.code == "citoyens"
+    data[f"priorite-{fragilities[10].pk}"] = "oui"
+    data[f"priorite-{fragilities[11].pk}"] = "oui"
+    refused = client.post(f"/dialogues/reponse/{answer.key}/", data)
+    assert refused.status_code == 400 and "5 priorités au plus" in refused.content.decode()
+
+
+def test_a_dialogue_past_its_dates_takes_no_answer(client: Any, alice: User, geo: Any) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from observatoire.dialogues.models import Dialogue
+
+    dialogue = open_dialogue(alice, geo.vincennes)
+    answer = start(client, dialogue, geo)
+    Dialogue.objects.filter(pk=dialogue.pk).update(
+        closes_on=timezone.localdate() - timedelta(days=1),
+        opens_on=timezone.localdate() - timedelta(days=9),
+    )
+    assert client.get(f"/d/{dialogue.open_code}/").status_code == 409
+    page = client.get(f"/dialogues/reponse/{answer.key}/")
+    assert page.status_code == 409 and "pas ouvert" in page.content.decode()

@@ -212,3 +212,14 @@ def test_a_dialogue_before_its_dates_sends_nothing(alice: User, geo: Any) -> Non
     )
     services.respondents_import(dialogue_id=dialogue.pk, data=GOOD.encode(), file_name="a.csv")
     assert dialogue_messages_run() == 0
+
+
+def test_a_stop_link_of_another_dialogue_is_refused(client: Any, alice: User, geo: Any) -> None:
+    from observatoire.dialogues.sending import stop_url
+
+    first = imported(alice, geo)
+    second = open_dialogue(alice, geo.saint_mande, title="Autre")
+    link = path_of(stop_url(DialogueInvitee.objects.get(email="a@exemple.fr")))
+    other = link.replace(f"/dialogues/{first.pk}/", f"/dialogues/{second.pk}/")
+    assert client.post(other).status_code == 400
+    assert not DialogueInvitee.objects.filter(reminders_stopped_at__isnull=False).exists()
