@@ -133,11 +133,11 @@ def _throttled(request: HtmxHttpRequest) -> HttpResponse | None:
 @require_http_methods(["GET", "POST"])
 def dialogue_entry(request: HtmxHttpRequest, code: str) -> HttpResponse:
     """``/d/<code>``: anyone may answer, once they say their actor profile and commune."""
+    if (limited := _throttled(request)) is not None:  # before the look-up: no guessing codes
+        return limited
     dialogue = Dialogue.objects.select_related("territory").filter(open_code=code).first()
     if dialogue is None:
         raise Http404("Aucun dialogue ne correspond à ce code.")
-    if (limited := _throttled(request)) is not None:
-        return limited
     if dialogue.is_closed:
         return _refused(request, services.CLOSED, 410)
     if not dialogue.open_link_active:

@@ -304,3 +304,8 @@ def test_a_dialogue_past_its_dates_takes_no_answer(client: Any, alice: User, geo
     assert client.get(f"/d/{dialogue.open_code}/").status_code == 409
     page = client.get(f"/dialogues/reponse/{answer.key}/")
     assert page.status_code == 409 and "pas ouvert" in page.content.decode()
+
+
+def test_guessing_codes_is_rate_limited_too(client: Any, db: None, settings: Any) -> None:
+    settings.DIALOGUE_OPEN_LINK_LIMIT = 2
+    assert [client.get(f"/d/code{i}/").status_code for i in range(3)] == [404, 404, 429]
