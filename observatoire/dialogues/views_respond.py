@@ -199,19 +199,9 @@ def fill_context(response: DialogueResponse, **extra: Any) -> dict[str, Any]:
         if initiative
         else None
     )
-    defaults: dict[str, Any] = {
-        "errors": [],
-        "current": None,
-        "error": "",
-        "identity_saved": False,
-        "initiative_saved": False,
-        "acts_with_saved": False,
-    }
-    current = extra.get("current")
-    row = next((r for r in rows if r.fragility.pk == current), None)
+    defaults: dict[str, Any] = {"errors": [], "oob": False}
     return {
         **defaults,
-        "row": row,
         "response": response,
         "dialogue": response.dialogue,
         "rows": rows,
@@ -326,39 +316,63 @@ def _save_all(request: HtmxHttpRequest, response: DialogueResponse) -> list[str]
     return errors
 
 
-def _part(
-    request: HtmxHttpRequest, response: DialogueResponse, part: str, status: int = 200, **extra: Any
+def _autosave_refused(request: HtmxHttpRequest, response: DialogueResponse) -> HttpResponse | None:
+    """An autosave of an answer sent, or of a dialogue closed or out of its dates: 409, as the
+    part's status line for HTMX, as the page otherwise."""
+    done = _closed_or_sent(request, response)
+    if done is None:
+        return None
+    if not request.htmx:
+        done.status_code = 409
+        return done
+    if response.is_submitted:
+        message = services.SUBMITTED
+    elif response.dialogue.is_closed:
+        message = services.CLOSED
+    else:
+        message = services.NOT_OPEN
+    return _status(request, error=message, status=409)
+
+
+def _form_error(form: Any) -> str:
+    """A form's errors on one line, each with its field's label."""
+    parts = []
+    for name, errors in form.errors.items():
+        text = " ".join(str(error) for error in errors)
+        parts.append(text if name == "__all__" else f"{form[name].label} : {text}")
+    return " ".join(parts)
+
+
+def _status(
+    request: HtmxHttpRequest, *, error: str = "", status: int = 200, **context: Any
 ) -> HttpResponse:
+    """The status line of one part of the questionnaire (« Enregistré. » or what went wrong)."""
     template = T + "response_fill.html"
-    if request.htmx:
-        template += "#" + part
-    return render(request, template, fill_context(response, **extra), status=status)
+    template += "#status"
+    return render(request, template, {"error": error, "row": None, **context}, status=status)
 
 
 def _fragility_part(
     request: HtmxHttpRequest,
-    response: DialogueResponse,
     row: queries.QuestionRow,
     priorities: int,
     *,
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    """One fragility's part of the page and the priorities' counter (out of band)."""
-    context = {
-        "response": response,
-        "row": row,
-        "current": row.fragility.pk,
-        "error": error,
-        "levels": queries.LEVEL_CHOICES,
-        "dont_know": queries.DONT_KNOW,
-        "priorities": priorities,
-        "priorities_min": PRIORITIES_MIN,
-        "priorities_max": PRIORITIES_MAX,
-    }
-    template = T + "response_fill.html"
-    template += "#fragility"
-    return render(request, template, context, status=status)
+    """One fragility's status line, the priorities' counter and, after a refusal, its priority
+    box as saved (out of band)."""
+    return _status(
+        request,
+        error=error,
+        status=status,
+        row=row,
+        pk=str(row.fragility.pk),
+        oob=True,
+        priorities=priorities,
+        priorities_min=PRIORITIES_MIN,
+        priorities_max=PRIORITIES_MAX,
+    )
 
 
 @login_not_required
@@ -366,15 +380,13 @@ def _fragility_part(
 def response_perception(request: HtmxHttpRequest, key: str, fragility: int) -> HttpResponse:
     """Autosave of one fragility (level and priority): answers its part of the page."""
     response = _response(key)
-    if (done := _closed_or_sent(request, response)) is not None:
-        done.status_code = 409
+    if (done := _autosave_refused(request, response)) is not None:
         return done
     item = get_object_or_404(Fragility, pk=fragility)
     posted = perception_from(request.POST, fragility)
     if posted is None:
         return _fragility_part(
             request,
-            response,
             queries.question_row(response, item),
             queries.priorities_count(response),
             error="Niveau inconnu : choisissez-en un dans la liste.",
@@ -387,7 +399,6 @@ def response_perception(request: HtmxHttpRequest, key: str, fragility: int) -> H
     except services.DialogueRefused as refusal:
         return _fragility_part(
             request,
-            response,
             queries.question_row(response, item),
             queries.priorities_count(response),
             error=refusal.text,
@@ -398,15 +409,14 @@ def response_perception(request: HtmxHttpRequest, key: str, fragility: int) -> H
             reverse("observatoire:response_fill", kwargs={"key": key}) + f"#f-{fragility}"
         )
     row = queries.QuestionRow(item, queries.level_code(saved.level), saved.is_priority)
-    return _fragility_part(request, response, row, saved.priorities)
+    return _fragility_part(request, row, saved.priorities)
 
 
 @login_not_required
 @require_POST
 def response_identity(request: HtmxHttpRequest, key: str) -> HttpResponse:
     response = _response(key)
-    if (done := _closed_or_sent(request, response)) is not None:
-        done.status_code = 409
+    if (done := _autosave_refused(request, response)) is not None:
         return done
     form = IdentityForm(request.POST, required=False)
     if form.is_valid():
@@ -419,19 +429,17 @@ def response_identity(request: HtmxHttpRequest, key: str) -> HttpResponse:
         except services.DialogueRefused as refusal:
             form.add_error(None, refusal)
     if form.errors:
-        return _part(request, response, "identity", 400, identity=form)
+        return _status(request, error=_form_error(form), status=400)
     if not request.htmx:
         return redirect("observatoire:response_fill", key=key)
-    response.refresh_from_db()
-    return _part(request, response, "identity", identity_saved=True)
+    return _status(request)
 
 
 @login_not_required
 @require_POST
 def response_initiative(request: HtmxHttpRequest, key: str) -> HttpResponse:
     response = _response(key)
-    if (done := _closed_or_sent(request, response)) is not None:
-        done.status_code = 409
+    if (done := _autosave_refused(request, response)) is not None:
         return done
     form = InitiativeForm(request.POST)
     if form.is_valid():
@@ -445,28 +453,31 @@ def response_initiative(request: HtmxHttpRequest, key: str) -> HttpResponse:
                 carrier=data["carrier"],
             )
         except services.DialogueRefused as refusal:
-            form.add_error(None, refusal)
+            if refusal.code != "initiative_incomplete":
+                raise
+            missing = ", ".join(str(form[name].label).lower() for name in refusal.error_dict)
+            error = f"Pour enregistrer l'initiative, remplissez aussi : {missing}."
+            return _status(request, error=error, status=400)
     if form.errors:
-        return _part(request, response, "initiative", 400, initiative_form=form)
+        return _status(request, error=_form_error(form), status=400)
     if not request.htmx:
         return redirect("observatoire:response_fill", key=key)
-    return _part(request, response, "initiative", initiative_form=form, initiative_saved=True)
+    return _status(request)
 
 
 @login_not_required
 @require_POST
 def response_acts_with(request: HtmxHttpRequest, key: str) -> HttpResponse:
     response = _response(key)
-    if (done := _closed_or_sent(request, response)) is not None:
-        done.status_code = 409
+    if (done := _autosave_refused(request, response)) is not None:
         return done
     form = ActsWithForm(request.POST)
     if not form.is_valid():
-        return _part(request, response, "acts_with", 400, acts_with_form=form)
+        return _status(request, error=_form_error(form), status=400)
     services.acts_with_save(response_id=response.pk, profiles=list(form.cleaned_data["acts_with"]))
     if not request.htmx:
         return redirect("observatoire:response_fill", key=key)
-    return _part(request, response, "acts_with", acts_with_form=form, acts_with_saved=True)
+    return _status(request)
 
 
 @login_not_required

@@ -51,6 +51,16 @@ def answer(page: Any, checker: Checker, label: str) -> None:
     checker.check(page, f"questionnaire {label}")
     fieldsets = page.locator("fieldset.perception[id^='f-']")
     assert fieldsets.count() == 16
+    # With the keyboard: an arrow moves the choice, it is saved, the focus stays on it.
+    first = fieldsets.first.locator("input[type=radio]").first
+    first.focus()
+    page.keyboard.press("Space")
+    fieldsets.first.get_by_text("Enregistré.").wait_for()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        "() => document.activeElement && document.activeElement.id.endsWith('-1')"
+        " && document.activeElement.checked"
+    )
     for index in range(16):
         fieldset = page.locator("fieldset.perception[id^='f-']").nth(index)
         fieldset.get_by_text(re.compile(r"^[0-3] — ")).nth(index % 4).click()
