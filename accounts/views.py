@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts import services, throttle
+from accounts import services
 from accounts.forms import (
     DeleteAccountForm,
     InvitationAcceptForm,
@@ -29,7 +29,7 @@ from accounts.forms import (
     SignupForm,
     SignupResendForm,
 )
-from config import links
+from config import links, throttle
 from config.links import LinkError, Purpose
 from config.roles import Role, role_required, user_roles
 from config.types import AuthenticatedHttpRequest, HtmxHttpRequest

@@ -41,6 +41,8 @@ class Purpose(models.TextChoices):
     CAMPAIGN = "campagne", "Invitation à une campagne"
     CAMPAIGN_REMINDERS_STOP = "relances", "Arrêt des relances d'une campagne"
     PLAN_REMINDERS_STOP = "rappels-plan", "Arrêt des rappels du plan de développement"
+    DIALOGUE = "dialogue", "Invitation à un dialogue territorial"
+    DIALOGUE_REMINDERS_STOP = "relances-dialogue", "Arrêt des relances d'un dialogue territorial"
 
 
 class LinkError(Refused):
@@ -100,9 +102,34 @@ def check_link_token(token: str, purpose: Purpose) -> User:
     return user
 
 
+def make_data_token(data: dict[str, int], purpose: Purpose) -> str:
+    """A signed, expiring token carrying ``data`` and naming no account: a dialogue's personal
+    link (the respondent has none). What makes it single-use is the caller's state (a submitted
+    answer), checked after ``check_data_token``."""
+    return _signer(purpose).sign_object(data, compress=True)
+
+
+def check_data_token(token: str, purpose: Purpose) -> dict[str, int]:
+    """The data of a valid, unexpired token of ``purpose``; raises ``LinkError`` otherwise."""
+    try:
+        data = _signer(purpose).unsign_object(token, max_age=max_age(purpose))
+    except signing.SignatureExpired:
+        raise LinkError(LinkError.EXPIRED) from None
+    except (signing.BadSignature, ValueError):
+        raise LinkError(LinkError.INVALID) from None
+    if not isinstance(data, dict) or not all(isinstance(v, int) for v in data.values()):
+        raise LinkError(LinkError.INVALID)
+    return data
+
+
 def link_url(url_name: str, token: str) -> str:
     """The absolute address of a link view taking ``token`` (for an e-mail)."""
     return settings.SITE_URL.rstrip("/") + reverse(url_name, kwargs={"token": token})
+
+
+def link_url_for(url_name: str, **kwargs: object) -> str:
+    """The absolute address of a link view taking ``token`` and other arguments (for an e-mail)."""
+    return settings.SITE_URL.rstrip("/") + reverse(url_name, kwargs=kwargs)
 
 
 def may_sign_in_by_link(user: User) -> bool:
@@ -126,6 +153,21 @@ def make_lasting_token(user: User, purpose: Purpose) -> str:
     """A signed token that never expires nor wears out, for a « stop these e-mails » link: it
     must still work after the person logged in or months later, and only ever turns something off."""
     return signing.Signer(salt=f"config.links.lasting.{purpose.value}").sign_object({"u": user.pk})
+
+
+def make_lasting_data_token(data: dict[str, int], purpose: Purpose) -> str:
+    """As ``make_lasting_token``, for a link that names no account (stop a dialogue's reminders)."""
+    return signing.Signer(salt=f"config.links.lasting.{purpose.value}").sign_object(data)
+
+
+def check_lasting_data_token(token: str, purpose: Purpose) -> dict[str, int]:
+    try:
+        data = signing.Signer(salt=f"config.links.lasting.{purpose.value}").unsign_object(token)
+    except (signing.BadSignature, ValueError):
+        raise LinkError(LinkError.INVALID) from None
+    if not isinstance(data, dict) or not all(isinstance(v, int) for v in data.values()):
+        raise LinkError(LinkError.INVALID)
+    return data
 
 
 def check_lasting_token(token: str, purpose: Purpose) -> User:

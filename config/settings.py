@@ -183,6 +183,9 @@ PASSWORD_RESET_WINDOW_MINUTES = int(os.environ.get("PASSWORD_RESET_WINDOW_MINUTE
 SIGNUP_LIMIT_PER_EMAIL = int(os.environ.get("SIGNUP_LIMIT_PER_EMAIL", "3"))
 SIGNUP_LIMIT_PER_ADDRESS = int(os.environ.get("SIGNUP_LIMIT_PER_ADDRESS", "50"))
 SIGNUP_LIMIT_WINDOW_MINUTES = int(os.environ.get("SIGNUP_LIMIT_WINDOW_MINUTES", "60"))
+# A dialogue's open link, per address: generous (a public meeting shares one Wi-Fi address).
+DIALOGUE_OPEN_LINK_LIMIT = int(os.environ.get("DIALOGUE_OPEN_LINK_LIMIT", "120"))
+DIALOGUE_OPEN_LINK_WINDOW_MINUTES = int(os.environ.get("DIALOGUE_OPEN_LINK_WINDOW_MINUTES", "10"))
 # Signed links (config/links.py): sign-up confirmation and invitations expire after these.
 SIGNUP_LINK_MAX_AGE_HOURS = int(os.environ.get("SIGNUP_LINK_MAX_AGE_HOURS", "48"))
 INVITATION_LINK_MAX_AGE_DAYS = int(os.environ.get("INVITATION_LINK_MAX_AGE_DAYS", "14"))

@@ -307,3 +307,17 @@ class ValuesDigest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_id} {self.year} {self.level} {self.digest[:12]}"
+
+
+# The territorial dialogues' tables belong to this app; their module is observatoire/dialogues.
+from observatoire.dialogues.models import (  # noqa: E402, F401
+    Dialogue,
+    DialogueInitiative,
+    DialogueInvitee,
+    DialogueResponse,
+    DialogueSnapshot,
+    DialogueStatus,
+    InitiativeStatus,
+    PerceivedFragility,
+    ResponseVia,
+)

@@ -231,7 +231,14 @@ def _block(indicator_id: int, territory_ids: np.ndarray, values: np.ndarray) -> 
 
 def load_demo(*, stdout: TextIO) -> None:
     """Deterministic demo indicators for every commune, arrondissement municipal, EPCI,
-    département, région and France."""
+    département, région and France; then the demo territorial dialogues."""
+    demo_indicators(stdout=stdout)
+    from observatoire.dialogues.demo import load_demo_dialogues
+
+    load_demo_dialogues(stdout=stdout)
+
+
+def demo_indicators(*, stdout: TextIO) -> None:
     started = time.monotonic()
     with transaction.atomic():
         indicators = demo_indicators_upsert()

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from observatoire import compare, import_formats, views, views_donnees, views_map
+from observatoire.dialogues.urls import dialogue_urlpatterns
 from observatoire.report.urls import report_urlpatterns
 
 app_name = "observatoire"
@@ -41,3 +42,6 @@ urlpatterns = [
 
 # The territory report (PDF) and its batches: observatoire/report/urls.py.
 urlpatterns += report_urlpatterns
+
+# The territorial dialogues: observatoire/dialogues/urls.py.
+urlpatterns += dialogue_urlpatterns

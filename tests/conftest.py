@@ -61,6 +61,7 @@ LONGEST_FIRST = (
     "tests/privacy/test_small_counts.py",
     "tests/observatoire/test_properties_readers.py",
     "tests/browser/test_journeys_responsive.py",
+    "tests/browser/test_dialogue_journey.py",
     "tests/browser/test_journey_directory.py",
     "tests/pratiques/test_curation_browser.py",
     "tests/pratiques/test_browser_autosave_retry.py",

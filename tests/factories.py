@@ -193,3 +193,73 @@ def months_later(months: int = 1) -> Any:
     now = timezone.localtime()
     index = now.month - 1 + months
     return datetime(now.year + index // 12, index % 12 + 1, 2, 12, tzinfo=ZoneInfo("Europe/Paris"))
+
+
+# --- territorial dialogues ---------------------------------------------------------------------
+
+
+def official_with_mandate(user: User, territory: Territory, *, status: str = "confirme") -> User:
+    """``user`` with a mandate on ``territory`` (confirmed unless told otherwise)."""
+    from territoires.models import Mandate
+
+    Mandate.objects.create(user=user, territory=territory, status=status)
+    return user
+
+
+def open_dialogue(
+    organiser: User, territory: Territory, *, title: str = "Croiser les regards", **dates: Any
+) -> Any:
+    """A dialogue on ``territory``, opened today (answers accepted) through the services."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from observatoire.dialogues import services as dialogues
+
+    today = timezone.localdate()
+    dialogue = dialogues.dialogue_create(
+        user=organiser,
+        territory=territory,
+        title=title,
+        introduction="Comment percevez-vous les fragilités de notre territoire ?",
+        opens_on=dates.get("opens_on", today - timedelta(days=1)),
+        closes_on=dates.get("closes_on", today + timedelta(days=30)),
+    )
+    return dialogues.dialogue_open(dialogue_id=dialogue.pk)
+
+
+def dialogue_answer(
+    dialogue: Any,
+    *,
+    profile: str = "associations",
+    commune: Territory,
+    levels: dict[int, int | None] | None = None,
+    priorities: int = 3,
+    submit: bool = True,
+    invitee: Any = None,
+) -> Any:
+    """A respondent's answer built through the services: the open link (or ``invitee``'s
+    personal link), a level for each fragility (index → level), ``priorities`` priorities."""
+    from observatoire.dialogues import services as dialogues
+    from territoires.models import Fragility
+
+    profile_row = ActorProfile.objects.get(code=profile)
+    if invitee is not None:
+        response = dialogues.response_start_invited(invitee_id=invitee.pk)
+        dialogues.identity_save(response_id=response.pk, actor_profile=profile_row, commune=commune)
+    else:
+        response = dialogues.response_start_open(
+            dialogue_id=dialogue.pk, actor_profile=profile_row, commune=commune
+        )
+    fragilities = list(Fragility.objects.order_by("order", "label"))
+    for index, fragility in enumerate(fragilities):
+        level = (levels or {}).get(index, index % 4)
+        dialogues.perception_save(
+            response_id=response.pk,
+            fragility_id=fragility.pk,
+            level=level,
+            is_priority=index < priorities,
+        )
+    if submit:
+        response = dialogues.response_submit(response_id=response.pk)
+    return response

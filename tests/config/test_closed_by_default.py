@@ -31,6 +31,17 @@ PUBLIC = {
     # A campaign's signed links, followed from an e-mail before any account exists.
     "pratiques:campaign_join",
     "pratiques:campaign_stop",
+    # A territorial dialogue's respondents have no account: the open link /d/<code>, the personal
+    # link of an e-mail, its « stop reminders » link, and the questionnaire its answer's key opens.
+    "observatoire:dialogue_entry",
+    "observatoire:dialogue_link",
+    "observatoire:dialogue_stop",
+    "observatoire:response_fill",
+    "observatoire:response_identity",
+    "observatoire:response_perception",
+    "observatoire:response_initiative",
+    "observatoire:response_acts_with",
+    "observatoire:response_submit",
     # What the platform publishes: the grid, territories, their indicators, practices and report.
     "pratiques:grid_current",
     "pratiques:grid_version",

@@ -70,3 +70,29 @@ def test_a_link_to_a_deleted_user_is_invalid() -> None:
     user.delete()
     with pytest.raises(LinkError, match="n'est pas valide"):
         check_link_token(token, Purpose.SIGNUP)
+
+
+def test_a_data_link_carries_its_data_for_its_purpose_only(settings: object) -> None:
+    """A link naming no account (a dialogue's personal link): signed, expiring, purpose-bound."""
+    from config.links import check_data_token, make_data_token
+
+    token = make_data_token({"d": 3, "i": 7}, Purpose.DIALOGUE)
+    assert check_data_token(token, Purpose.DIALOGUE) == {"d": 3, "i": 7}
+    with pytest.raises(LinkError) as other:
+        check_data_token(token, Purpose.INVITATION)
+    assert other.value.code == "link_invalid"
+    with pytest.raises(LinkError):
+        check_data_token(token[:-3] + "abc", Purpose.DIALOGUE)
+    settings.INVITATION_LINK_MAX_AGE_DAYS = -1  # type: ignore[attr-defined]  # already past
+    with pytest.raises(LinkError) as expired:
+        check_data_token(token, Purpose.DIALOGUE)
+    assert expired.value.code == "link_expired"
+
+
+def test_a_lasting_data_link_never_expires() -> None:
+    from config.links import check_lasting_data_token, make_lasting_data_token
+
+    token = make_lasting_data_token({"d": 1, "i": 2}, Purpose.DIALOGUE_REMINDERS_STOP)
+    assert check_lasting_data_token(token, Purpose.DIALOGUE_REMINDERS_STOP) == {"d": 1, "i": 2}
+    with pytest.raises(LinkError):
+        check_lasting_data_token(token, Purpose.CAMPAIGN_REMINDERS_STOP)
