@@ -20,6 +20,12 @@ def _campaign_messages() -> int:
     return campaign_messages_run()
 
 
+def _dialogue_messages() -> int:
+    from observatoire.dialogues.sending import dialogue_messages_run
+
+    return dialogue_messages_run()
+
+
 def _plan_reminders() -> int:
     from pratiques.plan.reminders import plan_reminders_send
 
@@ -49,6 +55,12 @@ class Job:
 JOBS: tuple[Job, ...] = (
     Job("followers", "e-mails aux élu·e·s qui suivent un territoire modifié", "hourly", _followers),
     Job("campaigns", "invitations et relances des campagnes", "daily", _campaign_messages),
+    Job(
+        "dialogues",
+        "invitations et relances des dialogues territoriaux",
+        "daily",
+        _dialogue_messages,
+    ),
     Job("plans", "rappels d'échéance des plans de développement", "daily", _plan_reminders),
     Job("directory", "fiches de l'annuaire à reconfirmer", "daily", _directory_reminders),
 )
