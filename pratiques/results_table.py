@@ -39,14 +39,19 @@ def score_rows(data: queries.Results) -> list[dict[str, Any]]:
     """One row per axis and situation: the score and its place in the selected peer group."""
     group = data.selected if data.selected and data.selected.shown else None
     rows = []
+    axes = group.axes if group else {}
+    situations = group.situations if group else {}
     for axis in data.tree.axes:
-        elements = [("axis", axis, f"Axe {axis.code} « {axis.title} »", group and group.axes)]
+        elements: list[tuple[str, Any, str, dict[Any, queries.Distribution]]] = [
+            ("axis", axis, f"Axe {axis.code} « {axis.title} »", axes)
+        ]
         elements += [
-            ("situation", s, f"{s.code}. {s.title}", group and group.situations)
-            for s in axis.situation_list
+            ("situation", s, f"{s.code}. {s.title}", situations)
+            for s in data.tree.situations
+            if s.axis_id == axis.pk
         ]
         for kind, element, title, distributions in elements:
-            dist = distributions.get(element.key) if distributions else None
+            dist = distributions.get(element.key)
             scores = data.axis_scores if kind == "axis" else data.situation_scores
             rows.append(
                 {
