@@ -246,9 +246,13 @@ def assessment_export_xlsx(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
     for line in (
         "Scores de 0 à 100 : moyenne de la fréquence et de l'implication rapportées à "
         "l'échelon le plus haut ; « non concerné·e » et sans réponse laissés de côté.",
-        f"Pairs : groupe « {label} », diffusion du {release}, {people} personnes. Quartiles "
-        "bruités et arrondis (secret statistique), montrés à partir de "
-        f"{disclosure.DISTRIBUTION_MIN} personnes ; rien ne bouge entre deux diffusions.",
+        (
+            f"Pairs : groupe « {label} », diffusion du {release}, {people} personnes. Quartiles "
+            "bruités et arrondis (secret statistique), montrés à partir de "
+            f"{disclosure.DISTRIBUTION_MIN} personnes ; rien ne bouge entre deux diffusions."
+        )
+        if data.release
+        else "Aucune diffusion n'a encore eu lieu : pas de comparaison avec les pairs.",
         "Les mêmes chiffres que la page de résultats.",
     ):
         about.append([line])

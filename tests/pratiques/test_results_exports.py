@@ -170,3 +170,16 @@ def test_the_results_csv_in_a_constant_number_of_queries(
     with django_assert_num_queries(14) as context:
         response = client.get(f"/pratiques/evaluations/{compared.pk}/resultats.csv")
     assert response.status_code == 200, len(context.captured_queries)
+
+
+def test_before_any_release_the_exports_say_there_are_no_peers(alice: User, geo: Any) -> None:
+    mine = submitted(alice, geo.vincennes, 2, 1)
+    client = logged_in(alice)
+    page = client.get(f"/pratiques/evaluations/{mine.pk}/resultats/")
+    body = client.get(f"/pratiques/evaluations/{mine.pk}/export.xlsx").content
+    workbook = load_workbook(io.BytesIO(body))
+    sheet = [list(row) for row in workbook["resultats"].iter_rows(values_only=True)]
+    assert export_figures(sheet) == page_figures(page.content)
+    assert {row[4] for row in sheet[1:]} == {"aucune"}
+    about = " ".join(str(row[0]) for row in workbook["a-propos"].iter_rows(values_only=True))
+    assert "Aucune diffusion n'a encore eu lieu" in about
