@@ -44,6 +44,8 @@ class GroupTable:
     rows: list[tuple[Practice, list[int | str]]] = field(default_factory=list)
     values: dict[str, dict[str, int]] = field(default_factory=dict)  # key → name → released
     trend: list[dict[str, Any]] = field(default_factory=list)
+    # Released before this scale was counted (only the frequency then): nothing to show yet.
+    scale_missing: bool = False
 
     @property
     def shown(self) -> bool:
@@ -96,7 +98,9 @@ def analytics_tables(
         rows = rows.filter(scope=prefix)
     groups = [_group(row, BREAKDOWNS[""]) for row in rows]
     groups.sort(key=lambda g: (g.label == "non diffusé", g.label))
-    published = [g for g in groups if g.shown]
+    for g in groups:
+        g.scale_missing = g.shown and not any(cols[0].name in v for v in g.values.values())
+    published = [g for g in groups if g.shown and not g.scale_missing]
     cells = {
         (g.scope, str(p.key), c.name): int(g.values.get(str(p.key), {}).get(c.name, 0))
         for g in published

@@ -238,3 +238,23 @@ def test_hide_complements_leaves_no_equation_with_one_unknown() -> None:
     cells = {"a": 1, "b": 10, "c": 20, "x": 7, "y": 0}
     hidden = disclosure.hide_complements(cells, [["a", "b", "c"], ["b", "x"], ["c", "y"]])
     assert hidden == {"a": "small", "b": "complement", "x": "complement"}
+
+
+def test_a_release_that_counted_only_frequencies_says_so(nadia, network) -> None:
+    release = release_aggregates()
+    version = GridVersion.objects.current()
+    row = ReleasedAggregate.objects.get(release=release, scope=f"analyses:{version.pk}")
+    row.figures["practices"] = {
+        key: {name: v for name, v in cells.items() if name[0] not in "ic"}
+        for key, cells in row.figures["practices"].items()
+    }
+    row.save()
+    ReleasedAggregate.objects.filter(
+        release=release, scope__startswith=f"analyses:{version.pk}:"
+    ).delete()
+    client = logged_in(nadia)
+    text = client.get(ANALYTICS, {"echelle": "involvement"}).content.decode()
+    assert "ne comptait que la fréquence" in text and not tables(text.encode())
+    assert tables(client.get(ANALYTICS).content)  # the frequencies are still there
+    text = client.get(ANALYTICS, {"ventilation": "segment"}).content.decode()
+    assert "aucune ventilation n'est montrée" in text
