@@ -307,7 +307,8 @@ def release_aggregates(*, trigger: str = "commande", now: Any = None) -> Release
     records_release(release=release, people=people)
     # The analytics by segment and by profile: post-processing of that export (no new draw).
     ReleasedAggregate.objects.bulk_create(
-        breakdown_aggregates(release=release, version=version), batch_size=1000
+        breakdown_aggregates(release=release, version=version, people=people),
+        batch_size=1000,
     )
     return release
 

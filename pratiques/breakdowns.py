@@ -14,7 +14,7 @@ from collections import defaultdict
 from typing import Any
 
 from pratiques import disclosure
-from pratiques.figures import CARRYING_FIELDS
+from pratiques.figures import CARRYING_FIELDS, Person
 from pratiques.models import Answer, GridVersion, Release, ReleasedAggregate, ReleasedRecord
 
 # dimension → position of its generalised value in ``ReleasedRecord.classes``
@@ -55,10 +55,12 @@ def counts(answers: list[tuple[bool, int | None, int | None, int | None, bool]])
 
 
 def breakdown_aggregates(
-    *, release: Release, version: GridVersion | None
+    *, release: Release, version: GridVersion | None, people: list[Person] | None = None
 ) -> list[ReleasedAggregate]:
-    """The groups of the release's export on the current version, by segment and by profile
-    (4 queries whatever the number of people)."""
+    """The groups of the release's export on the current version, by segment and by profile.
+    The answers are those ``people`` (the release's, ``consenting_people``) already hold; only
+    an exported assessment that is not a person's latest (kept while a newer one waits) is read
+    again (at most 4 queries)."""
     if version is None:
         return []
     records = list(
@@ -70,19 +72,32 @@ def breakdown_aggregates(
         return []
     answers: dict[int, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
     keys: set[str] = set()
-    for assessment_id, key, *answer in Answer.objects.filter(
-        assessment_id__in=[r[0] for r in records]
-    ).values_list(
-        "assessment_id",
-        "practice__key",
-        "not_concerned",
-        "frequency",
-        "involvement",
-        "carrying",
-        "wants_to_develop",
+    known = {p.assessment_id: p for p in people or []}
+    for assessment_id, _, _ in records:
+        person = known.get(assessment_id)
+        if person is None:
+            continue
+        for key, (not_concerned, frequency) in person.frequencies.items():
+            _, carrying, develop = person.practices.get(key, (False, None, False))
+            answer = (not_concerned, frequency, person.involvements.get(key), carrying, develop)
+            answers[assessment_id][key].append(answer)
+            keys.add(key)
+    missing = [r[0] for r in records if r[0] not in known]
+    for assessment_id, practice_key, *stored in (
+        Answer.objects.filter(assessment_id__in=missing).values_list(
+            "assessment_id",
+            "practice__key",
+            "not_concerned",
+            "frequency",
+            "involvement",
+            "carrying",
+            "wants_to_develop",
+        )
+        if missing
+        else []
     ):
-        answers[assessment_id][str(key)].append(tuple(answer))
-        keys.add(str(key))
+        answers[assessment_id][str(practice_key)].append(tuple(stored))
+        keys.add(str(practice_key))
     everyone = frozenset(user for _, user, _ in records)
     # Unchanged figures keep the release that first published them (as the drawn scopes do).
     earlier = {

@@ -258,3 +258,18 @@ def test_a_release_that_counted_only_frequencies_says_so(nadia, network) -> None
     assert tables(client.get(ANALYTICS).content)  # the frequencies are still there
     text = client.get(ANALYTICS, {"ventilation": "segment"}).content.decode()
     assert "aucune ventilation n'est montrée" in text
+
+
+def test_breakdowns_from_the_release_s_people_equal_those_read_again(network) -> None:
+    from pratiques.breakdowns import breakdown_aggregates
+
+    release = release_aggregates()
+    version = GridVersion.objects.current()
+    stored = {
+        row.scope: row.figures
+        for row in ReleasedAggregate.objects.filter(
+            release=release, scope__startswith=f"analyses:{version.pk}:"
+        )
+    }
+    again = breakdown_aggregates(release=release, version=version)  # every answer read again
+    assert len(stored) == 4 and {row.scope: row.figures for row in again} == stored
