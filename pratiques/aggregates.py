@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from pratiques import disclosure
+from pratiques.breakdowns import breakdown_aggregates, is_breakdown
 from pratiques.figures import (
     CARRYING_FIELDS,
     LEVERS,
@@ -269,9 +270,15 @@ def release_aggregates(*, trigger: str = "commande", now: Any = None) -> Release
         **_draw_family(
             kind="analyses",
             groups=analytics,
-            previous=_last_published("analyses:"),
+            previous={
+                scope: row
+                for scope, row in _last_published("analyses:").items()
+                if not is_breakdown(scope)
+            },
             figure_of=analytics_figures,
-            epsilon=disclosure.epsilon_of(disclosure.ANALYTICS_SENSITIVITY),
+            epsilon=disclosure.epsilon_of(
+                disclosure.ANALYTICS_SENSITIVITY, disclosure.ANALYTICS_NOISE_SCALE
+            ),
             **common,
         ),
     }
@@ -298,6 +305,11 @@ def release_aggregates(*, trigger: str = "commande", now: Any = None) -> Release
     from pratiques.microdata import records_release
 
     records_release(release=release, people=people)
+    # The analytics by segment and by profile: post-processing of that export (no new draw).
+    ReleasedAggregate.objects.bulk_create(
+        breakdown_aggregates(release=release, version=version, people=people),
+        batch_size=1000,
+    )
     return release
 
 

@@ -52,8 +52,12 @@ RELEASE_CADENCE = "mensuelle (le 1er de chaque mois)"
 # A person's count vector in one scope: people (1) + per practice answered, one of the three
 # carrying cells, « à développer » (3 × 24): the L1 distance one person moves it by.
 TERRITORY_SENSITIVITY = 1 + 3 * 24
-# Admin analytics: the total (1) + per practice one answer cell and « à développer » (2 × 24).
-ANALYTICS_SENSITIVITY = 1 + 2 * 24
+# Admin analytics: the total (1) + per practice one frequency cell (or « non concerné·e », no
+# answer), « à développer », one involvement cell and one carrying cell (4 × 24).
+ANALYTICS_SENSITIVITY = 1 + 4 * 24
+# Their noise is coarser than the public figures' (internal counts on three scales): ε of a
+# draw 97 / 4 = 24.25, no more than the frequencies alone cost before (49 / 2).
+ANALYTICS_NOISE_SCALE = 4.0
 PEER_SENSITIVITY = 1  # a peer group releases one count (its size) and noised quartiles
 YEARLY_BUDGET_DRAWS = 6  # a person enters at most this many territory-sized new draws a year
 
@@ -87,7 +91,8 @@ def parameters() -> dict[str, Any]:
     """The parameters a release is drawn with (stored on it, stated in docs/secret-statistique.md)."""
     return {
         "epsilon_territory_draw": epsilon_of(TERRITORY_SENSITIVITY),
-        "epsilon_analytics_draw": epsilon_of(ANALYTICS_SENSITIVITY),
+        "epsilon_analytics_draw": epsilon_of(ANALYTICS_SENSITIVITY, ANALYTICS_NOISE_SCALE),
+        "analytics_noise_scale": ANALYTICS_NOISE_SCALE,
         "epsilon_peer_draw": epsilon_of(PEER_SENSITIVITY),
         "epsilon_year": yearly_budget(),
         "same_scope_share": SAME_SCOPE_SHARE,
@@ -379,3 +384,32 @@ def k_anonymise(
     counts = Counter(current.values())
     kept = {key: value for key, value in current.items() if counts[value] >= k}
     return kept, len(current) - len(kept)
+
+
+# --- cells of an internal table ------------------------------------------------------------
+
+
+def hide_complements(
+    cells: dict[Hashable, int], equations: Iterable[Sequence[Hashable]]
+) -> dict[Hashable, str]:
+    """Cells of an internal table that must not be shown: « small » ones (between 1 and k − 1)
+    and, for each equation (cells whose sum the reader knows: a row adding up to its group's
+    people, a column adding up over a partition), the smallest other cell when exactly one of
+    its cells is hidden (« complement »), so that no subtraction gives a small cell back.
+    Iterated until stable; deterministic (smallest value, then key)."""
+    k = threshold()
+    hidden: dict[Hashable, str] = {key: "small" for key, v in cells.items() if 0 < v < k}
+    groups = [[key for key in equation if key in cells] for equation in equations]
+    changed = True
+    while changed:
+        changed = False
+        for equation in groups:
+            if sum(1 for key in equation if key in hidden) != 1:
+                continue
+            visible = sorted(
+                (key for key in equation if key not in hidden), key=lambda c: (cells[c], str(c))
+            )
+            if visible:
+                hidden[visible[0]] = "complement"
+                changed = True
+    return hidden

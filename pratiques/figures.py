@@ -46,6 +46,8 @@ class Person:
     axes: dict[str, float] = field(default_factory=dict)
     # practice key → (not concerned, frequency): what the admins' analytics count
     frequencies: dict[str, tuple[bool, int | None]] = field(default_factory=dict)
+    # practice key → involvement (0–3) of an answered practice: the analytics' second scale
+    involvements: dict[str, int] = field(default_factory=dict)
     version_id: int | None = None
     peer_groups: list[str] = field(default_factory=list)  # « pairs:region:12 »…
     _fingerprint: str = ""
@@ -66,6 +68,7 @@ class Person:
             sorted((k, round(v, 6)) for k, v in self.situations.items()),
             sorted((k, round(v, 6)) for k, v in self.axes.items()),
             sorted((k, round(v, 6)) for k, v in self.levers.items()),
+            sorted(self.involvements.items()),
         ]
 
 
@@ -134,19 +137,28 @@ def consenting_people() -> list[Person]:
         if row["territory__epci_id"] is not None:
             person.scopes |= projects.get(row["territory__epci_id"], set())
         people[row["pk"]] = person
-    for assessment_id, key, not_concerned, frequency, carrying, develop in Answer.objects.filter(
-        assessment_id__in=list(people)
-    ).values_list(
+    for (
+        assessment_id,
+        key,
+        not_concerned,
+        frequency,
+        involvement,
+        carrying,
+        develop,
+    ) in Answer.objects.filter(assessment_id__in=list(people)).values_list(
         "assessment_id",
         "practice__key",
         "not_concerned",
         "frequency",
+        "involvement",
         "carrying",
         "wants_to_develop",
     ):
         answered = not not_concerned and frequency is not None
         people[assessment_id].practices[str(key)] = (answered, carrying, bool(develop))
         people[assessment_id].frequencies[str(key)] = (bool(not_concerned), frequency)
+        if answered and involvement is not None:
+            people[assessment_id].involvements[str(key)] = involvement
     for assessment_id, engineering_id in Assessment.engineerings.through.objects.filter(
         assessment_id__in=list(people)
     ).values_list("assessment_id", "engineering_id"):
@@ -313,8 +325,11 @@ def peer_figures(group: list[Person], seed: str | None = None) -> dict[str, Any]
 
 
 def analytics_figures(group: list[Person], seed: str | None = None) -> dict[str, Any]:
-    """The admins' answer distributions: per practice key, noisy counts of each frequency,
-    « non concerné·e », no answer and « à développer » (shown « < k » between 1 and k − 1)."""
+    """The admins' answer distributions on the grid's three scales: per practice key, noisy
+    counts of each frequency (« f0 »…), « non concerné·e », no answer, « à développer », each
+    involvement (« i0 »…) and each way of carrying (« c1 »…) of the answered practices (shown
+    « < k » between 1 and k − 1). Noise of scale ANALYTICS_NOISE_SCALE: one person moves
+    ANALYTICS_SENSITIVITY cells."""
     seed = seed or group_digest("analyses", group)
     keys = sorted({key for p in group for key in p.frequencies})
     cells: list[tuple[str, str]] = [("", "total")]
@@ -336,7 +351,15 @@ def analytics_figures(group: list[Person], seed: str | None = None) -> dict[str,
             values.append(frequencies.get(value, 0))
         cells += [(key, "not_concerned"), (key, "unanswered"), (key, "develop")]
         values += [not_concerned, unanswered, develop]
-    noisy = disclosure.keyed_noisy(seed, values)
+        for value in range(0, 4):
+            cells.append((key, f"i{value}"))
+            values.append(sum(1 for p in group if p.involvements.get(key) == value))
+        for value in CARRYING_FIELDS:
+            cells.append((key, f"c{value}"))
+            values.append(
+                sum(1 for p in group if (c := p.practices.get(key)) and c[0] and c[1] == value)
+            )
+    noisy = disclosure.keyed_noisy(seed, values, scale=disclosure.ANALYTICS_NOISE_SCALE)
     figures: dict[str, Any] = {"total": max(0, noisy[0]), "practices": {}}
     for (key, name), value in zip(cells[1:], noisy[1:], strict=True):
         figures["practices"].setdefault(key, {})[name] = max(0, value)

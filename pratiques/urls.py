@@ -34,6 +34,12 @@ urlpatterns = [
     ),
     path("evaluations/<int:pk>/export.csv", views.assessment_export_csv, name="assessment_csv"),
     path("evaluations/<int:pk>/export.pdf", views.assessment_export_pdf, name="assessment_pdf"),
+    path("evaluations/<int:pk>/export.xlsx", views.assessment_export_xlsx, name="assessment_xlsx"),
+    path(
+        "evaluations/<int:pk>/resultats.csv",
+        views.assessment_results_csv,
+        name="assessment_results_csv",
+    ),
     path("mes-donnees/", views.my_data, name="my_data"),
     path("mes-donnees/export.csv", views.my_data_export, name="my_data_export"),
     path("mes-donnees/supprimer/", views.my_data_delete, name="my_data_delete"),

@@ -18,9 +18,9 @@ from config.charts import VARIANTS, svg_response
 from config.forms import YesNoForm
 from config.refusals import Refused
 from config.roles import Role, role_required
-from config.spreadsheets import csv_writer
+from config.spreadsheets import csv_writer, spreadsheet_row
 from config.types import AuthenticatedHttpRequest
-from pratiques import charts, disclosure, queries, services
+from pratiques import charts, disclosure, queries, results_table, scoring, services
 from pratiques.directory.queries import sharers_by_practice
 from pratiques.examples.queries import examples_by_practice
 from pratiques.forms import PreferencesForm
@@ -51,9 +51,9 @@ def assessment_results(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         "charts": _charts(data),
         "chart_sizes": charts.SIZES,
         "charts_unavailable": not chart_export.available(),
-        "rows": _score_rows(data),
-        "ternary_pct": _pct(data.ternary),
-        "barycentre_pct": _pct(data.selected.barycentre if data.selected else None),
+        "rows": results_table.score_rows(data),
+        "ternary_pct": results_table.shares(data.ternary),
+        "barycentre_pct": results_table.shares(data.selected.barycentre if data.selected else None),
         "distribution_min": disclosure.DISTRIBUTION_MIN,
         # M.E.D.O.C. resources attached to the practices to develop (one query).
         "resources": queries.resources_for_practice_keys(p.key for p, _ in data.to_develop),
@@ -82,56 +82,6 @@ def assessment_results_chart(
     data = queries.results(assessment, request.GET.get("groupe"))
     fig, width, height = charts.results_figure(name, _charts(data), variant)
     return svg_response(fig, width=width, height=height, public=False)
-
-
-QUARTILE_TEXT = {
-    1: "dans le quart le plus bas",
-    2: "dans le deuxième quart",
-    3: "dans le troisième quart",
-    4: "dans le quart le plus haut",
-}
-
-
-def _pct(shares: tuple[float, float, float] | None) -> list[tuple[str, float]]:
-    if not shares:
-        return []
-    return [
-        (label, 100 * share)
-        for label, share in zip(("Gestion", "Action", "Vision"), shares, strict=True)
-    ]
-
-
-def _score_rows(data: queries.Results) -> list[dict]:
-    """One row per axis and situation: the score and its place in the selected peer group."""
-    group = data.selected if data.selected and data.selected.shown else None
-    rows = []
-    for axis in data.tree.axes:
-        dist = group.axes.get(axis.key) if group else None
-        rows.append(
-            {
-                "kind": "axis",
-                "code": axis.code,
-                "title": f"Axe {axis.code} « {axis.title} »",
-                "score": data.axis_scores.get(axis.key),
-                "dist": dist,
-                "quartile": QUARTILE_TEXT.get(dist.quartile) if dist and dist.quartile else None,
-            }
-        )
-        for situation in axis.situation_list:
-            dist = group.situations.get(situation.key) if group else None
-            rows.append(
-                {
-                    "kind": "situation",
-                    "code": situation.code,
-                    "title": f"{situation.code}. {situation.title}",
-                    "score": data.situation_scores.get(situation.key),
-                    "dist": dist,
-                    "quartile": QUARTILE_TEXT.get(dist.quartile)
-                    if dist and dist.quartile
-                    else None,
-                }
-            )
-    return rows
 
 
 def _charts(data: queries.Results) -> dict:
@@ -246,20 +196,108 @@ def assessment_export_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
     return _csv_response(_csv_rows([assessment]), f"auto-evaluation-{assessment.pk}.csv")
 
 
+def _submitted_results(request: AuthenticatedHttpRequest, pk: int) -> queries.Results:
+    """A validated assessment's results with the peer group the page shows (``?groupe=``)."""
+    assessment = own_assessment_or_404(request, pk)
+    if assessment.is_draft:
+        raise Http404("Une auto-évaluation en cours n'a pas encore de résultats.")
+    return queries.results(assessment, request.GET.get("groupe"))
+
+
+def _download(content: bytes | str, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_safe
+@role_required(Role.CATALYST)
+def assessment_results_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The results page's scores, peer comparison and triangle, as the page shows them."""
+    data = _submitted_results(request, pk)
+    buffer = io.StringIO()
+    writer = csv_writer(buffer)
+    writer.writerow(results_table.EXPORT_HEADER)
+    writer.writerows(
+        ["" if cell is None else cell for cell in row] for row in results_table.export_rows(data)
+    )
+    return _download("\ufeff" + buffer.getvalue(), "text/csv; charset=utf-8", f"resultats-{pk}.csv")
+
+
+@require_safe
+@role_required(Role.CATALYST)
+def assessment_export_xlsx(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """One workbook: the results (scores, peers, triangle) as the page shows them, the answers,
+    and what the figures are."""
+    from openpyxl import Workbook
+
+    data = _submitted_results(request, pk)
+    workbook = Workbook(write_only=True)
+    results = workbook.create_sheet("resultats")
+    results.append(results_table.EXPORT_HEADER)
+    for row in results_table.export_rows(data):
+        results.append(spreadsheet_row(row))
+    answers = workbook.create_sheet("reponses")
+    answers.append(CSV_HEADER)
+    for row in _csv_rows([data.assessment]):
+        answers.append(spreadsheet_row(row))
+    label, release, people = results_table.group_caption(data)
+    about = workbook.create_sheet("a-propos")
+    for line in (
+        "Scores de 0 à 100 : moyenne de la fréquence et de l'implication rapportées à "
+        "l'échelon le plus haut ; « non concerné·e » et sans réponse laissés de côté.",
+        (
+            f"Pairs : groupe « {label} », diffusion du {release}, {people} personnes. Quartiles "
+            "bruités et arrondis (secret statistique), montrés à partir de "
+            f"{disclosure.DISTRIBUTION_MIN} personnes ; rien ne bouge entre deux diffusions."
+        )
+        if data.release
+        else "Aucune diffusion n'a encore eu lieu : pas de comparaison avec les pairs.",
+        "Les mêmes chiffres que la page de résultats.",
+    ):
+        about.append([line])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return _download(
+        buffer.getvalue(),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        f"auto-evaluation-{pk}.xlsx",
+    )
+
+
 @require_safe
 @role_required(Role.CATALYST)
 def assessment_export_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The filled grid on one page and, once validated, the results as the page shows them
+    (scores, the selected peer group's quartiles and place, the triangle and its barycentre)."""
     from config.pdf import html_to_pdf
 
     assessment = own_assessment_or_404(request, pk)
     context = fill_context(assessment)
-    context["scores"] = queries.rescore(assessment)
     context["labels"] = queries.scale_labels(context["tree"])
+    if assessment.is_draft:
+        context |= {"scores": queries.rescore(assessment), "results": None}
+    else:
+        data = queries.results(assessment, request.GET.get("groupe"))
+        group = results_table.compared_group(data)
+        label, release, people = results_table.group_caption(data)
+        context |= {
+            "scores": scoring.Scores(
+                {k: (v, 0) for k, v in data.situation_scores.items()},
+                {k: (v, 0) for k, v in data.axis_scores.items()},
+                {},
+            ),
+            "results": data,
+            "rows": results_table.score_rows(data),
+            "compared": group,
+            "ternary_pct": results_table.shares(data.ternary),
+            "barycentre_pct": results_table.shares(group.barycentre if group else None),
+            "group_caption": {"label": label, "release": release, "people": people},
+            "distribution_min": disclosure.DISTRIBUTION_MIN,
+        }
     html = render_to_string("pratiques/assessment_pdf.html", context, request=request)
     pdf = html_to_pdf(html, kind="self-assessment")
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="auto-evaluation-{assessment.pk}.pdf"'
-    return response
+    return _download(pdf, "application/pdf", f"auto-evaluation-{assessment.pk}.pdf")
 
 
 @require_safe

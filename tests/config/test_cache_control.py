@@ -26,6 +26,8 @@ def test_private_pages_and_exports_are_never_stored(geo, alice, nadia) -> None:
         (catalyst, f"/pratiques/evaluations/{assessment.pk}/resultats/"),
         (catalyst, f"/pratiques/evaluations/{assessment.pk}/export.csv"),
         (catalyst, f"/pratiques/evaluations/{assessment.pk}/export.pdf"),
+        (catalyst, f"/pratiques/evaluations/{assessment.pk}/export.xlsx"),
+        (catalyst, f"/pratiques/evaluations/{assessment.pk}/resultats.csv"),
         (catalyst, "/pratiques/mes-donnees/"),
         (catalyst, "/pratiques/mes-donnees/export.csv"),
         (catalyst, "/territoires/commune/94080/"),  # public page, but with the person's name

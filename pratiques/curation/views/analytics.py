@@ -17,9 +17,10 @@ from config.spreadsheets import csv_writer, spreadsheet_row
 from config.tasks import enqueue_on_commit
 from config.types import AuthenticatedHttpRequest
 from pratiques import aggregates, disclosure
+from pratiques.curation import analytics as grid_analytics
 from pratiques.curation import queries
 from pratiques.curation.views.common import admin_required
-from pratiques.models import GridVersion, Scale, ScaleStep
+from pratiques.models import GridVersion, Scale
 
 
 @require_safe
@@ -32,53 +33,43 @@ def _analytics_page(request: AuthenticatedHttpRequest, status: int = 200) -> Htt
     version = GridVersion.objects.current()
     if version is None:
         raise Http404("Aucune version publiée.")
+    scale = request.GET.get("echelle", Scale.FREQUENCY.value)
+    scale = scale if scale in grid_analytics.SCALES else Scale.FREQUENCY.value
+    breakdown = request.GET.get("ventilation", "")
+    breakdown = breakdown if breakdown in grid_analytics.BREAKDOWNS else ""
     # Released figures only: the page never shows live counts (no before/after subtraction).
     release = aggregates.latest_release()
-    total, distributions = queries.released_distributions(version, release)
-    steps = {
-        scale: list(ScaleStep.objects.filter(version=version, scale=scale).order_by("value"))
-        for scale in (Scale.FREQUENCY,)
-    }
-    frequency_steps = steps[Scale.FREQUENCY]
-    # Disclosure policy: no count between 1 and k - 1, even for the network's admins.
-    small = disclosure.small_cell
-    for distribution in distributions:
-        distribution.frequency_cells = [
-            small(distribution.frequency.get(step.value, 0)) for step in frequency_steps
-        ]
-        distribution.shown = {
-            "not_concerned": small(distribution.not_concerned),
-            "unanswered": small(distribution.unanswered),
-            "to_develop": small(distribution.to_develop),
-        }
+    columns, groups = grid_analytics.analytics_tables(version, release, breakdown, scale)
+    whole = next((g for g in groups if g.shown), None) if not breakdown else None
 
-    def plotted(value: int) -> int | None:
-        return value if not 0 < value < disclosure.threshold() else None
+    def plotted(value: int | str) -> int | None:
+        return value if isinstance(value, int) else None
 
     chart = {
-        "practices": [f"{d.practice.code} {d.practice.label}" for d in distributions],
+        "practices": [f"{p.code} {p.label}" for p, _ in whole.rows] if whole else [],
         "series": [
-            {
-                "name": step.label,
-                "values": [plotted(d.frequency.get(step.value, 0)) for d in distributions],
-            }
-            for step in frequency_steps
+            {"name": column.label, "values": [plotted(cells[i]) for _, cells in whole.rows]}
+            for i, column in enumerate(columns)
+            if column.partition
         ]
-        + [
-            {"name": "Non concerné·e", "values": [plotted(d.not_concerned) for d in distributions]},
-            {"name": "Pas de réponse", "values": [plotted(d.unanswered) for d in distributions]},
-        ],
-        "to_develop": [plotted(d.to_develop) for d in distributions],
+        if whole
+        else [],
     }
     next_release = disclosure.next_release_possible(release.released_at if release else None)
     context = {
         "version": version,
-        "total": total,
-        "distributions": distributions,
-        "frequency_steps": frequency_steps,
+        "total": whole.people if whole else None,
+        "groups": groups,
+        "columns": columns,
         "chart": chart,
-        "threshold_ok": total is not None,
+        "threshold_ok": whole is not None or (breakdown and any(g.shown for g in groups)),
         "threshold": disclosure.threshold(),
+        "scales": grid_analytics.SCALES,
+        "breakdowns": grid_analytics.BREAKDOWNS,
+        "scale": scale,
+        "scale_label": grid_analytics.SCALES[scale][1],
+        "breakdown": breakdown,
+        "masked": grid_analytics.MASKED,
         "release": release,
         "cadence": disclosure.RELEASE_CADENCE,
         "release_possible": next_release <= timezone.now(),
