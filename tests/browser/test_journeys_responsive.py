@@ -3,8 +3,10 @@ horizontal scrolling and no axe-core violation (WCAG 2.1 A and AA, any impact).
 
 axe-core comes from npm (``.ci/run`` packs it into ``.cache/axe/``) or from ``AXE_CORE_PATH``.
 ``SCREENSHOT_DIR`` keeps a full-page screenshot of every page visited, to look at. Each journey
-that passes writes what it measured to ``accounts/legal/accessibilite/<journey>.json``: the
-accessibility statement's figures (commit them after a run)."""
+that passes compares what it measured with ``accounts/legal/accessibilite/<journey>.json``, the
+accessibility statement's figures: pages, widths, axe version and rules must be the ones the
+statement publishes. ``RECORD_ACCESSIBILITY=1`` writes them instead (with the day's date), to
+commit after a journey changed; a plain run leaves the files alone."""
 
 from __future__ import annotations
 
@@ -104,9 +106,18 @@ class Checker:
             "rules": AXE_TAGS,
             "measured_on": date.today().isoformat(),
         }
-        MEASURES_DIR.mkdir(exist_ok=True)
         path = MEASURES_DIR / f"{self.name}.json"
-        path.write_text(json.dumps(measures, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        if os.environ.get("RECORD_ACCESSIBILITY"):
+            MEASURES_DIR.mkdir(exist_ok=True)
+            text = json.dumps(measures, ensure_ascii=False, indent=1) + "\n"
+            path.write_text(text, encoding="utf-8")
+            return
+        published = json.loads(path.read_text(encoding="utf-8"))
+        del published["measured_on"], measures["measured_on"]
+        assert published == measures, (
+            f"La déclaration d'accessibilité ({path.name}) ne dit plus ce que ce parcours vérifie : "
+            "relancer avec RECORD_ACCESSIBILITY=1 et valider le fichier."
+        )
 
     def login(self, page: Any, username: str) -> None:
         page.goto(f"{self.base}/comptes/login/")
