@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from observatoire import compare, import_formats, views, views_donnees, views_map
+from observatoire.dialogues.results_urls import results_urlpatterns
 from observatoire.report.urls import report_urlpatterns
 
 app_name = "observatoire"
@@ -41,3 +42,5 @@ urlpatterns = [
 
 # The territory report (PDF) and its batches: observatoire/report/urls.py.
 urlpatterns += report_urlpatterns
+# A territorial dialogue's results: observatoire/dialogues/results_urls.py.
+urlpatterns += results_urlpatterns
