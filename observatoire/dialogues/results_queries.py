@@ -430,7 +430,7 @@ class DatasetSummary:
         if self.removed:
             text += (
                 f" {self.removed} retirée{'s' if self.removed > 1 else ''} : leur combinaison "
-                f"restait partagée par moins de {disclosure.threshold()} répondants."
+                f"restait partagée par moins de {disclosure.threshold()} acteurs invités."
             )
         return text
 
@@ -450,6 +450,14 @@ def anonymised_rows(dialogue: Dialogue) -> tuple[list[list[str]], DatasetSummary
         profile = computing.OTHERS_LABEL if key == computing.OTHERS else labels[key]
         rows[index] = (profile, record.get("commune") or "")
     kept, removed = disclosure.k_anonymise(rows, GENERALISATIONS)
+    # Only invited respondents count towards k: a class the open link filled is left out too.
+    invited_per_class: dict[Hashable, int] = defaultdict(int)
+    for index, value in kept.items():
+        invited_per_class[value] += records[index].get("via") == "invite"
+    small = [i for i, value in kept.items() if invited_per_class[value] < disclosure.threshold()]
+    for index in small:
+        del kept[index]
+    removed += len(small)
     codes = [code for code, _ in snapshot.fragilities]
     header = ["profil", "zone", *codes, "priorites", "agit_avec"]
     lines: list[list[str]] = [header]
