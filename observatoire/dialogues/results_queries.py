@@ -9,7 +9,7 @@ Each function runs a constant number of queries whatever the number of responden
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -480,6 +480,3 @@ def anonymised_rows(dialogue: Dialogue) -> tuple[list[list[str]], DatasetSummary
         )
     return lines, DatasetSummary(len(records), len(kept), removed)
 
-
-def profile_labels(pairs: Sequence[Sequence[str]]) -> dict[str, str]:
-    return {code: label for code, label in pairs}
