@@ -180,12 +180,14 @@ def contribution(record: Record) -> list[Any]:
     ]
 
 
-def contributions_seed(records: Sequence[Record]) -> str:
-    """The keyed digest of the exact contributions (order-free): the seed of their noise."""
-    canonical = sorted(
-        json.dumps(contribution(r), separators=(",", ":"), default=str) for r in records
-    )
-    return disclosure.digest(["dialogue", canonical])
+def canonical(record: Record) -> str:
+    return json.dumps(contribution(record), separators=(",", ":"), default=str)
+
+
+def contributions_seed(records: Sequence[Record], texts: Sequence[str] | None = None) -> str:
+    """The keyed digest of the exact contributions (order-free): the seed of their noise
+    (``texts``: the records' ``canonical`` forms when already known)."""
+    return disclosure.digest(["dialogue", sorted(texts or [canonical(r) for r in records])])
 
 
 def counts(
@@ -269,20 +271,23 @@ def dialogue_results(
     if len(invited(records, range(len(records)))) < k:
         return results
 
-    def seed(key: str, members: Sequence[Record]) -> str:
+    texts = [canonical(r) for r in records] if live_seed is None else []
+
+    def seed(key: str, members: Sequence[int]) -> str:
         if live_seed is not None:
             return disclosure.digest(["dialogue-provisoire", live_seed, key])
-        return contributions_seed(members)
+        return contributions_seed([], [texts[i] for i in members])
 
+    everyone = range(len(records))
     results.overall = group_figures(
-        OVERALL, "ensemble des répondants", records, fragilities, profiles, seed(OVERALL, records)
+        OVERALL, "ensemble des répondants", records, fragilities, profiles, seed(OVERALL, everyone)
     )
     labels = {code: label for code, label in profiles}
     cells = partition(records, profiles)
     for key, members in cells.items():
         chosen = [records[i] for i in members]
         label = OTHERS_LABEL if key == OTHERS else labels[key]
-        group = group_figures(key, label, chosen, fragilities, profiles, seed(key, chosen))
+        group = group_figures(key, label, chosen, fragilities, profiles, seed(key, members))
         if key == OTHERS:
             present = {r.get("profile") for r in chosen}
             group.profiles = [label for code, label in profiles if code in present]

@@ -8,7 +8,8 @@ Each function runs a constant number of queries whatever the number of responden
 
 from __future__ import annotations
 
-from collections import defaultdict
+import hashlib
+from collections import OrderedDict, defaultdict
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,6 +23,7 @@ from observatoire.dialogues.models import (
     Dialogue,
     DialogueInitiative,
     DialogueResponse,
+    DialogueSnapshot,
     DialogueStatus,
     InitiativeStatus,
     PerceivedFragility,
@@ -108,15 +110,41 @@ def submitted_count(dialogue: Dialogue) -> int:
     return DialogueResponse.objects.filter(dialogue=dialogue, submitted_at__isnull=False).count()
 
 
+_FROZEN: OrderedDict[tuple[Any, ...], computing.DialogueResults] = OrderedDict()
+FROZEN_KEPT = 64  # results of frozen snapshots kept by a process (a few kB each)
+
+
+def frozen_results(snapshot: DialogueSnapshot) -> computing.DialogueResults:
+    """A snapshot's results, computed once per process: a frozen snapshot never changes, and
+    neither do its figures (keyed noise). Its records are read only on the first call (they are
+    deferred by the reads below): the page then reads no JSON of 2 000 answers. Never mutate
+    the object returned."""
+    key = (
+        snapshot.pk,
+        snapshot.taken_at.isoformat(),
+        disclosure.threshold(),
+        hashlib.sha256(disclosure.noise_key()).hexdigest(),
+    )
+    results = _FROZEN.get(key)
+    if results is None:
+        results = computing.dialogue_results(
+            snapshot.records, snapshot.fragilities, snapshot.profiles
+        )
+        _FROZEN[key] = results
+        while len(_FROZEN) > FROZEN_KEPT:
+            _FROZEN.popitem(last=False)
+    else:
+        _FROZEN.move_to_end(key)
+    return results
+
+
 def results_for(dialogue: Dialogue) -> computing.DialogueResults:
-    """The frozen results once closed (from the snapshot: 1 query), else the live ones on the
-    latest checkpoint of answers (6 queries)."""
+    """The frozen results once closed (from the snapshot, computed once per process), else the
+    live ones on the latest checkpoint of answers (6 queries)."""
     if dialogue.is_closed:
         snapshot = getattr(dialogue, "snapshot", None)
         if snapshot is not None:
-            return computing.dialogue_results(
-                snapshot.records, snapshot.fragilities, snapshot.profiles
-            )
+            return frozen_results(snapshot)
     fragilities, profiles = reference_pairs()
     submitted = submitted_count(dialogue)
     reached, ahead = computing.live_checkpoint(submitted)
@@ -139,6 +167,7 @@ def dialogue_with_snapshot(pk: int) -> Dialogue | None:
         Dialogue.objects.select_related(
             "territory", "territory__departement", "territory__region", "snapshot", "organiser"
         )
+        .defer("snapshot__records")
         .filter(pk=pk)
         .first()
     )
@@ -201,6 +230,7 @@ def previous_dialogue(dialogue: Dialogue) -> Dialogue | None:
         )
         .exclude(pk=dialogue.pk)
         .select_related("snapshot")
+        .defer("snapshot__records")
         .order_by("-closed_at", "-pk")
         .first()
     )
@@ -212,10 +242,7 @@ def evolution_since(
     previous = previous_dialogue(dialogue)
     if previous is None:
         return None, []
-    before = computing.dialogue_results(
-        previous.snapshot.records, previous.snapshot.fragilities, previous.snapshot.profiles
-    )
-    return previous, computing.evolution(before, results)
+    return previous, computing.evolution(frozen_results(previous.snapshot), results)
 
 
 # --- initiatives -----------------------------------------------------------------------------
@@ -275,6 +302,7 @@ def latest_published(territory: Territory) -> Dialogue | None:
             territory=territory, status=DialogueStatus.PUBLISHED, snapshot__isnull=False
         )
         .select_related("snapshot", "territory", "territory__departement", "territory__region")
+        .defer("snapshot__records")
         .order_by("-closed_at", "-pk")
         .first()
     )
@@ -288,8 +316,7 @@ def perceived_for_territory(
     dialogue = latest_published(territory)
     if dialogue is None:
         return None
-    snapshot = dialogue.snapshot
-    results = computing.dialogue_results(snapshot.records, snapshot.fragilities, snapshot.profiles)
+    results = frozen_results(dialogue.snapshot)
     part = PerceivedPart(
         dialogue,
         results,
@@ -479,4 +506,3 @@ def anonymised_rows(dialogue: Dialogue) -> tuple[list[list[str]], DatasetSummary
             ]
         )
     return lines, DatasetSummary(len(records), len(kept), removed)
-

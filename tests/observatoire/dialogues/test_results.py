@@ -90,6 +90,12 @@ def test_frozen_results_do_not_move_with_later_answers(geo, elise) -> None:
         respond(dialogue, profile="associations", answer=random_answer(500 + seed))
     dialogue.refresh_from_db()
     assert results_for(dialogue) == before
+    snapshot = dialogue.snapshot
+    snapshot.refresh_from_db()
+    recomputed = computing.dialogue_results(
+        snapshot.records, snapshot.fragilities, snapshot.profiles
+    )
+    assert recomputed == before and recomputed is not before
 
 
 def test_live_results_follow_checkpoints_and_ignore_edits(geo, elise) -> None:
