@@ -92,8 +92,8 @@ class GroupFigures:
 
 @dataclass
 class DialogueResults:
-    fragilities: list[Pair]
-    profiles: list[Pair]
+    fragilities: Sequence[Pair]
+    profiles: Sequence[Pair]
     k: int
     overall: GroupFigures | None = None  # None: fewer than k invited respondents
     groups: list[GroupFigures] = field(default_factory=list)  # shown profiles, then OTHERS
@@ -139,8 +139,7 @@ def partition(records: Sequence[Record], profiles: Sequence[Pair]) -> dict[str, 
     by_profile: dict[str, list[int]] = {code: [] for code in known}
     others: list[int] = []
     for index, record in enumerate(records):
-        profile = record.get("profile")
-        by_profile.get(profile, others).append(index)
+        by_profile.get(str(record.get("profile") or ""), others).append(index)
     shown = {code: m for code, m in by_profile.items() if len(invited(records, m)) >= k}
     others += [i for code, m in by_profile.items() if code not in shown for i in m]
 

@@ -161,9 +161,10 @@ def test_the_territory_page_shows_the_latest_published_dialogue(geo, elise, htmx
     assert "Regards croisés 2026" in body and "environ" in body and "profils représentés" in body
     page = ok(Client().get("/territoires/commune/94080/fragilites-percues/"))
     assert "<html" in page.content.decode()
-    assert "Fragilités perçues par les acteurs locaux" in ok(
-        Client().get("/territoires/commune/94080/")
-    ).content.decode()
+    assert (
+        "Fragilités perçues par les acteurs locaux"
+        in ok(Client().get("/territoires/commune/94080/")).content.decode()
+    )
 
 
 def test_the_national_picture_is_for_admins_and_leaves_small_dialogues_out(
