@@ -64,10 +64,12 @@ def reference_pairs() -> tuple[list[list[str]], list[list[str]]]:
 
 
 def live_records(dialogue: Dialogue, limit: int | None = None) -> tuple[list[dict], list[int]]:
-    """The first ``limit`` submitted responses (in the order they were created) in the frozen
-    record shape, and their ids (3 queries)."""
+    """The first ``limit`` submitted responses, in the order they were first sent, in the frozen
+    record shape, and their ids (3 queries). First sent, not created: a response opened early
+    and sent late joins the end, so it never changes which answers an earlier checkpoint holds
+    (``submitted_at`` is the first sending; later edits do not move it)."""
     rows = DialogueResponse.objects.filter(dialogue=dialogue, submitted_at__isnull=False).order_by(
-        "pk"
+        "submitted_at", "pk"
     )
     heads = list(rows.values_list("pk", "via", "actor_profile__code", "commune__code")[:limit])
     ids = [pk for pk, *_ in heads]
@@ -84,10 +86,10 @@ def live_records(dialogue: Dialogue, limit: int | None = None) -> tuple[list[dic
     }
     if not ids:
         return [], []
-    top = ids[-1]
-    perceptions = PerceivedFragility.objects.filter(
-        response__dialogue=dialogue, response__submitted_at__isnull=False, response_id__lte=top
-    ).values_list("response_id", "fragility__code", "level", "is_priority")
+    chosen = rows.values("pk")[:limit] if limit is not None else rows.values("pk")
+    perceptions = PerceivedFragility.objects.filter(response_id__in=chosen).values_list(
+        "response_id", "fragility__code", "level", "is_priority"
+    )
     for response_id, code, level, priority in perceptions:
         record = records.get(response_id)
         if record is None:
@@ -96,9 +98,9 @@ def live_records(dialogue: Dialogue, limit: int | None = None) -> tuple[list[dic
         if priority:
             record["priorities"].append(code)
     through = DialogueResponse.acts_with.through
-    acts = through.objects.filter(
-        dialogueresponse__dialogue=dialogue, dialogueresponse_id__lte=top
-    ).values_list("dialogueresponse_id", "actorprofile__code")
+    acts = through.objects.filter(dialogueresponse_id__in=chosen).values_list(
+        "dialogueresponse_id", "actorprofile__code"
+    )
     for response_id, code in acts:
         record = records.get(response_id)
         if record is not None:

@@ -154,7 +154,7 @@ def _initiatives(dialogue: Dialogue) -> list[dict | None]:
         )
     }
     ids = DialogueResponse.objects.filter(dialogue=dialogue, submitted_at__isnull=False).order_by(
-        "pk"
+        "submitted_at", "pk"
     )
     return [found.get(pk) for pk in ids.values_list("pk", flat=True)]
 

@@ -114,6 +114,26 @@ def test_live_results_follow_checkpoints_and_ignore_edits(geo, elise) -> None:
     assert edited.overall is not None and edited.overall.people == live.overall.people
 
 
+def test_an_answer_opened_early_and_sent_late_does_not_redraw_a_checkpoint(geo, elise) -> None:
+    """Puppets opened before the target and sent one by one would otherwise each give a new
+    draw of the first checkpoint (an averaging attack): they join the end instead."""
+    from django.utils import timezone
+
+    from observatoire.dialogues.results_queries import live_records
+
+    dialogue = populated(geo.vincennes, {})
+    early = respond(dialogue, profile="associations", answer=random_answer(1), submitted=False)
+    for seed in range(10):
+        respond(dialogue, profile="associations", answer=random_answer(10 + seed))
+    first = results_for(dialogue)
+    assert first.based_on == 10 and first.shown
+    early.submitted_at = timezone.now()
+    early.save()
+    assert results_for(dialogue).overall == first.overall
+    assert live_records(dialogue, 10)[1] == live_records(dialogue)[1][:10]
+    assert early.pk not in live_records(dialogue, 10)[1]
+
+
 def test_comparison_of_two_dialogues(geo, elise) -> None:
     profiles = {"collectivites-territoriales": 7, "associations": 6}
     first = populated(geo.vincennes, profiles, seed=1, status=DialogueStatus.OPEN)
