@@ -13,6 +13,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST, require_safe
 
@@ -86,9 +87,7 @@ def dialogue_results_publish(request: AuthenticatedHttpRequest, pk: int) -> Http
     try:
         publication.dialogue_publish(dialogue_id=pk, user=request.user)
     except Refused as refusal:
-        if refusal.code == "dialogue_not_found":
-            raise Http404(refusal.text) from refusal
-        if refusal.code == "not_organiser":
+        if refusal.code in ("dialogue_not_found", "not_organiser"):
             raise Http404(refusal.text) from refusal
         messages.error(request, refusal.text)
         return redirect("observatoire:dialogue_results", pk=pk)
@@ -121,8 +120,6 @@ def dialogue_initiative_decide(
 
 
 def _results_url(pk: int) -> str:
-    from django.urls import reverse
-
     return reverse("observatoire:dialogue_results", kwargs={"pk": pk})
 
 
