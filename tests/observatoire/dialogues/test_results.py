@@ -153,3 +153,27 @@ def test_comparison_of_two_dialogues(geo, elise) -> None:
         assert row.words in ("stable", "non comparable") or row.words.startswith(("en ", "en "))
     # The first dialogue has nothing before it.
     assert evolution_since(first, before) == (None, [])
+
+
+def test_no_difference_of_published_cells_isolates_fewer_than_k_invited() -> None:
+    """200 random dialogues (0–12 invited and 0–10 open-link answers per profile): every shown
+    cell has k invited, and « ensemble » minus any union of shown cells is empty or holds k
+    invited respondents."""
+    import random
+    from itertools import combinations
+
+    rng = random.Random(25)
+    for _ in range(200):
+        records = []
+        for code, _label in PROFILES:
+            records += [record(code) for _ in range(rng.randint(0, 12))]
+            records += [record(code, via="ouvert") for _ in range(rng.randint(0, 10))]
+        records += [record("", via="ouvert") for _ in range(rng.randint(0, 2))]
+        cells = computing.partition(records, PROFILES)
+        everyone = set(range(len(records)))
+        for members in cells.values():
+            assert len(computing.invited(records, members)) >= 5
+        for size in range(1, len(cells) + 1):
+            for chosen in combinations(cells.values(), size):
+                rest = everyone - {i for members in chosen for i in members}
+                assert not rest or len(computing.invited(records, rest)) >= 5
