@@ -327,6 +327,7 @@ LOGGING = {
 # takes `level` and `code`; a name that does not resolve is skipped.
 TERRITORY_PAGE_SECTIONS = [
     ("observatoire:territory_indicators", "Fragilités et indicateurs"),
+    ("observatoire:territory_perceived", "Fragilités perçues par les acteurs locaux"),
     ("pratiques:territory_practices", "Pratiques d'ingénierie sur le territoire"),
     ("pratiques:territory_examples", "Exemples inspirants face à ses fragilités"),
     ("pratiques:territory_directory", "Qui agit ici"),

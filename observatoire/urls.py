@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from observatoire import compare, import_formats, views, views_donnees, views_map
+from observatoire.dialogues.results_urls import results_urlpatterns
 from observatoire.dialogues.urls import dialogue_urlpatterns
 from observatoire.report.urls import report_urlpatterns
 
@@ -43,5 +44,6 @@ urlpatterns = [
 # The territory report (PDF) and its batches: observatoire/report/urls.py.
 urlpatterns += report_urlpatterns
 
-# The territorial dialogues: observatoire/dialogues/urls.py.
+# The territorial dialogues: observatoire/dialogues/urls.py; their results: results_urls.py.
 urlpatterns += dialogue_urlpatterns
+urlpatterns += results_urlpatterns

@@ -7,6 +7,7 @@ from datetime import date
 from django.conf import settings
 from django.utils import timezone
 
+from observatoire.dialogues.results_queries import perceived_for_territory
 from observatoire.queries import PERCENTILE_CONVENTION
 from observatoire.report import sources
 from observatoire.report.data import ReportData
@@ -90,4 +91,5 @@ def collect_report_data(territory: Territory, *, today: date | None = None) -> R
         generated_on=today or timezone.localdate(),
         threshold=settings.ANONYMITY_THRESHOLD,
         examples=examples_for_report(territory),
+        perceived=perceived_for_territory(territory),
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.utils.text import slugify
 
@@ -117,6 +118,7 @@ class ReportData:
     generated_on: date
     threshold: int
     examples: list = field(default_factory=list)  # observatoire.report.examples
+    perceived: Any = None  # observatoire.dialogues.results_queries.PerceivedPart
     complete: bool = True  # False when a chart could not be exported: never cached
 
     @property

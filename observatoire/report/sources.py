@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from config.typography import french_number
 from observatoire import queries, readings
+from observatoire.dialogues.results_queries import perceived_stamp
 from observatoire.models import ImportRun, Indicator, IndicatorValue, PeerDistribution
 from observatoire.report.data import DomainSection, IndicatorLine, Maturity, ResourceLine
 from observatoire.report.examples import examples_stamp
@@ -248,4 +249,5 @@ def dependency_stamp(territory: Territory) -> dict[str, Any]:
         ResourceAttachment.objects.all(), "pk"
     )
     stamp["examples"] = examples_stamp()
+    stamp["dialogue"] = perceived_stamp(territory)
     return stamp

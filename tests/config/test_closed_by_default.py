@@ -69,6 +69,10 @@ PUBLIC = {
     "pratiques:example_detail",
     "pratiques:example_export",
     "pratiques:territory_examples",
+    # A territorial dialogue's published results, its PDF and the territory page's part.
+    "observatoire:dialogue_results",
+    "observatoire:dialogue_results_pdf",
+    "observatoire:territory_perceived",
     # Signed links from an e-mail: resend a confirmation, stop a plan's reminders.
     "accounts:signup_resend",
     "pratiques:plan_reminders_stop",

@@ -6,6 +6,7 @@ partenariat / les deux / none) and « à développer » equals the truth on ≥ 
 
 from __future__ import annotations
 
+import html as html_text
 import re
 from typing import Any
 
@@ -164,3 +165,85 @@ def known_counts(user_ids: list[int]) -> dict[str, dict[str, float]]:
                 cells[carrying] += 1
             cells["develop"] += develop
     return result
+
+
+# --- territorial dialogues (issue 25) --------------------------------------------------------
+# « Recovered »: the attacker's guess of one respondent's perceived level (0–3 or « je ne sais
+# pas ») equals the truth on ≥ 13 of the 16 fragilities (as 20 of 24 practices above).
+
+DIALOGUE_RECOVERED_AT = 13
+LEVEL_CELLS = (0, 1, 2, 3, None)
+SHARES_ROW = re.compile(
+    r'<tr><th scope="row">([^<]+)</th>'
+    + r'<td class="num">(?:(\d+)[ \u202f]%|—)</td>' * 5
+    + r"</tr>"
+)
+DIALOGUE_PEOPLE = re.compile(r"<strong>environ (\d+) réponses</strong>")
+PROFILE_HEAD = re.compile(r'<th scope="col" class="num">([^<]+?) <span class="muted small">')
+PROFILE_ROW = re.compile(r'<tr><th scope="row">([^<]+)</th>((?:<td class="num">[^<]*</td>)+)</tr>')
+
+LevelCounts = dict[str, dict[Any, float]]  # fragility label → level (or None) → count
+
+
+def dialogue_shares(html: str) -> tuple[LevelCounts, int | None]:
+    """The overall « Répartition des réponses » table × the published number of answers."""
+    people = DIALOGUE_PEOPLE.search(html)
+    if people is None:
+        return {}, None
+    size = int(people.group(1))
+    section = html.split('id="shares-title"', 1)[-1].split("</table>", 1)[0]
+    result: LevelCounts = {}
+    for label, *shares in SHARES_ROW.findall(section):
+        result[html_text.unescape(label)] = {
+            level: (float(share) if share else 0.0) * size / 100
+            for level, share in zip(LEVEL_CELLS, shares, strict=True)
+        }
+    return result, size
+
+
+def dialogue_profile_means(html: str) -> dict[str, dict[str, float | None]]:
+    """The « par profil » table: group heading → fragility label → mean level."""
+    section = html.split('id="profiles-title"', 1)[-1].split("</table>", 1)[0]
+    if "<table" not in section:
+        return {}
+    heads = [html_text.unescape(head) for head in PROFILE_HEAD.findall(section)]
+    result: dict[str, dict[str, float | None]] = {head: {} for head in heads}
+    for label, cells in PROFILE_ROW.findall(section):
+        values = re.findall(r'<td class="num">([^<]*)</td>', cells)
+        for head, value in zip(heads, values, strict=True):
+            result[head][html_text.unescape(label)] = (
+                None if value in ("", "—") else float(value.replace(",", "."))
+            )
+    return result
+
+
+def known_level_counts(answers: list[dict[str, Any]], labels: dict[str, str]) -> LevelCounts:
+    result: LevelCounts = {}
+    for answer in answers:
+        for code, level in answer["levels"].items():
+            cells = result.setdefault(labels[code], dict.fromkeys(LEVEL_CELLS, 0.0))
+            cells[level] += 1
+    return result
+
+
+def level_guess(residual: LevelCounts) -> dict[str, Any]:
+    """The level the residual counts point to, per fragility label."""
+    return {
+        label: max(LEVEL_CELLS, key=lambda c: cells.get(c, 0)) for label, cells in residual.items()
+    }
+
+
+def subtract_levels(a: LevelCounts, b: LevelCounts) -> LevelCounts:
+    return {
+        label: {c: a.get(label, {}).get(c, 0) - b.get(label, {}).get(c, 0) for c in LEVEL_CELLS}
+        for label in set(a) | set(b)
+    }
+
+
+def level_matches(guessed: dict[str, Any], true: dict[str, Any]) -> int:
+    return sum(1 for label, level in true.items() if label in guessed and guessed[label] == level)
+
+
+def exact_level_counts(answers: list[dict[str, Any]], labels: dict[str, str]) -> LevelCounts:
+    """What an unprotected page would publish: the control of the dialogue attacks."""
+    return known_level_counts(answers, labels)

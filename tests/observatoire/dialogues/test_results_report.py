@@ -1,0 +1,37 @@
+"""The territory report's « Fragilités perçues » part and its cache key."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from observatoire.dialogues.models import DialogueStatus
+from observatoire.report.collect import collect_report_data
+from observatoire.report.render import render_html
+from observatoire.report.sources import dependency_stamp
+from tests.observatoire.dialogues.results_helpers import freeze, populated
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_territory_report_shows_the_latest_published_dialogue(geo: Any, elise: Any) -> None:
+    before = dependency_stamp(geo.vincennes)
+    assert collect_report_data(geo.vincennes).perceived is None
+    dialogue = populated(
+        geo.vincennes,
+        {"collectivites-territoriales": 8, "associations": 6},
+        organiser=elise,
+        title="Regards croisés",
+    )
+    freeze(dialogue)  # closed, not published: nothing in the report yet
+    assert collect_report_data(geo.vincennes).perceived is None
+    dialogue.status = DialogueStatus.PUBLISHED
+    dialogue.save()
+    assert dependency_stamp(geo.vincennes) != before  # the cached PDF is rebuilt
+    data = collect_report_data(geo.vincennes)
+    assert data.perceived is not None and data.perceived.results.shown
+    html = re.sub(r"\s+", " ", render_html(data, images={}))
+    assert "Fragilités perçues" in html and "Regards croisés" in html
+    assert "environ" in html and "profils représentés" in html
