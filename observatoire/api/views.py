@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet, Window
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI, Query, Schema, Swagger
 from ninja.errors import HttpError, ValidationError
@@ -110,12 +110,20 @@ class Paging(Schema):
 
 
 def paginate(qs: QuerySet[Any] | list[Any], paging: Paging) -> tuple[dict[str, int], list[Any]]:
-    total = qs.count() if isinstance(qs, QuerySet) else len(qs)
+    """One page and the total. A queryset gives both in one query (``count(*) OVER ()`` on each
+    row); only a page past the end needs a second one."""
     start = (paging.page - 1) * paging.taille
-    return (
-        {"total": total, "page": paging.page, "taille": paging.taille},
-        list(qs[start : start + paging.taille]),
-    )
+    if not isinstance(qs, QuerySet):
+        total, rows = len(qs), list(qs[start : start + paging.taille])
+    else:
+        counted = list(qs.annotate(api_total=Window(Count("*")))[start : start + paging.taille])
+        if counted:
+            first = counted[0]
+            total = first[-1] if isinstance(first, tuple) else first.api_total
+            rows = [row[:-1] for row in counted] if isinstance(first, tuple) else counted
+        else:
+            total, rows = qs.count(), []
+    return {"total": total, "page": paging.page, "taille": paging.taille}, rows
 
 
 # --- grid -----------------------------------------------------------------------------------
@@ -360,11 +368,11 @@ def territory_values(
     qs = territory_indicator_values(territory)
     if filters.annee is not None:
         qs = qs.filter(year=filters.annee)
-    meta, rows = paginate(qs, filters)
+    meta, rows = paginate(qs.values_list("indicator__code", "year", "value"), filters)
     return {
         **meta,
         "resultats": [
-            {"indicateur": v.indicator.code, "annee": v.year, "valeur": v.value} for v in rows
+            {"indicateur": code, "annee": year, "valeur": value} for code, year, value in rows
         ],
     }
 
