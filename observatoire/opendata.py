@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.tasks import task
 
 from config.spreadsheets import csv_writer
@@ -42,7 +42,10 @@ def folder() -> Path:
 
 
 def _rows(sql: str, params: list[Any]) -> Iterator[list[tuple[Any, ...]]]:
-    with connection.cursor() as cursor:
+    """The rows in batches from a server-side cursor (``DECLARE … CURSOR``, then ``FETCH``): a
+    plain cursor would bring the whole result (11.6 M rows for a national vintage) into memory
+    at ``execute``. Called inside a transaction, so the cursor needs no ``WITH HOLD`` copy."""
+    with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
         while batch := cursor.fetchmany(BATCH):
             yield batch
@@ -236,13 +239,19 @@ def bulk_export(*, now: datetime | None = None) -> dict[str, Any]:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     resources = []
-    tables = _tables()
-    written = [
-        (t, _write(work, t["name"], t["columns"], _rows(t["sql"], t["params"]))) for t in tables
-    ]
-    written.append(
-        (RELEASED, _write(work, RELEASED["name"], RELEASED["columns"], _released_rows()))
-    )
+    # One transaction: the server-side cursors live in it, and every file reads one snapshot.
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost:  # must be the transaction's first statement
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        tables = _tables()
+        written = [
+            (t, _write(work, t["name"], t["columns"], _rows(t["sql"], t["params"]))) for t in tables
+        ]
+        written.append(
+            (RELEASED, _write(work, RELEASED["name"], RELEASED["columns"], _released_rows()))
+        )
     for table, result in written:
         fields = [{"name": c, "type": t, "description": d} for c, t, d in table["columns"]]
         csv_path: Path = result["csv"]
