@@ -15,6 +15,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
 
 from config.spreadsheets import csv_writer
@@ -42,6 +44,8 @@ SORTS = ["nom", "code", "valeur", "-valeur"]
 CACHE_SECONDS = 24 * 3600
 LOCAL_ENTRIES = 16  # maps kept in each process (≈ 0.7 MB each, most of it the shapes)
 _LOCAL: OrderedDict[str, dict[str, Any]] = OrderedDict()
+# The rendered content of the page by map, form and sort (≈ 0.7 MB each, in this process).
+_BODIES: OrderedDict[str, SafeString] = OrderedDict()
 _LOCAL_LOCK = threading.Lock()
 
 
@@ -183,6 +187,8 @@ def _figures(
     source: str, level: str, measure: str, indicator: Indicator | None, requested_year: int | None
 ) -> dict[str, Any]:
     """The areas, their classes and the drawn map (cached by ``france_map``)."""
+    if indicator is not None:
+        indicator = Indicator.objects.get(pk=indicator.pk)  # every field, not the form's few
     territories = list(
         Territory.objects.filter(level=level, is_demo=False)
         .only("level", "code", "name", "population", "region_id")
@@ -259,7 +265,8 @@ def _cached(key: str, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
 @login_not_required
 @require_GET
 def france_map(request: HttpRequest) -> HttpResponse:
-    indicators = list(Indicator.objects.order_by("order", "code"))
+    # The form's choices only; the chosen indicator is read whole when its map is drawn.
+    indicators = list(Indicator.objects.order_by("order", "code").only("id", "code", "label"))
     form = MapForm(request.GET or None, indicators=indicators)
     valid = form.is_valid() if request.GET else True
     data = form.cleaned_data if request.GET and valid else {}
@@ -298,6 +305,19 @@ def france_map(request: HttpRequest) -> HttpResponse:
                 [area.code, area.name, "" if area.value is None else area.value, area.status]
             )
         return response
+    # The content (form, map, legend, table) depends on the figures, the form's choices and
+    # the query only; the page around it (header, nonce, user) is rendered each time.
+    body_key = hashlib.sha256(
+        repr(
+            [key, sorted(request.GET.lists()), [(i.pk, i.code, i.label) for i in indicators]]
+        ).encode()
+    ).hexdigest()
+    with _LOCAL_LOCK:
+        body = _BODIES.get(body_key) if valid else None
+        if body is not None:
+            _BODIES.move_to_end(body_key)
+    if body is not None:
+        return render(request, "observatoire/france_map.html", {"body": body})
     query = request.GET.copy()
     query.pop("tri", None)
     query.pop("format", None)
@@ -315,4 +335,15 @@ def france_map(request: HttpRequest) -> HttpResponse:
         "source_url": maps.SOURCE_URL,
         "threshold": disclosure.threshold(),
     }
-    return render(request, "observatoire/france_map.html", context, status=200 if valid else 400)
+    body = render_to_string("observatoire/france_map.html#body", context, request)
+    if valid:
+        with _LOCAL_LOCK:
+            _BODIES[body_key] = body
+            while len(_BODIES) > LOCAL_ENTRIES * 2:
+                _BODIES.popitem(last=False)
+    return render(
+        request,
+        "observatoire/france_map.html",
+        {"body": body},
+        status=200 if valid else 400,
+    )
