@@ -148,7 +148,7 @@ def _stamp(level: str, indicator: Indicator | None) -> list[Any]:
     runs, peers = ImportRun._meta.db_table, PeerDistribution._meta.db_table
     territories, segments = Territory._meta.db_table, SizeSegment._meta.db_table
     values, releases = IndicatorValue._meta.db_table, Release._meta.db_table
-    parts = [
+    parts: list[tuple[str, list[Any]]] = [
         (f"SELECT count(*) FROM {runs}", []),
         (f"SELECT max(finished_at) FROM {runs}", []),
         (f"SELECT count(*) FROM {peers} WHERE level = %s", [level]),

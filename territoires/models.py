@@ -170,8 +170,7 @@ class Territory(models.Model):
         blank=True,
         verbose_name="anciens noms",
     )
-    # INSEE codes of the communes merged into this one since earlier vintages (a data file keyed
-    # by a former code is found by it; the API answers a former code with this commune).
+    # INSEE codes of the communes merged into it (search; the API answers them with this one).
     former_codes = ArrayField(
         models.CharField(max_length=20),
         default=list,

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 from django.db import transaction
-from django.test import Client
 from django.db.models import Count
+from django.test import Client
 
 from territoires.geography import GeographyReport, geography_load
 from territoires.models import Level, SizeSegment, Territory
