@@ -335,7 +335,8 @@ def france_map(request: HttpRequest) -> HttpResponse:
         "source_url": maps.SOURCE_URL,
         "threshold": disclosure.threshold(),
     }
-    body = render_to_string("observatoire/france_map.html#body", context, request)
+    template = "observatoire/france_map.html"
+    body = render_to_string(template + "#body", context, request)
     if valid:
         with _LOCAL_LOCK:
             _BODIES[body_key] = body
@@ -343,7 +344,7 @@ def france_map(request: HttpRequest) -> HttpResponse:
                 _BODIES.popitem(last=False)
     return render(
         request,
-        "observatoire/france_map.html",
+        template,
         {"body": body},
         status=200 if valid else 400,
     )
