@@ -8,7 +8,6 @@ import re
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from observatoire.models import Indicator, IndicatorValue
@@ -17,11 +16,6 @@ from territoires.models import Level, Territory
 from tests.conftest import ok
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_window() -> None:
-    cache.clear()
 
 
 def test_etag_then_304(geo: Any) -> None:

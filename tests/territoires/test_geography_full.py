@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count
 from django.test import Client
@@ -103,7 +102,6 @@ def test_former_codes(full_geography: GeographyReport) -> None:
 
 @pytest.mark.django_db
 def test_a_former_code_answers_where_the_commune_went(full_geography: GeographyReport) -> None:
-    cache.clear()  # the API's anonymous rate window
     client = Client()
     response = client.get("/api/v1/territoires/commune/74011/?x=1")
     assert response.status_code == 301
