@@ -313,7 +313,7 @@ class ApiCallCount(models.Model):
     """Anonymous calls to the open-data API per address and minute (its rate limit).
 
     One upsert per call (``observatoire.services.api_call_counted``); an UNLOGGED table (migration
-    0008): a counter lost in a crash costs nothing, and no call waits for the WAL.
+    0009): a counter lost in a crash costs nothing, and no call waits for the WAL.
     """
 
     pk = models.CompositePrimaryKey("client", "minute")
