@@ -309,6 +309,26 @@ class ValuesDigest(models.Model):
         return f"{self.indicator_id} {self.year} {self.level} {self.digest[:12]}"
 
 
+class ApiCallCount(models.Model):
+    """Anonymous calls to the open-data API per address and minute (its rate limit).
+
+    One upsert per call (``observatoire.services.api_call_counted``); an UNLOGGED table (migration
+    0009): a counter lost in a crash costs nothing, and no call waits for the WAL.
+    """
+
+    pk = models.CompositePrimaryKey("client", "minute")
+    client = models.CharField("adresse", max_length=64)
+    minute = models.PositiveIntegerField("minute (depuis 1970)")
+    calls = models.PositiveIntegerField("appels", default=0)
+
+    class Meta:
+        verbose_name = "appels anonymes à l’API"
+        verbose_name_plural = "appels anonymes à l’API"
+
+    def __str__(self) -> str:
+        return f"{self.client} {self.minute}: {self.calls}"
+
+
 # The territorial dialogues' tables belong to this app; their module is observatoire/dialogues.
 from observatoire.dialogues.models import (  # noqa: E402, F401
     Dialogue,

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.tasks import task
 
 from config.spreadsheets import csv_writer
@@ -42,7 +42,10 @@ def folder() -> Path:
 
 
 def _rows(sql: str, params: list[Any]) -> Iterator[list[tuple[Any, ...]]]:
-    with connection.cursor() as cursor:
+    """The rows in batches from a server-side cursor (``DECLARE … CURSOR``, then ``FETCH``): a
+    plain cursor would bring the whole result (11.6 M rows for a national vintage) into memory
+    at ``execute``. Called inside a transaction, so the cursor needs no ``WITH HOLD`` copy."""
+    with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
         while batch := cursor.fetchmany(BATCH):
             yield batch
@@ -117,18 +120,39 @@ def _tables() -> list[dict[str, Any]]:
                     ("annee", "integer", "Année"),
                     ("valeur", "number", "Valeur (vide : non disponible ou secret statistique)"),
                 ],
-                "sql": (
-                    "SELECT i.code, t.level, t.code, v.year, v.value "
-                    "FROM observatoire_indicatorvalue v "
-                    "JOIN observatoire_indicator i ON i.id = v.indicator_id "
-                    "JOIN territoires_territory t ON t.id = v.territory_id "
-                    "WHERE v.year = %s AND NOT t.is_demo AND NOT i.is_demo "
-                    "ORDER BY i.code, t.level, t.code"
-                ),
-                "params": [year],
+                "rows": lambda year=year: _value_rows(year),
             }
         )
     return tables
+
+
+def _value_rows(year: int) -> Iterator[list[tuple[Any, ...]]]:
+    """A vintage's values, indicator by indicator in code order, in batches of ``BATCH`` rows.
+
+    One query per indicator (at most one row per territory: ~36 000) sorts its rows in memory;
+    a single ``ORDER BY i.code, t.level, t.code`` over a national vintage sorted 11.6 M rows on
+    disk. The order of the file is the same."""
+    from observatoire.models import Indicator
+
+    batch: list[tuple[Any, ...]] = []
+    for pk, code in (
+        Indicator.objects.filter(is_demo=False).order_by("code").values_list("pk", "code")
+    ):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT t.level, t.code, v.year, v.value "
+                "FROM observatoire_indicatorvalue v "
+                "JOIN territoires_territory t ON t.id = v.territory_id "
+                "WHERE v.indicator_id = %s AND v.year = %s AND NOT t.is_demo "
+                "ORDER BY t.level, t.code",
+                [pk, year],
+            )
+            batch.extend((code, *row) for row in cursor.fetchall())
+        if len(batch) >= BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _released_rows() -> Iterator[list[tuple[Any, ...]]]:
@@ -236,13 +260,28 @@ def bulk_export(*, now: datetime | None = None) -> dict[str, Any]:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     resources = []
-    tables = _tables()
-    written = [
-        (t, _write(work, t["name"], t["columns"], _rows(t["sql"], t["params"]))) for t in tables
-    ]
-    written.append(
-        (RELEASED, _write(work, RELEASED["name"], RELEASED["columns"], _released_rows()))
-    )
+    # One transaction: the server-side cursors live in it, and every file reads one snapshot.
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost:  # must be the transaction's first statement
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        tables = _tables()
+        written = [
+            (
+                t,
+                _write(
+                    work,
+                    t["name"],
+                    t["columns"],
+                    t["rows"]() if "rows" in t else _rows(t["sql"], t["params"]),
+                ),
+            )
+            for t in tables
+        ]
+        written.append(
+            (RELEASED, _write(work, RELEASED["name"], RELEASED["columns"], _released_rows()))
+        )
     for table, result in written:
         fields = [{"name": c, "type": t, "description": d} for c, t, d in table["columns"]]
         csv_path: Path = result["csv"]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from config.typography import french_count, french_seconds
@@ -31,7 +31,14 @@ from observatoire.imports.loading import (
 )
 from observatoire.imports.problems import STORED_PROBLEMS_MAX, FileRefused, Problem, storable
 from observatoire.imports.values import read_values_file
-from observatoire.models import ImportKind, ImportRun, ImportStatus, Indicator, IndicatorValue
+from observatoire.models import (
+    ApiCallCount,
+    ImportKind,
+    ImportRun,
+    ImportStatus,
+    Indicator,
+    IndicatorValue,
+)
 from territoires.models import Fragility, Level, Territory
 
 logger = logging.getLogger(__name__)
@@ -377,3 +384,22 @@ def values_import(
         code_column=code_column,
     )
     return import_run_execute(run=run, data=data, progress=progress)
+
+
+def api_call_counted(client: str, minute: int) -> int:
+    """Counts one anonymous API call of ``client`` in ``minute``; returns the calls so far this
+    minute. One statement on the common path; the first call of a minute also forgets the
+    minutes before the previous one."""
+    table = ApiCallCount._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (client, minute, calls) VALUES (%s, %s, 1) "
+            f"ON CONFLICT (client, minute) DO UPDATE SET calls = {table}.calls + 1 "
+            "RETURNING calls",
+            [client[:64], minute],
+        )
+        row = cursor.fetchone()
+        calls = int(row[0]) if row else 1
+        if calls == 1:
+            cursor.execute(f"DELETE FROM {table} WHERE minute < %s", [minute - 1])
+    return calls

@@ -40,6 +40,7 @@ COLUMNS = [
     "postal_codes",
     "commune",
     "former_names",
+    "former_codes",
 ]
 # Former names are joined with this separator in the CSV (no name contains it).
 FORMER_SEPARATOR = " | "
@@ -62,6 +63,7 @@ COMPARED = [
     "postal_codes",
     "commune_id",
     "former_names",
+    "former_codes",
 ]
 
 
@@ -211,6 +213,8 @@ def build_rows(folder: Path, earlier: list[Path] | None = None) -> list[dict[str
                 epci=epci_of_commune.get(commune["code"], ""),
                 postal_codes=" ".join(commune.get("codesPostaux", [])),
                 former_names=FORMER_SEPARATOR.join(formerly.get(commune["code"], [])),
+                # The INSEE codes of the communes merged into it (« anciensCodes »).
+                former_codes=" ".join(sorted(commune.get("anciensCodes", []))),
             )
         )
     for arrondissement in sorted(arrondissements, key=lambda c: c["code"]):
@@ -322,6 +326,7 @@ def geography_load(
                 "former_names": (
                     row["former_names"].split(FORMER_SEPARATOR) if row.get("former_names") else []
                 ),
+                "former_codes": (row.get("former_codes") or "").split(),
             }
             context = [EPCI_KIND_WORDS] if level == Level.EPCI else []
             if level != Level.DEPARTEMENT:
@@ -386,6 +391,7 @@ COPY_FIELDS = [
     "postal_codes",
     "commune_id",
     "former_names",
+    "former_codes",
     "search_name",
     "search_words",
     "search_prefixes",
@@ -407,6 +413,7 @@ def _keys(code: str, values: dict[str, Any], context: list[str]) -> list[str]:
         values["postal_codes"],
         context=context,
         former_names=values["former_names"],
+        former_codes=values["former_codes"],
     )
 
 
@@ -426,6 +433,7 @@ def _new_row(level: Level, code: str, values: dict[str, Any], context: list[str]
         values["postal_codes"],
         values["commune_id"],
         values["former_names"],
+        values["former_codes"],
         normalize(values["name"]),
         search_words(values["name"]),
         "{" + ",".join(f'"{key}"' for key in keys) + "}",
@@ -475,8 +483,7 @@ def _copy_update(territories: list[Territory]) -> None:
                 copy.write_row(
                     (
                         t.pk,
-                        *(getattr(t, name) for name in COMPARED[:-1]),
-                        t.former_names,
+                        *(getattr(t, name) for name in COMPARED),
                         t.search_name,
                         t.search_words,
                         "{" + ",".join(f'"{key}"' for key in t.search_prefixes) + "}",

@@ -170,6 +170,13 @@ class Territory(models.Model):
         blank=True,
         verbose_name="anciens noms",
     )
+    # INSEE codes of the communes merged into it (search; the API answers them with this one).
+    former_codes = ArrayField(
+        models.CharField(max_length=20),
+        default=list,
+        blank=True,
+        verbose_name="anciens codes",
+    )
     # Normalised name (see territoires.text.normalize), indexed for prefix search.
     search_name = models.CharField(max_length=200, editable=False, db_index=True)
     # The name's words, plain and glued, for ranking (see territoires.text.search_words).
@@ -217,6 +224,7 @@ class Territory(models.Model):
             ),
             models.Index(fields=["level", "population"], name="territory_level_population"),
             GinIndex(fields=["search_prefixes"], name="territory_search_prefixes"),
+            GinIndex(fields=["former_codes"], name="territory_former_codes"),
         ]
 
     def __str__(self) -> str:
@@ -232,6 +240,7 @@ class Territory(models.Model):
             self.postal_codes,
             context=self.search_context(),
             former_names=self.former_names,
+            former_codes=self.former_codes,
         )
         if not self.echelon:
             self.echelon = ECHELON_OF_LEVEL[Level(self.level)]

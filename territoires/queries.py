@@ -98,14 +98,15 @@ def _context_order(tokens: list[str]) -> RawSQL:
 
 def _code_rank(code: str) -> RawSQL:
     """0 a département's code (« 75 » is Paris before the région 75); 1 an official code, or
-    the only postcode of the place (« 69001 » → Lyon 1er); 2 one of its postcodes; 3 the start
+    the only postcode of the place (« 69001 » → Lyon 1er), or the former code of a commune merged
+    into it (« 01340 » → Arboys en Bugey); 2 one of its postcodes; 3 the start
     of its code; 4 the start of a postcode or of its département's code."""
     return RawSQL(
         f"CASE WHEN {T}.level = 'departement' AND {T}.code = %s THEN 0 "
-        f"WHEN {T}.code = %s OR {T}.postal_codes = %s THEN 1 "
+        f"WHEN {T}.code = %s OR {T}.postal_codes = %s OR %s = ANY({T}.former_codes) THEN 1 "
         f"WHEN (' ' || {T}.postal_codes || ' ') LIKE %s THEN 2 "
         f"WHEN {T}.code LIKE %s THEN 3 ELSE 4 END",
-        [code, code, code.lower(), f"% {code.lower()} %", f"{code}%"],
+        [code, code, code.lower(), code, f"% {code.lower()} %", f"{code}%"],
     )
 
 
@@ -123,6 +124,10 @@ def _explain(territory: Territory, code: str, tokens: list[str]) -> None:
             exact = code.lower() if code.lower() in postal else None
             match = exact or next(p for p in postal if p.startswith(code.lower()))
             territory.matched_code = f"CP {match}"
+        elif former := next((c for c in territory.former_codes if c.upper() == code), None) or next(
+            (c for c in territory.former_codes if c.upper().startswith(code)), None
+        ):
+            territory.matched_code = f"ancien code INSEE {former}"
         elif (
             territory.departement_id
             and territory.departement is not None
@@ -237,10 +242,26 @@ def territory_for_page(level: str, code: str) -> Territory | None:
     """The territory at /territoires/<niveau>/<code>/, with its parents, or None."""
     if level not in PAGE_LEVELS:
         return None
-    return (
+    found = (
         Territory.objects.select_related("region", "departement", "epci", "commune")
         .defer("search_prefixes")
         .filter(level=level, code=code[:20])
+        # (level, code) is unique: no ORDER BY, whose compilation over the ~130 selected
+        # columns cost more than the query itself.
+        .order_by()[:1]
+    )
+    return next(iter(found), None)
+
+
+def territory_by_former_code(level: str, code: str) -> Territory | None:
+    """The commune that a commune merged since an earlier vintage now belongs to, found by the
+    merged commune's former INSEE code (« 01340 » → Arboys en Bugey, 01015), or None."""
+    if level != Level.COMMUNE:
+        return None
+    return (
+        Territory.objects.filter(level=Level.COMMUNE, former_codes__contains=[code[:20].upper()])
+        .only("id", "level", "code", "name")
+        .order_by("pk")
         .first()
     )
 

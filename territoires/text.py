@@ -87,10 +87,11 @@ def search_prefixes(
     *,
     context: Iterable[str] = (),
     former_names: Iterable[str] = (),
+    former_codes: Iterable[str] = (),
 ) -> list[str]:
     """The keys a query token can be: every prefix of every word of the name (and of its glued
-    form), of each code and of former names; the words of the context (département code and
-    name, type of an EPCI) whole.
+    form), of each code (official, postal, former) and of former names; the words of the context
+    (département code and name, type of an EPCI) whole.
 
     A query matches when every one of its tokens is a key (``search_prefixes @> tokens``, GIN),
     whatever their order: « etie », « st », « lyon 1 », « marseille 13 », « lhay ».
@@ -101,7 +102,7 @@ def search_prefixes(
     """
     keys: set[str] = set()
     _word_prefixes(name_words(name), keys)
-    for token in [code, *postal_codes.split()]:
+    for token in [code, *postal_codes.split(), *former_codes]:
         _word_prefixes([token.lower()], keys)
     # The context (département, type of EPCI) only as whole words: its prefixes would bring
     # every commune of the Marne into « mar ».

@@ -50,6 +50,7 @@ from territoires.queries import (
     project_members,
     projects_of,
     search_territories,
+    territory_by_former_code,
     territory_for_page,
 )
 from territoires.services import (
@@ -191,8 +192,14 @@ def _detail_context(request: HtmxHttpRequest, territory: Territory) -> dict[str,
 @login_not_required
 @require_safe
 def territory_detail(request: HtmxHttpRequest, level: str, code: str) -> HttpResponse:
-    """/territoires/<niveau>/<code>/: identity card, maturity, fragilities, other apps' parts."""
-    territory = _page_territory(level, code)
+    """/territoires/<niveau>/<code>/: identity card, maturity, fragilities, other apps' parts.
+    A former commune code (merged since) leads to the commune it merged into."""
+    territory = territory_for_page(level, code)
+    if territory is None:
+        heir = territory_by_former_code(level, code)
+        if heir is None:
+            raise Http404("Territoire introuvable.")
+        return redirect(heir.get_absolute_url(), permanent=True)
     context = _detail_context(request, territory)
     template = "territoires/territory_detail.html"
     if request.htmx:

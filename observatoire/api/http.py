@@ -1,5 +1,5 @@
 """What every API answer shares: read-only CORS, HEAD, ETag/If-None-Match, an anonymous rate
-limit (fixed one-minute window in Django's cache) and JSON errors with a stable code."""
+limit (fixed one-minute window, one upsert in an UNLOGGED table) and JSON errors with a stable code."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
+
+from observatoire.services import api_call_counted
 
 type View = Callable[..., HttpResponse]
 
@@ -40,11 +41,7 @@ def rate_limited(request: HttpRequest) -> HttpResponse | None:
         return None
     now = time.time()
     window = int(now // 60)
-    key = f"api-rate:{_client(request)}:{window}"
-    try:  # one write on the common path: the counter of this minute exists
-        count = cache.incr(key)
-    except ValueError:
-        count = 1 if cache.add(key, 1, timeout=90) else cache.incr(key)
+    count = api_call_counted(_client(request), window)  # one upsert
     if count <= anon_rate():
         return None
     retry = max(1, int((window + 1) * 60 - now))

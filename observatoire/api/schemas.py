@@ -66,6 +66,12 @@ class TerritoryRef(Schema):
     url: str
 
 
+class Replaced(Error):
+    """301: a former commune code; ``vers`` is the commune it merged into (also in Location)."""
+
+    vers: TerritoryRef
+
+
 class TerritoryItem(TerritoryRef):
     population: int | None
 
@@ -83,6 +89,7 @@ class TerritoryOut(TerritoryItem):
     nature: str
     codes_postaux: list[str]
     anciens_noms: list[str]
+    anciens_codes: list[str]
     region: TerritoryRef | None
     departement: TerritoryRef | None
     intercommunalite: TerritoryRef | None

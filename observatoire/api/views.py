@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Count, Prefetch, QuerySet, Window
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI, Query, Schema, Swagger
 from ninja.errors import HttpError, ValidationError
 from pydantic import Field
@@ -23,7 +23,11 @@ from pratiques.aggregates import territory_practices
 from pratiques.models import GridStatus, GridVersion, Release, Resource, ResourceAttachment
 from pratiques.queries import grid_tree
 from territoires.models import Level, SizeSegment, Territory
-from territoires.queries import search_territories, territory_for_page
+from territoires.queries import (
+    search_territories,
+    territory_by_former_code,
+    territory_for_page,
+)
 
 MAX_PAGE_SIZE = 100
 MAX_PAGE = 10_000
@@ -46,6 +50,8 @@ api = NinjaAPI(
 
 # Every operation may answer these (the guards of config.middleware, the rate limit).
 ERRORS: dict[int, Any] = {400: out.Error, 404: out.Error, 422: out.Error, 429: out.Error}
+# A territory's operations: a former commune code answers 301 with where it went.
+TERRITORY_ERRORS: dict[int, Any] = {301: out.Replaced, **ERRORS}
 type LevelName = Literal[
     "pays", "region", "departement", "epci", "commune", "arrondissement", "projet"
 ]
@@ -66,6 +72,33 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return error(404, "introuvable", str(exc) or "Introuvable.")
 
 
+class Replaced(Exception):
+    """A former commune code: answered 301 with where the commune went."""
+
+    def __init__(self, former: str, territory: Territory) -> None:
+        super().__init__(former)
+        self.former, self.territory = former, territory
+
+
+@api.exception_handler(Replaced)
+def replaced(request: HttpRequest, exc: Replaced) -> HttpResponse:
+    heir = exc.territory
+    response = JsonResponse(
+        {
+            "code": "code_remplace",
+            "message": f"La commune {exc.former} a fusionné dans {heir.name} ({heir.code}).",
+            "details": None,
+            "vers": _ref(heir),
+        },
+        status=301,
+    )
+    # The same address (sub-resource and query included) under the current code.
+    response["Location"] = request.get_full_path().replace(
+        f"/{heir.level}/{exc.former}/", f"/{heir.level}/{heir.code}/", 1
+    )
+    return response
+
+
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return error(exc.status_code, "erreur", str(exc))
@@ -77,12 +110,20 @@ class Paging(Schema):
 
 
 def paginate(qs: QuerySet[Any] | list[Any], paging: Paging) -> tuple[dict[str, int], list[Any]]:
-    total = qs.count() if isinstance(qs, QuerySet) else len(qs)
+    """One page and the total. A queryset gives both in one query (``count(*) OVER ()`` on each
+    row); only a page past the end needs a second one."""
     start = (paging.page - 1) * paging.taille
-    return (
-        {"total": total, "page": paging.page, "taille": paging.taille},
-        list(qs[start : start + paging.taille]),
-    )
+    if not isinstance(qs, QuerySet):
+        total, rows = len(qs), list(qs[start : start + paging.taille])
+    else:
+        counted = list(qs.annotate(api_total=Window(Count("*")))[start : start + paging.taille])
+        if counted:
+            first = counted[0]
+            total = first[-1] if isinstance(first, tuple) else first.api_total
+            rows = [row[:-1] for row in counted] if isinstance(first, tuple) else counted
+        else:
+            total, rows = qs.count(), []
+    return {"total": total, "page": paging.page, "taille": paging.taille}, rows
 
 
 # --- grid -----------------------------------------------------------------------------------
@@ -202,16 +243,23 @@ def territories(request: HttpRequest, filters: Query[TerritoryFilter]) -> dict[s
     return {**meta, "resultats": [_item(t) for t in rows]}
 
 
+def _found(level: str, code: str, territory: Territory | None) -> Territory:
+    """The territory, or a 301 to the commune a former code merged into, or a 404."""
+    if territory is not None:
+        return territory
+    heir = territory_by_former_code(level, code)
+    if heir is not None:
+        raise Replaced(code, heir)
+    raise Http404("Territoire inconnu.")
+
+
 def _territory(level: str, code: str) -> Territory:
-    territory = territory_for_page(level, code)
-    if territory is None:
-        raise Http404("Territoire inconnu.")
-    return territory
+    return _found(level, code, territory_for_page(level, code))
 
 
 @api.get(
     "/territoires/{niveau}/{code}/",
-    response={200: out.TerritoryOut, **ERRORS},
+    response={200: out.TerritoryOut, **TERRITORY_ERRORS},
     tags=["territoires"],
     summary="Un territoire : parents, segment de taille, anciens noms",
 )
@@ -227,6 +275,7 @@ def territory_detail(request: HttpRequest, niveau: LevelName, code: Code) -> dic
         "nature": territory.kind,
         "codes_postaux": territory.postal_codes.split() if territory.postal_codes else [],
         "anciens_noms": territory.former_names,
+        "anciens_codes": territory.former_codes,
         "region": _ref(territory.region),
         "departement": _ref(territory.departement),
         "intercommunalite": _ref(territory.epci),
@@ -269,14 +318,12 @@ def indicators(request: HttpRequest, paging: Query[Paging]) -> dict[str, Any]:
 
 @api.get(
     "/territoires/{niveau}/{code}/indicateurs/",
-    response={200: out.IndicatorProfileOut, **ERRORS},
+    response={200: out.IndicatorProfileOut, **TERRITORY_ERRORS},
     tags=["indicateurs"],
     summary="Les indicateurs d’un territoire (dernier millésime) et son rang parmi ses pairs",
 )
 def territory_indicators(request: HttpRequest, niveau: LevelName, code: Code) -> dict[str, Any]:
-    territory = territory_for_indicators(niveau, code)
-    if territory is None:
-        raise Http404("Territoire inconnu.")
+    territory = _found(niveau, code, territory_for_indicators(niveau, code))
     profile = territory_indicator_profile(territory)
     lines = [line for domain in profile.domains for line in domain.lines]
     return {
@@ -310,7 +357,7 @@ class ValueFilter(Paging):
 
 @api.get(
     "/territoires/{niveau}/{code}/valeurs/",
-    response={200: out.ValuePage, **ERRORS},
+    response={200: out.ValuePage, **TERRITORY_ERRORS},
     tags=["indicateurs"],
     summary="Toutes les valeurs d’un territoire, par millésime",
 )
@@ -321,11 +368,11 @@ def territory_values(
     qs = territory_indicator_values(territory)
     if filters.annee is not None:
         qs = qs.filter(year=filters.annee)
-    meta, rows = paginate(qs, filters)
+    meta, rows = paginate(qs.values_list("indicator__code", "year", "value"), filters)
     return {
         **meta,
         "resultats": [
-            {"indicateur": v.indicator.code, "annee": v.year, "valeur": v.value} for v in rows
+            {"indicateur": code, "annee": year, "valeur": value} for code, year, value in rows
         ],
     }
 
@@ -335,7 +382,7 @@ def territory_values(
 
 @api.get(
     "/territoires/{niveau}/{code}/pratiques/",
-    response={200: out.PracticesOut, **ERRORS},
+    response={200: out.PracticesOut, **TERRITORY_ERRORS},
     tags=["pratiques"],
     summary="Les agrégats diffusés d’un territoire (rien sous le seuil de diffusion)",
 )

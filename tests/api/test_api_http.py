@@ -8,17 +8,14 @@ import re
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
+from observatoire.models import Indicator, IndicatorValue
+from observatoire.services import catalogue_import
+from territoires.models import Level, Territory
 from tests.conftest import ok
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_window() -> None:
-    cache.clear()
 
 
 def test_etag_then_304(geo: Any) -> None:
@@ -108,3 +105,30 @@ def test_the_published_grid_with_its_stable_keys() -> None:
     practices = [p for a in grid["axes"] for s in a["situations"] for p in s["pratiques"]]
     assert len(practices) == 24 and all(len(p["cle"]) == 36 for p in practices)
     assert Client().get("/api/v1/grilles/inconnue/").json()["code"] == "introuvable"
+
+
+def test_a_territory_and_its_values_in_three_queries(geo: Any, django_assert_num_queries) -> None:
+    catalogue = (
+        "code;libelle;unite;source;millesime;domaine;polarite;additif;nature\n"
+        "TXCHOM;Taux de chômage;%;Essai;2022;Emploi / chômage / insertion;fragilite;non;taux\n"
+    )
+    assert catalogue_import(data=catalogue.encode(), file_name="c.csv").status == "reussi"
+    IndicatorValue.objects.create(
+        indicator=Indicator.objects.get(code="TXCHOM"),
+        territory=Territory.objects.get(level=Level.COMMUNE, code="94080"),
+        year=2022,
+        value=7.5,
+    )
+    client = Client()
+    client.get("/api/v1/diffusions/")  # the first call of a minute also forgets older minutes
+    # The anonymous counter (one upsert), the territory, the size segments.
+    with django_assert_num_queries(3):
+        ok(client.get("/api/v1/territoires/commune/94080/"))
+    # The counter, the territory, the page of values with their total.
+    with django_assert_num_queries(3):
+        values = ok(client.get("/api/v1/territoires/commune/94080/valeurs/")).json()
+    assert values["total"] == 1 and values["resultats"][0]["valeur"] == 7.5
+    # A page past the end counts apart.
+    with django_assert_num_queries(4):
+        past = ok(client.get("/api/v1/territoires/commune/94080/valeurs/?page=2")).json()
+    assert past["total"] == 1 and past["resultats"] == []

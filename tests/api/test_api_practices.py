@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from pratiques.aggregates import release_aggregates, territory_practices
@@ -13,11 +12,6 @@ from tests.conftest import ok
 from tests.pratiques.helpers import peers
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_window() -> None:
-    cache.clear()
 
 
 def test_below_the_threshold_no_figure(geo: Any) -> None:

@@ -107,3 +107,18 @@ def test_by_region_and_a_bad_parameter(geo: Any) -> None:
     html = ok(Client().get("/observatoire/carte/?echelle=region")).content.decode()
     assert 'href="/territoires/region/11/"' in html
     assert Client().get("/observatoire/carte/?echelle=lune").status_code == 400
+
+
+def test_the_map_is_cached_until_its_figures_change(
+    departements: list[Territory], django_assert_max_num_queries, django_assert_num_queries
+) -> None:
+    client = Client()
+    url = "/observatoire/carte/?mesure=valeur"
+    with django_assert_max_num_queries(20):  # drawn: the stamp, the figures, the cache write
+        ok(client.get(url))
+    with django_assert_num_queries(2):  # the catalogue (the form) and the stamp of the figures
+        cached = ok(client.get(url)).content.decode()
+    assert "Département 01 : " in cached
+    # A new value (a reload without an import run): a new stamp, the map is drawn again.
+    IndicatorValue.objects.filter(territory=departements[0]).update(value=99.5)
+    assert "Département 01 : 99,5" in ok(client.get(url)).content.decode()

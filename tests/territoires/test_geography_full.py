@@ -8,10 +8,12 @@ from typing import Any
 import pytest
 from django.db import transaction
 from django.db.models import Count
+from django.test import Client
 
 from territoires.geography import GeographyReport, geography_load
 from territoires.models import Level, SizeSegment, Territory
-from territoires.queries import search_territories
+from territoires.queries import search_territories, territory_by_former_code
+from tests.conftest import ok
 
 
 @pytest.fixture(scope="module")
@@ -85,6 +87,46 @@ def test_former_names(full_geography: GeographyReport) -> None:
     assert "CA d'Agen" in agen.former_names
 
 
+@pytest.mark.django_db
+def test_former_codes(full_geography: GeographyReport) -> None:
+    annecy = Territory.objects.get(level=Level.COMMUNE, code="74010")
+    # Annecy merged with Annecy-le-Vieux, Cran-Gevrier, Meythet, Pringy and Seynod in 2017.
+    assert {"74011", "74093", "74182", "74217", "74268"} <= set(annecy.former_codes)
+    assert Territory.objects.filter(level=Level.COMMUNE).exclude(former_codes=[]).count() == 2667
+    # No former code is the code of a commune today.
+    assert not Territory.objects.filter(level=Level.COMMUNE, code__in=annecy.former_codes)
+    assert territory_by_former_code("commune", "74093") == annecy
+    assert territory_by_former_code("epci", "74093") is None
+    assert territory_by_former_code("commune", "74010") is None
+
+
+@pytest.mark.django_db
+def test_a_former_code_answers_where_the_commune_went(full_geography: GeographyReport) -> None:
+    client = Client()
+    response = client.get("/api/v1/territoires/commune/74011/?x=1")
+    assert response.status_code == 301
+    assert response["Location"] == "/api/v1/territoires/commune/74010/?x=1"
+    body = response.json()
+    assert body["code"] == "code_remplace"
+    assert body["vers"] == {
+        "niveau": "commune",
+        "code": "74010",
+        "nom": "Annecy",
+        "url": "/territoires/commune/74010/",
+    }
+    for suffix in ("indicateurs/", "valeurs/", "pratiques/"):
+        moved = client.get(f"/api/v1/territoires/commune/74011/{suffix}")
+        assert moved.status_code == 301
+        assert moved["Location"] == f"/api/v1/territoires/commune/74010/{suffix}"
+    detail = ok(client.get(response["Location"])).json()
+    assert detail["nom"] == "Annecy" and "74011" in detail["anciens_codes"]
+    assert client.get("/api/v1/territoires/commune/99999/").status_code == 404
+    # The site: the page of a former code leads to the commune it merged into.
+    page = client.get("/territoires/commune/74011/")
+    assert page.status_code == 301 and page["Location"] == "/territoires/commune/74010/"
+    assert client.get("/territoires/commune/99999/").status_code == 404
+
+
 # (query, level and code of the expected first result, what the result says it matched)
 QUERIES = [
     # The queries
@@ -128,6 +170,9 @@ QUERIES = [
     ("94080", "commune", "94080", "code INSEE 94080"),
     ("13001", "commune", "13001", "code INSEE 13001"),
     ("200054781", "epci", "200054781", "SIREN 200054781"),
+    # Former codes of communes merged since an earlier vintage
+    ("74011", "commune", "74010", "ancien code INSEE 74011"),
+    ("50173", "commune", "50129", "ancien code INSEE 50173"),
     ("94", "departement", "94", "département 94"),
     ("974", "departement", "974", "département 974"),
     ("2a", "departement", "2A", "département 2A"),
@@ -203,12 +248,15 @@ def test_many_changed_rows_are_rewritten_in_one_statement(
     full_geography: GeographyReport, django_assert_max_num_queries
 ) -> None:
     # As after a change of the search keys: every row differs from what the loader computes.
-    Territory.objects.exclude(level=Level.PROJECT).update(search_words="", former_names=[])
+    Territory.objects.exclude(level=Level.PROJECT).update(
+        search_words="", former_names=[], former_codes=[]
+    )
     with django_assert_max_num_queries(30):  # COPY into a staging table, one UPDATE per level
         report = geography_load()
     assert report.updated["commune"] == 34969 and report.updated["arrondissement"] == 45
     assert search_territories("lhay les roses")[0].code == "94038"
     assert search_territories("Cherbourg-Octeville")[0].matched_former_name
+    assert search_territories("74011")[0].code == "74010"
     assert not geography_load().changed
 
 

@@ -27,6 +27,7 @@ def write_vintage(folder: Path, *, rename: bool = False, drop: bool = False) -> 
             "zone": "metro",
             "codesPostaux": ["94300"],
             "population": 48193,
+            "anciensCodes": ["94002", "94001"],
         },
         {
             "code": "94067",
@@ -83,6 +84,7 @@ def test_build_rows_derives_parents_and_populations(tmp_path: Path) -> None:
     assert by_key[("pays", "FR")]["population"] == str(48193 + 21071)
     assert by_key[("commune", "94080")]["epci"] == "200054781"
     assert by_key[("commune", "94999")]["population"] == ""
+    assert by_key[("commune", "94080")]["former_codes"] == "94001 94002"
     assert by_key[("epci", "200054781")]["departement"] == "94"
     assert by_key[("epci", "200054781")]["kind"] == "METRO"
     # The compressed file round-trips, byte-identical on a rebuild.
@@ -113,6 +115,7 @@ def test_load_is_idempotent_and_reports_changes(
     assert vincennes.epci.code == "200054781" and vincennes.departement.name == "Val-de-Marne"
     assert vincennes.region.name == "Île-de-France" and vincennes.echelon == "local"
     assert "vinc" in vincennes.search_prefixes and "94300" in vincennes.search_prefixes
+    assert vincennes.former_codes == ["94001", "94002"] and "94002" in vincennes.search_prefixes
 
     before = list(Territory.objects.order_by("id").values())
     with django_assert_max_num_queries(12):  # one read per level, no write
