@@ -247,5 +247,10 @@ def _dialogue(spec: Spec, territory: Territory, communes: list[Territory]) -> Di
         )
         Dialogue.objects.filter(pk=dialogue.pk).update(closed_at=closed_at, frozen_at=closed_at)
         DialogueSnapshot.objects.filter(pk=snapshot.pk).update(taken_at=closed_at)
+        # Published two days later, as an organiser would: the territory page and its report show
+        # the « Fragilités perçues » of the demonstration.
+        Dialogue.objects.filter(pk=dialogue.pk).update(
+            status=DialogueStatus.PUBLISHED, published_at=closed_at + timedelta(days=2)
+        )
         dialogue.refresh_from_db()
     return dialogue

@@ -34,7 +34,7 @@ def summary() -> list[Any]:
 def test_the_demo_dialogues(geo: Any) -> None:
     out = io.StringIO()
     load_demo_dialogues(stdout=out)
-    closed = Dialogue.objects.get(status=DialogueStatus.CLOSED)
+    closed = Dialogue.objects.get(status=DialogueStatus.PUBLISHED)  # closed, then published
     opened = Dialogue.objects.get(status=DialogueStatus.OPEN)
     assert closed.is_demo and opened.is_demo
     assert "démonstration" in closed.title and "démonstration" in opened.title
@@ -46,6 +46,7 @@ def test_the_demo_dialogues(geo: Any) -> None:
     assert {record["via"] for record in records} == {"invite", "ouvert"}
     assert all(3 <= len(record["priorities"]) <= 5 for record in records)
     assert any(record["initiative"] for record in records)
+    assert closed.published_at is not None and closed.published_at > closed.closed_at
     assert DialogueResponse.objects.filter(dialogue=opened, submitted_at__isnull=True).exists()
     # Idempotent, and no e-mail leaves for the demo addresses.
     load_demo_dialogues(stdout=out)
