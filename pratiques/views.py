@@ -56,7 +56,7 @@ def assessment_results(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         "barycentre_pct": _pct(data.selected.barycentre if data.selected else None),
         "distribution_min": disclosure.DISTRIBUTION_MIN,
         # M.E.D.O.C. resources attached to the practices to develop (one query).
-        "resources": queries.resources_for_practice_keys(p.key for p, _ in data.to_develop),
+        "resources": queries.attachments_for_practice_keys(p.key for p, _ in data.to_develop),
         # Items of the previous plan reached since (1 query, only when there is a previous one).
         "plan_reached": plan_queries.reached_since_previous(data.previous),
         # Published examples illustrating them, and who can share them (one query each).
@@ -219,9 +219,9 @@ def _csv_rows(assessments: list[Assessment]) -> list[list[str]]:
                     practice.situation.title,
                     practice.label,
                     state,
-                    labels.get("frequency", {}).get(answer.frequency, "") if answer else "",
-                    labels.get("involvement", {}).get(answer.involvement, "") if answer else "",
-                    labels.get("carrying", {}).get(answer.carrying, "") if answer else "",
+                    queries.step_label(labels, "frequency", answer.frequency) if answer else "",
+                    queries.step_label(labels, "involvement", answer.involvement) if answer else "",
+                    queries.step_label(labels, "carrying", answer.carrying) if answer else "",
                     "oui" if answer and answer.wants_to_develop else "",
                     answer.comment if answer else "",
                 ]

@@ -222,21 +222,21 @@ def answer_save(request: AuthenticatedHttpRequest, pk: int, practice_pk: int) ->
     )
 
 
-def _recap(tree: queries.GridTree) -> list[dict[str, Any]]:
+def _recap(tree: queries.GridTree, answers: dict[int, Answer]) -> list[dict[str, Any]]:
     """The answers by situation, as a person reads them before validating (the fill context's
     answers, no query): « Régulièrement · implication … · portage … », « sans réponse »."""
     labels = queries.scale_labels(tree)
     situations = []
-    for situation in tree.situations:
+    for situation in tree.situation_nodes:
         rows = []
-        for practice in getattr(situation, "practice_list", []):
-            answer = getattr(practice, "answer", None)
+        for practice in situation.practice_list:
+            answer = answers.get(practice.pk)
             if answer is None or not answer.is_answered:
                 text = ""
             elif answer.not_concerned:
                 text = "non concerné·e"
             else:
-                parts = [labels.get("frequency", {}).get(answer.frequency, "")]
+                parts = [queries.step_label(labels, "frequency", answer.frequency)]
                 if answer.involvement is not None:
                     parts.append("implication : " + labels["involvement"][answer.involvement])
                 if answer.carrying is not None:
@@ -286,7 +286,7 @@ def assessment_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     context = fill_context(assessment)
     context["form"] = form
     context["scores"] = queries.rescore(assessment)
-    context["recap"] = _recap(context["tree"])
+    context["recap"] = _recap(context["tree"], context["answers"])
     template = "pratiques/assessment_submit.html"
     if request.htmx:
         template += "#submit_form"
