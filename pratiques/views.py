@@ -4,8 +4,6 @@ data, organisations (what the journeys share, an own assessment and the filled g
 
 from __future__ import annotations
 
-import io
-
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,7 +16,7 @@ from config.charts import VARIANTS, svg_response
 from config.forms import YesNoForm
 from config.refusals import Refused
 from config.roles import Role, role_required
-from config.spreadsheets import csv_writer
+from config.spreadsheets import csv_response
 from config.types import AuthenticatedHttpRequest
 from pratiques import charts, disclosure, queries, services
 from pratiques.directory.queries import sharers_by_practice
@@ -230,13 +228,7 @@ def _csv_rows(assessments: list[Assessment]) -> list[list[str]]:
 
 
 def _csv_response(rows: list[list[str]], filename: str) -> HttpResponse:
-    buffer = io.StringIO()
-    writer = csv_writer(buffer)
-    writer.writerow(CSV_HEADER)
-    writer.writerows(rows)
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return csv_response([CSV_HEADER, *rows], filename)
 
 
 @require_safe

@@ -3,8 +3,6 @@ the « Qui agit ici » part of a territory page."""
 
 from __future__ import annotations
 
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.contrib.auth.models import User
@@ -16,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from config.forms import YesNoForm
 from config.refusals import Refused
 from config.roles import Role, has_role, role_required
-from config.spreadsheets import csv_writer, spreadsheet_row
+from config.spreadsheets import csv_response
 from config.types import AuthenticatedHttpRequest, HtmxHttpRequest
 from pratiques.directory import queries, services
 from pratiques.directory.forms import MessageForm, ProfileForm, SearchForm, profile_initial
@@ -213,9 +211,7 @@ def directory_reply(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def directory_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The person's profile and messages (« mes données »): no address, theirs or anyone's."""
     profile = queries.own_profile(request.user)
-    buffer = io.StringIO()
-    writer = csv_writer(buffer, delimiter=";")
-    writer.writerow(["rubrique", "champ", "valeur"])
+    lines: list[list[str]] = [["rubrique", "champ", "valeur"]]
     if profile is not None:
         labels = queries.practice_labels([*profile.shares, *profile.seeks])
 
@@ -238,21 +234,13 @@ def directory_export(request: AuthenticatedHttpRequest) -> HttpResponse:
             ("version_du_texte", profile.consent_version),
             ("confirmee_le", timezone.localtime(profile.confirmed_at).isoformat()),
         ]
-        writer.writerows(spreadsheet_row(["fiche", k, v]) for k, v in rows)
+        lines += [["fiche", k, v] for k, v in rows]
     for message in queries.inbox(request.user):
         direction = "envoye" if message.sender_id == request.user.pk else "recu"
-        writer.writerow(
-            spreadsheet_row(
-                [
-                    f"message_{direction}",
-                    timezone.localtime(message.sent_at).isoformat(),
-                    message.body,
-                ]
-            )
+        lines.append(
+            [f"message_{direction}", timezone.localtime(message.sent_at).isoformat(), message.body]
         )
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="mes-donnees-annuaire.csv"'
-    return response
+    return csv_response(lines, "mes-donnees-annuaire.csv")
 
 
 # --- moderation ----------------------------------------------------------------------------------
