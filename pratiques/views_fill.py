@@ -176,6 +176,14 @@ def assessment_fill(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, template, fill_context(assessment))
 
 
+def _answer_status(
+    request: AuthenticatedHttpRequest, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    template = "pratiques/assessment_fill.html"
+    template += "#answer_status"
+    return render(request, template, context, status=status)
+
+
 @require_POST
 @role_required(Role.CATALYST)
 def answer_save(request: AuthenticatedHttpRequest, pk: int, practice_pk: int) -> HttpResponse:
@@ -183,9 +191,8 @@ def answer_save(request: AuthenticatedHttpRequest, pk: int, practice_pk: int) ->
     try:
         data = services.answer_data_from(request.POST, practice_id=practice_pk)
     except services.AnswerRejected as error:
-        return render(
+        return _answer_status(
             request,
-            "pratiques/_answer_status.html",
             {"practice_pk": practice_pk, "error": str(error)},
             status=400,
         )
@@ -196,9 +203,8 @@ def answer_save(request: AuthenticatedHttpRequest, pk: int, practice_pk: int) ->
     except services.AssessmentNotFound:
         raise Http404("Auto-évaluation ou pratique introuvable.") from None
     except services.AssessmentLocked:
-        return render(
+        return _answer_status(
             request,
-            "pratiques/_answer_status.html",
             {
                 "practice_pk": practice_pk,
                 "error": "Cette auto-évaluation est validée : réponse non enregistrée.",
@@ -209,9 +215,8 @@ def answer_save(request: AuthenticatedHttpRequest, pk: int, practice_pk: int) ->
         return HttpResponseRedirect(
             reverse("pratiques:assessment_fill", kwargs={"pk": pk}) + f"#pratique-{practice_pk}"
         )
-    return render(
+    return _answer_status(
         request,
-        "pratiques/_answer_status.html",
         {
             "practice_pk": practice_pk,
             "result": result,

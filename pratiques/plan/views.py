@@ -113,6 +113,14 @@ def _item_of(request: AuthenticatedHttpRequest, pk: int) -> PlanItem:
     return item
 
 
+def _item_state(
+    request: AuthenticatedHttpRequest, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    template = "pratiques/plan_detail.html"
+    template += "#item_state"
+    return render(request, template, context, status=status)
+
+
 @require_POST
 @role_required(Role.CATALYST)
 def plan_item_save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -128,18 +136,15 @@ def plan_item_save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, refusal)
     if form.errors:
         if request.htmx:
-            return render(
-                request, "pratiques/_plan_item_state.html", {"item": item, "form": form}, status=400
-            )
+            return _item_state(request, {"item": item, "form": form}, status=400)
         return _render(request, item.plan, bound=form, status=400)
     if not request.htmx:
         messages.success(request, f"{item.practice_code} : enregistré.")
         return HttpResponseRedirect(
             reverse("pratiques:plan_detail", kwargs={"pk": item.plan_id}) + f"#element-{item.pk}"
         )
-    return render(
+    return _item_state(
         request,
-        "pratiques/_plan_item_state.html",
         {"item": item, "saved_at": timezone.localtime()},
     )
 
