@@ -171,8 +171,6 @@ def assessment_fill(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             return redirect("pratiques:assessment_submit", pk=assessment.pk)
         return redirect("pratiques:assessment_fill", pk=assessment.pk)
     template = "pratiques/assessment_fill.html"
-    if request.htmx:
-        template += "#grid_form"
     return render(request, template, fill_context(assessment))
 
 

@@ -135,8 +135,6 @@ def directory_me(request: AuthenticatedHttpRequest) -> HttpResponse:
         name = " ".join(p for p in (request.user.first_name, request.user.last_name) if p)
         form = ProfileForm(initial={"shown_name": name})
     template = "pratiques/directory/me.html"
-    if request.htmx:
-        template += "#me"
     return render(
         request,
         template,

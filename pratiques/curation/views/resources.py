@@ -50,8 +50,6 @@ def resources_context(version: GridVersion | None) -> dict[str, Any]:
 @admin_required
 def resource_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     template = "pratiques/curation/resources.html"
-    if request.htmx:
-        template += "#library"
     return render(request, template, resources_context(GridVersion.objects.current()))
 
 
