@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from config.forms import YesNoForm
 from config.refusals import Refused
 from config.roles import Role, role_required
 from config.types import AuthenticatedHttpRequest
@@ -111,21 +112,26 @@ def _draft_choice(request: AuthenticatedHttpRequest, draft: Assessment) -> HttpR
     """One draft at a time: resume it, or start again from scratch (its answers erased, after
     a confirmation box), beside each other rather than a silent redirect."""
     status = 200
-    if request.method == "POST" and request.POST.get("action") == "repartir":
-        if request.POST.get("confirmer_repartir"):
+    posted = request.method == "POST" and request.POST.get("action") == "repartir"
+    confirm = YesNoForm(
+        request.POST if posted else None,
+        field="confirmer_repartir",
+        required_message="Cochez la case pour confirmer l'effacement des réponses en cours.",
+    )
+    if posted:
+        if confirm.confirmed():
             services.assessment_delete(assessment_id=draft.pk, user=request.user)
             messages.success(
                 request, "L'auto-évaluation en cours a été effacée : vous repartez de zéro."
             )
             return redirect("pratiques:assessment_start")
-        messages.error(request, "Cochez la case pour confirmer l'effacement des réponses en cours.")
         status = 400
     answered = (
         Answer.objects.filter(assessment=draft)
         .filter(Q(not_concerned=True) | Q(frequency__isnull=False))
         .count()
     )
-    context = {"draft": draft, "answered": answered}
+    context = {"draft": draft, "answered": answered, "confirm": confirm}
     return render(request, "pratiques/assessment_start_draft.html", context, status=status)
 
 
