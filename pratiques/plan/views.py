@@ -45,6 +45,7 @@ def _render(
     *,
     bound: PlanItemForm | None = None,
     add_form: AddPracticeForm | None = None,
+    settings_form: PlanSettingsForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     page = queries.plan_page(plan)
@@ -74,7 +75,8 @@ def _render(
         "plan": plan,
         "today": timezone.localdate(),
         "add_form": add_form or AddPracticeForm(practices=page.addable),
-        "settings_form": PlanSettingsForm(
+        "settings_form": settings_form
+        or PlanSettingsForm(
             organisations=page.organisations,
             initial={"shared_with": plan.shared_with_id, "reminders": plan.reminders},
         ),
@@ -192,12 +194,11 @@ def plan_settings(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 reminders=form.cleaned_data["reminders"],
             )
         except PlanRefused as refusal:
-            messages.error(request, refusal.text)
-            return _render(request, plan, status=400)
-        messages.success(request, "Vos choix de partage et de rappels sont enregistrés.")
-        return redirect(plan)
-    messages.error(request, "Choisissez une de vos organisations.")
-    return _render(request, plan, status=400)
+            form.add_error(None, refusal)
+        else:
+            messages.success(request, "Vos choix de partage et de rappels sont enregistrés.")
+            return redirect(plan)
+    return _render(request, plan, settings_form=form, status=400)
 
 
 @login_not_required
