@@ -257,14 +257,21 @@ def assessment_export_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
 @require_safe
 @role_required(Role.CATALYST)
 def my_data(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return _my_data_page(request)
+
+
+def _my_data_page(
+    request: AuthenticatedHttpRequest, confirmation: YesNoForm | None = None, status: int = 200
+) -> HttpResponse:
     context = {
         "n_assessments": Assessment.objects.filter(user=request.user).count(),
         "n_memberships": OrganisationMembership.objects.filter(user=request.user).count(),
+        "confirmation": confirmation,
     }
     template = "pratiques/my_data.html"
     if request.htmx:
         template += "#my_data"
-    return render(request, template, context)
+    return render(request, template, context, status=status)
 
 
 @require_safe
@@ -287,8 +294,7 @@ def my_data_delete(request: AuthenticatedHttpRequest) -> HttpResponse:
         required_message="Cochez la case de confirmation pour supprimer vos données.",
     )
     if not confirmation.confirmed():
-        messages.error(request, confirmation.error_text)
-        return redirect("pratiques:my_data")
+        return _my_data_page(request, confirmation, status=400)
     count = services.user_data_delete(user=request.user)
     messages.success(
         request,
@@ -308,13 +314,15 @@ def assessment_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             field="confirm",
             required_message="Cochez la case de confirmation pour supprimer l'auto-évaluation.",
         )
-        if not confirmation.confirmed():
-            messages.error(request, confirmation.error_text)
-            return redirect("pratiques:assessment_delete", pk)
-        services.assessment_delete(assessment_id=assessment.pk, user=request.user)
-        messages.success(request, "L'auto-évaluation a été supprimée.")
-        return redirect("pratiques:home")
-    return render(request, "pratiques/assessment_delete.html", {"assessment": assessment})
+        if confirmation.confirmed():
+            services.assessment_delete(assessment_id=assessment.pk, user=request.user)
+            messages.success(request, "L'auto-évaluation a été supprimée.")
+            return redirect("pratiques:home")
+    else:
+        confirmation = None
+    context = {"assessment": assessment, "confirmation": confirmation}
+    status = 200 if confirmation is None else 400
+    return render(request, "pratiques/assessment_delete.html", context, status=status)
 
 
 # --- organisations -------------------------------------------------------------------------------

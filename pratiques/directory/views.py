@@ -173,6 +173,17 @@ def directory_reconfirm(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_safe
 @login_required
 def directory_inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return _inbox(request)
+
+
+def _inbox(
+    request: AuthenticatedHttpRequest,
+    *,
+    reply_to: int | None = None,
+    form: MessageForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The inbox; a reply that was refused is shown again under its message, with its error."""
     items = queries.inbox(request.user)
     unread = [m.pk for m in items if m.recipient_id == request.user.pk and m.read_at is None]
     services.messages_mark_read(user=request.user, ids=unread)
@@ -182,7 +193,13 @@ def directory_inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "pratiques/directory/inbox.html",
-        {"items": items, "unread": set(unread), "form": MessageForm()},
+        {
+            "items": items,
+            "unread": set(unread),
+            "form": form or MessageForm(),
+            "reply_to": reply_to,
+        },
+        status=status,
     )
 
 
@@ -196,12 +213,11 @@ def directory_reply(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except services.ContactLimited:
             return _limited(request, None)
         except Refused as refusal:
-            messages.error(request, refusal.text)
-            return redirect("pratiques:directory_inbox")
+            form.add_error(None, refusal)
+            return _inbox(request, reply_to=pk, form=form, status=409)
         messages.success(request, "Réponse envoyée.")
-    else:
-        messages.error(request, "Écrivez votre réponse (3 000 caractères au plus).")
-    return redirect("pratiques:directory_inbox")
+        return redirect("pratiques:directory_inbox")
+    return _inbox(request, reply_to=pk, form=form, status=400)
 
 
 @require_safe
