@@ -253,13 +253,15 @@ class TerritoryProfile:
         return sum(len(domain.lines) for domain in self.domains)
 
     def _standing(self, keep: Callable[[float], bool], reverse: bool) -> list[tuple[str, str]]:
-        ranked = [d for d in self.domains if d.fragility is not None and d.position is not None]
-        ranked.sort(key=lambda d: d.position or 0, reverse=reverse)
-        return [
-            (str(d.fragility.label), centile(d.position))  # type: ignore[union-attr,arg-type]
-            for d in ranked
-            if keep(d.position)  # type: ignore[arg-type]
-        ][:STANDING_SHOWN]
+        ranked = [
+            (position, str(d.fragility.label))
+            for d in self.domains
+            if d.fragility is not None and (position := d.position) is not None
+        ]
+        ranked.sort(key=lambda pair: pair[0], reverse=reverse)
+        return [(label, centile(position)) for position, label in ranked if keep(position)][
+            :STANDING_SHOWN
+        ]
 
     @property
     def stands_out(self) -> list[tuple[str, str]]:

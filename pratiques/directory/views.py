@@ -185,11 +185,12 @@ def _inbox(
 ) -> HttpResponse:
     """The inbox; a reply that was refused is shown again under its message, with its error."""
     items = queries.inbox(request.user)
-    unread = [m.pk for m in items if m.recipient_id == request.user.pk and m.read_at is None]
+    unread = [
+        line.pk
+        for line in items
+        if line.recipient_id == request.user.pk and line.message.read_at is None
+    ]
     services.messages_mark_read(user=request.user, ids=unread)
-    for message in items:
-        message.sender_name = queries.sender_label(message.sender)  # type: ignore[attr-defined]
-        message.recipient_name = queries.sender_label(message.recipient)  # type: ignore[attr-defined]
     return render(
         request,
         "pratiques/directory/inbox.html",
@@ -249,7 +250,7 @@ def directory_export(request: AuthenticatedHttpRequest) -> HttpResponse:
             ("confirmee_le", timezone.localtime(profile.confirmed_at).isoformat()),
         ]
         lines += [["fiche", k, v] for k, v in rows]
-    for message in queries.inbox(request.user):
+    for message in (line.message for line in queries.inbox(request.user)):
         direction = "envoye" if message.sender_id == request.user.pk else "recu"
         lines.append(
             [f"message_{direction}", timezone.localtime(message.sent_at).isoformat(), message.body]
