@@ -9,9 +9,12 @@ formula. Numbers, and text that is just a number (« -3.5 », « -12,4 »), are 
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Iterable
 from typing import Any, Protocol
+
+from django.http import HttpResponse
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?(?:[eE][+-]?\d+)?")
@@ -50,3 +53,16 @@ class SafeCsvWriter:
 
 def csv_writer(out: _Writable, *, delimiter: str = ";", **options: Any) -> SafeCsvWriter:
     return SafeCsvWriter(out, delimiter=delimiter, **options)
+
+
+def csv_response(
+    rows: Iterable[Iterable[Any]], filename: str | None = None, *, delimiter: str = ";"
+) -> HttpResponse:
+    """A CSV download: UTF-8 with a byte-order mark (a spreadsheet then reads the accents), every
+    row through ``spreadsheet_row``, an attachment named ``filename`` when one is given."""
+    buffer = io.StringIO()
+    csv_writer(buffer, delimiter=delimiter).writerows(rows)
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    if filename:
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

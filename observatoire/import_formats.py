@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse
 from django.views.decorators.http import require_safe
 
 from config.roles import Role, role_required
-from config.spreadsheets import csv_writer, spreadsheet_row
+from config.spreadsheets import csv_response, spreadsheet_row
 from config.types import AuthenticatedHttpRequest
 from observatoire.imports.catalogue import KINDS, NO, OPTIONAL, REQUIRED, YES
 from observatoire.imports.reading import MISSING_MARKERS
@@ -122,9 +122,7 @@ def import_template(request: AuthenticatedHttpRequest, kind: str, extension: str
         raise Http404("Modèles : catalogue ou valeurs, en CSV ou en XLSX.")
     rows = [spreadsheet_row(row) for row in TEMPLATES[kind]()]
     if extension == "csv":
-        out = io.StringIO()
-        csv_writer(out).writerows(rows)
-        response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+        response = csv_response(rows)
     else:
         from openpyxl import Workbook
 

@@ -17,17 +17,15 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import overload
+from typing import Any, overload
 
 from django.db.models import (
     F,
     FilteredRelation,
-    IntegerField,
     Q,
     QuerySet,
     Subquery,
     TextField,
-    Value,
 )
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -158,6 +156,10 @@ class FragilityProfile:
     fragility: Fragility | None
     lines: list[IndicatorLine] = field(default_factory=list)
     curated: CuratedLevel | None = None
+    # What the indicators page prints (``observatoire.views``): its table rows as ready-made
+    # text, and the chart of the peers' distributions (None when no indicator is ranked).
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    chart: dict[str, Any] | None = None
 
     @property
     def has_demo(self) -> bool:
@@ -192,8 +194,8 @@ class FragilityProfile:
     @property
     def comparison(self) -> str:
         """One sentence relating the curated level and the indicators' ranks (page and report)."""
-        ranked = [line for line in self.lines if line.rank is not None]
-        ranks = ", ".join(f"{centile(line.rank)} ({line.indicator.label})" for line in ranked)
+        ranked = [(line, rank) for line in self.lines if (rank := line.rank) is not None]
+        ranks = ", ".join(f"{centile(rank)} ({line.indicator.label})" for line, rank in ranked)
         if self.curated is None:
             if not ranked:
                 return ""
@@ -251,13 +253,15 @@ class TerritoryProfile:
         return sum(len(domain.lines) for domain in self.domains)
 
     def _standing(self, keep: Callable[[float], bool], reverse: bool) -> list[tuple[str, str]]:
-        ranked = [d for d in self.domains if d.fragility is not None and d.position is not None]
-        ranked.sort(key=lambda d: d.position or 0, reverse=reverse)
-        return [
-            (str(d.fragility.label), centile(d.position))  # type: ignore[union-attr,arg-type]
-            for d in ranked
-            if keep(d.position)  # type: ignore[arg-type]
-        ][:STANDING_SHOWN]
+        ranked = [
+            (position, str(d.fragility.label))
+            for d in self.domains
+            if d.fragility is not None and (position := d.position) is not None
+        ]
+        ranked.sort(key=lambda pair: pair[0], reverse=reverse)
+        return [(label, centile(position)) for position, label in ranked if keep(position)][
+            :STANDING_SHOWN
+        ]
 
     @property
     def stands_out(self) -> list[tuple[str, str]]:
@@ -358,20 +362,21 @@ def territory_indicator_profile(
         if territory_id == territory.pk and year > latest.get(indicator_id, (-1, None))[0]:
             latest[indicator_id] = (year, value)
     ranked = territory.level != Level.COUNTRY and segment is not None
-    indicators = sorted(
+    read = sorted(
         indicators_with_distributions(
             latest, {year for year, _ in latest.values()}, territory.level, segment, ranked
         ),
-        key=lambda indicator: (indicator.order, indicator.code),
+        key=lambda row: (row.indicator.order, row.indicator.code),
     )
     departement_id = comparison_ids.get("departement")
     region_id = comparison_ids.get("region")
     lines: dict[int, IndicatorLine] = {}
-    for indicator in indicators:
+    for row in read:
+        indicator = row.indicator
         year, value = latest[indicator.pk]
         if indicator.pk in lines:  # distributions of several years were read: keep the right one
-            if indicator.peer_year == year:
-                lines[indicator.pk].peers = peer_stats(lines[indicator.pk], indicator)
+            if row.year == year:
+                lines[indicator.pk].peers = peer_stats(lines[indicator.pk], row)
             continue
         line = IndicatorLine(indicator, year, value)
         line.positioned = positioned_value(indicator, value, territory.population)
@@ -381,8 +386,8 @@ def territory_indicator_profile(
             line.region_value = by_key.get((region_id, indicator.pk, year))
         if france_id:
             line.france_value = by_key.get((france_id, indicator.pk, year))
-        if ranked and indicator.peer_year == year:
-            line.peers = peer_stats(line, indicator)
+        if ranked and row.year == year:
+            line.peers = peer_stats(line, row)
         lines[indicator.pk] = line
     domains: dict[int | None, FragilityProfile] = {}
     for line in lines.values():
@@ -446,29 +451,35 @@ class StoredQuantiles(Sequence[float]):
         return float(self.parts[index])
 
 
+@dataclass(frozen=True)
+class IndicatorPeers:
+    """An indicator and its distribution among peers for one year (``year``, ``count``, the
+    quantiles as PostgreSQL prints them, for ``StoredQuantiles``), all None when it has none."""
+
+    indicator: Indicator
+    year: int | None = None
+    count: int | None = None
+    quantiles: str | None = None
+
+
 def indicators_with_distributions(
     ids: Iterable[int],
     years: set[int],
     level: str,
     segment: SizeSegment | None,
     ranked: bool,
-) -> QuerySet[Indicator]:
+) -> list[IndicatorPeers]:
     """One query: the indicators with their domain and, when ``ranked``, their distribution
-    among the territories of ``level`` and ``segment`` (``peer_year``, ``peer_count``,
-    ``peer_quantiles`` as text for ``StoredQuantiles``; None when there is none), computed by
-    PostgreSQL at import time (``PeerDistribution``, on rates for counts). Fewer than two peers
-    with a value make no distribution. An indicator comes once per year of ``years`` that it
-    has a distribution for: the caller keeps the year it shows."""
+    among the territories of ``level`` and ``segment``, computed by PostgreSQL at import time
+    (``PeerDistribution``, on rates for counts). Fewer than two peers with a value make no
+    distribution. An indicator comes once per year of ``years`` that it has a distribution
+    for: the caller keeps the year it shows."""
     indicators = Indicator.objects.filter(pk__in=list(ids)).select_related("fragility")
     if not ranked or segment is None:
-        return indicators.annotate(
-            peer_year=Value(None, IntegerField()),
-            peer_count=Value(None, IntegerField()),
-            peer_quantiles=Value(None, TextField()),
-        )
+        return [IndicatorPeers(indicator) for indicator in indicators]
     # Years as a list rather than (indicator, year) pairs: a few hundred pairs OR-ed together
     # cost more to compile and plan than a rare distribution of another year read and skipped.
-    return indicators.annotate(
+    rows = indicators.annotate(
         peer=FilteredRelation(
             "distributions",
             condition=Q(
@@ -482,18 +493,18 @@ def indicators_with_distributions(
         peer_count=F("peer__count"),
         peer_quantiles=Cast("peer__quantiles", TextField()),
     )
+    return [IndicatorPeers(row, row.peer_year, row.peer_count, row.peer_quantiles) for row in rows]
 
 
-def peer_stats(line: IndicatorLine, row: Indicator) -> PeerStats | None:
+def peer_stats(line: IndicatorLine, row: IndicatorPeers) -> PeerStats | None:
     """The territory's place in the distribution read with the indicator: number of peers,
     rank (100 = most fragile; None when its value is missing) and the published quantiles."""
-    text = getattr(row, "peer_quantiles", None)
-    if text is None:
+    if row.quantiles is None or row.count is None:
         return None
-    quantiles = StoredQuantiles(text)
+    quantiles = StoredQuantiles(row.quantiles)
     value = line.positioned
     return PeerStats(
-        row.peer_count,
+        row.count,
         None
         if value is None
         else fragility_rank(percentile_in(quantiles, value), line.indicator.polarity),

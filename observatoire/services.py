@@ -139,8 +139,6 @@ def _import_run_execute(
         run.status = ImportStatus.REFUSED
         run.problem_count = refused.total
         run.problems = [problem.as_dict() for problem in refused.problems[:STORED_PROBLEMS_MAX]]
-        # The listed problems, for the command line (the stored report keeps the first ones).
-        run.all_problems = refused.problems
         run.created = run.updated = run.unchanged = 0
         run.message = (
             f"Fichier refusé : {run.problem_count} problème(s) à corriger. Rien n’a été enregistré."
@@ -150,7 +148,7 @@ def _import_run_execute(
         run.status = ImportStatus.FAILED
         run.problems, run.problem_count = [], 0
         run.created = run.updated = run.unchanged = 0
-        run.message = f"Échec technique : {storable(exc, 300)}. Rien n’a été enregistré."
+        run.message = f"Échec technique : {storable(str(exc), 300)}. Rien n’a été enregistré."
     run.duration = round(time.monotonic() - started, 3)
     run.finished_at = timezone.now()
     run.progress = 100

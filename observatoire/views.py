@@ -108,9 +108,8 @@ def _chart_data(profile: TerritoryProfile) -> list[dict[str, Any]]:
                     "percentile": line.rank,
                 }
             )
-        domain.chart_id = f"distribution-{index}" if rows else ""
         if rows:
-            chart = {"id": domain.chart_id, "index": index, "rows": rows}
+            chart: dict[str, Any] = {"id": f"distribution-{index}", "index": index, "rows": rows}
             chart.update({variant: distribution_size(len(rows), variant) for variant in VARIANTS})
             domain.chart = chart
             charts.append(chart)
@@ -285,7 +284,7 @@ def territory_indicators_csv(request: HtmxHttpRequest, level: str, code: str) ->
                     plain_number(line.region_value) if line else "",
                     plain_number(line.france_value) if line else "",
                     "" if line is None or line.rank is None else line.rank,
-                    line.peers.count if line and line.rank is not None else "",
+                    line.peers.count if line and line.peers and line.rank is not None else "",
                     source,
                 ]
             )

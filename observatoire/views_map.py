@@ -24,6 +24,7 @@ from observatoire import maps
 from observatoire.models import ImportRun, Indicator, IndicatorValue, PeerDistribution
 from observatoire.queries import (
     IndicatorLine,
+    IndicatorPeers,
     indicators_with_distributions,
     peer_segment,
     peer_stats,
@@ -74,7 +75,7 @@ def _indicator_areas(
         ).values_list("territory_id", "value")
     )
     segments = list(SizeSegment.objects.all())
-    rows: dict[int | None, Indicator | None] = {}
+    rows: dict[int | None, IndicatorPeers | None] = {}
     areas = []
     for territory in territories:
         area = maps.Area(territory.code, territory.name, territory.get_absolute_url())
@@ -88,11 +89,11 @@ def _indicator_areas(
                     for row in indicators_with_distributions(
                         [indicator.pk], {year}, level, segment, segment is not None
                     )
-                    if getattr(row, "peer_year", None) == year
+                    if row.year == year
                 ]
                 rows[key] = found[0] if found else None
             row = rows[key]
-            line = IndicatorLine(row or indicator, year, value)
+            line = IndicatorLine(row.indicator if row else indicator, year, value)
             line.positioned = positioned_value(indicator, value, territory.population)
             stats = peer_stats(line, row) if row is not None else None
             rank = stats.percentile if stats is not None else None

@@ -28,7 +28,7 @@ import hmac
 import json
 import math
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -368,7 +368,7 @@ def smallest_class(rows: Iterable[tuple[Hashable, ...]]) -> int:
 
 
 def k_anonymise(
-    rows: dict[Any, tuple[Hashable, ...]],
+    rows: Mapping[Any, tuple[Hashable, ...]],
     generalisations: Sequence[Callable[[tuple[Hashable, ...]], tuple[Hashable, ...]]],
 ) -> tuple[dict[Any, tuple[Hashable, ...]], int]:
     """Generalise the quasi-identifiers step by step while many rows sit in small classes, then

@@ -33,19 +33,89 @@ from pratiques.models import (
 from pratiques.scoring import compute_scores, peer_groups_of
 
 
-@dataclass
+@dataclass(frozen=True)
+class SituationNode:
+    """A situation of the grid tree and its practices in order. The pages read it as they read
+    the model (``code``, ``title``…); ``situation`` is the model itself."""
+
+    situation: Situation
+    practice_list: list[Practice]
+
+    @property
+    def pk(self) -> int:
+        return self.situation.pk
+
+    @property
+    def key(self) -> uuid.UUID:
+        return self.situation.key
+
+    @property
+    def code(self) -> str:
+        return self.situation.code
+
+    @property
+    def title(self) -> str:
+        return self.situation.title
+
+    @property
+    def scope_note(self) -> str:
+        return self.situation.scope_note
+
+
+@dataclass(frozen=True)
+class AxisNode:
+    """An axis of the grid tree and its situations in order; ``axis`` is the model itself."""
+
+    axis: Axis
+    situation_list: list[SituationNode]
+
+    @property
+    def pk(self) -> int:
+        return self.axis.pk
+
+    @property
+    def key(self) -> uuid.UUID:
+        return self.axis.key
+
+    @property
+    def code(self) -> str:
+        return self.axis.code
+
+    @property
+    def title(self) -> str:
+        return self.axis.title
+
+    @property
+    def description(self) -> str:
+        return self.axis.description
+
+    @property
+    def lever(self) -> str:
+        return self.axis.lever
+
+    def get_lever_display(self) -> str:
+        return self.axis.get_lever_display()
+
+
+@dataclass(frozen=True)
 class GridTree:
+    """A version's axes → situations → practices (read models, see ``grid_tree``) and scales."""
+
     version: GridVersion
-    axes: list[Axis]  # each with .situation_list, each with .practice_list
+    axes: list[AxisNode]
     steps: dict[str, list[ScaleStep]]
 
     @property
-    def practices(self) -> list[Practice]:
-        return [p for a in self.axes for s in a.situation_list for p in s.practice_list]
+    def situation_nodes(self) -> list[SituationNode]:
+        return [s for a in self.axes for s in a.situation_list]
 
     @property
     def situations(self) -> list[Situation]:
-        return [s for a in self.axes for s in a.situation_list]
+        return [s.situation for s in self.situation_nodes]
+
+    @property
+    def practices(self) -> list[Practice]:
+        return [p for s in self.situation_nodes for p in s.practice_list]
 
     @property
     def scale_steps(self) -> list[ScaleStep]:
@@ -63,32 +133,30 @@ def public_version(slug: str | None) -> GridVersion | None:
 def grid_tree(version: GridVersion, *, with_empty_axes: bool = False) -> GridTree:
     """Axes → situations → practices of a version and its scales, in 3 queries (4 when the
     editor asks for the axes without any situation yet, which a draft may have)."""
-    situations = list(
+    situations = (
         Situation.objects.filter(version=version)
         .select_related("axis")
         .prefetch_related(
-            Prefetch(
-                "practices",
-                queryset=Practice.objects.order_by("order", "code"),
-                to_attr="practice_list",
-            )
+            Prefetch("practices", queryset=Practice.objects.order_by("order", "code"))
         )
         .order_by("axis__order", "order", "code")
     )
     axes: dict[int, Axis] = {}
+    by_axis: dict[int, list[SituationNode]] = defaultdict(list)
     for situation in situations:
-        axis = axes.setdefault(situation.axis_id, situation.axis)
-        if not hasattr(axis, "situation_list"):
-            axis.situation_list = []
-        axis.situation_list.append(situation)
+        axes.setdefault(situation.axis_id, situation.axis)
+        by_axis[situation.axis_id].append(SituationNode(situation, list(situation.practices.all())))
     if with_empty_axes:
         for axis in Axis.objects.filter(version=version).exclude(pk__in=list(axes)):
-            axis.situation_list = []
             axes[axis.pk] = axis
     steps: dict[str, list[ScaleStep]] = defaultdict(list)
     for step in ScaleStep.objects.filter(version=version).order_by("scale", "value"):
         steps[step.scale].append(step)
-    return GridTree(version, sorted(axes.values(), key=lambda a: (a.order, a.code)), dict(steps))
+    nodes = [
+        AxisNode(axis, by_axis[axis.pk])
+        for axis in sorted(axes.values(), key=lambda a: (a.order, a.code))
+    ]
+    return GridTree(version, nodes, dict(steps))
 
 
 def published_versions() -> list[GridVersion]:
@@ -153,11 +221,13 @@ def group_label(
 ) -> str:
     if kind == PeerGroupKind.ALL:
         return "Tous les catalyseurs"
-    if kind == PeerGroupKind.SEGMENT:
+    # A group of a kind exists only when the assessment has its segment, profile or region
+    # (``peer_groups_of``).
+    if kind == PeerGroupKind.SEGMENT and assessment.size_segment is not None:
         return f"Territoires de même taille ({assessment.size_segment.label})"
     if kind == PeerGroupKind.PROFILE:
         return f"Même profil d'acteur ({assessment.actor_profile.label})"
-    if kind == PeerGroupKind.REGION:
+    if kind == PeerGroupKind.REGION and assessment.region is not None:
         return f"Même région ({assessment.region.name})"
     return f"Même ingénierie ({engineering_names.get(value, '?')})"
 
@@ -166,8 +236,8 @@ def group_label(
 class Results:
     assessment: Assessment
     tree: GridTree
-    situation_scores: dict[Any, float | None]
-    axis_scores: dict[Any, float | None]
+    situation_scores: dict[uuid.UUID, float]
+    axis_scores: dict[uuid.UUID, float]
     ternary: tuple[float, float, float] | None
     groups: list[PeerGroup]
     selected: PeerGroup | None
@@ -204,9 +274,9 @@ def released_distribution(
     if not cell:
         return Distribution(n=0)
     result = Distribution(n=people, q1=cell.get("q1"), median=cell.get("median"), q3=cell.get("q3"))
-    if own is not None and None not in (result.q1, result.median, result.q3):
-        bounds = [result.q1, result.median, result.q3]
-        result.quartile = 1 + sum(1 for bound in bounds if own >= bound)  # type: ignore[operator]
+    bounds = [bound for bound in (result.q1, result.median, result.q3) if bound is not None]
+    if own is not None and len(bounds) == 3:
+        result.quartile = 1 + sum(1 for bound in bounds if own >= bound)
     return result
 
 
@@ -271,7 +341,8 @@ def results(assessment: Assessment, group_key: str | None = None) -> Results:
             )
         barycentre = figures.get("barycentre")
         if barycentre:
-            group.barycentre = tuple(v / 100 for v in barycentre)  # type: ignore[assignment]
+            gestion, action, vision = (v / 100 for v in barycentre)
+            group.barycentre = (gestion, action, vision)
 
     answers = list(Answer.objects.filter(assessment=assessment))  # 1
     practices = {p.pk: p for p in tree.practices}
@@ -367,7 +438,9 @@ def over_time(
     mine = {a.practice.key: score(a) for a in answers if a.assessment_id == assessment.pk}
     before = {a.practice.key: score(a) for a in answers if a.assessment_id == previous.pk}
     now = {
-        p.key: (s.key, p.code, mine.get(p.key)) for s in tree.situations for p in s.practice_list
+        p.key: (s.key, p.code, mine.get(p.key))
+        for s in tree.situation_nodes
+        for p in s.practice_list
     }
     by_situation = scoring.compare_situations(now, before)
     comparison = Comparison(changes=[])
@@ -406,6 +479,11 @@ def scale_labels(source: GridTree | Iterable[ScaleStep]) -> dict[str, dict[int, 
     for step in steps:
         labels.setdefault(step.scale, {})[step.value] = step.label
     return labels
+
+
+def step_label(labels: dict[str, dict[int, str]], scale: str, value: int | None) -> str:
+    """The label of a step in ``scale_labels``; "" for no answer on that scale."""
+    return "" if value is None else labels.get(scale, {}).get(value, "")
 
 
 @dataclass
@@ -480,19 +558,28 @@ def organisation_dialogue(organisation: Any) -> Dialogue:
 # --- resources (M.E.D.O.C.) ------------------------------------------------------------------
 
 
-def resources_for_practice_keys(keys: Iterable[uuid.UUID | str]) -> dict[uuid.UUID, list[Resource]]:
-    """Resources attached to each practice key (one query); keys without any are absent."""
+def attachments_for_practice_keys(
+    keys: Iterable[uuid.UUID | str],
+) -> dict[uuid.UUID, list[ResourceAttachment]]:
+    """The resource attachments of each practice key, resources read along (one query); keys
+    without any are absent. An attachment says whether it is demo data (``is_demo``)."""
     keys = [k if isinstance(k, uuid.UUID) else uuid.UUID(str(k)) for k in keys]
-    result: dict[uuid.UUID, list[Resource]] = defaultdict(list)
     if not keys:
         return {}
+    result: dict[uuid.UUID, list[ResourceAttachment]] = defaultdict(list)
     attachments = (
         ResourceAttachment.objects.filter(practice_key__in=keys)
         .select_related("resource")
         .order_by("resource__kind", "resource__title")
     )
     for attachment in attachments:
-        # Each row has its own Resource instance: it can say whether the link is demo data.
-        attachment.resource.demo_attachment = attachment.is_demo
-        result[attachment.practice_key].append(attachment.resource)
+        result[attachment.practice_key].append(attachment)
     return dict(result)
+
+
+def resources_for_practice_keys(keys: Iterable[uuid.UUID | str]) -> dict[uuid.UUID, list[Resource]]:
+    """Resources attached to each practice key (one query); keys without any are absent."""
+    return {
+        key: [attachment.resource for attachment in attachments]
+        for key, attachments in attachments_for_practice_keys(keys).items()
+    }

@@ -18,7 +18,7 @@ from config.charts import VARIANTS, svg_response
 from config.forms import YesNoForm
 from config.refusals import Refused
 from config.roles import Role, role_required
-from config.spreadsheets import csv_writer, spreadsheet_row
+from config.spreadsheets import csv_response, spreadsheet_row
 from config.types import AuthenticatedHttpRequest
 from pratiques import charts, disclosure, queries, results_table, scoring, services
 from pratiques.directory.queries import sharers_by_practice
@@ -56,7 +56,7 @@ def assessment_results(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         "barycentre_pct": results_table.shares(data.selected.barycentre if data.selected else None),
         "distribution_min": disclosure.DISTRIBUTION_MIN,
         # M.E.D.O.C. resources attached to the practices to develop (one query).
-        "resources": queries.resources_for_practice_keys(p.key for p, _ in data.to_develop),
+        "resources": queries.attachments_for_practice_keys(p.key for p, _ in data.to_develop),
         # Items of the previous plan reached since (1 query, only when there is a previous one).
         "plan_reached": plan_queries.reached_since_previous(data.previous),
         # Published examples illustrating them, and who can share them (one query each).
@@ -169,9 +169,9 @@ def _csv_rows(assessments: list[Assessment]) -> list[list[str]]:
                     practice.situation.title,
                     practice.label,
                     state,
-                    labels.get("frequency", {}).get(answer.frequency, "") if answer else "",
-                    labels.get("involvement", {}).get(answer.involvement, "") if answer else "",
-                    labels.get("carrying", {}).get(answer.carrying, "") if answer else "",
+                    queries.step_label(labels, "frequency", answer.frequency) if answer else "",
+                    queries.step_label(labels, "involvement", answer.involvement) if answer else "",
+                    queries.step_label(labels, "carrying", answer.carrying) if answer else "",
                     "oui" if answer and answer.wants_to_develop else "",
                     answer.comment if answer else "",
                 ]
@@ -180,13 +180,7 @@ def _csv_rows(assessments: list[Assessment]) -> list[list[str]]:
 
 
 def _csv_response(rows: list[list[str]], filename: str) -> HttpResponse:
-    buffer = io.StringIO()
-    writer = csv_writer(buffer)
-    writer.writerow(CSV_HEADER)
-    writer.writerows(rows)
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return csv_response([CSV_HEADER, *rows], filename)
 
 
 @require_safe
@@ -215,13 +209,10 @@ def _download(content: bytes | str, content_type: str, filename: str) -> HttpRes
 def assessment_results_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The results page's scores, peer comparison and triangle, as the page shows them."""
     data = _submitted_results(request, pk)
-    buffer = io.StringIO()
-    writer = csv_writer(buffer)
-    writer.writerow(results_table.EXPORT_HEADER)
-    writer.writerows(
+    rows = (
         ["" if cell is None else cell for cell in row] for row in results_table.export_rows(data)
     )
-    return _download("\ufeff" + buffer.getvalue(), "text/csv; charset=utf-8", f"resultats-{pk}.csv")
+    return csv_response([results_table.EXPORT_HEADER, *rows], f"resultats-{pk}.csv")
 
 
 @require_safe
@@ -303,14 +294,21 @@ def assessment_export_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
 @require_safe
 @role_required(Role.CATALYST)
 def my_data(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return _my_data_page(request)
+
+
+def _my_data_page(
+    request: AuthenticatedHttpRequest, confirmation: YesNoForm | None = None, status: int = 200
+) -> HttpResponse:
     context = {
         "n_assessments": Assessment.objects.filter(user=request.user).count(),
         "n_memberships": OrganisationMembership.objects.filter(user=request.user).count(),
+        "confirmation": confirmation,
     }
     template = "pratiques/my_data.html"
     if request.htmx:
         template += "#my_data"
-    return render(request, template, context)
+    return render(request, template, context, status=status)
 
 
 @require_safe
@@ -333,8 +331,7 @@ def my_data_delete(request: AuthenticatedHttpRequest) -> HttpResponse:
         required_message="Cochez la case de confirmation pour supprimer vos données.",
     )
     if not confirmation.confirmed():
-        messages.error(request, confirmation.error_text)
-        return redirect("pratiques:my_data")
+        return _my_data_page(request, confirmation, status=400)
     count = services.user_data_delete(user=request.user)
     messages.success(
         request,
@@ -354,13 +351,15 @@ def assessment_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             field="confirm",
             required_message="Cochez la case de confirmation pour supprimer l'auto-évaluation.",
         )
-        if not confirmation.confirmed():
-            messages.error(request, confirmation.error_text)
-            return redirect("pratiques:assessment_delete", pk)
-        services.assessment_delete(assessment_id=assessment.pk, user=request.user)
-        messages.success(request, "L'auto-évaluation a été supprimée.")
-        return redirect("pratiques:home")
-    return render(request, "pratiques/assessment_delete.html", {"assessment": assessment})
+        if confirmation.confirmed():
+            services.assessment_delete(assessment_id=assessment.pk, user=request.user)
+            messages.success(request, "L'auto-évaluation a été supprimée.")
+            return redirect("pratiques:home")
+    else:
+        confirmation = None
+    context = {"assessment": assessment, "confirmation": confirmation}
+    status = 200 if confirmation is None else 400
+    return render(request, "pratiques/assessment_delete.html", context, status=status)
 
 
 # --- organisations -------------------------------------------------------------------------------

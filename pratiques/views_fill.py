@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from config.forms import YesNoForm
 from config.refusals import Refused
 from config.roles import Role, role_required
 from config.types import AuthenticatedHttpRequest
@@ -111,21 +112,26 @@ def _draft_choice(request: AuthenticatedHttpRequest, draft: Assessment) -> HttpR
     """One draft at a time: resume it, or start again from scratch (its answers erased, after
     a confirmation box), beside each other rather than a silent redirect."""
     status = 200
-    if request.method == "POST" and request.POST.get("action") == "repartir":
-        if request.POST.get("confirmer_repartir"):
+    posted = request.method == "POST" and request.POST.get("action") == "repartir"
+    confirm = YesNoForm(
+        request.POST if posted else None,
+        field="confirmer_repartir",
+        required_message="Cochez la case pour confirmer l'effacement des réponses en cours.",
+    )
+    if posted:
+        if confirm.confirmed():
             services.assessment_delete(assessment_id=draft.pk, user=request.user)
             messages.success(
                 request, "L'auto-évaluation en cours a été effacée : vous repartez de zéro."
             )
             return redirect("pratiques:assessment_start")
-        messages.error(request, "Cochez la case pour confirmer l'effacement des réponses en cours.")
         status = 400
     answered = (
         Answer.objects.filter(assessment=draft)
         .filter(Q(not_concerned=True) | Q(frequency__isnull=False))
         .count()
     )
-    context = {"draft": draft, "answered": answered}
+    context = {"draft": draft, "answered": answered, "confirm": confirm}
     return render(request, "pratiques/assessment_start_draft.html", context, status=status)
 
 
@@ -171,9 +177,15 @@ def assessment_fill(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             return redirect("pratiques:assessment_submit", pk=assessment.pk)
         return redirect("pratiques:assessment_fill", pk=assessment.pk)
     template = "pratiques/assessment_fill.html"
-    if request.htmx:
-        template += "#grid_form"
     return render(request, template, fill_context(assessment))
+
+
+def _answer_status(
+    request: AuthenticatedHttpRequest, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    template = "pratiques/assessment_fill.html"
+    template += "#answer_status"
+    return render(request, template, context, status=status)
 
 
 @require_POST
@@ -183,9 +195,8 @@ def answer_save(request: AuthenticatedHttpRequest, pk: int, practice_pk: int) ->
     try:
         data = services.answer_data_from(request.POST, practice_id=practice_pk)
     except services.AnswerRejected as error:
-        return render(
+        return _answer_status(
             request,
-            "pratiques/_answer_status.html",
             {"practice_pk": practice_pk, "error": str(error)},
             status=400,
         )
@@ -196,9 +207,8 @@ def answer_save(request: AuthenticatedHttpRequest, pk: int, practice_pk: int) ->
     except services.AssessmentNotFound:
         raise Http404("Auto-évaluation ou pratique introuvable.") from None
     except services.AssessmentLocked:
-        return render(
+        return _answer_status(
             request,
-            "pratiques/_answer_status.html",
             {
                 "practice_pk": practice_pk,
                 "error": "Cette auto-évaluation est validée : réponse non enregistrée.",
@@ -209,9 +219,8 @@ def answer_save(request: AuthenticatedHttpRequest, pk: int, practice_pk: int) ->
         return HttpResponseRedirect(
             reverse("pratiques:assessment_fill", kwargs={"pk": pk}) + f"#pratique-{practice_pk}"
         )
-    return render(
+    return _answer_status(
         request,
-        "pratiques/_answer_status.html",
         {
             "practice_pk": practice_pk,
             "result": result,
@@ -222,21 +231,21 @@ def answer_save(request: AuthenticatedHttpRequest, pk: int, practice_pk: int) ->
     )
 
 
-def _recap(tree: queries.GridTree) -> list[dict[str, Any]]:
+def _recap(tree: queries.GridTree, answers: dict[int, Answer]) -> list[dict[str, Any]]:
     """The answers by situation, as a person reads them before validating (the fill context's
     answers, no query): « Régulièrement · implication … · portage … », « sans réponse »."""
     labels = queries.scale_labels(tree)
     situations = []
-    for situation in tree.situations:
+    for situation in tree.situation_nodes:
         rows = []
-        for practice in getattr(situation, "practice_list", []):
-            answer = getattr(practice, "answer", None)
+        for practice in situation.practice_list:
+            answer = answers.get(practice.pk)
             if answer is None or not answer.is_answered:
                 text = ""
             elif answer.not_concerned:
                 text = "non concerné·e"
             else:
-                parts = [labels.get("frequency", {}).get(answer.frequency, "")]
+                parts = [queries.step_label(labels, "frequency", answer.frequency)]
                 if answer.involvement is not None:
                     parts.append("implication : " + labels["involvement"][answer.involvement])
                 if answer.carrying is not None:
@@ -286,7 +295,7 @@ def assessment_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     context = fill_context(assessment)
     context["form"] = form
     context["scores"] = queries.rescore(assessment)
-    context["recap"] = _recap(context["tree"])
+    context["recap"] = _recap(context["tree"], context["answers"])
     template = "pratiques/assessment_submit.html"
     if request.htmx:
         template += "#submit_form"

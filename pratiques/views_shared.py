@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404
 
 from config.types import AuthenticatedHttpRequest
@@ -16,16 +18,16 @@ def own_assessment_or_404(request: AuthenticatedHttpRequest, pk: int) -> Assessm
     return assessment
 
 
-def fill_context(assessment: Assessment) -> dict:
+def fill_context(assessment: Assessment) -> dict[str, Any]:
+    """The grid as the person filled it: the tree, the answers and the fingerprint of each
+    practice's answer as the form posts it back (``seen``), keyed by practice id."""
     tree = queries.grid_tree(assessment.version)
     answers = queries.answers_by_practice(assessment)
-    for practice in tree.practices:
-        practice.answer = answers.get(practice.pk)
-        practice.seen = services.answer_fingerprint(practice.answer)
-    progress = sum(a.is_answered for a in answers.values())
     return {
         "assessment": assessment,
         "tree": tree,
-        "progress": progress,
+        "answers": answers,
+        "seen": {p.pk: services.answer_fingerprint(answers.get(p.pk)) for p in tree.practices},
+        "progress": sum(a.is_answered for a in answers.values()),
         "total": len(tree.practices),
     }

@@ -83,7 +83,9 @@ def search_options(request: HtmxHttpRequest) -> HttpResponse:
     results = search_territories(query, limit=10)
     for territory in results:
         territory.choice_label = territory_choice_label(territory)
-    return render(request, "territoires/_search_options.html", {"results": results})
+    template = "territoires/widgets/territory_input.html"
+    template += "#options"
+    return render(request, template, {"results": results})
 
 
 @login_not_required

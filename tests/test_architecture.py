@@ -428,3 +428,37 @@ def test_no_dead_function() -> None:
             if uses[node.name] <= 1:
                 dead.append(f"{name}.{node.name}")
     assert dead == []
+
+
+# An id printed in an HTML attribute: USE_THOUSAND_SEPARATOR renders 1281 as « 1 281 », so ids,
+# labels' `for`, names and values no longer match once a table passes 999 rows.
+ATTRIBUTE = re.compile(r'\s[\w:-]+="([^"]*)"')
+LOCALISED_ID = re.compile(r"\{\{\s*[\w.]*(?:\.pk|_pk)\s*\}\}")
+ID_IN_WITH = re.compile(r"\{%\s*with\b[^%]*?\b\w+=[\w.]*(?:\.pk|_pk)(?=[\s%])")
+
+
+def localised_ids(text: str) -> list[str]:
+    """`{{ x.pk }}` inside an attribute, or `{% with pid=x.pk %}`, without `|stringformat:"d"`."""
+    found = [
+        match.group(0)
+        for attribute in ATTRIBUTE.finditer(text)
+        for match in LOCALISED_ID.finditer(attribute.group(1))
+    ]
+    return found + [match.group(0) for match in ID_IN_WITH.finditer(text)]
+
+
+def test_ids_in_html_attributes_are_not_localised() -> None:
+    found = [
+        f"{path.relative_to(ROOT)}: {snippet}"
+        for path in sorted((ROOT / "templates").rglob("*.html"))
+        for snippet in localised_ids(path.read_text())
+    ]
+    assert found == []
+
+
+def test_a_localised_id_is_seen() -> None:
+    assert localised_ids('<li id="axe-{{ axis.pk }}">{{ axis.pk }}</li>') == ["{{ axis.pk }}"]
+    assert localised_ids('<a href="?parent={{ practice_pk }}">') == ["{{ practice_pk }}"]
+    assert localised_ids("{% with pid=practice.pk %}") == ["{% with pid=practice.pk"]
+    assert localised_ids('<li id="axe-{{ axis.pk|stringformat:"d" }}">') == []
+    assert localised_ids('{% with pid=practice.pk|stringformat:"d" %}') == []

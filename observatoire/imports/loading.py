@@ -60,20 +60,19 @@ CHUNK_ROWS = 500_000
 
 COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + (0).to_bytes(4, "big") + (0).to_bytes(4, "big")
 COPY_TRAILER = (-1).to_bytes(2, "big", signed=True)
-_FULL = np.dtype(
-    [
-        ("n", ">i2"),
-        ("l1", ">i4"),
-        ("indicator", ">i8"),
-        ("l2", ">i4"),
-        ("territory", ">i8"),
-        ("l3", ">i4"),
-        ("year", ">i2"),
-        ("l4", ">i4"),
-        ("value", ">f8"),
-    ]
-)
-_NULL = np.dtype([(name, _FULL.fields[name][0]) for name in _FULL.names[:-1]])
+_FIELDS = [
+    ("n", ">i2"),
+    ("l1", ">i4"),
+    ("indicator", ">i8"),
+    ("l2", ">i4"),
+    ("territory", ">i8"),
+    ("l3", ">i4"),
+    ("year", ">i2"),
+    ("l4", ">i4"),
+    ("value", ">f8"),
+]
+_FULL = np.dtype(_FIELDS)
+_NULL = np.dtype(_FIELDS[:-1])
 
 Progress = Callable[[float, str], None]
 
@@ -269,7 +268,9 @@ def values_load(
     blocks = list(blocks)
     references_lock(
         indicator_ids=indicator_ids,
-        territory_ids=np.unique(np.concatenate([b.territory_ids for b in blocks] or [[]])).tolist(),
+        territory_ids=np.unique(
+            np.concatenate([b.territory_ids for b in blocks] or [np.empty(0, np.int64)])
+        ).tolist(),
     )
     load = _load(
         lambda: iter(blocks),
@@ -371,10 +372,13 @@ def _load(
     during_indexes: Callable[[bool], None] | None = None,
 ) -> Load:
     bulk = rows >= BULK_ROWS and len(years) == 1
-    found = {"indicator_ids": indicator_ids, "years": years}
     if not _has_rows(indicator_ids, years):
         if dry_run:
-            return Load(Counts(rows, created=rows, method="vérification"), **found)
+            return Load(
+                Counts(rows, created=rows, method="vérification"),
+                indicator_ids=indicator_ids,
+                years=years,
+            )
         if bulk:
             # First load of these indicators for the year: straight into a new partition.
             partition = PartitionLoad(years[0])
@@ -395,7 +399,8 @@ def _load(
             method = "copie directe dans une partition neuve, index reconstruits, rattachée"
             return Load(
                 Counts(copied, created=copied, method=method),
-                **found,
+                indicator_ids=indicator_ids,
+                years=years,
                 table=partition.table,
                 partition=partition,
             )
@@ -421,7 +426,11 @@ def _load(
             [years],  # the constant list lets PostgreSQL read the years' partitions only
         )
         created, updated = cursor.fetchone()
-    load = Load(Counts(copied, created, updated, copied - created - updated), **found)
+    load = Load(
+        Counts(copied, created, updated, copied - created - updated),
+        indicator_ids=indicator_ids,
+        years=years,
+    )
     if dry_run or not (created or updated):
         load.counts.method = "vérification" if dry_run else "aucun changement"
         _drop_stage()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,7 +33,7 @@ from pratiques.models import (
     Situation,
     established,
 )
-from pratiques.queries import scale_labels
+from pratiques.queries import scale_labels, step_label
 
 # Text fields compared between versions, with their French name.
 COMPARED_FIELDS: dict[ElementType, tuple[tuple[str, str], ...]] = {
@@ -41,7 +41,6 @@ COMPARED_FIELDS: dict[ElementType, tuple[tuple[str, str], ...]] = {
     ElementType.SITUATION: (("title", "intitulé"), ("scope_note", "précision")),
     ElementType.PRACTICE: (("label", "libellé"),),
 }
-MODELS = {ElementType.AXIS: Axis, ElementType.SITUATION: Situation, ElementType.PRACTICE: Practice}
 
 
 @dataclass
@@ -167,14 +166,17 @@ def describe_position(kind: ElementType, element: Any) -> str:
 def version_comparison(old: GridVersion, new: GridVersion) -> Comparison:
     """Added / removed / renamed / moved elements from ``old`` to ``new``, matched by key."""
     elements: dict[ElementType, tuple[dict, dict]] = {}
-    for kind, model in MODELS.items():
-        queryset = model.objects.filter(version__in=[old, new]).order_by("order", "code")
-        if kind == ElementType.SITUATION:
-            queryset = queryset.select_related("axis").order_by("axis__order", "order", "code")
-        elif kind == ElementType.PRACTICE:
-            queryset = queryset.select_related("situation").order_by(
-                "situation__order", "order", "code"
-            )
+    versions = [old, new]
+    querysets: dict[ElementType, Iterable[Axis | Situation | Practice]] = {
+        ElementType.AXIS: Axis.objects.filter(version__in=versions).order_by("order", "code"),
+        ElementType.SITUATION: Situation.objects.filter(version__in=versions)
+        .select_related("axis")
+        .order_by("axis__order", "order", "code"),
+        ElementType.PRACTICE: Practice.objects.filter(version__in=versions)
+        .select_related("situation")
+        .order_by("situation__order", "order", "code"),
+    }
+    for kind, queryset in querysets.items():
         by_version: dict[int, dict[uuid.UUID, Any]] = {old.pk: {}, new.pk: {}}
         for element in queryset:
             by_version[element.version_id][element.key] = element
@@ -514,14 +516,11 @@ def export_rows() -> Iterator[list[Any]]:
     classes = {pk: tuple(c) for pk, _, c in records}
     pseudonyms = {pk: pseudonym for pk, pseudonym, _ in records}
     assessments = Assessment.objects.filter(pk__in=list(classes))
-    context: dict[int, dict[str, Any]] = {}
-    for row in assessments.values("pk", "version_id").iterator(chunk_size=2000):
-        row["pseudonym__pseudonym"] = pseudonyms[row["pk"]]
-        context[row["pk"]] = row
+    version_of: dict[int, int] = dict(
+        assessments.values_list("pk", "version_id").iterator(chunk_size=2000)
+    )
     steps: dict[int, list[ScaleStep]] = defaultdict(list)
-    for step in ScaleStep.objects.filter(
-        version_id__in={r["version_id"] for r in context.values()}
-    ):
+    for step in ScaleStep.objects.filter(version_id__in=set(version_of.values())):
         steps[step.version_id].append(step)
     labels = {
         version_id: scale_labels(version_steps) for version_id, version_steps in steps.items()
@@ -561,11 +560,10 @@ def export_rows() -> Iterator[list[Any]]:
         carrying,
         to_develop,
     ) in answers.iterator(chunk_size=5000):
-        ctx = context[assessment_id]
-        version_labels = labels.get(ctx["version_id"], {})
+        version_labels = labels.get(version_of[assessment_id], {})
         version, period, segment, profile, engineering_labels, region = classes[assessment_id]
         yield [
-            ctx["pseudonym__pseudonym"] or "",
+            pseudonyms[assessment_id] or "",
             version,
             period,
             segment,
@@ -579,10 +577,10 @@ def export_rows() -> Iterator[list[Any]]:
             label,
             "oui" if not_concerned else "non",
             "" if frequency is None else frequency,
-            version_labels.get(Scale.FREQUENCY, {}).get(frequency, ""),
+            step_label(version_labels, Scale.FREQUENCY, frequency),
             "" if involvement is None else involvement,
-            version_labels.get(Scale.INVOLVEMENT, {}).get(involvement, ""),
+            step_label(version_labels, Scale.INVOLVEMENT, involvement),
             "" if carrying is None else carrying,
-            version_labels.get(Scale.CARRYING, {}).get(carrying, ""),
+            step_label(version_labels, Scale.CARRYING, carrying),
             "oui" if to_develop else "non",
         ]

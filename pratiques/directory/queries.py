@@ -8,6 +8,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
@@ -175,12 +176,43 @@ def who_acts_here(
     return shown, total
 
 
-def inbox(user: User) -> list[ContactMessage]:
-    return list(
+@dataclass(frozen=True)
+class InboxLine:
+    """A message of a person's inbox, its sender and recipient named as the page names them
+    (``sender_label``: never an address)."""
+
+    message: ContactMessage
+    sender_name: str
+    recipient_name: str
+
+    @property
+    def pk(self) -> int:
+        return self.message.pk
+
+    @property
+    def recipient_id(self) -> int:
+        return self.message.recipient_id
+
+    @property
+    def sent_at(self) -> datetime:
+        return self.message.sent_at
+
+    @property
+    def body(self) -> str:
+        return self.message.body
+
+
+def inbox(user: User) -> list[InboxLine]:
+    """The person's last 100 messages, sent or received, newest first (one query)."""
+    messages = (
         ContactMessage.objects.filter(Q(recipient=user) | Q(sender=user))
         .select_related("sender__directory_profile", "recipient__directory_profile")
         .order_by("-sent_at")[:100]
     )
+    return [
+        InboxLine(message, sender_label(message.sender), sender_label(message.recipient))
+        for message in messages
+    ]
 
 
 def sender_label(user: User) -> str:

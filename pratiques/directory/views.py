@@ -3,8 +3,6 @@ the « Qui agit ici » part of a territory page."""
 
 from __future__ import annotations
 
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.contrib.auth.models import User
@@ -16,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from config.forms import YesNoForm
 from config.refusals import Refused
 from config.roles import Role, has_role, role_required
-from config.spreadsheets import csv_writer, spreadsheet_row
+from config.spreadsheets import csv_response
 from config.types import AuthenticatedHttpRequest, HtmxHttpRequest
 from pratiques.directory import queries, services
 from pratiques.directory.forms import MessageForm, ProfileForm, SearchForm, profile_initial
@@ -137,8 +135,6 @@ def directory_me(request: AuthenticatedHttpRequest) -> HttpResponse:
         name = " ".join(p for p in (request.user.first_name, request.user.last_name) if p)
         form = ProfileForm(initial={"shown_name": name})
     template = "pratiques/directory/me.html"
-    if request.htmx:
-        template += "#me"
     return render(
         request,
         template,
@@ -177,16 +173,34 @@ def directory_reconfirm(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_safe
 @login_required
 def directory_inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return _inbox(request)
+
+
+def _inbox(
+    request: AuthenticatedHttpRequest,
+    *,
+    reply_to: int | None = None,
+    form: MessageForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The inbox; a reply that was refused is shown again under its message, with its error."""
     items = queries.inbox(request.user)
-    unread = [m.pk for m in items if m.recipient_id == request.user.pk and m.read_at is None]
+    unread = [
+        line.pk
+        for line in items
+        if line.recipient_id == request.user.pk and line.message.read_at is None
+    ]
     services.messages_mark_read(user=request.user, ids=unread)
-    for message in items:
-        message.sender_name = queries.sender_label(message.sender)  # type: ignore[attr-defined]
-        message.recipient_name = queries.sender_label(message.recipient)  # type: ignore[attr-defined]
     return render(
         request,
         "pratiques/directory/inbox.html",
-        {"items": items, "unread": set(unread), "form": MessageForm()},
+        {
+            "items": items,
+            "unread": set(unread),
+            "form": form or MessageForm(),
+            "reply_to": reply_to,
+        },
+        status=status,
     )
 
 
@@ -200,12 +214,11 @@ def directory_reply(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except services.ContactLimited:
             return _limited(request, None)
         except Refused as refusal:
-            messages.error(request, refusal.text)
-            return redirect("pratiques:directory_inbox")
+            form.add_error(None, refusal)
+            return _inbox(request, reply_to=pk, form=form, status=409)
         messages.success(request, "Réponse envoyée.")
-    else:
-        messages.error(request, "Écrivez votre réponse (3 000 caractères au plus).")
-    return redirect("pratiques:directory_inbox")
+        return redirect("pratiques:directory_inbox")
+    return _inbox(request, reply_to=pk, form=form, status=400)
 
 
 @require_safe
@@ -213,9 +226,7 @@ def directory_reply(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def directory_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The person's profile and messages (« mes données »): no address, theirs or anyone's."""
     profile = queries.own_profile(request.user)
-    buffer = io.StringIO()
-    writer = csv_writer(buffer, delimiter=";")
-    writer.writerow(["rubrique", "champ", "valeur"])
+    lines: list[list[str]] = [["rubrique", "champ", "valeur"]]
     if profile is not None:
         labels = queries.practice_labels([*profile.shares, *profile.seeks])
 
@@ -238,21 +249,13 @@ def directory_export(request: AuthenticatedHttpRequest) -> HttpResponse:
             ("version_du_texte", profile.consent_version),
             ("confirmee_le", timezone.localtime(profile.confirmed_at).isoformat()),
         ]
-        writer.writerows(spreadsheet_row(["fiche", k, v]) for k, v in rows)
-    for message in queries.inbox(request.user):
+        lines += [["fiche", k, v] for k, v in rows]
+    for message in (line.message for line in queries.inbox(request.user)):
         direction = "envoye" if message.sender_id == request.user.pk else "recu"
-        writer.writerow(
-            spreadsheet_row(
-                [
-                    f"message_{direction}",
-                    timezone.localtime(message.sent_at).isoformat(),
-                    message.body,
-                ]
-            )
+        lines.append(
+            [f"message_{direction}", timezone.localtime(message.sent_at).isoformat(), message.body]
         )
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="mes-donnees-annuaire.csv"'
-    return response
+    return csv_response(lines, "mes-donnees-annuaire.csv")
 
 
 # --- moderation ----------------------------------------------------------------------------------

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_safe
 from icalendar import Calendar, Event
 
 from config.roles import Role, role_required
-from config.spreadsheets import csv_writer, spreadsheet_row
+from config.spreadsheets import csv_response
 from config.types import AuthenticatedHttpRequest
 from config.typography import french_html
 from pratiques.models import OPEN_STATUSES, DevelopmentPlan, DevelopmentWay, PlanItem
@@ -79,13 +78,8 @@ def csv_rows(plans: Iterable[DevelopmentPlan]) -> list[list[str]]:
     return rows
 
 
-def csv_response(rows: list[list[str]], filename: str) -> HttpResponse:
-    buffer = io.StringIO()
-    writer = csv_writer(buffer, delimiter=";")
-    writer.writerow(CSV_HEADER)
-    writer.writerows(spreadsheet_row(row) for row in rows)
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+def plan_csv_response(rows: list[list[str]], filename: str) -> HttpResponse:
+    response = csv_response([CSV_HEADER, *rows], filename)
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -94,7 +88,7 @@ def csv_response(rows: list[list[str]], filename: str) -> HttpResponse:
 @role_required(Role.CATALYST)
 def plan_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = own_plan(request, pk)
-    return csv_response(csv_rows([plan]), f"plan-de-developpement-{plan.pk}.csv")
+    return plan_csv_response(csv_rows([plan]), f"plan-de-developpement-{plan.pk}.csv")
 
 
 def calendar_of(plan: DevelopmentPlan, items: list[PlanItem]) -> bytes:
@@ -169,4 +163,4 @@ def my_data_plan_export(request: AuthenticatedHttpRequest) -> HttpResponse:
         .select_related("assessment")
         .order_by("assessment__submitted_at", "pk")
     )
-    return csv_response(csv_rows(plans), "mes-plans-de-developpement.csv")
+    return plan_csv_response(csv_rows(plans), "mes-plans-de-developpement.csv")

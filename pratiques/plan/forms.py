@@ -129,6 +129,7 @@ class PlanSettingsForm(forms.Form):
         coerce=int,
         empty_value=None,
         required=False,
+        error_messages={"invalid_choice": "Choisissez une de vos organisations."},
     )
     reminders = forms.BooleanField(
         label="M'envoyer un courriel une semaine avant chaque échéance, et le lendemain d'une "

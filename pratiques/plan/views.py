@@ -45,6 +45,7 @@ def _render(
     *,
     bound: PlanItemForm | None = None,
     add_form: AddPracticeForm | None = None,
+    settings_form: PlanSettingsForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     page = queries.plan_page(plan)
@@ -74,7 +75,8 @@ def _render(
         "plan": plan,
         "today": timezone.localdate(),
         "add_form": add_form or AddPracticeForm(practices=page.addable),
-        "settings_form": PlanSettingsForm(
+        "settings_form": settings_form
+        or PlanSettingsForm(
             organisations=page.organisations,
             initial={"shared_with": plan.shared_with_id, "reminders": plan.reminders},
         ),
@@ -113,6 +115,14 @@ def _item_of(request: AuthenticatedHttpRequest, pk: int) -> PlanItem:
     return item
 
 
+def _item_state(
+    request: AuthenticatedHttpRequest, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    template = "pratiques/plan_detail.html"
+    template += "#item_state"
+    return render(request, template, context, status=status)
+
+
 @require_POST
 @role_required(Role.CATALYST)
 def plan_item_save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -128,18 +138,15 @@ def plan_item_save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, refusal)
     if form.errors:
         if request.htmx:
-            return render(
-                request, "pratiques/_plan_item_state.html", {"item": item, "form": form}, status=400
-            )
+            return _item_state(request, {"item": item, "form": form}, status=400)
         return _render(request, item.plan, bound=form, status=400)
     if not request.htmx:
         messages.success(request, f"{item.practice_code} : enregistré.")
         return HttpResponseRedirect(
             reverse("pratiques:plan_detail", kwargs={"pk": item.plan_id}) + f"#element-{item.pk}"
         )
-    return render(
+    return _item_state(
         request,
-        "pratiques/_plan_item_state.html",
         {"item": item, "saved_at": timezone.localtime()},
     )
 
@@ -187,12 +194,11 @@ def plan_settings(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 reminders=form.cleaned_data["reminders"],
             )
         except PlanRefused as refusal:
-            messages.error(request, refusal.text)
-            return _render(request, plan, status=400)
-        messages.success(request, "Vos choix de partage et de rappels sont enregistrés.")
-        return redirect(plan)
-    messages.error(request, "Choisissez une de vos organisations.")
-    return _render(request, plan, status=400)
+            form.add_error(None, refusal)
+        else:
+            messages.success(request, "Vos choix de partage et de rappels sont enregistrés.")
+            return redirect(plan)
+    return _render(request, plan, settings_form=form, status=400)
 
 
 @login_not_required

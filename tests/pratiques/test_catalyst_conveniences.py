@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from pratiques.models import Assessment, Organisation, OrganisationMembership, PeerBucket
-from tests.conftest import logged_in
+from tests.conftest import logged_in, ok
 from tests.pratiques.helpers import start, submitted
 
 
@@ -25,8 +25,10 @@ def test_delete_one_assessment_withdraws_it_from_the_peers(alice: User, bob: Use
     client = logged_in(alice)
     page = client.get(f"/pratiques/evaluations/{first.pk}/supprimer/").content.decode()
     assert "retirée des statistiques anonymisées" in page
-    client.post(f"/pratiques/evaluations/{first.pk}/supprimer/", {})
+    refused = client.post(f"/pratiques/evaluations/{first.pk}/supprimer/", {})
     assert Assessment.objects.filter(pk=first.pk).exists()  # no confirmation, nothing deleted
+    html = ok(refused, 400).content.decode()  # the page again, the error beside the box
+    assert 'aria-describedby="confirm-erreur"' in html and "Cochez la case" in html
     response = client.post(f"/pratiques/evaluations/{first.pk}/supprimer/", {"confirm": "oui"})
     assert response["Location"] == "/pratiques/"
     assert not Assessment.objects.filter(pk=first.pk).exists()

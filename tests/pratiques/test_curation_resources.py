@@ -45,8 +45,8 @@ def test_library_full_and_fragment(nadia, htmx, django_assert_max_num_queries) -
         html = ok(client.get(LIST)).content.decode()
     assert "<html" in html and "Méthodes" in html and "Compétences" in html
     assert "5.2 Créer des liens entre acteurs de mon territoire" in html
-    fragment = client.get(LIST, headers=htmx).content.decode()
-    assert "<html" not in fragment and 'id="bibliotheque"' in fragment
+    # The library fragment answers the attach / detach forms; the page itself is never swapped.
+    assert "<html" in client.get(LIST, headers=htmx).content.decode()
 
 
 def test_create_edit_delete(nadia) -> None:

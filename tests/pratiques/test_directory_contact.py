@@ -105,3 +105,17 @@ def test_admin_blocks_a_sender_from_the_moderation_page(
         302,
     )
     assert logged_in(elise).post(contact_url(profile), {"body": "Encore"}).status_code == 400
+
+
+def test_an_empty_reply_is_shown_again_under_its_message(alice: User, elise: User, geo) -> None:
+    profile = opt_in(alice, geo.vincennes)
+    ok(logged_in(elise).post(contact_url(profile), {"body": "Pouvez-vous nous aider"}), 302)
+    message = ContactMessage.objects.get()
+    response = logged_in(alice).post(
+        reverse("pratiques:directory_reply", args=[message.pk]), {"body": ""}
+    )
+    html = ok(response, 400).content.decode()
+    field = f"reply-{message.pk}"
+    assert f'aria-describedby="{field}-error"' in html and f'id="{field}-error"' in html
+    assert "<details open>" in html and "Ce champ est obligatoire." in html
+    assert not ContactMessage.objects.filter(reply_to=message).exists()

@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from pypdf import PdfReader
 
 from pratiques.models import Assessment, OrganisationMembership, PeerBucket
-from tests.conftest import logged_in
+from tests.conftest import logged_in, ok
 from tests.pratiques.helpers import answer_all, current_practices, start, submitted
 
 pytestmark = pytest.mark.django_db
@@ -53,8 +53,11 @@ def test_delete_all_my_data(alice: User, bob: User, geo) -> None:
     submitted(alice, geo.vincennes, 2, 3, organisation_name="Asso")
     submitted(bob, geo.vincennes, 1, 1)
     client = logged_in(alice)
-    client.post("/pratiques/mes-donnees/supprimer/", {})
+    refused = client.post("/pratiques/mes-donnees/supprimer/", {})
     assert Assessment.objects.filter(user=alice).exists()  # no confirmation, nothing deleted
+    html = ok(refused, 400).content.decode()  # the page again, the error beside the box
+    assert 'aria-describedby="confirm-erreur"' in html
+    assert "Cochez la case de confirmation pour supprimer vos données." in html
     client.post("/pratiques/mes-donnees/supprimer/", {"confirm": "oui"})
     assert not Assessment.objects.filter(user=alice).exists()
     assert not OrganisationMembership.objects.filter(user=alice).exists()

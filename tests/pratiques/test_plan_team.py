@@ -51,6 +51,9 @@ def test_sharing_only_with_an_organisation_of_mine(alice: User, charlie: User, g
         f"/pratiques/plan/{plan.pk}/reglages/", {"shared_with": str(other.pk)}
     )
     assert response.status_code == 400
+    # Said on the sharing form itself, not in a message at the top of the page.
+    html = response.content.decode()
+    assert 'role="alert"><p>Choisissez une de vos organisations.</p>' in html
     plan.refresh_from_db()
     assert plan.shared_with is None
 

@@ -8,7 +8,7 @@ from typing import Any, TextIO, cast
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from config.typography import french_count, french_seconds
-from observatoire.imports.problems import PRINTED_PROBLEMS_MAX
+from observatoire.imports.problems import PRINTED_PROBLEMS_MAX, Problem
 from observatoire.management.commands._progress import ProgressBar
 from observatoire.models import ImportRun, ImportStatus
 from observatoire.services import catalogue_import
@@ -35,7 +35,8 @@ def report_run(command: BaseCommand, run: ImportRun) -> None:
     if run.status == ImportStatus.SUCCEEDED:
         command.stdout.write(command.style.SUCCESS(run.message))
         return
-    problems = getattr(run, "all_problems", [])
+    # The stored report keeps the first STORED_PROBLEMS_MAX problems, more than are printed.
+    problems = [Problem(**problem) for problem in run.problems]
     for problem in problems[:PRINTED_PROBLEMS_MAX]:
         command.stderr.write(str(problem))
     printed = min(len(problems), PRINTED_PROBLEMS_MAX)

@@ -230,8 +230,6 @@ def element_remove(
         "label": services.element_label(element),
     }
     template = "pratiques/curation/element_remove.html"
-    if request.htmx:
-        template += "#confirm"
     return render(request, template, context)
 
 

@@ -136,6 +136,4 @@ def assessment_move_forward(request: AuthenticatedHttpRequest, pk: int) -> HttpR
         "new_count": len(current_keys) - sum(1 for a in answers if a.practice.key in current_keys),
     }
     template = "pratiques/curation/move_forward.html"
-    if request.htmx:
-        template += "#offer"
     return render(request, template, context)

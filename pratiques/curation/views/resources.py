@@ -34,9 +34,8 @@ def resources_context(version: GridVersion | None) -> dict[str, Any]:
         )
     groups = []
     for value, label in ResourceKind.choices:
-        items = [r for r in resources if r.kind == value]
-        for resource in items:
-            resource.attachment_rows = by_resource.get(resource.pk, [])  # type: ignore[attr-defined]
+        # Each resource beside its attachments (a pair: nothing is stuck on the model instance).
+        items = [(r, by_resource.get(r.pk, [])) for r in resources if r.kind == value]
         groups.append({"kind": value, "label": label, "resources": items})
     return {
         "groups": groups,
@@ -50,8 +49,6 @@ def resources_context(version: GridVersion | None) -> dict[str, Any]:
 @admin_required
 def resource_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     template = "pratiques/curation/resources.html"
-    if request.htmx:
-        template += "#library"
     return render(request, template, resources_context(GridVersion.objects.current()))
 
 

@@ -44,8 +44,6 @@ def curation_home(request: AuthenticatedHttpRequest) -> HttpResponse:
         "recent": CurationEvent.objects.all()[:5],
     }
     template = "pratiques/curation/home.html"
-    if request.htmx:
-        template += "#versions"
     return render(request, template, context)
 
 
@@ -129,8 +127,6 @@ def version_delete(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse
             return redirect("pratiques:curation:home")
     context = {"version": version, "errors": error_messages}
     template = "pratiques/curation/version_delete.html"
-    if request.htmx:
-        template += "#confirm"
     return render(request, template, context)
 
 
