@@ -1,7 +1,9 @@
 """The territorial dialogue in a real browser, with the platform's axe-core and overflow checks on
 every page, at 390 px and 1280 px: an official opens a dialogue on the territory of their
 confirmed mandate, imports 12 actors, opens it; a respondent answers on a phone by the open link,
-another by the personal link of their e-mail; the official closes it."""
+another by the personal link of their e-mail; the official closes it, publishes the results,
+downloads the council's PDF, and the public territory page shows the perceived fragilities
+beside its indicators."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from territoires.forms import territory_choice_label
 from tests.browser.test_journeys_responsive import VIEWPORTS, Checker
 from tests.conftest import make_user
 from tests.factories import mini_geography, official_with_mandate
+from tests.observatoire.dialogues.results_helpers import random_answer, respond
 
 PROFILES = [
     "collectivites-territoriales",
@@ -151,6 +154,10 @@ def test_an_official_holds_a_dialogue(live_server: Any, browser: Any, tmp_path: 
             == 2
         )
 
+        # meanwhile eight more invited local officials answered (enough for their profile's k)
+        for seed in range(8):
+            respond(dialogue, profile="collectivites-territoriales", answer=random_answer(seed))
+
         # the official closes it
         page.reload()
         page.get_by_label("Je confirme la clôture de ce dialogue").check()
@@ -158,5 +165,24 @@ def test_an_official_holds_a_dialogue(live_server: Any, browser: Any, tmp_path: 
         page.get_by_text("jeu de données est figé").first.wait_for()
         checker.check(page, "dialogue clos")
         dialogue.refresh_from_db()
-        assert dialogue.status == DialogueStatus.CLOSED and len(dialogue.snapshot.records) == 2
+        assert dialogue.status == DialogueStatus.CLOSED and len(dialogue.snapshot.records) == 10
+
+        # publishes the results, downloads the PDF for the council
+        page.get_by_role("link", name="Résultats du dialogue (à publier)").click()
+        checker.check(page, "résultats du dialogue clos")
+        page.get_by_role("button", name="Publier les résultats").click()
+        page.get_by_text("Les résultats sont publiés").first.wait_for()
+        with page.expect_download() as download:
+            page.get_by_role("link", name="Télécharger le rapport pour le conseil (PDF)").click()
+        assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
         context.close()
+
+        # anyone sees the perceived fragilities on the territory's page, beside its indicators
+        visitor = checker.context(width, height).new_page()
+        visitor.goto(f"{checker.base}/territoires/commune/94080/")
+        visitor.wait_for_selector("#territory-perceived", state="attached")
+        part = visitor.locator("#territory-perceived")
+        part.get_by_text(f"Croiser les regards {width}").first.wait_for(state="attached")
+        assert visitor.locator("#territory-indicators").count() == 1
+        checker.check(visitor, "page du territoire, fragilités perçues")
+        visitor.context.close()
