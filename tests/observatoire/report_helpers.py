@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
+from collections.abc import Iterator
+
+import pytest
 
 from pypdf import PdfReader
 
@@ -16,3 +20,13 @@ def pdf_pages(pdf: bytes) -> list[str]:
 
 def pdf_text(pdf: bytes) -> str:
     return " ".join(pdf_pages(pdf))
+
+
+@contextlib.contextmanager
+def no_charts() -> Iterator[None]:
+    """Reports drawn without their chart images (the text and tables are the same)."""
+    from observatoire.report import render
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(render, "build_charts", lambda data: {})
+        yield

@@ -1,0 +1,70 @@
+"""The report's text, page by page, is the same before and after a change of its code that must
+not change what it says (issue 30: « the report as one straight line »; a test compares the text
+of three territories' PDFs — a commune, an EPCI, a région — with the texts stored beside it).
+
+The chart images are left out (as in the seven-territory test), dates are written « <date> »
+(the report is dated the day it is made). A deliberate change of the report's text rewrites the
+stored texts: ``REPORT_GOLDEN_WRITE=1 pytest tests/observatoire/test_report_golden.py``, then
+read the diff before committing it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.test import Client
+
+from tests.conftest import ok
+from tests.observatoire.report_helpers import no_charts, pdf_pages
+from tests.observatoire.seven_territories import Seven, seven_territories
+
+pytestmark = pytest.mark.django_db
+
+GOLDEN = Path(__file__).parent / "report_golden"
+MONTHS = (
+    "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
+)
+DATE = re.compile(rf"\b(1er|\d{{1,2}}) ({MONTHS}) \d{{4}}\b")
+
+
+def normalised(pdf: bytes) -> str:
+    """One block per page, dates replaced, spaces normalised."""
+    pages = [DATE.sub("<date>", page).strip() for page in pdf_pages(pdf)]
+    return "".join(f"--- page {i} ---\n{page}\n" for i, page in enumerate(pages, 1))
+
+
+@pytest.fixture(autouse=True)
+def cache_dir(settings: Any, tmp_path: Any) -> Any:
+    settings.CACHE_DIR = tmp_path
+    return tmp_path
+
+
+@pytest.fixture(scope="module")
+def seven(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Seven]:
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield seven_territories()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.mark.parametrize("which", ["vincennes", "epci", "region"])
+def test_the_report_text_is_unchanged(seven: Seven, which: str) -> None:
+    territory = getattr(seven, which)
+    with no_charts():
+        pdf = ok(Client().get(f"/territoires/{territory.level}/{territory.code}/rapport.pdf"))
+    text = normalised(pdf.content)
+    path = GOLDEN / f"{territory.level}-{territory.code}.txt"
+    if os.environ.get("REPORT_GOLDEN_WRITE") == "1":
+        GOLDEN.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8")
