@@ -26,7 +26,7 @@ import _setup  # noqa: F401
 from django.conf import settings
 
 from config import pdf
-from observatoire.report import render
+from observatoire.report import charts, render
 from observatoire.report.collect import collect_report_data
 from territoires.models import Level, Territory
 
@@ -112,12 +112,12 @@ def main() -> None:
         territory or Territory.objects.filter(level=Level.COMMUNE).order_by("-population").first()
     )
     data = collect_report_data(territory)
-    images = render.build_charts(data)  # exported once: the render alone is profiled
+    images = charts.draw(data)  # exported once: the render alone is profiled
     html = render.render_html(data, images)
     # As render_pdf does: the report's stylesheet parsed once, given beside the HTML.
-    options = {**render.pdf_options(), "stylesheets": [pdf.stylesheet(render.stylesheet())]}
-    render.render_pdf(data)  # warm the process (fonts, caches)
-    print(f"{territory.name} ({territory.code}) · format des graphiques : {render.chart_format()}")
+    options = {**pdf.pdf_options(), "stylesheets": [pdf.stylesheet(render.stylesheet())]}
+    render.render_pdf(data, images)  # warm the process (fonts, caches)
+    print(f"{territory.name} ({territory.code}) · format des graphiques : {charts.chart_format()}")
     print(f"Charge (load average 1 min) : {os.getloadavg()[0]:.1f} sur {os.cpu_count()} cœurs")
 
     walls, cpus = [], []

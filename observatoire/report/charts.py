@@ -1,14 +1,18 @@
-"""Plotly figures of the report and of the territory's indicators page.
+"""The report's charts, drawn from its ``ReportData`` (``draw``), and the plotly figures of the
+territory's indicators page.
 
-The images are exported and cached by ``config.charts`` (one owner for every chart image, web
-pages and PDF alike); the names below stay importable from here for the report.
+The second step of the report's straight line (``cache.get_report``): ``draw`` returns the
+``ReportImages`` the template embeds. The images are exported and cached by ``config.charts``
+(one owner for every chart image, web pages and PDF alike).
 """
 
 from __future__ import annotations
 
 import base64
+import logging
 
 import plotly.graph_objects as go
+from django.conf import settings
 
 from config.charts import (
     FONT_FAMILY,
@@ -16,6 +20,7 @@ from config.charts import (
     NARROW,
     PNG_SCALE,
     WIDE,
+    ChartsUnavailable,
     closed_loop,
     ensure_exporter,
     export_samples,
@@ -24,6 +29,7 @@ from config.charts import (
     stats,
     wrapped,
 )
+from observatoire.report.data import ReportData, ReportImages
 
 __all__ = [
     "MIME",
@@ -34,6 +40,8 @@ __all__ = [
     "figure_svg",
     "stats",
 ]
+
+logger = logging.getLogger(__name__)
 
 INK = "#1d2a3a"
 ACCENT = "#1f5f8b"
@@ -47,6 +55,69 @@ def figure_data_uri(fig: go.Figure, *, width: int, height: int, fmt: str = "svg"
     render)."""
     image = figure_image(fig, width=width, height=height, fmt=fmt)
     return f"data:{MIME[fmt]};base64," + base64.b64encode(image).decode("ascii")
+
+
+def chart_format() -> str:
+    """``svg`` (default) or ``png`` (``settings.REPORT_CHART_FORMAT``)."""
+    return getattr(settings, "REPORT_CHART_FORMAT", "") or "svg"
+
+
+def draw(data: ReportData) -> ReportImages:
+    """The report's chart images: the fragility profile when indicators are ranked, the
+    situations' radar and the levers' triangle when released figures allow them."""
+    images = ReportImages()
+    if data.indicators_available:
+        fig = fragility_position_figure(
+            [d.label for d in data.domains],
+            [d.position for d in data.domains],
+            peers_label=data.peers_label,
+        )
+        images.fragility = image(fig, width=680, height=470)
+    released = data.practices
+    if released.shown and released.has_distribution:
+        labels = [f"{s.situation.code}. {_short(s.situation.title)}" for s in released.situations]
+        fig = situations_radar_figure(
+            labels,
+            [s.median for s in released.situations],
+            [s.q1 for s in released.situations],
+            [s.q3 for s in released.situations],
+        )
+        images.radar = image(fig, width=680, height=400)
+    if released.shown and released.barycentre:
+        # The barycentre only: no chart ever draws one person's assessment.
+        images.triangle = triangle_image(released.barycentre)
+    images.missing = any(
+        wanted and not drawn
+        for wanted, drawn in (
+            (data.indicators_available, images.fragility),
+            (released.shown and released.has_distribution, images.radar),
+            (released.shown and released.barycentre, images.triangle),
+        )
+    )
+    return images
+
+
+def triangle_image(barycentre: tuple[float, float, float]) -> str:
+    """The Gestion – Action – Vision triangle with the barycentre only (territory and campaign
+    reports)."""
+    return image(lever_triangle_figure(barycentre), width=330, height=300)
+
+
+def image(fig: go.Figure, *, width: int, height: int) -> str:
+    """The chart's image source, or "" when the exporter fails (the report goes out without it,
+    and is not cached)."""
+    try:
+        return figure_data_uri(fig, width=width, height=height, fmt=chart_format())
+    except ChartsUnavailable:  # the exporter has logged why, once
+        return ""
+    except Exception:
+        logger.exception("Export d'un graphique du rapport impossible")
+        return ""
+
+
+def _short(title: str) -> str:
+    """A situation title without its scope note, on lines of at most 26 characters."""
+    return wrapped(title.split(" (")[0], 26)
 
 
 def warm_exporter() -> None:

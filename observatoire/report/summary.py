@@ -8,39 +8,14 @@ linked, with a QR code of the territory's page.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import segno
 from django.conf import settings
 from django.urls import reverse
 
 from config.typography import french_date
 from observatoire.readings import BETTER_PLACED, STANDING_SHOWN, STANDS_OUT, centile
-from observatoire.report.data import DomainSection, ReportData
+from observatoire.report.data import DomainSection, NextStep, ReportData, Summary
 from territoires.models import Level
-
-
-@dataclass
-class NextStep:
-    title: str
-    text: str
-    url: str
-
-
-@dataclass
-class Summary:
-    stands_out: list[tuple[str, str]] = field(default_factory=list)  # (domain, « 82e centile »)
-    better_placed: list[tuple[str, str]] = field(default_factory=list)
-    highest: list[tuple[str, str]] = field(default_factory=list)  # when none stands out
-    ranked_domains: int = 0
-    strong: list[str] = field(default_factory=list)  # curated level 3
-    marked: list[str] = field(default_factory=list)  # curated level 2
-    curated_domains: int = 0
-    practices: str = ""
-    dates: list[str] = field(default_factory=list)
-    next_steps: list[NextStep] = field(default_factory=list)
-    page_url: str = ""
-    qr: str = ""  # data URI of the QR code (SVG) of page_url
 
 
 def absolute(path: str) -> str:

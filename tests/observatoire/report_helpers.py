@@ -8,7 +8,6 @@ import re
 from collections.abc import Iterator
 
 import pytest
-
 from pypdf import PdfReader
 
 
@@ -25,8 +24,9 @@ def pdf_text(pdf: bytes) -> str:
 @contextlib.contextmanager
 def no_charts() -> Iterator[None]:
     """Reports drawn without their chart images (the text and tables are the same)."""
-    from observatoire.report import render
+    from observatoire.report import charts
+    from observatoire.report.data import ReportImages
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(render, "build_charts", lambda data: {})
+        patch.setattr(charts, "draw", lambda data: ReportImages())
         yield

@@ -27,9 +27,7 @@ from tests.observatoire.seven_territories import Seven, seven_territories
 pytestmark = pytest.mark.django_db
 
 GOLDEN = Path(__file__).parent / "report_golden"
-MONTHS = (
-    "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
-)
+MONTHS = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
 DATE = re.compile(rf"\b(1er|\d{{1,2}}) ({MONTHS}) \d{{4}}\b")
 
 

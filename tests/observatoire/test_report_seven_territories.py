@@ -21,8 +21,9 @@ from django.utils.text import slugify
 
 from observatoire.report import render
 from observatoire.report.collect import collect_report_data
+from observatoire.report.data import ReportImages
 from tests.conftest import ok
-from tests.observatoire.report_helpers import pdf_pages, pdf_text
+from tests.observatoire.report_helpers import no_charts, pdf_pages, pdf_text
 from tests.observatoire.seven_territories import Seven, seven_territories
 
 pytestmark = pytest.mark.django_db
@@ -52,8 +53,7 @@ def seven(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Seven]:
 @pytest.fixture(scope="module")
 def pdfs(seven: Seven, django_db_blocker: Any) -> dict[str, bytes]:
     client = Client()
-    with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as patch:
-        patch.setattr(render, "build_charts", lambda data: {})
+    with django_db_blocker.unblock(), no_charts():
         pdfs = {
             t.name: ok(client.get(f"/territoires/{t.level}/{t.code}/rapport.pdf")).content
             for t in seven.all()
@@ -97,7 +97,7 @@ def test_every_pdf_opens_on_the_summary_and_next_steps(seven: Seven, pdfs: dict)
 def test_no_heading_over_nothing_and_no_column_of_nd(seven: Seven, pdfs: dict) -> None:
     for territory in seven.all():
         data = collect_report_data(territory)
-        html = render.render_html(data, images={})
+        html = render.render_html(data, ReportImages())
         assert headings_without_content(html) == [], territory.name
         assert 'src=""' not in html
         assert "data:image/svg+xml" in html  # the QR code
