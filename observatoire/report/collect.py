@@ -15,6 +15,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from config.typography import french_number
@@ -30,7 +31,7 @@ from observatoire.report.data import (
     Segment,
 )
 from observatoire.report.examples import examples_for_report
-from observatoire.report.summary import build_summary
+from observatoire.report.summary import absolute, build_summary
 from pratiques.aggregates import PracticeFigure, territory_practices
 from pratiques.models import Resource
 from pratiques.queries import resources_for_practice_keys
@@ -73,6 +74,9 @@ def collect_report_data(territory: Territory, *, today: date | None = None) -> R
         generated_on=today or timezone.localdate(),
         threshold=settings.ANONYMITY_THRESHOLD,
         examples=examples_for_report(territory),
+        csv_url=absolute(
+            reverse("observatoire:territory_indicators_csv", args=[territory.level, territory.code])
+        ),
     )
     data.summary = build_summary(data)
     return data

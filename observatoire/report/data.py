@@ -22,10 +22,12 @@ if TYPE_CHECKING:
     from territoires.models import Territory
 
 # Bump when the template or the collected data change shape: cached PDFs are then rebuilt.
-TEMPLATE_VERSION = "2026-12-06.first-page-summary"
+TEMPLATE_VERSION = "2026-12-06.straight-line-svg-csv-table"
 
-# Lines of the indicator table from which it moves to an annex at the end of the report.
-ANNEX_FROM = 12
+# Lines of the indicator table from which it leaves the PDF for the territory's CSV (the body
+# stays short: a national vintage gives a commune some 300 indicators; the table was also a third
+# of the render's time with 14 of them, docs/benchmarks.md).
+TABLE_IN_CSV_FROM = 12
 COMPARISON_COLUMNS = (("departement", "Département"), ("region", "Région"), ("france", "France"))
 
 LEVER_LABELS = {
@@ -178,6 +180,7 @@ class ReportData:
     generated_on: date
     threshold: int
     examples: list[ExampleLine] = field(default_factory=list)
+    csv_url: str = ""  # the territory's indicators as CSV (absolute address)
     # The first page (``summary.build_summary``), built by ``collect`` from the fields above.
     summary: Summary | None = None
 
@@ -214,9 +217,9 @@ class ReportData:
         return 2 + len(self.comparison_columns) + (1 if self.ranks_shown else 0)
 
     @property
-    def annexed(self) -> bool:
-        """The full indicator table goes to an annex when it is long (the body stays short)."""
-        return len(self.indicator_lines) > ANNEX_FROM
+    def table_in_csv(self) -> bool:
+        """The full indicator table is the CSV's when it is long (``csv_url``)."""
+        return len(self.indicator_lines) > TABLE_IN_CSV_FROM
 
     @property
     def unread_domains(self) -> list[str]:

@@ -66,3 +66,28 @@ def test_the_report_text_is_unchanged(seven: Seven, which: str) -> None:
         GOLDEN.mkdir(exist_ok=True)
         path.write_text(text, encoding="utf-8")
     assert text == path.read_text(encoding="utf-8")
+
+
+def test_a_report_takes_a_constant_number_of_queries(seven: Seven) -> None:
+    """The key, then one pass of collection: the same queries for a commune, an EPCI and a
+    région (none per indicator, domain or member); a second download reads the key only."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from observatoire.report.cache import get_report
+    from territoires.models import Territory
+
+    counts = {}
+    for place in (seven.vincennes, seven.epci, seven.region):
+        # As the view reads it: with its parents.
+        territory = Territory.objects.select_related("epci", "departement", "region").get(
+            pk=place.pk
+        )
+        with no_charts(), CaptureQueriesContext(connection) as miss:
+            assert get_report(territory)[1] is False
+        with CaptureQueriesContext(connection) as hit:
+            assert get_report(territory)[1] is True
+        counts[territory.level] = (len(miss), len(hit))
+    # 11 for the key, then the collection: an EPCI counts its member communes (one query more),
+    # a commune looks for examples of its size segment (two more).
+    assert counts == {"commune": (25, 11), "epci": (24, 11), "region": (23, 11)}
