@@ -228,6 +228,12 @@ class ReportData:
         return [d.label for d in self.domains if d.position is None and d.curated_level is None]
 
     @property
+    def any_curated(self) -> bool:
+        """Whether the network retained a level for at least one domain (else the reading table
+        has no column for it, and says so once)."""
+        return any(d.curated_level is not None for d in self.domains)
+
+    @property
     def read_domains(self) -> list[DomainSection]:
         return [d for d in self.domains if d.position is not None or d.curated_level is not None]
 
