@@ -21,6 +21,7 @@ from django.utils import timezone
 from config.typography import french_number
 from observatoire import queries, readings
 from observatoire.queries import PERCENTILE_CONVENTION
+from observatoire.report.changes import territory_changes
 from observatoire.report.data import (
     DomainSection,
     IndicatorLine,
@@ -49,6 +50,7 @@ def collect_report_data(territory: Territory, *, today: date | None = None) -> R
     profile = _fragility_domains(territory, fragilities, segments)
     peers_label, peer_count = _peer_group(territory, segment)
     practices = territory_practices(territory)
+    changes = territory_changes(territory, profile.source)
     resources, resources_attached = _resources_for(practices.most_to_develop)
     data = ReportData(
         territory=Place(territory.level, territory.code, territory.name),
@@ -74,6 +76,7 @@ def collect_report_data(territory: Territory, *, today: date | None = None) -> R
         generated_on=today or timezone.localdate(),
         threshold=settings.ANONYMITY_THRESHOLD,
         examples=examples_for_report(territory),
+        changes=changes,
         csv_url=absolute(
             reverse("observatoire:territory_indicators_csv", args=[territory.level, territory.code])
         ),
@@ -170,6 +173,7 @@ def _peer_group(territory: Territory, segment: SizeSegment | None) -> tuple[str,
 
 @dataclass
 class _Profile:
+    source: queries.TerritoryProfile
     domains: list[DomainSection]
     any_line: bool
     vintages: list[tuple[str, str]]
@@ -236,7 +240,7 @@ def _fragility_domains(
                 key = f"Indicateurs — {indicator.source}" if indicator.source else "Indicateurs"
             vintages[key].add(indicator.vintage or str(line.year))
     vintage_list = [(label, ", ".join(sorted(years))) for label, years in sorted(vintages.items())]
-    return _Profile(domains, any_line, vintage_list, demo)
+    return _Profile(profile, domains, any_line, vintage_list, demo)
 
 
 # --- resources (pratiques, M.E.D.O.C.) -------------------------------------------------------

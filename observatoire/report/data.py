@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.text import slugify
 
+from observatoire.report.changes import Changes
 from pratiques.aggregates import TerritoryPractices
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from territoires.models import Territory
 
 # Bump when the template or the collected data change shape: cached PDFs are then rebuilt.
-TEMPLATE_VERSION = "2026-12-06.straight-line-svg-csv-table"
+TEMPLATE_VERSION = "2026-12-06.what-changed"
 
 # Lines of the indicator table from which it leaves the PDF for the territory's CSV (the body
 # stays short: a national vintage gives a commune some 300 indicators; the table was also a third
@@ -149,6 +150,7 @@ class Summary:
     curated_domains: int = 0
     practices: str = ""
     dates: list[str] = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)  # since the previous vintage, release
     next_steps: list[NextStep] = field(default_factory=list)
     page_url: str = ""
     qr: str = ""  # data URI of the QR code (SVG) of page_url
@@ -181,6 +183,8 @@ class ReportData:
     threshold: int
     examples: list[ExampleLine] = field(default_factory=list)
     csv_url: str = ""  # the territory's indicators as CSV (absolute address)
+    # Since the previous vintage of the indicators and the previous release (``changes``).
+    changes: Changes = field(default_factory=Changes)
     # The first page (``summary.build_summary``), built by ``collect`` from the fields above.
     summary: Summary | None = None
 

@@ -49,6 +49,7 @@ def build_summary(data: ReportData) -> Summary:
     summary.curated_domains = sum(1 for d in data.domains if d.curated_level is not None)
     summary.practices = _practices_sentence(data)
     summary.dates = _dates(data)
+    summary.changes = data.changes.sentences
     t = data.territory
     page = reverse("territoires:detail", args=[t.level, t.code])
     summary.page_url = absolute(page)

@@ -88,6 +88,7 @@ def test_a_report_takes_a_constant_number_of_queries(seven: Seven) -> None:
         with CaptureQueriesContext(connection) as hit:
             assert get_report(territory)[1] is True
         counts[territory.level] = (len(miss), len(hit))
-    # 11 for the key, then the collection: an EPCI counts its member communes (one query more),
-    # a commune looks for examples of its size segment (two more).
-    assert counts == {"commune": (25, 11), "epci": (24, 11), "region": (23, 11)}
+    # 11 for the key, then the collection (« Ce qui a changé » included: earlier values, latest
+    # releases): an EPCI counts its member communes (one query more), a commune looks for
+    # examples of its size segment (two more).
+    assert counts == {"commune": (27, 11), "epci": (26, 11), "region": (25, 11)}
