@@ -115,7 +115,7 @@ def _indicator_moves(
         previous, {year for year, _ in previous.values()}, territory.level, segment, True
     ):
         year, value = previous[row.pk]
-        if row.peer_year != year:
+        if getattr(row, "peer_year", None) != year:  # annotated by the query
             continue
         line = queries.IndicatorLine(row, year, value)
         line.positioned = queries.positioned_value(row, value, territory.population)
