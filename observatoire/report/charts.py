@@ -72,6 +72,14 @@ def draw(data: ReportData) -> ReportImages:
         # The barycentre only: no chart ever draws one person's assessment.
         barycentre = released.barycentre
         images.triangle = drawn(lambda: drawing.lever_triangle(barycentre))
+    if data.departements:
+        codes = frozenset(code for code, _ in data.departements)
+        try:
+            png = drawing.france_locator(codes)
+            images.map = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+        except Exception:
+            logger.exception("Dessin de la carte du rapport impossible")
+            images.missing = True
     return images
 
 

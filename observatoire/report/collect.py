@@ -77,6 +77,7 @@ def collect_report_data(territory: Territory, *, today: date | None = None) -> R
         threshold=settings.ANONYMITY_THRESHOLD,
         examples=examples_for_report(territory),
         changes=changes,
+        departements=_departements(territory),
         csv_url=absolute(
             reverse("observatoire:territory_indicators_csv", args=[territory.level, territory.code])
         ),
@@ -128,6 +129,17 @@ def _member_count(territory: Territory) -> int:
     if territory.level == Level.PROJECT:
         return territory.memberships.count()
     return 0
+
+
+def _departements(territory: Territory) -> list[tuple[str, str]]:
+    """A région's départements, for its map (one query; none for another level)."""
+    if territory.level != Level.REGION:
+        return []
+    return list(
+        Territory.objects.filter(level=Level.DEPARTEMENT, region=territory)
+        .order_by("code")
+        .values_list("code", "name")
+    )
 
 
 def _latest_maturity(territory: Territory) -> Maturity | None:

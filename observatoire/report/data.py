@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from territoires.models import Territory
 
 # Bump when the template or the collected data change shape: cached PDFs are then rebuilt.
-TEMPLATE_VERSION = "2026-12-06.what-changed"
+TEMPLATE_VERSION = "2026-12-06.region-map"
 
 # Lines of the indicator table from which it leaves the PDF for the territory's CSV (the body
 # stays short: a national vintage gives a commune some 300 indicators; the table was also a third
@@ -63,6 +63,7 @@ class ReportImages:
     fragility: str = ""
     radar: str = ""
     triangle: str = ""
+    map: str = ""  # a région's départements on the map of France (PNG)
     missing: bool = False  # a chart could not be drawn: the report says so and is not cached
 
     @property
@@ -183,6 +184,8 @@ class ReportData:
     threshold: int
     examples: list[ExampleLine] = field(default_factory=list)
     csv_url: str = ""  # the territory's indicators as CSV (absolute address)
+    # A région's départements (code, name), drawn on the map of France.
+    departements: list[tuple[str, str]] = field(default_factory=list)
     # Since the previous vintage of the indicators and the previous release (``changes``).
     changes: Changes = field(default_factory=Changes)
     # The first page (``summary.build_summary``), built by ``collect`` from the fields above.

@@ -9,8 +9,11 @@ plotly charts (``config.charts``).
 
 from __future__ import annotations
 
+import io
 import math
+import re
 from collections.abc import Sequence
+from functools import cache
 from xml.sax.saxutils import escape
 
 FONT = "DejaVu Sans"
@@ -206,3 +209,92 @@ def _wrap(text: str, width: int) -> list[str]:
         else:
             lines.append(word)
     return lines or [""]
+
+
+# --- the map of France (a région's report) ----------------------------------------------------
+
+MAP_WIDTH = 600  # pixels of the PNG (about 190 dpi at the report's 8 cm)
+_SUPERSAMPLE = 3  # drawn larger, then reduced: smooth edges without an anti-aliasing rasteriser
+_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[A-Za-z]")
+
+
+def _polygons(path: str) -> list[list[tuple[float, float]]]:
+    """The outlines of an SVG path of ``m``/``M``, ``l``, ``c`` and ``z`` commands (those of the
+    map's shapes), each curve reduced to its end point: enough for a map a few centimetres wide."""
+    polygons: list[list[tuple[float, float]]] = []
+    x = y = 0.0
+    command = ""
+    numbers: list[float] = []
+    tokens = _NUMBER.findall(path)
+
+    def flush() -> None:
+        nonlocal x, y
+        step = {"m": 2, "M": 2, "l": 2, "L": 2, "c": 6, "C": 6}.get(command, 0)
+        if not step:
+            return
+        for i in range(0, len(numbers) - step + 1, step):
+            dx, dy = numbers[i + step - 2], numbers[i + step - 1]
+            if command.isupper():
+                x, y = dx, dy
+            else:
+                x, y = x + dx, y + dy
+            if command in "mM" and i == 0:
+                polygons.append([(x, y)])
+            elif polygons:
+                polygons[-1].append((x, y))
+
+    for token in tokens:
+        if token.isalpha():
+            flush()
+            command, numbers = token, []
+            if token in "zZ" and polygons and polygons[-1]:
+                x, y = polygons[-1][0]
+        else:
+            numbers.append(float(token))
+    flush()
+    return [p for p in polygons if len(p) >= 3]
+
+
+@cache
+def _map_shapes() -> tuple[tuple[float, float], list[tuple[str, list[list[tuple[float, float]]]]]]:
+    """(size of the view box, [(département code, outlines in view-box units)]), read once."""
+    from observatoire import maps
+
+    view_box, groups = maps.shapes()
+    _, _, width, height = (float(v) for v in view_box.split())
+    shapes = []
+    for group in groups:
+        dx, dy = 0.0, 0.0
+        if match := re.match(r"translate\(([-\d.]+)[ ,]([-\d.]+)\)", group.transform or ""):
+            dx, dy = float(match.group(1)), float(match.group(2))
+        for code, path in group.shapes:
+            outlines = [[(px + dx, py + dy) for px, py in p] for p in _polygons(path)]
+            shapes.append((code, outlines))
+    return (width, height), shapes
+
+
+@cache
+def france_locator(highlighted: frozenset[str]) -> bytes:
+    """A PNG of France's départements (overseas and Paris with its petite couronne in insets),
+    the ``highlighted`` ones in the report's colour, the others in light grey. A PNG rather than
+    SVG: the map's 100 outlines cost WeasyPrint about 0,3 s to draw as SVG on every report."""
+    from PIL import Image, ImageDraw
+
+    (width, height), shapes = _map_shapes()
+    scale = MAP_WIDTH * _SUPERSAMPLE / width
+    size = (MAP_WIDTH * _SUPERSAMPLE, round(height * scale))
+    image = Image.new("RGB", size, "white")
+    draw = ImageDraw.Draw(image)
+    for code, outlines in shapes:
+        fill = ACCENT if code in highlighted else "#dde2e7"
+        for outline in outlines:
+            draw.polygon(
+                [(px * scale, py * scale) for px, py in outline],
+                fill=fill,
+                outline="white",
+                width=_SUPERSAMPLE,
+            )
+    image = image.resize((MAP_WIDTH, round(size[1] / _SUPERSAMPLE)), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()

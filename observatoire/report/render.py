@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 
 from config import pdf
 from config.typography import french_html
+from observatoire import maps
 from observatoire.report.data import LEVER_LABELS, ReportData, ReportImages
 from pratiques import disclosure
 
@@ -37,6 +38,7 @@ def render_html(data: ReportData, images: ReportImages) -> str:
         "lever_labels": list(LEVER_LABELS.items()),
         "distribution_min": disclosure.DISTRIBUTION_MIN,
         "summary": data.summary,
+        "map_source": maps.SOURCE,
     }
     return french_html(render_to_string(TEMPLATE, context))
 

@@ -91,4 +91,32 @@ def test_a_report_takes_a_constant_number_of_queries(seven: Seven) -> None:
     # 11 for the key, then the collection (« Ce qui a changé » included: earlier values, latest
     # releases): an EPCI counts its member communes (one query more), a commune looks for
     # examples of its size segment (two more).
-    assert counts == {"commune": (27, 11), "epci": (26, 11), "region": (25, 11)}
+    # a région reads its départements, for its map (one more).
+    assert counts == {"commune": (27, 11), "epci": (26, 11), "region": (26, 11)}
+
+
+def test_the_region_report_contains_the_map_of_france(seven: Seven) -> None:
+    """Issue 27: the région's départements in colour on the map of France (a PNG the size of the
+    drawing), named in its caption; no map for another level."""
+    import io
+
+    from pypdf import PdfReader
+
+    from observatoire.report.cache import get_report
+    from observatoire.report.drawing import MAP_WIDTH
+
+    def images(pdf: bytes) -> list[tuple[int, int]]:
+        found = []
+        for page in PdfReader(io.BytesIO(pdf)).pages:
+            for image in page.images:
+                found.append(image.image.size)
+        return found
+
+    region, _ = get_report(seven.region)
+    maps = {size for size in images(region) if size[0] == MAP_WIDTH}
+    assert len(maps) == 1 and next(iter(maps))[1] > MAP_WIDTH * 0.8
+    text = " ".join(pdf_pages(region))
+    assert "Le département de la région : Val-de-Marne (94). Fond de carte : pygal_maps_fr" in text
+    commune, _ = get_report(seven.vincennes)
+    assert not [size for size in images(commune) if size[0] == MAP_WIDTH]
+    assert "Fond de carte" not in " ".join(pdf_pages(commune))
