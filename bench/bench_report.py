@@ -174,7 +174,9 @@ def measure(args: argparse.Namespace) -> None:
             )
         )
     load = f"charge {os.getloadavg()[0]:.1f} sur {os.cpu_count()} cœurs"
-    print(f"Premier rapport du processus (démarrage de Chromium/kaleido compris) : {first:.2f} s")
+    print(
+        f"Premier rapport du processus (polices et caches de WeasyPrint à remplir) : {first:.2f} s"
+    )
     print(f"Médianes sur {args.runs} essais, processus chaud ({load}) :")
     for row in rows:
         info, cold, cached, collect, page, page_cpu, cold_cpu = row[:7]
