@@ -250,7 +250,7 @@ def test_the_same_figures_on_the_page_in_the_pdf_and_in_the_csv(
     checked = 0
     for territory in data[level]:
         base = f"/territoires/{territory.level}/{territory.code}"
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(7):  # « Ce qui a changé » included
             page = ok(client.get(f"{base}/indicateurs/", headers=htmx)).content.decode()
         page = html_lib.unescape(page)
         rows = page_rows(page)
