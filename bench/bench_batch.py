@@ -26,7 +26,7 @@ from django.conf import settings
 from django.db import connection
 
 from config import pdf
-from observatoire.report import batch, cache, render, warm
+from observatoire.report import batch, cache, charts, render, warm
 from observatoire.report.batch import batch_create, batch_run
 from territoires.models import Level, Territory
 
@@ -74,7 +74,7 @@ def main() -> None:
     batch.POOL_MIN_REPORTS = 0  # measure the pool even on a short batch
     timed(cache, "report_key", "clé du cache (requêtes)")
     timed(cache, "collect_report_data", "collecte des données (requêtes)")
-    timed(render, "build_charts", "export des graphiques (kaleido)")
+    timed(charts, "draw", "dessin des graphiques")
     timed(render, "render_html", "gabarit HTML + typographie")
     timed(pdf, "html_to_pdf", "rendu WeasyPrint")
     queries = [0]

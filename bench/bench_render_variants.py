@@ -28,7 +28,7 @@ import _setup  # noqa: F401
 from django.conf import settings
 
 from config import pdf
-from observatoire.report import render
+from observatoire.report import charts, render
 from observatoire.report.collect import collect_report_data
 from territoires.models import Level, Territory
 
@@ -74,7 +74,7 @@ def options_of(rule: str, extra: dict[str, Any]) -> dict[str, Any]:
     sheets = [] if extra.pop("no_sheet", False) else [pdf.stylesheet(render.stylesheet())]
     if rule:
         sheets.append(pdf.stylesheet(rule))
-    return {**render.pdf_options(), "stylesheets": sheets, **extra}
+    return {**pdf.pdf_options(), "stylesheets": sheets, **extra}
 
 
 def write_options(options: dict[str, Any]) -> dict[str, Any]:
@@ -93,7 +93,7 @@ def main() -> None:
     if territory is None:
         territory = Territory.objects.filter(level=Level.COMMUNE).order_by("-population").first()
     data = collect_report_data(territory)
-    html = render.render_html(data, render.build_charts(data))
+    html = render.render_html(data, charts.draw(data))
     cpu: dict[str, list[float]] = {k: [] for k in VARIANTS}
     wall: dict[str, list[float]] = {k: [] for k in VARIANTS}
     pages: dict[str, int] = {}

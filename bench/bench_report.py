@@ -1,4 +1,4 @@
-"""Benchmark of the territory report (PDF): cold and warm generation for a commune, the largest
+"""Benchmark of the territory report (PDF): uncached and cached generation for a commune, the largest
 EPCI and the largest région, each beside a one-page WeasyPrint render timed in the same loop
 (issue 28: uncached report ≤ 12× the one-page render, on the same machine, in the same run).
 
@@ -9,10 +9,10 @@ rolled back at the end.
     .venv/bin/python bench/bench_report.py [--runs 7] [--commune 94080] [--synthetic]
 
 Figures:
-- first report of the process: empty caches, kaleido's browser not started yet;
-- cold (warm process): no cached PDF and no cached chart image — collect + export + render;
-- warm: no cached PDF, chart images cached — collect + render (a data change that leaves the
-  charts as they were, or a template change);
+- first report of the process: empty caches;
+- uncached (warm process): no cached PDF — key, collect, draw the charts (SVG written in Python,
+  no browser since the report's charts left kaleido), render; beside it, in the same loop, a
+  one-page render through the same pipeline; their ratio is the issue's goal (≤ 12 ×);
 - cached: a second download — the key's queries and a file read.
 """
 
@@ -136,7 +136,7 @@ def measure(args: argparse.Namespace) -> None:
         if first is None:
             clear(territory, charts_too=True)
             first = timed(lambda t=territory: get_report(t))
-        cold, warm, cached, collect, page = [], [], [], [], []
+        cold, cached, collect, page = [], [], [], []
         page_cpu, cold_cpu = [], []
         for _ in range(args.runs):
             page.append(timed(one_page))  # side by side: the same load for both
@@ -144,11 +144,6 @@ def measure(args: argparse.Namespace) -> None:
             clear(territory, charts_too=True)
             cold.append(timed(lambda t=territory: get_report(t)))
             cold_cpu.append(CPU[-1])
-        CPU.clear()
-        for _ in range(args.runs):
-            clear(territory, charts_too=False)
-            warm.append(timed(lambda t=territory: get_report(t)))
-        warm_cpu = statistics.median(CPU)
         for _ in range(args.runs):
             cached.append(timed(lambda t=territory: get_report(t)))
         for _ in range(args.runs):
@@ -167,8 +162,6 @@ def measure(args: argparse.Namespace) -> None:
             (
                 info,
                 statistics.median(cold),
-                statistics.median(warm),
-                warm_cpu,
                 statistics.median(cached),
                 statistics.median(collect),
                 statistics.median(page),
@@ -181,25 +174,21 @@ def measure(args: argparse.Namespace) -> None:
             )
         )
     load = f"charge {os.getloadavg()[0]:.1f} sur {os.cpu_count()} cœurs"
-    print(f"Premier rapport du processus (démarrage de Chromium/kaleido compris) : {first:.2f} s")
+    print(
+        f"Premier rapport du processus (polices et caches de WeasyPrint à remplir) : {first:.2f} s"
+    )
     print(f"Médianes sur {args.runs} essais, processus chaud ({load}) :")
     for row in rows:
-        info, cold, warm, warm_cpu, cached, collect, page, page_cpu, cold_cpu = row[:9]
-        queries, hit_queries, size, pages = row[9:]
+        info, cold, cached, collect, page, page_cpu, cold_cpu = row[:7]
+        queries, hit_queries, size, pages = row[7:]
         print(f"- {info}")
         print(
             f"    une page WeasyPrint (même processus, même boucle) : {page:.3f} s, "
             f"CPU {page_cpu:.3f} s"
         )
         print(
-            f"    rien en cache (graphiques à exporter) : {cold:.2f} s, soit "
-            f"{cold / page:.1f} × la page seule (objectif ≤ 12 ×) ; CPU de ce processus "
-            f"{cold_cpu:.2f} s, soit {cold_cpu / page_cpu:.1f} × (l'export des graphiques tourne "
-            "dans Chromium, hors de ce compte)"
-        )
-        print(
-            f"    graphiques en cache (le rendu seul) : {warm:.2f} s, CPU {warm_cpu:.2f} s, soit "
-            f"{warm / page:.1f} × la page seule ({warm_cpu / page_cpu:.1f} × en CPU)"
+            f"    rapport sans cache : {cold:.2f} s, soit {cold / page:.1f} × la page seule "
+            f"(objectif ≤ 12 ×) ; CPU {cold_cpu:.2f} s, soit {cold_cpu / page_cpu:.1f} ×"
         )
         print(f"    re-téléchargement en cache : {cached * 1000:.1f} ms, {hit_queries} requêtes")
         print(

@@ -1,7 +1,7 @@
 """Where the territory report's render spends its time: cProfile of WeasyPrint's ``write_pdf`` on
 one territory (charts exported once beforehand, so only the render is measured).
 
-    .venv/bin/python bench/profile_report.py [--commune 94080] [--runs 3] [--top 25] [--charts png]
+    .venv/bin/python bench/profile_report.py [--commune 94080] [--runs 3] [--top 25]
 
 Prints the load average, the wall and CPU time of the render phases (HTML parse + CSS, layout,
 PDF drawing/fonts/tagging), the CPU time of each section rendered alone (same head and styles),
@@ -26,7 +26,7 @@ import _setup  # noqa: F401
 from django.conf import settings
 
 from config import pdf
-from observatoire.report import render
+from observatoire.report import charts, render
 from observatoire.report.collect import collect_report_data
 from territoires.models import Level, Territory
 
@@ -103,21 +103,19 @@ def main() -> None:
     parser.add_argument("--commune", default="94080")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--top", type=int, default=25)
-    parser.add_argument("--charts", default="svg", help="svg ou png")
     args = parser.parse_args()
-    settings.REPORT_CHART_FORMAT = args.charts
     settings.CACHE_DIR = Path(tempfile.mkdtemp(prefix="profile-report-"))
     territory = Territory.objects.filter(level=Level.COMMUNE, code=args.commune).first()
     territory = (
         territory or Territory.objects.filter(level=Level.COMMUNE).order_by("-population").first()
     )
     data = collect_report_data(territory)
-    images = render.build_charts(data)  # exported once: the render alone is profiled
+    images = charts.draw(data)  # exported once: the render alone is profiled
     html = render.render_html(data, images)
     # As render_pdf does: the report's stylesheet parsed once, given beside the HTML.
-    options = {**render.pdf_options(), "stylesheets": [pdf.stylesheet(render.stylesheet())]}
-    render.render_pdf(data)  # warm the process (fonts, caches)
-    print(f"{territory.name} ({territory.code}) · format des graphiques : {render.chart_format()}")
+    options = {**pdf.pdf_options(), "stylesheets": [pdf.stylesheet(render.stylesheet())]}
+    render.render_pdf(data, images)  # warm the process (fonts, caches)
+    print(f"{territory.name} ({territory.code}) · graphiques SVG écrits en Python")
     print(f"Charge (load average 1 min) : {os.getloadavg()[0]:.1f} sur {os.cpu_count()} cœurs")
 
     walls, cpus = [], []

@@ -35,6 +35,7 @@ from observatoire.queries import (
     territory_indicator_profile,
     territory_indicator_values,
 )
+from observatoire.report.changes import territory_changes
 from observatoire.report.charts import distribution_size, indicator_distribution_figure
 from observatoire.services import import_run_confirm, import_run_create
 from observatoire.tasks import import_run_task
@@ -219,6 +220,8 @@ def territory_indicators(request: HtmxHttpRequest, level: str, code: str) -> Htt
         "profile": profile,
         "charts": charts,
         "charts_unavailable": bool(charts) and not chart_export.available(),
+        # « Ce qui a changé » (previous vintage, previous release), as on the report's first page.
+        "changes": territory_changes(territory, profile).sentences,
     }
     template = "observatoire/territory_indicators.html"
     if request.htmx:

@@ -8,11 +8,10 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_safe
 
-from config import pdf
 from config.roles import Role, role_required
 from config.types import AuthenticatedHttpRequest
 from config.typography import french_html
-from observatoire.report import render
+from observatoire.report import charts, render
 from pratiques.campaigns.report import campaign_report, report_context
 from pratiques.models import Campaign, CampaignSnapshot
 
@@ -25,12 +24,9 @@ def campaign_pdf(campaign: Campaign) -> bytes:
     if data.barycentre:
         # The network's barycentre alone: no per-person point in any chart.
         gestion, action, vision = (v / 100 for v in data.barycentre)
-        fig = render.charts.lever_triangle_figure((gestion, action, vision))
-        context["triangle"] = render._image(fig, width=330, height=300)
+        context["triangle"] = charts.triangle_image((gestion, action, vision))
     html = french_html(render_to_string(TEMPLATE, context))
-    document = pdf.html_to_pdf(html, kind="campaign-report")
-    render.stats["renders"] += 1
-    return document
+    return render.document_pdf(html, kind="campaign-report")
 
 
 @require_safe

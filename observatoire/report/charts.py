@@ -1,22 +1,23 @@
-"""Plotly figures of the report and of the territory's indicators page.
+"""The report's charts, drawn from its ``ReportData`` (``draw``), and the plotly figures of the
+territory's indicators page.
 
-The images are exported and cached by ``config.charts`` (one owner for every chart image, web
-pages and PDF alike); the names below stay importable from here for the report.
+The second step of the report's straight line (``cache.get_report``): ``draw`` returns the
+``ReportImages`` the template embeds, written as SVG in Python (``drawing``), with no browser.
+The indicators page's figures are exported and cached by ``config.charts`` (kaleido).
 """
 
 from __future__ import annotations
 
 import base64
+import logging
+from collections.abc import Callable
 
 import plotly.graph_objects as go
 
 from config.charts import (
     FONT_FAMILY,
-    MIME,
     NARROW,
-    PNG_SCALE,
     WIDE,
-    closed_loop,
     ensure_exporter,
     export_samples,
     figure_image,
@@ -24,16 +25,12 @@ from config.charts import (
     stats,
     wrapped,
 )
+from observatoire.report import drawing
+from observatoire.report.data import ReportData, ReportImages
 
-__all__ = [
-    "MIME",
-    "PNG_SCALE",
-    "ensure_exporter",
-    "figure_data_uri",
-    "figure_image",
-    "figure_svg",
-    "stats",
-]
+__all__ = ["ensure_exporter", "figure_image", "figure_svg", "stats"]
+
+logger = logging.getLogger(__name__)
 
 INK = "#1d2a3a"
 ACCENT = "#1f5f8b"
@@ -41,12 +38,65 @@ ACCENT_SOFT = "rgba(31, 95, 139, 0.18)"
 GREY = "#8a94a0"
 
 
-def figure_data_uri(fig: go.Figure, *, width: int, height: int, fmt: str = "svg") -> str:
-    """An ``<img src>`` for the figure in the report (an <img> is drawn faster than an inline
-    <svg>; a PNG faster than an SVG, which WeasyPrint parses and draws in Python on every
-    render)."""
-    image = figure_image(fig, width=width, height=height, fmt=fmt)
-    return f"data:{MIME[fmt]};base64," + base64.b64encode(image).decode("ascii")
+def draw(data: ReportData) -> ReportImages:
+    """The report's chart images, written as SVG in Python (``drawing``; no browser): the
+    fragility profile when indicators are ranked, the situations' radar and the levers' triangle
+    when released figures allow them. A chart that fails is left out and said missing (the
+    report goes out without it and is not cached)."""
+    images = ReportImages()
+
+    def drawn(draw_svg: Callable[[], str]) -> str:
+        try:
+            return svg_data_uri(draw_svg())
+        except Exception:
+            logger.exception("Dessin d'un graphique du rapport impossible")
+            images.missing = True
+            return ""
+
+    if data.indicators_available:
+        labels, positions = [d.label for d in data.domains], [d.position for d in data.domains]
+        images.fragility = drawn(lambda: drawing.fragility_profile(labels, positions))
+    released = data.practices
+    if released.shown and released.has_distribution:
+        situations = released.situations
+        names = [_situation_label(s.situation.code, s.situation.title) for s in situations]
+        images.radar = drawn(
+            lambda: drawing.situations_radar(
+                names,
+                [s.median for s in situations],
+                [s.q1 for s in situations],
+                [s.q3 for s in situations],
+            )
+        )
+    if released.shown and released.barycentre:
+        # The barycentre only: no chart ever draws one person's assessment.
+        barycentre = released.barycentre
+        images.triangle = drawn(lambda: drawing.lever_triangle(barycentre))
+    if data.departements:
+        codes = frozenset(code for code, _ in data.departements)
+        try:
+            png = drawing.france_locator(codes)
+            images.map = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+        except Exception:
+            logger.exception("Dessin de la carte du rapport impossible")
+            images.missing = True
+    return images
+
+
+def triangle_image(barycentre: tuple[float, float, float]) -> str:
+    """The Gestion – Action – Vision triangle with the barycentre only (territory and campaign
+    reports)."""
+    return svg_data_uri(drawing.lever_triangle(barycentre))
+
+
+def svg_data_uri(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")
+
+
+def _situation_label(code: str, title: str) -> list[str]:
+    """« 1.1. » and the situation's title without its scope note, on lines of at most 26
+    characters."""
+    return wrapped(f"{code}. {title.split(' (')[0]}", 26).split("<br>")
 
 
 def warm_exporter() -> None:
@@ -55,9 +105,6 @@ def warm_exporter() -> None:
     # traces load here, and the browser page has their plotly.js modules ready.
     export_samples(
         [
-            fragility_position_figure(["a", "b"], [10.0, None], peers_label=""),
-            situations_radar_figure(["a", "b", "c"], [50.0] * 3, [25.0] * 3, [75.0] * 3),
-            lever_triangle_figure((33.0, 33.0, 34.0)),
             indicator_distribution_figure(
                 [{"label": "a", "q": [0, 0.25, 0.5, 0.75, 1], "value": 0.3}], territory="t"
             )[0],
@@ -73,143 +120,6 @@ def _layout(fig: go.Figure, **extra: object) -> go.Figure:
         **{"showlegend": False, **extra},
     )
     return fig
-
-
-def fragility_position_figure(
-    labels: list[str], percentiles: list[float | None], *, peers_label: str
-) -> go.Figure:
-    """The territory's position among its peers in each of the 16 domains (0 = least fragile).
-
-    One row per domain: the 0–100 scale, the middle half of the peers shaded, the territory a dot.
-    A domain without data has no dot (missing, never 0).
-    """
-    rows = list(reversed(labels))
-    values = list(reversed(percentiles))
-    fig = go.Figure()
-    fig.add_trace(
-        go.Bar(
-            y=rows,
-            x=[50] * len(rows),
-            base=[25] * len(rows),
-            orientation="h",
-            marker={"color": ACCENT_SOFT},
-            hoverinfo="skip",
-            name="moitié centrale des pairs",
-        )
-    )
-    shown = [(row, value) for row, value in zip(rows, values, strict=True) if value is not None]
-    fig.add_trace(
-        go.Scatter(
-            y=[row for row, _ in shown],
-            x=[value for _, value in shown],
-            mode="markers+text",
-            marker={"color": ACCENT, "size": 10, "line": {"color": "white", "width": 1}},
-            text=[f"{value:.0f}" for _, value in shown],
-            textposition="middle right",
-            textfont={"size": 9},
-            cliponaxis=False,  # a label near 100 stays whole
-            name="territoire",
-        )
-    )
-    fig.add_vline(x=50, line={"color": GREY, "width": 1, "dash": "dot"})
-    return _layout(
-        fig,
-        margin={"l": 230, "r": 40, "t": 10, "b": 45},
-        xaxis={
-            "range": [0, 100],
-            "title": {"text": "Rang centile parmi les pairs (100 = le plus fragile)"},
-            "gridcolor": "#e5e8ec",
-            "tickvals": [0, 25, 50, 75, 100],
-        },
-        yaxis={"automargin": True},
-        bargap=0.45,
-    )
-
-
-def situations_radar_figure(
-    labels: list[str], median: list[float | None], q1: list[float | None], q3: list[float | None]
-) -> go.Figure:
-    """Coverage of the 8 situations (0–100): the median of the assessments and their middle half."""
-    theta = closed_loop(labels)
-    fig = go.Figure()
-    fig.add_trace(
-        go.Scatterpolar(
-            r=closed_loop(q3),
-            theta=theta,
-            mode="lines",
-            line={"color": "rgba(31, 95, 139, 0.35)", "width": 1},
-            fill="toself",
-            fillcolor=ACCENT_SOFT,
-            name="3e quartile",
-        )
-    )
-    fig.add_trace(
-        go.Scatterpolar(
-            r=closed_loop(q1),
-            theta=theta,
-            mode="lines",
-            line={"color": "rgba(31, 95, 139, 0.35)", "width": 1},
-            fill="toself",
-            fillcolor="white",
-            name="1er quartile",
-        )
-    )
-    fig.add_trace(
-        go.Scatterpolar(
-            r=closed_loop(median),
-            theta=theta,
-            mode="lines+markers",
-            line={"color": ACCENT, "width": 2},
-            name="médiane",
-        )
-    )
-    return _layout(
-        fig,
-        margin={"l": 150, "r": 150, "t": 40, "b": 40},
-        polar={
-            "bgcolor": "white",
-            "radialaxis": {
-                "gridcolor": "#d5dbe1",
-                "range": [0, 100],
-                "tickvals": [25, 50, 75, 100],
-                # The outer ring is 100 by definition; its label would sit on a situation's name.
-                "ticktext": ["25", "50", "75", ""],
-                "angle": 67.5,
-                "tickfont": {"size": 8},
-            },
-            "angularaxis": {
-                "tickfont": {"size": 10},
-                "rotation": 90,
-                "direction": "clockwise",
-                "gridcolor": "#d5dbe1",
-            },
-        },
-    )
-
-
-def lever_triangle_figure(barycentre: tuple[float, float, float]) -> go.Figure:
-    """Gestion – Action – Vision triangle: the released barycentre only (no per-person point)."""
-    fig = go.Figure()
-    fig.add_trace(
-        go.Scatterternary(
-            a=[barycentre[0]],
-            b=[barycentre[1]],
-            c=[barycentre[2]],
-            mode="markers",
-            marker={"color": ACCENT, "size": 14, "symbol": "diamond"},
-            name="barycentre",
-        )
-    )
-    return _layout(
-        fig,
-        margin={"l": 45, "r": 45, "t": 35, "b": 35},
-        ternary={
-            "sum": 100,
-            "aaxis": {"title": {"text": "Gestion"}, "tickvals": [20, 40, 60, 80]},
-            "baxis": {"title": {"text": "Action"}, "tickvals": [20, 40, 60, 80]},
-            "caxis": {"title": {"text": "Vision"}, "tickvals": [20, 40, 60, 80]},
-        },
-    )
 
 
 # Indicators page: the width each picture is drawn at, the characters of one line of a row's

@@ -1,26 +1,34 @@
-"""Everything a territory report shows, collected once into a ``ReportData``.
+"""The report's read models: everything a territory report shows, as plain dataclasses.
 
-The report only reads: public territory data, indicator values, and anonymised aggregates of
-submitted self-assessments released by ``pratiques.aggregates`` under its disclosure policy. The
-shapes live here, the collectors in ``collect`` and ``sources``; the template never queries.
+A report goes in one straight line (``cache.get_report``): ``collect`` reads every figure of the
+territory once into a ``ReportData``, ``charts.draw`` turns it into ``ReportImages``, ``render``
+writes the PDF. The report only reads public territory data, indicator values and the anonymised
+aggregates released by ``pratiques.aggregates``; the template never queries, and no model
+instance travels past ``collect`` (the released practice figures are pratiques' own dataclass).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.text import slugify
 
+from observatoire.report.changes import Changes
 from pratiques.aggregates import TerritoryPractices
-from territoires.models import SizeSegment, Territory
+
+if TYPE_CHECKING:
+    from observatoire.report.examples import ExampleLine
+    from territoires.models import Territory
 
 # Bump when the template or the collected data change shape: cached PDFs are then rebuilt.
-TEMPLATE_VERSION = "2026-12-06.first-page-summary"
+TEMPLATE_VERSION = "2026-12-06.region-map"
 
-# Lines of the indicator table from which it moves to an annex at the end of the report.
-ANNEX_FROM = 12
+# Lines of the indicator table from which it leaves the PDF for the territory's CSV (the body
+# stays short: a national vintage gives a commune some 300 indicators; the table was also a third
+# of the render's time with 14 of them, docs/benchmarks.md).
+TABLE_IN_CSV_FROM = 12
 COMPARISON_COLUMNS = (("departement", "Département"), ("region", "Région"), ("france", "France"))
 
 LEVER_LABELS = {
@@ -28,6 +36,39 @@ LEVER_LABELS = {
     "action": "Action collective transformatrice",
     "vision": "Vision partagée",
 }
+
+
+@dataclass(frozen=True)
+class Place:
+    """The territory the report is about (its identity only)."""
+
+    level: str
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A size segment: its publications' label, what it really holds, its priority lever."""
+
+    label: str
+    band: str  # « de 20 000 à 50 000 habitants » (observatoire.readings.population_band)
+    priority_lever: str
+
+
+@dataclass
+class ReportImages:
+    """The report's chart images (``<img src>`` data URIs), "" when not drawn."""
+
+    fragility: str = ""
+    radar: str = ""
+    triangle: str = ""
+    map: str = ""  # a région's départements on the map of France (PNG)
+    missing: bool = False  # a chart could not be drawn: the report says so and is not cached
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
 
 
 @dataclass
@@ -93,14 +134,38 @@ class ResourceLine:
 
 
 @dataclass
+class NextStep:
+    title: str
+    text: str
+    url: str
+
+
+@dataclass
+class Summary:
+    stands_out: list[tuple[str, str]] = field(default_factory=list)  # (domain, « 82e centile »)
+    better_placed: list[tuple[str, str]] = field(default_factory=list)
+    highest: list[tuple[str, str]] = field(default_factory=list)  # when none stands out
+    ranked_domains: int = 0
+    strong: list[str] = field(default_factory=list)  # curated level 3
+    marked: list[str] = field(default_factory=list)  # curated level 2
+    curated_domains: int = 0
+    practices: str = ""
+    dates: list[str] = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)  # since the previous vintage, release
+    next_steps: list[NextStep] = field(default_factory=list)
+    page_url: str = ""
+    qr: str = ""  # data URI of the QR code (SVG) of page_url
+
+
+@dataclass
 class ReportData:
-    territory: Territory
+    territory: Place
     level_label: str
     codes: list[tuple[str, str]]
     parents: list[tuple[str, str]]
     population: int | None
-    segment: SizeSegment | None
-    segments: list[SizeSegment]
+    segment: Segment | None
+    segments: list[Segment]
     member_count: int
     maturity: Maturity | None
     domains: list[DomainSection]
@@ -117,9 +182,16 @@ class ReportData:
     demo_data: bool
     generated_on: date
     threshold: int
-    examples: list = field(default_factory=list)  # observatoire.report.examples
-    perceived: Any = None  # observatoire.dialogues.results_queries.PerceivedPart
-    complete: bool = True  # False when a chart could not be exported: never cached
+    examples: list[ExampleLine] = field(default_factory=list)
+    csv_url: str = ""  # the territory's indicators as CSV (absolute address)
+    # A région's départements (code, name), drawn on the map of France.
+    departements: list[tuple[str, str]] = field(default_factory=list)
+    # Since the previous vintage of the indicators and the previous release (``changes``).
+    changes: Changes = field(default_factory=Changes)
+    # The first page (``summary.build_summary``), built by ``collect`` from the fields above.
+    summary: Summary | None = None
+    # The latest published territorial dialogue's part (observatoire.dialogues.results_queries).
+    perceived: Any = None
 
     @property
     def filename(self) -> str:
@@ -154,9 +226,9 @@ class ReportData:
         return 2 + len(self.comparison_columns) + (1 if self.ranks_shown else 0)
 
     @property
-    def annexed(self) -> bool:
-        """The full indicator table goes to an annex when it is long (the body stays short)."""
-        return len(self.indicator_lines) > ANNEX_FROM
+    def table_in_csv(self) -> bool:
+        """The full indicator table is the CSV's when it is long (``csv_url``)."""
+        return len(self.indicator_lines) > TABLE_IN_CSV_FROM
 
     @property
     def unread_domains(self) -> list[str]:
@@ -165,10 +237,16 @@ class ReportData:
         return [d.label for d in self.domains if d.position is None and d.curated_level is None]
 
     @property
+    def any_curated(self) -> bool:
+        """Whether the network retained a level for at least one domain (else the reading table
+        has no column for it, and says so once)."""
+        return any(d.curated_level is not None for d in self.domains)
+
+    @property
     def read_domains(self) -> list[DomainSection]:
         return [d for d in self.domains if d.position is not None or d.curated_level is not None]
 
 
-def report_filename(territory: Territory) -> str:
+def report_filename(territory: Place | Territory) -> str:
     """« rapport-vincennes-94080.pdf »"""
     return f"rapport-{slugify(territory.name)}-{slugify(territory.code)}.pdf"

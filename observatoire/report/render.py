@@ -1,22 +1,20 @@
-"""ReportData → HTML (Django template, print CSS) → PDF (WeasyPrint, tagged PDF/UA-1)."""
+"""ReportData + ReportImages → HTML (Django template, print CSS) → PDF (WeasyPrint, PDF/UA-1).
+
+The last step of the report's straight line (``cache.get_report``): no query, no chart drawn
+here; the PDF pipeline is the project's one (``config.pdf.html_to_pdf``).
+"""
 
 from __future__ import annotations
 
-import logging
-from typing import Any
+from collections.abc import Sequence
 
-from django.conf import settings
 from django.template.loader import render_to_string
 
 from config import pdf
-from config.charts import ChartsUnavailable, wrapped
 from config.typography import french_html
-from observatoire.report import charts
-from observatoire.report.data import LEVER_LABELS, ReportData
-from observatoire.report.summary import build_summary
+from observatoire import maps
+from observatoire.report.data import LEVER_LABELS, ReportData, ReportImages
 from pratiques import disclosure
-
-logger = logging.getLogger(__name__)
 
 TEMPLATE = "observatoire/report/report.html"
 # Given to WeasyPrint parsed once per process, not inlined in each report's HTML.
@@ -26,79 +24,36 @@ PDF_VARIANT = pdf.PDF_VARIANT
 stats = {"renders": 0}
 
 
-def chart_format() -> str:
-    """``svg`` (default) or ``png`` (``settings.REPORT_CHART_FORMAT``). Measured
-    (docs/benchmarks.md): PNG charts render no faster here and double the PDF's size."""
-    return getattr(settings, "REPORT_CHART_FORMAT", "") or "svg"
-
-
-def pdf_options() -> dict[str, Any]:
-    """Options of WeasyPrint's ``write_pdf`` for the report (the shared pipeline's)."""
-    return pdf.pdf_options()
-
-
-def build_charts(data: ReportData) -> dict[str, str]:
-    """Image sources (SVG data URIs) of the report's charts, keyed by name."""
-    images: dict[str, str] = {}
-    if data.indicators_available:
-        fig = charts.fragility_position_figure(
-            [d.label for d in data.domains],
-            [d.position for d in data.domains],
-            peers_label=data.peers_label,
-        )
-        images["fragility"] = _image(fig, width=680, height=470)
-    released = data.practices
-    if released.shown and released.has_distribution:
-        labels = [f"{s.situation.code}. {_short(s.situation.title)}" for s in released.situations]
-        fig = charts.situations_radar_figure(
-            labels,
-            [s.median for s in released.situations],
-            [s.q1 for s in released.situations],
-            [s.q3 for s in released.situations],
-        )
-        images["radar"] = _image(fig, width=680, height=400)
-    if released.shown and released.barycentre:
-        # The barycentre only: no chart ever draws one person's assessment.
-        fig = charts.lever_triangle_figure(released.barycentre)
-        images["triangle"] = _image(fig, width=330, height=300)
-    return images
-
-
-def _image(fig: Any, *, width: int, height: int) -> str:
-    """The chart's image source, or "" when the exporter fails (the report goes out without it,
-    and is not cached)."""
-    try:
-        return charts.figure_data_uri(fig, width=width, height=height, fmt=chart_format())
-    except ChartsUnavailable:  # the exporter has logged why, once
-        return ""
-    except Exception:
-        logger.exception("Export d'un graphique du rapport impossible")
-        return ""
-
-
-def _short(title: str) -> str:
-    """A situation title without its scope note, on lines of at most 26 characters."""
-    return wrapped(title.split(" (")[0], 26)
-
-
 def stylesheet() -> str:
     return render_to_string(STYLESHEET)
 
 
-def render_html(data: ReportData, images: dict[str, str] | None = None) -> str:
-    images = build_charts(data) if images is None else images
+def render_html(data: ReportData, images: ReportImages) -> str:
     context = {
         "data": data,
         "images": images,
         # A chart that could not be drawn: the report says it goes out « sans graphiques ».
-        "charts_missing": not all(images.values()),
+        "charts_missing": images.missing,
         "t": data.territory,
         "lever_labels": list(LEVER_LABELS.items()),
         "distribution_min": disclosure.DISTRIBUTION_MIN,
-        "summary": build_summary(data),
+        "summary": data.summary,
+        "map_source": maps.SOURCE,
     }
-    html = render_to_string(TEMPLATE, context)
-    return french_html(html)
+    return french_html(render_to_string(TEMPLATE, context))
+
+
+def document_pdf(html: str, *, kind: str, stylesheets: Sequence[str] = ()) -> bytes:
+    """A report's PDF from its HTML (territory and campaign reports), counted in ``stats``."""
+    document = pdf.html_to_pdf(html, stylesheets=stylesheets, kind=kind)
+    stats["renders"] += 1
+    return document
+
+
+def render_pdf(data: ReportData, images: ReportImages) -> bytes:
+    """The report as PDF bytes (one render; the caller caches it if ``images.complete``)."""
+    html = render_html(data, images)
+    return document_pdf(html, kind="territory-report", stylesheets=[stylesheet()])
 
 
 def warm() -> None:
@@ -113,13 +68,3 @@ def warm() -> None:
         "</body></html>"
     )
     pdf.html_to_pdf(html, stylesheets=[stylesheet()], kind="warm-up")
-
-
-def render_pdf(data: ReportData) -> bytes:
-    """The report as PDF bytes (one render; the caller caches it if ``data.complete``)."""
-    images = build_charts(data)
-    data.complete = all(images.values())
-    html = render_html(data, images)
-    document = pdf.html_to_pdf(html, stylesheets=[stylesheet()], kind="territory-report")
-    stats["renders"] += 1
-    return document

@@ -8,7 +8,7 @@ linked, with a QR code of the territory's page.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from functools import lru_cache
 
 import segno
 from django.conf import settings
@@ -16,39 +16,19 @@ from django.urls import reverse
 
 from config.typography import french_date
 from observatoire.readings import BETTER_PLACED, STANDING_SHOWN, STANDS_OUT, centile
-from observatoire.report.data import DomainSection, ReportData
+from observatoire.report.data import DomainSection, NextStep, ReportData, Summary
 from territoires.models import Level
-
-
-@dataclass
-class NextStep:
-    title: str
-    text: str
-    url: str
-
-
-@dataclass
-class Summary:
-    stands_out: list[tuple[str, str]] = field(default_factory=list)  # (domain, « 82e centile »)
-    better_placed: list[tuple[str, str]] = field(default_factory=list)
-    highest: list[tuple[str, str]] = field(default_factory=list)  # when none stands out
-    ranked_domains: int = 0
-    strong: list[str] = field(default_factory=list)  # curated level 3
-    marked: list[str] = field(default_factory=list)  # curated level 2
-    curated_domains: int = 0
-    practices: str = ""
-    dates: list[str] = field(default_factory=list)
-    next_steps: list[NextStep] = field(default_factory=list)
-    page_url: str = ""
-    qr: str = ""  # data URI of the QR code (SVG) of page_url
 
 
 def absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
+@lru_cache(maxsize=512)
 def qr_data_uri(url: str) -> str:
-    """The QR code of ``url`` as an SVG data URI (segno: vector, drawn sharp at any size)."""
+    """The QR code of ``url`` as an SVG data URI (segno: vector, drawn sharp at any size); kept
+    for the process (encoding it is pure Python, ~2 ms: a territory's report made again reuses
+    it)."""
     return segno.make(url, error="m").svg_data_uri(scale=4, border=0, dark="#1d2a3a")
 
 
@@ -74,6 +54,7 @@ def build_summary(data: ReportData) -> Summary:
     summary.curated_domains = sum(1 for d in data.domains if d.curated_level is not None)
     summary.practices = _practices_sentence(data)
     summary.dates = _dates(data)
+    summary.changes = data.changes.sentences
     t = data.territory
     page = reverse("territoires:detail", args=[t.level, t.code])
     summary.page_url = absolute(page)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
+from collections.abc import Iterator
 
+import pytest
 from pypdf import PdfReader
 
 
@@ -16,3 +19,14 @@ def pdf_pages(pdf: bytes) -> list[str]:
 
 def pdf_text(pdf: bytes) -> str:
     return " ".join(pdf_pages(pdf))
+
+
+@contextlib.contextmanager
+def no_charts() -> Iterator[None]:
+    """Reports drawn without their chart images (the text and tables are the same)."""
+    from observatoire.report import charts
+    from observatoire.report.data import ReportImages
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(charts, "draw", lambda data: ReportImages())
+        yield

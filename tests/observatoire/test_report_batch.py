@@ -63,10 +63,10 @@ def test_a_failing_report_is_listed_and_the_batch_goes_on(
 ) -> None:
     real_render = render.render_pdf
 
-    def render_or_fail(data: Any) -> bytes:
+    def render_or_fail(data: Any, images: Any) -> bytes:
         if data.territory.code == "42095":
             raise RuntimeError("gabarit cassé")
-        return real_render(data)
+        return real_render(data, images)
 
     monkeypatch.setattr(render, "render_pdf", render_or_fail)
     progress = batch_start(level="commune", codes=["42001", "42095", "42218", "00000"])

@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 
+from observatoire.report.cache import dependency_stamp
 from observatoire.report.collect import collect_report_data
+from observatoire.report.data import ReportImages
 from observatoire.report.render import render_html
-from observatoire.report.sources import dependency_stamp
 from territoires.models import Fragility
 from territoires.services import fragility_record
 from tests.pratiques.directory_helpers import example
@@ -42,11 +43,11 @@ def test_up_to_three_matching_examples(geo: Any, nadia: User) -> None:
     data = collect_report_data(geo.firminy)
     assert len(data.examples) == 3
     assert "Sans rapport" not in [e.title for e in data.examples]
-    html = render_html(data, images={})
+    html = render_html(data, ReportImages())
     assert "Exemples inspirants" in html and "Exemple 4" in html
 
 
 @pytest.mark.django_db
 def test_no_part_without_a_match(geo: Any) -> None:
-    html = render_html(collect_report_data(geo.vincennes), images={})
+    html = render_html(collect_report_data(geo.vincennes), ReportImages())
     assert "Exemples inspirants" not in html

@@ -19,10 +19,12 @@ from django.db import transaction
 from django.test import Client
 from django.utils.text import slugify
 
+from observatoire.report import data as report_data
 from observatoire.report import render
 from observatoire.report.collect import collect_report_data
+from observatoire.report.data import ReportImages
 from tests.conftest import ok
-from tests.observatoire.report_helpers import pdf_pages, pdf_text
+from tests.observatoire.report_helpers import no_charts, pdf_pages, pdf_text
 from tests.observatoire.seven_territories import Seven, seven_territories
 
 pytestmark = pytest.mark.django_db
@@ -52,8 +54,7 @@ def seven(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Seven]:
 @pytest.fixture(scope="module")
 def pdfs(seven: Seven, django_db_blocker: Any) -> dict[str, bytes]:
     client = Client()
-    with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as patch:
-        patch.setattr(render, "build_charts", lambda data: {})
+    with django_db_blocker.unblock(), no_charts():
         pdfs = {
             t.name: ok(client.get(f"/territoires/{t.level}/{t.code}/rapport.pdf")).content
             for t in seven.all()
@@ -97,7 +98,7 @@ def test_every_pdf_opens_on_the_summary_and_next_steps(seven: Seven, pdfs: dict)
 def test_no_heading_over_nothing_and_no_column_of_nd(seven: Seven, pdfs: dict) -> None:
     for territory in seven.all():
         data = collect_report_data(territory)
-        html = render.render_html(data, images={})
+        html = render.render_html(data, ReportImages())
         assert headings_without_content(html) == [], territory.name
         assert 'src=""' not in html
         assert "data:image/svg+xml" in html  # the QR code
@@ -111,16 +112,18 @@ def test_no_heading_over_nothing_and_no_column_of_nd(seven: Seven, pdfs: dict) -
         assert re.search(r"Rapport du (1er|\d{1,2}) \w+ \d{4}", text)
 
 
-def test_dropped_columns_are_said_once(seven: Seven, pdfs: dict) -> None:
-    departement = pdf_text(pdfs[seven.departement.name])
-    assert "Sans valeur de comparaison à ce niveau pour ces indicateurs : Département" in (
-        departement
-    )
-    region = pdf_text(pdfs[seven.region.name])
-    assert "Sans valeur de comparaison à ce niveau pour ces indicateurs : Département, Région" in (
-        region
-    )
-    assert "Sans valeur de comparaison" not in pdf_text(pdfs[seven.vincennes.name])
+def test_dropped_columns_are_said_once(seven: Seven, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The table is in the PDF when it is short: as if these 14 indicators were.
+    monkeypatch.setattr(report_data, "TABLE_IN_CSV_FROM", 20)
+
+    def text(territory: Any) -> str:
+        html = render.render_html(collect_report_data(territory), ReportImages())
+        return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+
+    said = "Sans valeur de comparaison à ce niveau pour ces indicateurs :"
+    assert f"{said} Département (colonne omise)" in text(seven.departement)
+    assert f"{said} Département, Région (colonnes omises)" in text(seven.region)
+    assert said not in text(seven.vincennes)
 
 
 def test_peer_groups_are_named_as_they_are_with_their_number(seven: Seven, pdfs: dict) -> None:
@@ -141,9 +144,9 @@ def test_peer_groups_are_named_as_they_are_with_their_number(seven: Seven, pdfs:
     assert re.search(
         r"les \d+ arrondissements municipaux de plus de 50 000 habitants", texts[seven.lyon3.name]
     )
-    # A rank shown with its number of peers.
+    # Ranks shown with the number of peers they are taken among.
     for text in texts.values():
-        assert re.search(r"\d+ sur \d+", text)
+        assert re.search(r"situés parmi les \d+ ", text)
 
 
 def test_a_reading_of_fragilities_for_every_territory(seven: Seven, pdfs: dict) -> None:
@@ -159,14 +162,14 @@ def test_a_reading_of_fragilities_for_every_territory(seven: Seven, pdfs: dict) 
     assert "3 — forte" in vincennes
 
 
-def test_the_long_indicator_table_goes_to_the_annex(seven: Seven, pdfs: dict) -> None:
+def test_the_long_indicator_table_is_the_csvs(seven: Seven, pdfs: dict) -> None:
+    """14 indicators: the body says where their table is (the territory's CSV), no annex."""
     for territory in seven.all():
-        pages = pdf_pages(pdfs[territory.name])
-        assert "Annexe — Indicateurs du territoire" in pages[-1] or any(
-            "Annexe — Indicateurs du territoire" in page for page in pages[-3:]
-        ), territory.name
-        body = " ".join(pages[:3])
-        assert "est en annexe, en fin de rapport" in body
+        text = pdf_text(pdfs[territory.name]).replace("/ ", "/")  # an address cut at a line end
+        csv = f"{settings.SITE_URL}/territoires/{territory.level}/{territory.code}/indicateurs.csv"
+        assert f"est dans le fichier CSV du territoire, à télécharger : {csv}" in text
+        assert "Annexe" not in text and "Rang centile (100 = le plus fragile)" not in text
+        assert len(pdf_pages(pdfs[territory.name])) <= 5, territory.name
 
 
 def test_an_independent_pdf_ua_checker_finds_no_error(

@@ -16,13 +16,14 @@ from tests.observatoire.peers_data import YEAR, peer_vintage
 pytestmark = pytest.mark.django_db
 
 
-def test_333_indicators_take_five_queries(
+def test_333_indicators_take_seven_queries(
     client: Client, htmx: dict[str, str], django_assert_num_queries: Any
 ) -> None:
     vintage = peer_vintage(333)
     url = f"/territoires/commune/{vintage.territory.code}/indicateurs/"
-    # territory, size segments, values, indicators with their peer distributions, curated levels
-    with django_assert_num_queries(5):
+    # territory, size segments, values, indicators with their peer distributions, curated levels;
+    # « Ce qui a changé »: the territory's earlier values, the latest releases
+    with django_assert_num_queries(7):
         html = ok(client.get(url, headers=htmx)).content.decode()
     assert html.count("<tr data-indicator=") == 333
     assert "<sup>e</sup> centile" in html and "valeur manquante" in html

@@ -104,7 +104,7 @@ def test_a_persons_yearly_budget_stops_new_draws(geo) -> None:
 
 
 def test_a_release_that_changes_nothing_regenerates_no_report(geo) -> None:
-    from observatoire.report.sources import dependency_stamp
+    from observatoire.report.cache import dependency_stamp
 
     peers(geo.vincennes, 6)
     release_aggregates()

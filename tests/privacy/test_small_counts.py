@@ -7,7 +7,7 @@ import re
 import pytest
 from django.test import Client
 
-from observatoire.report import charts
+from observatoire.report import drawing
 from pratiques import disclosure
 from pratiques.aggregates import release_aggregates
 from tests.observatoire.report_helpers import pdf_text
@@ -43,15 +43,13 @@ def test_no_quartile_over_five_values_and_counts_to_the_nearest_five(geo) -> Non
     assert shares and all(v % disclosure.SHARE_STEP == 0 for v in shares)
 
 
-@pytest.mark.chromium
 def test_no_chart_draws_one_persons_point(geo, settings, tmp_path) -> None:
     settings.CACHE_DIR = tmp_path
     for i in range(12):
         attack.submit_random(attack.person(f"p{i}"), geo.small_commune, seed=i)
     release_aggregates()
     # The triangle takes the barycentre only: one marker, whatever the number of people.
-    figure = charts.lever_triangle_figure((30, 35, 35))
-    assert sum(len(trace.a) for trace in figure.data) == 1
+    assert drawing.lever_triangle((30, 35, 35)).count('class="barycentre"') == 1
     text = pdf_text(
         Client().get(f"/territoires/commune/{geo.small_commune.code}/rapport.pdf").content
     )

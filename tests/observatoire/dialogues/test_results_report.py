@@ -9,8 +9,9 @@ import pytest
 
 from observatoire.dialogues.models import DialogueStatus
 from observatoire.report.collect import collect_report_data
+from observatoire.report.data import ReportImages
 from observatoire.report.render import render_html
-from observatoire.report.sources import dependency_stamp
+from observatoire.report.cache import dependency_stamp
 from tests.observatoire.dialogues.results_helpers import freeze, populated
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +33,6 @@ def test_the_territory_report_shows_the_latest_published_dialogue(geo: Any, elis
     assert dependency_stamp(geo.vincennes) != before  # the cached PDF is rebuilt
     data = collect_report_data(geo.vincennes)
     assert data.perceived is not None and data.perceived.results.shown
-    html = re.sub(r"\s+", " ", render_html(data, images={}))
+    html = re.sub(r"\s+", " ", render_html(data, ReportImages()))
     assert "Fragilités perçues" in html and "Regards croisés" in html
     assert "environ" in html and "profils représentés" in html
