@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 
 from observatoire.dialogues.models import DialogueStatus
+from observatoire.report.cache import dependency_stamp
 from observatoire.report.collect import collect_report_data
 from observatoire.report.data import ReportImages
 from observatoire.report.render import render_html
-from observatoire.report.cache import dependency_stamp
 from tests.observatoire.dialogues.results_helpers import freeze, populated
 
 pytestmark = pytest.mark.django_db
