@@ -22,3 +22,10 @@ def problem_kind(kind: str) -> str:
     from observatoire.imports.problems import KINDS
 
     return KINDS.get(kind, kind)
+
+
+@register.filter
+def curated_any(rows: list) -> bool:
+    """Whether the network retained a level for at least one of these dialogue rows: otherwise
+    the « niveau retenu » column is dropped and said once, never a column of dashes."""
+    return any(row.curated != "—" for row in rows)

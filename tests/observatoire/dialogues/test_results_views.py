@@ -179,3 +179,29 @@ def test_the_national_picture_is_for_admins_and_leaves_small_dialogues_out(
     assert "Île-de-France" in page and "1 dialogue publié avec moins de 5" in page
     fragment = ok(logged_in(nadia).get("/observatoire/fragilites-percues/", headers=htmx))
     assert "<html" not in fragment.content.decode()
+
+
+def test_the_network_level_column_is_dropped_when_no_level_is_retained(geo, elise) -> None:
+    """Never a column of dashes: without any level retained by the network the column goes and
+    one sentence says so; with one, the column is back on the page, the territory part and the PDF's
+    HTML alike."""
+    from datetime import date
+
+    from territoires.models import Fragility, FragilityReading
+
+    dialogue = populated(geo.vincennes, GROUPS, organiser=elise)
+    freeze(dialogue, status=DialogueStatus.PUBLISHED)
+    page = ok(Client().get(url(dialogue))).content.decode()
+    assert "Niveau retenu par le réseau</th>" not in page
+    assert "aucun niveau de fragilité pour ce territoire" in page
+    FragilityReading.objects.create(
+        territory=geo.vincennes,
+        fragility=Fragility.objects.get(code="sante"),
+        level=2,
+        source="diagnostic",
+        diagnosis_author="Réseau",
+        diagnosis_date=date(2025, 3, 1),
+    )
+    page = ok(Client().get(url(dialogue))).content.decode()
+    assert "Niveau retenu par le réseau</th>" in page
+    assert "aucun niveau de fragilité pour ce territoire" not in page
