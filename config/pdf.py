@@ -21,6 +21,7 @@ PDF_VARIANT = "pdf/ua-1"
 _cache: dict[Any, Any] = {}
 _font_config: Any = None
 _stylesheets: dict[str, Any] = {}
+_fetcher: Any = None
 lock = threading.Lock()
 # Number of PDFs rendered by this process, by kind (tests count cache misses with it).
 stats: dict[str, int] = {}
@@ -33,6 +34,19 @@ def font_config() -> Any:
 
         _font_config = FontConfiguration()
     return _font_config
+
+
+def url_fetcher() -> Any:
+    """One fetcher per process, for local resources only (``data:`` images, the project's files):
+    a PDF never fetches from the network. WeasyPrint builds a fetcher per document by default, and
+    each builds an SSL context (about 30 ms of loading certificates, for a PDF that has no HTTPS to
+    fetch). Used under ``lock``, as the rest of the pipeline."""
+    global _fetcher
+    if _fetcher is None:
+        from weasyprint.urls import URLFetcher
+
+        _fetcher = URLFetcher(allowed_protocols=("data", "file"), allow_redirects=False)
+    return _fetcher
 
 
 def pdf_options(**extra: Any) -> dict[str, Any]:
@@ -53,7 +67,12 @@ def stylesheet(text: str) -> Any:
     if sheet is None:
         from weasyprint import CSS
 
-        sheet = CSS(string=text, base_url=str(settings.BASE_DIR), font_config=font_config())
+        sheet = CSS(
+            string=text,
+            base_url=str(settings.BASE_DIR),
+            font_config=font_config(),
+            url_fetcher=url_fetcher(),
+        )
         _stylesheets[text] = sheet
     return sheet
 
@@ -67,7 +86,7 @@ def html_to_pdf(
 
     with lock:
         sheets = [stylesheet(text) for text in stylesheets]
-        document = HTML(string=html, base_url=str(settings.BASE_DIR))
+        document = HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=url_fetcher())
         pdf = document.write_pdf(
             stylesheets=sheets, finisher=scope_table_headers, **pdf_options(**options)
         )

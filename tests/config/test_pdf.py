@@ -44,3 +44,14 @@ def test_the_self_assessment_pdf_goes_through_it(alice: User, geo) -> None:
     response = logged_in(alice).get(f"/pratiques/evaluations/{assessment.pk}/export.pdf")
     assert response.status_code == 200 and tagged(response.content)
     assert pdf.stats["self-assessment"] == before + 1
+
+
+def test_a_pdf_fetches_local_resources_only_with_one_fetcher_per_process() -> None:
+    """No PDF reaches the network (an address in a text typed by someone stays text), and the
+    fetcher, with its SSL context, is built once per process rather than once per document."""
+    fetcher = pdf.url_fetcher()
+    with pytest.raises(ValueError, match="disallowed protocol"):
+        fetcher.fetch("https://example.org/image.png")
+    document = '<html lang="fr"><head><title>t</title></head><body><p>Texte</p></body></html>'
+    assert pdf.html_to_pdf(document).startswith(b"%PDF")
+    assert pdf.url_fetcher() is fetcher
