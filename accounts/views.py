@@ -401,10 +401,7 @@ def people_invite(request: AuthenticatedHttpRequest) -> HttpResponse:
             return redirect("accounts:person", user.pk)
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "days": settings.INVITATION_LINK_MAX_AGE_DAYS}
-    template = "comptes/people_invite.html"
-    if request.htmx:
-        template += "#invite_form"
-    return render(request, template, context, status=status)
+    return render(request, "comptes/people_invite.html", context, status=status)
 
 
 def _history(user: User | None = None) -> Any:
@@ -430,10 +427,7 @@ def person(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "lockouts": [lock for lock in services.lockouts() if lock.username == user.username],
         "history": list(_history(user)[:HISTORY_PER_PAGE]),
     }
-    template = "comptes/person.html"
-    if request.htmx:
-        template += "#person_panel"
-    return render(request, template, context)
+    return render(request, "comptes/person.html", context)
 
 
 def _person_action(
@@ -560,7 +554,4 @@ def mandate_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.NETWORK_ADMIN)
 def people_history(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(_history(), HISTORY_PER_PAGE).get_page(request.GET.get("page"))
-    template = "comptes/people_history.html"
-    if request.htmx:
-        template += "#history"
-    return render(request, template, {"page": page})
+    return render(request, "comptes/people_history.html", {"page": page})

@@ -38,10 +38,7 @@ def _grid(request: HtmxHttpRequest, slug: str | None) -> HttpResponse:
         "tree": queries.grid_tree(version),
         "versions": queries.published_versions(),
     }
-    template = "pratiques/grid.html"
-    if request.htmx:
-        template += "#grid"
-    return render(request, template, context)
+    return render(request, "pratiques/grid.html", context)
 
 
 def _page_territory(level: str, code: str) -> Territory:
