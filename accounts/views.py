@@ -416,18 +416,28 @@ def _history(user: User | None = None) -> Any:
 @require_safe
 @role_required(Role.NETWORK_ADMIN)
 def person(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    user = get_object_or_404(User, pk=pk)
+    return _person_page(request, get_object_or_404(User, pk=pk))
+
+
+def _person_page(
+    request: AuthenticatedHttpRequest,
+    user: User,
+    *,
+    roles_form: RolesForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     context = {
         "person": user,
         "status": services.status_label(user),
         "pending_invitation": services.is_pending_invitation(user),
         "standing": services.standing_of(user),
-        "roles_form": RolesForm(initial={"roles": [g.name for g in user.groups.all()]}),
+        "roles_form": roles_form
+        or RolesForm(initial={"roles": [g.name for g in user.groups.all()]}),
         "mandates": list(user.mandates.select_related("territory")),
         "lockouts": [lock for lock in services.lockouts() if lock.username == user.username],
         "history": list(_history(user)[:HISTORY_PER_PAGE]),
     }
-    return render(request, "comptes/person.html", context)
+    return render(request, "comptes/person.html", context, status=status)
 
 
 def _person_action(
@@ -446,17 +456,19 @@ def _person_action(
 @require_POST
 @role_required(Role.NETWORK_ADMIN)
 def person_roles(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The roles form: an unknown role is shown on it (400), a refusal of the service too (409)."""
+    user = get_object_or_404(User, pk=pk)
     form = RolesForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choisissez des rôles parmi ceux proposés.")
-        return redirect("accounts:person", pk)
+        return _person_page(request, user, roles_form=form, status=400)
     roles = [Role(r) for r in form.cleaned_data["roles"]]
-    return _person_action(
-        request,
-        pk,
-        lambda user: services.roles_set(actor=request.user, user=user, roles=roles),
-        "Rôles enregistrés.",
-    )
+    try:
+        services.roles_set(actor=request.user, user=user, roles=roles)
+    except services.AccountRefused as refusal:
+        form.add_error(None, refusal)
+        return _person_page(request, user, roles_form=form, status=409)
+    messages.success(request, "Rôles enregistrés.")
+    return redirect("accounts:person", pk)
 
 
 @require_POST

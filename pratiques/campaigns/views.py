@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from config import links
+from config.forms import YesNoForm
 from config.links import LinkError
 from config.roles import Role, role_required
 from config.spreadsheets import csv_writer, spreadsheet_row
@@ -84,19 +85,26 @@ def campaign_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def campaign_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Only an empty campaign (nobody imported nor registered) is deleted; else it is closed."""
     campaign = get_object_or_404(Campaign, pk=pk)
+    confirmation = None
+    refusal = None
     status = 200
     if request.method == "POST":
-        if request.POST.get("confirmer_suppression"):
+        confirmation = YesNoForm(
+            request.POST,
+            field="confirmer_suppression",
+            required_message="Cochez la case pour confirmer la suppression.",
+        )
+        status = 400
+        if confirmation.confirmed():
             try:
                 title = services.campaign_delete(campaign_id=campaign.pk)
             except services.CampaignRefused as error:
-                messages.error(request, str(error))
-                return _detail(request, campaign, status=409)
-            messages.success(request, f"Campagne « {title} » supprimée.")
-            return redirect("pratiques:campaign_list")
-        messages.error(request, "Cochez la case pour confirmer la suppression.")
-        status = 400
-    return render(request, T + "campaign_delete.html", {"campaign": campaign}, status=status)
+                refusal, status = error, 409  # people joined meanwhile: the page says why
+            else:
+                messages.success(request, f"Campagne « {title} » supprimée.")
+                return redirect("pratiques:campaign_list")
+    context = {"campaign": campaign, "confirmation": confirmation, "refusal": refusal}
+    return render(request, T + "campaign_delete.html", context, status=status)
 
 
 def _detail(

@@ -185,9 +185,20 @@ def test_roles_deactivation_and_reactivation_are_recorded(alice: User, nadia: Us
 
 
 @pytest.mark.django_db
+def test_an_unknown_role_is_shown_on_the_roles_form(alice: User, nadia: User) -> None:
+    response = logged_in(nadia).post(f"/comptes/personnes/{alice.pk}/roles/", {"roles": ["roi"]})
+    assert response.status_code == 400 and 'name="roles"' in response.content.decode()
+    assert "roi" in response.content.decode()  # Django's « roi n'en fait pas partie »
+    assert user_roles(User.objects.get(pk=alice.pk)) == [Role.CATALYST]
+
+
+@pytest.mark.django_db
 def test_an_admin_cannot_drop_their_own_admin_role_or_deactivate_themself(nadia: User) -> None:
     admin = logged_in(nadia)
-    admin.post(f"/comptes/personnes/{nadia.pk}/roles/", {"roles": ["catalyseur"]})
+    refused = admin.post(f"/comptes/personnes/{nadia.pk}/roles/", {"roles": ["catalyseur"]})
+    # The roles form again, the refusal on it.
+    assert refused.status_code == 409 and "propre rôle" in refused.content.decode()
+    assert 'name="roles"' in refused.content.decode()
     assert user_roles(User.objects.get(pk=nadia.pk)) == [Role.NETWORK_ADMIN]
     response = admin.post(
         f"/comptes/personnes/{nadia.pk}/activation/", {"active": "non"}, follow=True
