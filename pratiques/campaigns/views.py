@@ -18,7 +18,7 @@ from config import links
 from config.forms import YesNoForm
 from config.links import LinkError
 from config.roles import Role, role_required
-from config.spreadsheets import csv_writer, spreadsheet_row
+from config.spreadsheets import csv_response, spreadsheet_row
 from config.tasks import enqueue_on_commit
 from config.types import AuthenticatedHttpRequest, HtmxHttpRequest
 from pratiques.campaigns import queries, report, services, tasks
@@ -219,11 +219,8 @@ def campaign_report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.NETWORK_ADMIN)
 def campaign_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = _closed(pk)
-    response = HttpResponse(
-        report.anonymised_csv(campaign.snapshot), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="campagne-{campaign.pk}-anonyme.csv"'
-    return response
+    rows, _summary = report.anonymised_rows(campaign.snapshot)
+    return csv_response(rows, f"campagne-{campaign.pk}-anonyme.csv")
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -239,9 +236,7 @@ def population_template(request: AuthenticatedHttpRequest, extension: str) -> Ht
     values = accepted_values()
     rows = template_rows(values)
     if extension == "csv":
-        out = io.StringIO()
-        csv_writer(out).writerows(rows)
-        response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+        response = csv_response(rows)
     else:
         from openpyxl import Workbook
 
