@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from django.conf import settings
@@ -41,6 +41,7 @@ from territoires.models import (
 from territoires.queries import (
     MEMBERS_PER_PAGE,
     SEARCH_MAX_LENGTH,
+    TerritoryMatch,
     arrondissements_of,
     fragility_history,
     fragility_profile,
@@ -80,9 +81,11 @@ def search_options(request: HtmxHttpRequest) -> HttpResponse:
     query = request.GET.get("q") or next(
         (request.GET[k] for k in request.GET if request.GET[k]), ""
     )
-    results = search_territories(query, limit=10)
-    for territory in results:
-        territory.choice_label = territory_choice_label(territory)
+    # Each match with the text its option fills the field with (read back by TerritoryField).
+    results = [
+        (match, territory_choice_label(match.territory))
+        for match in search_territories(query, limit=10)
+    ]
     template = "territoires/widgets/territory_input.html"
     template += "#options"
     return render(request, template, {"results": results})
@@ -94,16 +97,17 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
     """Find a territory by name, postal code or official code (full page, or results for HTMX)."""
     query = request.GET.get("q", "")
     problem = ""
-    results: Sequence[Territory] = []
+    results: list[TerritoryMatch] = []
     if not query.strip():
         problem = "empty"
     elif len(query) > SEARCH_MAX_LENGTH:
         problem = "too_long"
     else:
-        results = search_territories(query, limit=SEARCH_PAGE_LIMIT)
-    segments = list(SizeSegment.objects.all())
-    for territory in results:
-        territory.segment = territory.size_segment(segments)
+        segments = list(SizeSegment.objects.all())
+        results = [
+            replace(match, segment=match.territory.size_segment(segments))
+            for match in search_territories(query, limit=SEARCH_PAGE_LIMIT)
+        ]
     template = "territoires/search.html"
     if request.htmx:
         template += "#results"
