@@ -236,8 +236,6 @@ def maturity_create(request: AuthenticatedHttpRequest, level: str, code: str) ->
         )
         return redirect(territory.get_absolute_url() + "#maturite")
     template = "territoires/maturity_form.html"
-    if request.htmx:
-        template += "#form"
     context = {"territory": territory, "form": form, **_scale_context()}
     return render(request, template, context, status=400 if form.errors else 200)
 
@@ -259,8 +257,6 @@ def fragility_create(request: AuthenticatedHttpRequest, level: str, code: str) -
             messages.success(request, f"Fragilité « {reading.fragility.label} » enregistrée.")
             return redirect(territory.get_absolute_url() + "#fragilites")
     template = "territoires/fragility_form.html"
-    if request.htmx:
-        template += "#form"
     context = {"territory": territory, "form": form, "history": fragility_history(territory)}
     return render(
         request, template, {**context, **_scale_context()}, status=400 if form.errors else 200
@@ -286,8 +282,6 @@ def project_new(request: AuthenticatedHttpRequest) -> HttpResponse:
             messages.success(request, f"Territoire de projet « {project.name} » créé.")
             return redirect("territoires:project_edit", code=project.code)
     template = "territoires/project_new.html"
-    if request.htmx:
-        template += "#form"
     projects = Territory.objects.filter(level=Level.PROJECT).only("id", "level", "code", "name")
     context = {"form": form, "projects": projects}
     return render(request, template, context, status=400 if form.errors else 200)

@@ -72,8 +72,6 @@ def dialogue_results(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         raise Http404("Ces résultats ne sont pas publiés.")
     context = results_context(dialogue, manager=manager, user=request.user)
     template = TEMPLATE
-    if request.htmx:
-        template += "#results"
     return render(request, template, context)
 
 
@@ -184,6 +182,4 @@ def territory_perceived(request: HtmxHttpRequest, level: str, code: str) -> Http
 @role_required(Role.NETWORK_ADMIN)
 def perceived_national(request: AuthenticatedHttpRequest) -> HttpResponse:
     template = "observatoire/dialogues/results/national.html"
-    if request.htmx:
-        template += "#national"
     return render(request, template, {"picture": queries.national_picture()})

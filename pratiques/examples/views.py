@@ -67,8 +67,6 @@ def example_list(request: HtmxHttpRequest) -> HttpResponse:
         active.append({"label": label, "url": "?" + urlencode(rest)})
     page_query = urlencode({**filters, **({"q": text} if text else {})})
     template = "pratiques/examples/list.html"
-    if request.htmx:
-        template += "#results"
     return render(
         request,
         template,

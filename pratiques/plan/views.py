@@ -101,8 +101,6 @@ def _render(
         ),
     }
     template = T
-    if request.htmx:
-        template += "#plan"
     return render(request, template, context, status=status)
 
 
