@@ -110,6 +110,4 @@ def task_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "statuses": [(key, STATUS_LABELS[key], counts.get(key, 0)) for key in STATUSES],
     }
     template = "comptes/task_list.html"
-    if request.htmx:
-        template += "#tasks"
     return render(request, template, context)

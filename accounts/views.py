@@ -401,10 +401,7 @@ def people_invite(request: AuthenticatedHttpRequest) -> HttpResponse:
             return redirect("accounts:person", user.pk)
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "days": settings.INVITATION_LINK_MAX_AGE_DAYS}
-    template = "comptes/people_invite.html"
-    if request.htmx:
-        template += "#invite_form"
-    return render(request, template, context, status=status)
+    return render(request, "comptes/people_invite.html", context, status=status)
 
 
 def _history(user: User | None = None) -> Any:
@@ -419,21 +416,28 @@ def _history(user: User | None = None) -> Any:
 @require_safe
 @role_required(Role.NETWORK_ADMIN)
 def person(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    user = get_object_or_404(User, pk=pk)
+    return _person_page(request, get_object_or_404(User, pk=pk))
+
+
+def _person_page(
+    request: AuthenticatedHttpRequest,
+    user: User,
+    *,
+    roles_form: RolesForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     context = {
         "person": user,
         "status": services.status_label(user),
         "pending_invitation": services.is_pending_invitation(user),
         "standing": services.standing_of(user),
-        "roles_form": RolesForm(initial={"roles": [g.name for g in user.groups.all()]}),
+        "roles_form": roles_form
+        or RolesForm(initial={"roles": [g.name for g in user.groups.all()]}),
         "mandates": list(user.mandates.select_related("territory")),
         "lockouts": [lock for lock in services.lockouts() if lock.username == user.username],
         "history": list(_history(user)[:HISTORY_PER_PAGE]),
     }
-    template = "comptes/person.html"
-    if request.htmx:
-        template += "#person_panel"
-    return render(request, template, context)
+    return render(request, "comptes/person.html", context, status=status)
 
 
 def _person_action(
@@ -452,17 +456,19 @@ def _person_action(
 @require_POST
 @role_required(Role.NETWORK_ADMIN)
 def person_roles(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The roles form: an unknown role is shown on it (400), a refusal of the service too (409)."""
+    user = get_object_or_404(User, pk=pk)
     form = RolesForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choisissez des rôles parmi ceux proposés.")
-        return redirect("accounts:person", pk)
+        return _person_page(request, user, roles_form=form, status=400)
     roles = [Role(r) for r in form.cleaned_data["roles"]]
-    return _person_action(
-        request,
-        pk,
-        lambda user: services.roles_set(actor=request.user, user=user, roles=roles),
-        "Rôles enregistrés.",
-    )
+    try:
+        services.roles_set(actor=request.user, user=user, roles=roles)
+    except services.AccountRefused as refusal:
+        form.add_error(None, refusal)
+        return _person_page(request, user, roles_form=form, status=409)
+    messages.success(request, "Rôles enregistrés.")
+    return redirect("accounts:person", pk)
 
 
 @require_POST
@@ -560,7 +566,4 @@ def mandate_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.NETWORK_ADMIN)
 def people_history(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(_history(), HISTORY_PER_PAGE).get_page(request.GET.get("page"))
-    template = "comptes/people_history.html"
-    if request.htmx:
-        template += "#history"
-    return render(request, template, {"page": page})
+    return render(request, "comptes/people_history.html", {"page": page})

@@ -11,10 +11,11 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any, Protocol
 
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?(?:[eE][+-]?\d+)?")
@@ -55,14 +56,57 @@ def csv_writer(out: _Writable, *, delimiter: str = ";", **options: Any) -> SafeC
     return SafeCsvWriter(out, delimiter=delimiter, **options)
 
 
-def csv_response(
-    rows: Iterable[Iterable[Any]], filename: str | None = None, *, delimiter: str = ";"
-) -> HttpResponse:
-    """A CSV download: UTF-8 with a byte-order mark (a spreadsheet then reads the accents), every
-    row through ``spreadsheet_row``, an attachment named ``filename`` when one is given."""
-    buffer = io.StringIO()
-    csv_writer(buffer, delimiter=delimiter).writerows(rows)
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+BYTE_ORDER_MARK = "\ufeff"  # a spreadsheet program then reads UTF-8 accents right
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+
+
+def _attachment(response: HttpResponseBase, filename: str | None) -> None:
     if filename:
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
+
+
+def csv_response(
+    rows: Iterable[Iterable[Any]],
+    filename: str | None = None,
+    *,
+    delimiter: str = ";",
+    preamble: str = "",
+    **options: Any,
+) -> HttpResponse:
+    """A CSV download: UTF-8 with a byte-order mark (a spreadsheet then reads the accents), every
+    row through ``spreadsheet_row``, an attachment named ``filename`` when one is given;
+    ``preamble``: text written before the rows (a comment line), ``options``: ``csv.writer``'s."""
+    buffer = io.StringIO()
+    buffer.write(preamble)
+    csv_writer(buffer, delimiter=delimiter, **options).writerows(rows)
+    response = HttpResponse(BYTE_ORDER_MARK + buffer.getvalue(), content_type=CSV_CONTENT_TYPE)
+    _attachment(response, filename)
+    return response
+
+
+class _Line:
+    """A file whose ``write`` gives back the line, so that a row is formatted without a buffer."""
+
+    def write(self, value: str, /) -> str:
+        return value
+
+
+def csv_streaming_response(
+    rows: Iterable[Iterable[Any]],
+    filename: str | None = None,
+    *,
+    delimiter: str = ";",
+    **options: Any,
+) -> StreamingHttpResponse:
+    """``csv_response`` for a large export: the rows are written as they come, never all in
+    memory (same byte-order mark, same safe cells)."""
+    writer = csv_writer(_Line(), delimiter=delimiter, **options)
+
+    def lines() -> Iterator[str]:
+        yield BYTE_ORDER_MARK
+        for row in rows:
+            yield writer.writerow(row)
+
+    response = StreamingHttpResponse(lines(), content_type=CSV_CONTENT_TYPE)
+    _attachment(response, filename)
     return response

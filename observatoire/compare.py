@@ -200,8 +200,6 @@ def territory_compare(request: HtmxHttpRequest) -> HttpResponse:
         form = CompareForm(initial={name: form.cleaned_data.get(name) for name in FIELDS})
     context = {"form": form, "comparison": comparison, "query": request.GET.urlencode()}
     template = "observatoire/territory_compare.html"
-    if request.htmx:
-        template += "#comparison"
     return render(request, template, context, status=400 if form.errors else 200)
 
 

@@ -16,7 +16,7 @@ from config import charts as chart_export
 from config.charts import VARIANTS, svg_response
 from config.queues import queue_place
 from config.roles import Role, role_required
-from config.spreadsheets import csv_writer, spreadsheet_row
+from config.spreadsheets import csv_response
 from config.tasks import enqueue_on_commit
 from config.types import AuthenticatedHttpRequest, HtmxHttpRequest
 from observatoire.forms import (
@@ -258,13 +258,7 @@ def territory_indicators_csv(request: HtmxHttpRequest, level: str, code: str) ->
     shown = {
         (line.indicator.pk, line.year): line for domain in profile.domains for line in domain.lines
     }
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="indicateurs-{territory.level}-{territory.code}.csv"'
-    )
-    response.write("\ufeff")  # byte order mark: spreadsheet programs then read UTF-8 accents right
-    writer = csv_writer(response, lineterminator="\n")
-    writer.writerow(CSV_HEADER)
+    rows: list[list[Any]] = [CSV_HEADER]
     for item in territory_indicator_values(territory):
         indicator = item.indicator
         source = indicator.source
@@ -273,26 +267,28 @@ def territory_indicators_csv(request: HtmxHttpRequest, level: str, code: str) ->
                 f"{source} (données de démonstration)" if source else "données de démonstration"
             )
         line = shown.get((indicator.pk, item.year))
-        writer.writerow(
-            spreadsheet_row(
-                [
-                    indicator.code,
-                    indicator.label,
-                    item.year,
-                    plain_number(item.value),
-                    indicator.unit,
-                    indicator.kind or "non précisée",
-                    plain_number(line.rate) if line else "",
-                    plain_number(line.departement_value) if line else "",
-                    plain_number(line.region_value) if line else "",
-                    plain_number(line.france_value) if line else "",
-                    "" if line is None or line.rank is None else line.rank,
-                    line.peers.count if line and line.peers and line.rank is not None else "",
-                    source,
-                ]
-            )
+        rows.append(
+            [
+                indicator.code,
+                indicator.label,
+                item.year,
+                plain_number(item.value),
+                indicator.unit,
+                indicator.kind or "non précisée",
+                plain_number(line.rate) if line else "",
+                plain_number(line.departement_value) if line else "",
+                plain_number(line.region_value) if line else "",
+                plain_number(line.france_value) if line else "",
+                "" if line is None or line.rank is None else line.rank,
+                line.peers.count if line and line.peers and line.rank is not None else "",
+                source,
+            ]
         )
-    return response
+    return csv_response(
+        rows,
+        f"indicateurs-{territory.level}-{territory.code}.csv",
+        lineterminator="\n",
+    )
 
 
 @login_not_required

@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
 
-from config.spreadsheets import csv_writer
+from config.spreadsheets import csv_response
 from observatoire import maps
 from observatoire.models import ImportRun, Indicator, IndicatorValue, PeerDistribution
 from observatoire.queries import (
@@ -297,15 +297,13 @@ def france_map(request: HttpRequest) -> HttpResponse:
     )
     rows = _sorted(areas, sort)
     if request.GET.get("format") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="carte.csv"'
-        writer = csv_writer(response, delimiter=",")
-        writer.writerow(["code", "nom", "valeur", "statut"])
-        for area in rows:
-            writer.writerow(
-                [area.code, area.name, "" if area.value is None else area.value, area.status]
-            )
-        return response
+        lines = [
+            [area.code, area.name, "" if area.value is None else area.value, area.status]
+            for area in rows
+        ]
+        return csv_response(
+            [["code", "nom", "valeur", "statut"], *lines], "carte.csv", delimiter=","
+        )
     # The content (form, map, legend, table) depends on the figures, the form's choices and
     # the query only; the page around it (header, nonce, user) is rendered each time.
     body_key = hashlib.sha256(

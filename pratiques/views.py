@@ -305,10 +305,7 @@ def _my_data_page(
         "n_memberships": OrganisationMembership.objects.filter(user=request.user).count(),
         "confirmation": confirmation,
     }
-    template = "pratiques/my_data.html"
-    if request.htmx:
-        template += "#my_data"
-    return render(request, template, context, status=status)
+    return render(request, "pratiques/my_data.html", context, status=status)
 
 
 @require_safe
@@ -388,7 +385,8 @@ def organisation_dialogue(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
     data = queries.organisation_dialogue(organisation)
     # What the members who share their plan decide to develop (never notes, never unshared plans).
     team = plan_queries.team_plans(organisation, data.tree.practices if data.tree else [])
-    template = "pratiques/organisation_dialogue.html"
-    if request.htmx:
-        template += "#dialogue"
-    return render(request, template, {"organisation": organisation, "dialogue": data, "team": team})
+    return render(
+        request,
+        "pratiques/organisation_dialogue.html",
+        {"organisation": organisation, "dialogue": data, "team": team},
+    )

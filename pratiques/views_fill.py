@@ -46,10 +46,7 @@ def _home(
         "organisations": organisations,
         "join_form": join_form,
     }
-    template = "pratiques/home.html"
-    if request.htmx:
-        template += "#assessments"
-    return render(request, template, context, status=status)
+    return render(request, "pratiques/home.html", context, status=status)
 
 
 @require_safe
@@ -102,10 +99,7 @@ def assessment_start(request: AuthenticatedHttpRequest) -> HttpResponse:
         return redirect(assessment)
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "version": version, "prefilled": bool(initial)}
-    template = "pratiques/assessment_start.html"
-    if request.htmx:
-        template += "#start_form"
-    return render(request, template, context, status=status)
+    return render(request, "pratiques/assessment_start.html", context, status=status)
 
 
 def _draft_choice(request: AuthenticatedHttpRequest, draft: Assessment) -> HttpResponse:
@@ -296,7 +290,4 @@ def assessment_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     context["form"] = form
     context["scores"] = queries.rescore(assessment)
     context["recap"] = _recap(context["tree"], context["answers"])
-    template = "pratiques/assessment_submit.html"
-    if request.htmx:
-        template += "#submit_form"
-    return render(request, template, context, status=status)
+    return render(request, "pratiques/assessment_submit.html", context, status=status)

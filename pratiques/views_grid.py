@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from config.shares import largest_remainder, near_bound
-from config.spreadsheets import csv_writer
+from config.spreadsheets import csv_response
 from config.types import HtmxHttpRequest
 from pratiques import aggregates, disclosure, queries
 from territoires.models import Territory
@@ -38,10 +38,7 @@ def _grid(request: HtmxHttpRequest, slug: str | None) -> HttpResponse:
         "tree": queries.grid_tree(version),
         "versions": queries.published_versions(),
     }
-    template = "pratiques/grid.html"
-    if request.htmx:
-        template += "#grid"
-    return render(request, template, context)
+    return render(request, "pratiques/grid.html", context)
 
 
 def _page_territory(level: str, code: str) -> Territory:
@@ -75,14 +72,10 @@ def territory_practices_csv(request: HtmxHttpRequest, level: str, code: str) -> 
     """The same released figures as the page, one line per practice (nothing when not published)."""
     territory = _page_territory(level, code)
     data = aggregates.territory_practices(territory)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="pratiques-{territory.level}-{territory.code}.csv"'
+    return csv_response(
+        shares_as_shown(aggregates.csv_rows(territory, data)),
+        f"pratiques-{territory.level}-{territory.code}.csv",
     )
-    response.write("\ufeff")
-    writer = csv_writer(response)
-    writer.writerows(shares_as_shown(aggregates.csv_rows(territory, data)))
-    return response
 
 
 def shares_as_shown(rows: list[list[Any]]) -> list[list[Any]]:

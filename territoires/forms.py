@@ -123,7 +123,7 @@ class TerritoryField(forms.Field):
         if len(matches) == 1 or (
             matches and matches[0].rank == 0 and (len(matches) == 1 or matches[1].rank > 0)
         ):
-            return matches[0]
+            return matches[0].territory
         if not matches:
             raise forms.ValidationError(
                 self.error_messages["unknown"], code="unknown", params={"value": text[:80]}

@@ -203,12 +203,6 @@ class Territory(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    # Not columns: set on search results (territoires.queries.search_territories, the views).
-    matched_code: str
-    matched_former_name: str
-    choice_label: str
-    segment: SizeSegment | None
-
     class Meta:
         ordering = ["level", "name"]
         verbose_name = "territoire"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from territoires.models import (
     FragilityReading,
     Level,
     MaturityAssessment,
+    SizeSegment,
     Territory,
 )
 from territoires.text import PREFIX_MAX_LENGTH, name_words, query_tokens
@@ -28,6 +30,54 @@ if TYPE_CHECKING:
 
     # A search result: a territory with the annotations that ordered it.
     type SearchResult = WithAnnotations[Territory, _SearchOrder]
+
+
+@dataclass(frozen=True)
+class TerritoryMatch:
+    """A search result: the territory, its rank (0: the exact code typed; lower is better) and
+    what matched — a code (« code INSEE 69001 », « CP 69001 ») or a former name. It answers
+    ``name``, ``code``, ``level``… as the territory does, so templates read them alike."""
+
+    territory: Territory
+    rank: int
+    matched_code: str = ""
+    matched_former_name: str = ""
+    segment: SizeSegment | None = None  # its size segment, when the page shows it
+
+    @property
+    def pk(self) -> int:
+        return self.territory.pk
+
+    @property
+    def level(self) -> str:
+        return self.territory.level
+
+    @property
+    def code(self) -> str:
+        return self.territory.code
+
+    @property
+    def name(self) -> str:
+        return self.territory.name
+
+    @property
+    def population(self) -> int | None:
+        return self.territory.population
+
+    @property
+    def postal_codes(self) -> str:
+        return self.territory.postal_codes
+
+    @property
+    def departement(self) -> Territory | None:
+        return self.territory.departement
+
+    def get_level_display(self) -> str:
+        return self.territory.get_level_display()
+
+    def get_absolute_url(self) -> str:
+        return self.territory.get_absolute_url()
+
 
 SEARCH_MAX_LENGTH = 100
 SHORT_QUERY_LENGTH = 2
@@ -110,39 +160,40 @@ def _code_rank(code: str) -> RawSQL:
     )
 
 
-def _explain(territory: Territory, code: str, tokens: list[str]) -> None:
+def _explain(territory: SearchResult, code: str, tokens: list[str]) -> TerritoryMatch:
     """Say what a result matched: which code (« code INSEE 69001 », « CP 69001 »), or which
     former name (« anciennement … ») when the current name does not hold every word typed."""
-    territory.matched_code = ""
-    territory.matched_former_name = ""
+    rank = int(territory.rank)
     if code:
         postal = territory.postal_codes.split()
         if territory.code.upper() == code or territory.code.upper().startswith(code):
             label = _CODE_LABELS.get(Level(territory.level), "code")
-            territory.matched_code = f"{label} {territory.code}"
+            return TerritoryMatch(territory, rank, matched_code=f"{label} {territory.code}")
         elif code.lower() in postal or any(p.startswith(code.lower()) for p in postal):
             exact = code.lower() if code.lower() in postal else None
             match = exact or next(p for p in postal if p.startswith(code.lower()))
-            territory.matched_code = f"CP {match}"
+            return TerritoryMatch(territory, rank, matched_code=f"CP {match}")
         elif former := next((c for c in territory.former_codes if c.upper() == code), None) or next(
             (c for c in territory.former_codes if c.upper().startswith(code)), None
         ):
-            territory.matched_code = f"ancien code INSEE {former}"
+            return TerritoryMatch(territory, rank, matched_code=f"ancien code INSEE {former}")
         elif (
             territory.departement_id
             and territory.departement is not None
             and territory.departement.code.upper().startswith(code)
         ):
-            territory.matched_code = f"département {territory.departement.code}"
-        return
+            return TerritoryMatch(
+                territory, rank, matched_code=f"département {territory.departement.code}"
+            )
+        return TerritoryMatch(territory, rank)
     words = name_words(territory.name)
     if all(any(w.startswith(t) for w in words) for t in tokens):
-        return
+        return TerritoryMatch(territory, rank)
     for former in territory.former_names:
         former_words = name_words(former)
         if all(any(w.startswith(t) for w in former_words) for t in tokens):
-            territory.matched_former_name = former
-            return
+            return TerritoryMatch(territory, rank, matched_former_name=former)
+    return TerritoryMatch(territory, rank)
 
 
 def search_territories(
@@ -151,7 +202,7 @@ def search_territories(
     limit: int = 10,
     levels: list[Level] | None = None,
     include_demo: bool | None = None,
-) -> list[SearchResult]:
+) -> list[TerritoryMatch]:
     """Territories matching a name, postal code or official code, best match first.
 
     Accents, case, hyphens, apostrophes and « Saint »/« St » are ignored, words may come in
@@ -159,7 +210,8 @@ def search_territories(
     (« marseille 13 », « lyon 1er », « st denis reunion », « lhay les roses »). Ranking: match
     quality (see ``_text_rank`` and ``_code_rank``), then population (largest first), then level.
     One indexed lookup: ``search_prefixes`` (GIN) must contain every word typed.
-    Each result says what matched: ``matched_code`` for a code, ``matched_former_name``.
+    Each result (``TerritoryMatch``) says what matched: ``matched_code`` for a code,
+    ``matched_former_name`` for a former name.
     Demo projects are left out unless ``include_demo`` (default: ``settings.DEMO_MODE``);
     archived projects are never proposed.
     """
@@ -213,9 +265,7 @@ def search_territories(
             :limit
         ]
     )
-    for territory in results:
-        _explain(territory, code, tokens)
-    return results
+    return [_explain(territory, code, tokens) for territory in results]
 
 
 def territory_from_key(key: str) -> Territory | None:

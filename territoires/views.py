@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from django.conf import settings
@@ -41,6 +41,7 @@ from territoires.models import (
 from territoires.queries import (
     MEMBERS_PER_PAGE,
     SEARCH_MAX_LENGTH,
+    TerritoryMatch,
     arrondissements_of,
     fragility_history,
     fragility_profile,
@@ -80,9 +81,11 @@ def search_options(request: HtmxHttpRequest) -> HttpResponse:
     query = request.GET.get("q") or next(
         (request.GET[k] for k in request.GET if request.GET[k]), ""
     )
-    results = search_territories(query, limit=10)
-    for territory in results:
-        territory.choice_label = territory_choice_label(territory)
+    # Each match with the text its option fills the field with (read back by TerritoryField).
+    results = [
+        (match, territory_choice_label(match.territory))
+        for match in search_territories(query, limit=10)
+    ]
     template = "territoires/widgets/territory_input.html"
     template += "#options"
     return render(request, template, {"results": results})
@@ -94,16 +97,17 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
     """Find a territory by name, postal code or official code (full page, or results for HTMX)."""
     query = request.GET.get("q", "")
     problem = ""
-    results: Sequence[Territory] = []
+    results: list[TerritoryMatch] = []
     if not query.strip():
         problem = "empty"
     elif len(query) > SEARCH_MAX_LENGTH:
         problem = "too_long"
     else:
-        results = search_territories(query, limit=SEARCH_PAGE_LIMIT)
-    segments = list(SizeSegment.objects.all())
-    for territory in results:
-        territory.segment = territory.size_segment(segments)
+        segments = list(SizeSegment.objects.all())
+        results = [
+            replace(match, segment=match.territory.size_segment(segments))
+            for match in search_territories(query, limit=SEARCH_PAGE_LIMIT)
+        ]
     template = "territoires/search.html"
     if request.htmx:
         template += "#results"
@@ -232,8 +236,6 @@ def maturity_create(request: AuthenticatedHttpRequest, level: str, code: str) ->
         )
         return redirect(territory.get_absolute_url() + "#maturite")
     template = "territoires/maturity_form.html"
-    if request.htmx:
-        template += "#form"
     context = {"territory": territory, "form": form, **_scale_context()}
     return render(request, template, context, status=400 if form.errors else 200)
 
@@ -255,8 +257,6 @@ def fragility_create(request: AuthenticatedHttpRequest, level: str, code: str) -
             messages.success(request, f"Fragilité « {reading.fragility.label} » enregistrée.")
             return redirect(territory.get_absolute_url() + "#fragilites")
     template = "territoires/fragility_form.html"
-    if request.htmx:
-        template += "#form"
     context = {"territory": territory, "form": form, "history": fragility_history(territory)}
     return render(
         request, template, {**context, **_scale_context()}, status=400 if form.errors else 200
@@ -282,8 +282,6 @@ def project_new(request: AuthenticatedHttpRequest) -> HttpResponse:
             messages.success(request, f"Territoire de projet « {project.name} » créé.")
             return redirect("territoires:project_edit", code=project.code)
     template = "territoires/project_new.html"
-    if request.htmx:
-        template += "#form"
     projects = Territory.objects.filter(level=Level.PROJECT).only("id", "level", "code", "name")
     context = {"form": form, "projects": projects}
     return render(request, template, context, status=400 if form.errors else 200)

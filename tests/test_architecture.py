@@ -374,6 +374,66 @@ def test_a_fragment_is_named_by_template_plus_its_name() -> None:
     assert literal == []
 
 
+def _string_value(node: ast.expr, constants: dict[str, str]) -> str | None:
+    """A str expression made of literals and module constants (`T + "page.html"`), or None."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.Name):
+        return constants.get(node.id)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = _string_value(node.left, constants), _string_value(node.right, constants)
+        return None if left is None or right is None else left + right
+    if isinstance(node, ast.JoinedStr):  # f"dashboard_{space}.html": a pattern, `*` for each hole
+        parts = [
+            _string_value(v, constants) if isinstance(v, ast.Constant) else "*" for v in node.values
+        ]
+        return "".join(part or "" for part in parts)
+    return None
+
+
+def rendered_fragments() -> list[tuple[str, str, str]]:
+    """(module, template, fragment) for every `template = …` followed by `template += "#name"`."""
+    found = []
+    for name, path in module_files().items():
+        tree = ast.parse(path.read_text())
+        constants: dict[str, str] = {}
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                target = node.targets[0]
+                value = _string_value(node.value, constants)
+                if isinstance(target, ast.Name) and value is not None:
+                    constants[target.id] = value
+        for function in ast.walk(tree):
+            if not isinstance(function, ast.FunctionDef):
+                continue
+            template = None
+            for node in sorted(
+                (n for n in ast.walk(function) if isinstance(n, ast.Assign | ast.AugAssign)),
+                key=lambda n: (n.lineno, n.col_offset),
+            ):
+                if isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == "template":
+                    template = _string_value(node.value, constants)
+                elif isinstance(node, ast.AugAssign) and ast.unparse(node.target) == "template":
+                    for constant in ast.walk(node.value):
+                        value = getattr(constant, "value", None)
+                        if isinstance(value, str) and value.startswith("#"):
+                            found.append((name, str(template), value[1:]))
+    return found
+
+
+def test_a_rendered_fragment_is_a_partialdef_of_its_page() -> None:
+    """`template += "#name"` names a `{% partialdef name %}` of that very template."""
+    missing = []
+    fragments = rendered_fragments()
+    for module, template, fragment in fragments:
+        paths = sorted((ROOT / "templates").glob(template)) if template != "None" else []
+        declared = re.compile(r"\{%\s*partialdef\s+" + re.escape(fragment) + r"(\s+inline)?\s*%\}")
+        if not paths or not all(declared.search(path.read_text()) for path in paths):
+            missing.append(f"{module}: {template}#{fragment}")
+    assert missing == []
+    assert len(fragments) > 40  # the reading above still finds the views' fragments
+
+
 # Views that still read a yes/no answer by hand (accounts is rewritten on another branch): shrinks.
 RAW_YES_NO_FOR_NOW = {"accounts.views"}
 YES_NO_SPELLINGS = {"oui", "non", "1", "0", "on", "off", "confirmer", "yes", "no", "true", "false"}

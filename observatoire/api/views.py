@@ -229,7 +229,10 @@ def territories(request: HttpRequest, filters: Query[TerritoryFilter]) -> dict[s
     levels = [Level(filters.niveau)] if filters.niveau else None
     if filters.q.strip():
         # The site's own search: ranked, at most one page of the best matches.
-        found = search_territories(filters.q, limit=MAX_PAGE_SIZE, levels=levels)
+        found = [
+            match.territory
+            for match in search_territories(filters.q, limit=MAX_PAGE_SIZE, levels=levels)
+        ]
         meta, rows = paginate(found, filters)
     else:
         qs = Territory.objects.filter(archived_at__isnull=True).only(

@@ -4,7 +4,6 @@ dataset, the territory page's « Fragilités perçues » and the admins' nationa
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.contrib import messages
@@ -21,7 +20,7 @@ from config import pdf
 from config.forms import YesNoForm
 from config.refusals import Refused
 from config.roles import Role, has_role, role_required
-from config.spreadsheets import csv_writer
+from config.spreadsheets import csv_response
 from config.types import AuthenticatedHttpRequest, HtmxHttpRequest
 from config.typography import french_html
 from observatoire.dialogues import publication
@@ -73,8 +72,6 @@ def dialogue_results(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         raise Http404("Ces résultats ne sont pas publiés.")
     context = results_context(dialogue, manager=manager, user=request.user)
     template = TEMPLATE
-    if request.htmx:
-        template += "#results"
     return render(request, template, context)
 
 
@@ -160,14 +157,11 @@ def dialogue_results_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
     if not dialogue.is_closed or getattr(dialogue, "snapshot", None) is None:
         raise Http404("Le dialogue n’est pas clos : pas de jeu de données figé.")
     rows, summary = queries.anonymised_rows(dialogue)
-    out = io.StringIO()
-    out.write(f"# {summary.statement}\n")
-    csv_writer(out).writerows(rows)
-    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="dialogue-{dialogue.pk}-donnees-anonymisees.csv"'
+    return csv_response(
+        rows,
+        f"dialogue-{dialogue.pk}-donnees-anonymisees.csv",
+        preamble=f"# {summary.statement}\n",
     )
-    return response
 
 
 @login_not_required
@@ -188,6 +182,4 @@ def territory_perceived(request: HtmxHttpRequest, level: str, code: str) -> Http
 @role_required(Role.NETWORK_ADMIN)
 def perceived_national(request: AuthenticatedHttpRequest) -> HttpResponse:
     template = "observatoire/dialogues/results/national.html"
-    if request.htmx:
-        template += "#national"
     return render(request, template, {"picture": queries.national_picture()})

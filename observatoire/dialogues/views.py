@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from config.forms import YesNoForm
-from config.spreadsheets import csv_writer, spreadsheet_row
+from config.spreadsheets import csv_response, spreadsheet_row
 from config.tasks import enqueue_on_commit
 from config.types import AuthenticatedHttpRequest
 from observatoire.dialogues import queries, services, tasks
@@ -232,9 +232,7 @@ def respondents_template(request: AuthenticatedHttpRequest, extension: str) -> H
         raise Http404("Modèle disponible en CSV ou en XLSX.")
     rows = template_rows()
     if extension == "csv":
-        out = io.StringIO()
-        csv_writer(out).writerows(rows)
-        response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+        response = csv_response(rows)
     else:
         from openpyxl import Workbook
 

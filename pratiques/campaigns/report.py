@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import io
 from collections import Counter, defaultdict
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from statistics import fmean, pstdev
 from typing import Any
 
-from config.spreadsheets import csv_writer
 from pratiques import disclosure, scoring
 from pratiques.campaigns.disclosure import Disclosed, campaign_disclosure, threshold
 from pratiques.curation.queries import GENERALISATIONS
@@ -309,14 +307,6 @@ def anonymised_rows(snapshot: CampaignSnapshot) -> tuple[list[list[str]], Export
                 ]
         rows.append(row)
     return rows, summary
-
-
-def anonymised_csv(snapshot: CampaignSnapshot) -> str:
-    rows, _ = anonymised_rows(snapshot)
-    out = io.StringIO()
-    writer = csv_writer(out)
-    writer.writerows(rows)
-    return "\ufeff" + out.getvalue()
 
 
 def report_context(report: CampaignReport) -> dict[str, Any]:

@@ -15,9 +15,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from config import links
+from config.forms import YesNoForm
 from config.links import LinkError
 from config.roles import Role, role_required
-from config.spreadsheets import csv_writer, spreadsheet_row
+from config.spreadsheets import csv_response, spreadsheet_row
 from config.tasks import enqueue_on_commit
 from config.types import AuthenticatedHttpRequest, HtmxHttpRequest
 from pratiques.campaigns import queries, report, services, tasks
@@ -84,19 +85,26 @@ def campaign_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def campaign_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Only an empty campaign (nobody imported nor registered) is deleted; else it is closed."""
     campaign = get_object_or_404(Campaign, pk=pk)
+    confirmation = None
+    refusal = None
     status = 200
     if request.method == "POST":
-        if request.POST.get("confirmer_suppression"):
+        confirmation = YesNoForm(
+            request.POST,
+            field="confirmer_suppression",
+            required_message="Cochez la case pour confirmer la suppression.",
+        )
+        status = 400
+        if confirmation.confirmed():
             try:
                 title = services.campaign_delete(campaign_id=campaign.pk)
             except services.CampaignRefused as error:
-                messages.error(request, str(error))
-                return _detail(request, campaign, status=409)
-            messages.success(request, f"Campagne « {title} » supprimée.")
-            return redirect("pratiques:campaign_list")
-        messages.error(request, "Cochez la case pour confirmer la suppression.")
-        status = 400
-    return render(request, T + "campaign_delete.html", {"campaign": campaign}, status=status)
+                refusal, status = error, 409  # people joined meanwhile: the page says why
+            else:
+                messages.success(request, f"Campagne « {title} » supprimée.")
+                return redirect("pratiques:campaign_list")
+    context = {"campaign": campaign, "confirmation": confirmation, "refusal": refusal}
+    return render(request, T + "campaign_delete.html", context, status=status)
 
 
 def _detail(
@@ -211,11 +219,8 @@ def campaign_report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.NETWORK_ADMIN)
 def campaign_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = _closed(pk)
-    response = HttpResponse(
-        report.anonymised_csv(campaign.snapshot), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="campagne-{campaign.pk}-anonyme.csv"'
-    return response
+    rows, _summary = report.anonymised_rows(campaign.snapshot)
+    return csv_response(rows, f"campagne-{campaign.pk}-anonyme.csv")
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -231,9 +236,7 @@ def population_template(request: AuthenticatedHttpRequest, extension: str) -> Ht
     values = accepted_values()
     rows = template_rows(values)
     if extension == "csv":
-        out = io.StringIO()
-        csv_writer(out).writerows(rows)
-        response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+        response = csv_response(rows)
     else:
         from openpyxl import Workbook
 

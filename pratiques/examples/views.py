@@ -3,7 +3,6 @@ import, an open export, and the examples part of a territory page."""
 
 from __future__ import annotations
 
-import io
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from config.refusals import Refused
 from config.roles import Role, has_role, role_required
-from config.spreadsheets import csv_writer, spreadsheet_row
+from config.spreadsheets import csv_response
 from config.types import AuthenticatedHttpRequest, HtmxHttpRequest
 from pratiques.examples import queries, services
 from pratiques.examples.forms import ExampleForm, ImportForm, example_initial, facet_labels
@@ -68,8 +67,6 @@ def example_list(request: HtmxHttpRequest) -> HttpResponse:
         active.append({"label": label, "url": "?" + urlencode(rest)})
     page_query = urlencode({**filters, **({"q": text} if text else {})})
     template = "pratiques/examples/list.html"
-    if request.htmx:
-        template += "#results"
     return render(
         request,
         template,
@@ -243,35 +240,28 @@ EXPORT_HEADER = [
 @require_safe
 def example_export(request: HtmxHttpRequest) -> HttpResponse:
     """The published examples, open data (CSV): never a draft nor a proposal."""
-    buffer = io.StringIO()
-    writer = csv_writer(buffer, delimiter=",")
-    writer.writerow(EXPORT_HEADER)
-    for e in queries.published().prefetch_related("territories").order_by("pk"):
-        writer.writerow(
-            spreadsheet_row(
-                [
-                    e.pk,
-                    e.title,
-                    e.summary,
-                    " | ".join(f"{t.level}:{t.code}" for t in e.territories.all()),
-                    " | ".join(e.segment_codes),
-                    " | ".join(e.region_codes),
-                    " | ".join(e.actor_profiles),
-                    " | ".join(e.fragilities),
-                    " | ".join(str(k) for k in e.practices),
-                    e.impact,
-                    e.year or "",
-                    e.source,
-                    e.source_url,
-                    e.licence,
-                    e.published_at.date().isoformat() if e.published_at else "",
-                    "oui" if e.is_demo else "",
-                ]
-            )
-        )
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="exemples-inspirants.csv"'
-    return response
+    rows = [
+        [
+            e.pk,
+            e.title,
+            e.summary,
+            " | ".join(f"{t.level}:{t.code}" for t in e.territories.all()),
+            " | ".join(e.segment_codes),
+            " | ".join(e.region_codes),
+            " | ".join(e.actor_profiles),
+            " | ".join(e.fragilities),
+            " | ".join(str(k) for k in e.practices),
+            e.impact,
+            e.year or "",
+            e.source,
+            e.source_url,
+            e.licence,
+            e.published_at.date().isoformat() if e.published_at else "",
+            "oui" if e.is_demo else "",
+        ]
+        for e in queries.published().prefetch_related("territories").order_by("pk")
+    ]
+    return csv_response([EXPORT_HEADER, *rows], "exemples-inspirants.csv", delimiter=",")
 
 
 @login_not_required

@@ -7,8 +7,6 @@ the code and label the person saw.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -114,10 +112,8 @@ class PlanItem(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    # Set by the pages that show an item (not stored): past its due date, and its form.
+    # Set by the queries that read an item (not stored): past its due date.
     overdue: bool = False
-    form: Any = None
-    sharers: list[Any] = []  # directory profiles who can share the practice (plan page)
 
     class Meta:
         ordering = ["practice_code"]

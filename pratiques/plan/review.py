@@ -89,6 +89,4 @@ def plan_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "error": error,
     }
     template = "pratiques/plan_review.html"
-    if request.htmx:
-        template += "#review"
     return render(request, template, context, status=400 if error else 200)

@@ -3,6 +3,7 @@ without JavaScript), adding and removing a practice, sharing and reminders, the 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -30,6 +31,16 @@ from pratiques.plan.services import (
 )
 
 T = "pratiques/plan_detail.html"
+
+
+@dataclass(frozen=True)
+class PlanItemRow:
+    """An item as the plan page shows it: its form (bound after a refused save) and who, in the
+    directory, can share its practice; never stored on the item itself."""
+
+    item: PlanItem
+    form: PlanItemForm
+    sharers: list[DirectoryProfile]
 
 
 def own_plan(request: AuthenticatedHttpRequest, pk: int) -> DevelopmentPlan:
@@ -61,17 +72,25 @@ def _render(
         sharers = sharers_by_practice(request.user, sought, per_practice=4)
         mine = DirectoryProfile.objects.filter(user_id=plan.user_id).values_list("pk", flat=True)
         own = mine.first()
-    for item in page.items:
-        # The person's own profile is no suggestion (its pk, not its deferred user field).
-        item.sharers = [p for p in sharers.get(item.practice_key, []) if p.pk != own][:3]
-        if bound is not None and bound.item.pk == item.pk:
-            item.form = bound
-        else:
-            item.form = PlanItemForm(
+    rows = {
+        item.pk: PlanItemRow(
+            item=item,
+            form=bound
+            if bound is not None and bound.item.pk == item.pk
+            else PlanItemForm(
                 item=item, labels=page.labels, attached=page.attached.get(item.practice_key, [])
-            )
+            ),
+            # The person's own profile is no suggestion (its pk, not its deferred user field).
+            sharers=[p for p in sharers.get(item.practice_key, []) if p.pk != own][:3],
+        )
+        for item in page.items
+    }
     context = {
         "p": page,
+        "groups": [
+            (status, label, [rows[item.pk] for item in items])
+            for status, label, items in page.groups
+        ],
         "plan": plan,
         "today": timezone.localdate(),
         "add_form": add_form or AddPracticeForm(practices=page.addable),
@@ -82,8 +101,6 @@ def _render(
         ),
     }
     template = T
-    if request.htmx:
-        template += "#plan"
     return render(request, template, context, status=status)
 
 

@@ -185,9 +185,20 @@ def test_roles_deactivation_and_reactivation_are_recorded(alice: User, nadia: Us
 
 
 @pytest.mark.django_db
+def test_an_unknown_role_is_shown_on_the_roles_form(alice: User, nadia: User) -> None:
+    response = logged_in(nadia).post(f"/comptes/personnes/{alice.pk}/roles/", {"roles": ["roi"]})
+    assert response.status_code == 400 and 'name="roles"' in response.content.decode()
+    assert "roi" in response.content.decode()  # Django's « roi n'en fait pas partie »
+    assert user_roles(User.objects.get(pk=alice.pk)) == [Role.CATALYST]
+
+
+@pytest.mark.django_db
 def test_an_admin_cannot_drop_their_own_admin_role_or_deactivate_themself(nadia: User) -> None:
     admin = logged_in(nadia)
-    admin.post(f"/comptes/personnes/{nadia.pk}/roles/", {"roles": ["catalyseur"]})
+    refused = admin.post(f"/comptes/personnes/{nadia.pk}/roles/", {"roles": ["catalyseur"]})
+    # The roles form again, the refusal on it.
+    assert refused.status_code == 409 and "propre rôle" in refused.content.decode()
+    assert 'name="roles"' in refused.content.decode()
     assert user_roles(User.objects.get(pk=nadia.pk)) == [Role.NETWORK_ADMIN]
     response = admin.post(
         f"/comptes/personnes/{nadia.pk}/activation/", {"active": "non"}, follow=True
@@ -199,9 +210,10 @@ def test_an_admin_cannot_drop_their_own_admin_role_or_deactivate_themself(nadia:
 
 
 @pytest.mark.django_db
-def test_the_person_page_answers_htmx_with_its_panel(alice: User, nadia: User, htmx) -> None:
+def test_the_person_page_is_a_whole_page(alice: User, nadia: User, htmx) -> None:
+    # Reached by a plain link (no swap): an HTMX request gets the whole page too.
     html = logged_in(nadia).get(f"/comptes/personnes/{alice.pk}/", headers=htmx).content.decode()
-    assert "<html" not in html and "Alice Martin" in html
+    assert "<html" in html and "Alice Martin" in html
 
 
 @pytest.mark.django_db
@@ -233,5 +245,6 @@ def test_the_history_page_lists_changes_in_few_queries(
     with django_assert_num_queries(5):
         html = ok(admin.get("/comptes/personnes/historique/")).content.decode()
     assert html.count("Rôles : Catalyseur·rice → Catalyseur·rice, Élu·e") == 2
-    fragment = admin.get("/comptes/personnes/historique/", headers=htmx).content.decode()
-    assert "<html" not in fragment and 'id="history"' in fragment
+    # Its pages are plain links (no swap): an HTMX request gets the whole page.
+    page = admin.get("/comptes/personnes/historique/", headers=htmx).content.decode()
+    assert "<html" in page and 'id="history"' in page

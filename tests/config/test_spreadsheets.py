@@ -140,3 +140,25 @@ def test_the_safe_writer_prefixes_every_formula() -> None:
     writer.writerow(["=1+1", "-3,5", "texte"])
     writer.writerows([["@SUM(1)", 2]])
     assert out.getvalue().splitlines() == ["'=1+1;-3,5;texte", "'@SUM(1);2"]
+
+
+def test_the_examples_open_export_starts_with_a_byte_order_mark(geo: Any) -> None:
+    """A spreadsheet program reads UTF-8 accents right only after the mark (csv_response)."""
+    response = Client().get("/pratiques/exemples/export.csv")
+    assert response.status_code == 200 and response.content.startswith("\ufeff".encode())
+    header = response.content.decode("utf-8-sig").splitlines()[0]
+    assert header.startswith("id,titre,resume,")
+
+
+def test_the_streamed_csv_is_the_same_as_the_whole_one() -> None:
+    from config.spreadsheets import csv_response, csv_streaming_response
+
+    rows = [["a", "=1+1", "é"], [1, None, "-2,5"]]
+    whole = csv_response(rows, "f.csv")
+    streamed = csv_streaming_response(iter(rows), "f.csv")
+    assert b"".join(streamed.streaming_content) == whole.content
+    assert whole.content.decode("utf-8-sig").splitlines() == ["a;'=1+1;é", "1;;-2,5"]
+    assert streamed["Content-Disposition"] == whole["Content-Disposition"]
+    assert streamed["Content-Type"] == "text/csv; charset=utf-8"
+    preamble = csv_response(rows, preamble="# note\n").content.decode("utf-8-sig")
+    assert preamble.splitlines()[0] == "# note"

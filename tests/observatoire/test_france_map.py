@@ -83,12 +83,11 @@ def test_the_legend_thresholds_are_the_quintiles_of_the_values_shown(
     for cut in cuts:
         assert indicator_value(round(cut, 2)) in legend, (cut, legend)
     assert "non disponible" in legend and "moins de 5" in legend
-    csv_text = (
-        Client()
-        .get("/observatoire/carte/?indicateur=TXCHOM&mesure=valeur&format=csv")
-        .content.decode()
+    csv_bytes = (
+        Client().get("/observatoire/carte/?indicateur=TXCHOM&mesure=valeur&format=csv").content
     )
-    lines = csv_text.splitlines()
+    assert csv_bytes.startswith("\ufeff".encode())  # a spreadsheet reads the accents
+    lines = csv_bytes.decode("utf-8-sig").splitlines()
     assert lines[0] == "code,nom,valeur,statut" and len(lines) == 102
 
 

@@ -57,9 +57,10 @@ def test_the_query_count_does_not_grow_with_indicators(
 
 
 @pytest.mark.usefixtures("values")
-def test_an_htmx_request_gets_the_comparison_only(geo: Any, htmx: Any) -> None:
+def test_an_htmx_request_gets_the_whole_page(geo: Any, htmx: Any) -> None:
+    # Its form is submitted as a whole (no swap): an HTMX request gets the page too.
     html = Client().get(URL, {"t1": "94080", "t2": "42218"}, headers=htmx).content.decode()
-    assert "<html" not in html and 'id="comparison"' in html
+    assert "<html" in html and 'id="comparison"' in html
 
 
 def test_the_empty_form(geo: Any) -> None:

@@ -71,7 +71,9 @@ def test_an_empty_campaign_is_deleted_after_the_box(nadia: User, geo) -> None:
     html = client.get(campaign.get_absolute_url()).text
     assert "Supprimer la campagne" in html and "Personne n’est encore invité" in html
     url = f"/pratiques/campagnes/{campaign.pk}/supprimer/"
-    assert client.post(url).status_code == 400
+    unticked = client.post(url)
+    assert unticked.status_code == 400 and 'id="confirmer_suppression-erreur"' in unticked.text
+    assert "Cochez la case pour confirmer la suppression." in unticked.text
     assert client.post(url, {"confirmer_suppression": "oui"}).status_code == 302
     assert not Campaign.objects.filter(pk=campaign.pk).exists()
 
@@ -84,6 +86,7 @@ def test_a_campaign_with_people_is_not_deleted(nadia: User, geo) -> None:
         f"/pratiques/campagnes/{campaign.pk}/supprimer/", {"confirmer_suppression": "oui"}
     )
     assert response.status_code == 409 and "clôturez celle-ci" in response.text
+    assert 'role="alert"' in response.text and "Supprimer la campagne" in response.text
     assert Campaign.objects.filter(pk=campaign.pk).exists()
 
 

@@ -126,10 +126,11 @@ def test_attachments_survive_a_new_version(nadia, django_assert_num_queries) -> 
     assert resources_for_practice_keys([]) == {}
 
 
-def test_resource_form_fragment(nadia, htmx) -> None:
+def test_resource_form_page(nadia, htmx) -> None:
     client = logged_in(nadia)
-    fragment = client.get(reverse("pratiques:curation:resource_new"), headers=htmx).content.decode()
-    assert "<html" not in fragment and 'id="resource-form"' in fragment
+    # Reached by a plain link (no swap): an HTMX request gets the whole page.
+    page = client.get(reverse("pratiques:curation:resource_new"), headers=htmx).content.decode()
+    assert "<html" in page and 'id="resource-form"' in page
     resource = Resource.objects.first()
     page = client.get(
         reverse("pratiques:curation:resource_edit", args=[resource.pk])

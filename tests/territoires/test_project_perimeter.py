@@ -127,14 +127,14 @@ def test_delete_and_archive_check_the_role(geo, alice) -> None:
 @pytest.mark.django_db
 def test_an_archived_project_leaves_the_search(geo, nadia) -> None:
     project = project_create(name="PETR Vincennois", members=[geo.vincennes], user=None)
-    assert search_territories("petr vincennois")[0] == project
+    assert search_territories("petr vincennois")[0].territory == project
     response = logged_in(nadia).post(
         f"/territoires/projet/{project.code}/archiver/", {"archive": "oui"}
     )
     assert response.status_code == 302
     assert search_territories("petr vincennois") == []
     project_archive(project=project, archived=False)
-    assert search_territories("petr vincennois")[0] == project
+    assert search_territories("petr vincennois")[0].territory == project
 
 
 @pytest.mark.django_db

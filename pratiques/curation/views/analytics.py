@@ -4,7 +4,7 @@ and the anonymised exports."""
 from __future__ import annotations
 
 import io
-from typing import Any
+import itertools
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse, StreamingHttpResponse
@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from config import queues
-from config.spreadsheets import csv_writer, spreadsheet_row
+from config.spreadsheets import csv_streaming_response, spreadsheet_row
 from config.tasks import enqueue_on_commit
 from config.types import AuthenticatedHttpRequest
 from pratiques import aggregates, disclosure
@@ -104,11 +104,6 @@ def release_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return redirect("pratiques:curation:analytics")
 
 
-class Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def export_filename(extension: str) -> str:
     return f"reponses-anonymisees-{timezone.localdate():%Y-%m-%d}.{extension}"
 
@@ -116,16 +111,8 @@ def export_filename(extension: str) -> str:
 @require_safe
 @admin_required  # type: ignore[arg-type]  # role_required is typed for HttpResponse only
 def export_csv(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
-    writer = csv_writer(Echo())
-
-    def lines() -> Any:
-        yield "\ufeff" + writer.writerow(queries.EXPORT_COLUMNS)
-        for row in queries.export_rows():
-            yield writer.writerow(row)
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{export_filename("csv")}"'
-    return response
+    rows = itertools.chain([queries.EXPORT_COLUMNS], queries.export_rows())
+    return csv_streaming_response(rows, export_filename("csv"))
 
 
 XLSX_ROWS_PER_SHEET = 1_000_000

@@ -72,8 +72,6 @@ def resource_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> H
             return redirect(reverse("pratiques:curation:resources") + f"#ressource-{saved.pk}")
     context = {"form": form, "resource": resource, "action": request.path}
     template = "pratiques/curation/resource_form.html"
-    if request.htmx:
-        template += "#form"
     return render(request, template, context, status=400 if form.errors else 200)
 
 
