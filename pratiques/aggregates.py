@@ -413,6 +413,7 @@ def territory_practices(territory: Any) -> TerritoryPractices:
         return result
     row = (
         ReleasedAggregate.objects.filter(release=result.release, scope=scope_name(territory))
+        .defer("members")
         .select_related("drawn_in")
         .first()
     )

@@ -91,7 +91,7 @@ def analytics_tables(
         .order_by("situation__order", "order")
     )
     prefix = f"analyses:{version.pk}"
-    rows = ReleasedAggregate.objects.filter(release=release).order_by("scope")
+    rows = ReleasedAggregate.objects.filter(release=release).defer("members").order_by("scope")
     if breakdown:
         rows = rows.filter(scope__startswith=f"{prefix}:{breakdown}:")
     else:
@@ -140,6 +140,7 @@ def _trends(groups: list[GroupTable], cols: list[Column]) -> None:
         return
     rows = (
         ReleasedAggregate.objects.filter(scope__in=[g.scope for g in groups])
+        .defer("members")
         .select_related("release")
         .order_by("-release__released_at", "-release_id", "scope")
     )

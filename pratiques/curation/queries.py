@@ -353,7 +353,9 @@ def released_distributions(
     row = (
         ReleasedAggregate.objects.filter(
             release=release, scope=f"analyses:{version.pk}", status=disclosure.PUBLISHED
-        ).first()
+        )
+        .defer("members")
+        .first()
         if release is not None
         else None
     )

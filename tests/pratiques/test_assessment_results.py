@@ -139,3 +139,19 @@ def test_privacy(alice: User, charlie: User, nadia: User, elise: User, geo) -> N
     assert logged_in(charlie).get(f"/pratiques/evaluations/{mine.pk}/export.csv").status_code == 404
     assert logged_in(nadia).get(results_url(mine)).status_code == 403
     assert logged_in(elise).get(results_url(mine)).status_code == 403
+
+
+def test_the_results_page_never_reads_who_is_behind_a_released_figure(alice: User, geo) -> None:
+    """A released aggregate keeps its members (people ids) for the next release's differencing
+    checks; the page only shows figures, so it never reads them: a network-wide group of 90 000
+    people made that column the page's heaviest read (benchmarks, issue 23)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    peers(geo.vincennes, 10)
+    mine = submitted(alice, geo.vincennes, 3, 3)
+    release_aggregates()
+    with CaptureQueriesContext(connection) as queries:
+        ok(logged_in(alice).get(results_url(mine)))
+    reads = [q["sql"] for q in queries if "pratiques_releasedaggregate" in q["sql"]]
+    assert reads and not any('"members"' in sql for sql in reads)
