@@ -522,3 +522,17 @@ def test_a_localised_id_is_seen() -> None:
     assert localised_ids("{% with pid=practice.pk %}") == ["{% with pid=practice.pk"]
     assert localised_ids('<li id="axe-{{ axis.pk|stringformat:"d" }}">') == []
     assert localised_ids('{% with pid=practice.pk|stringformat:"d" %}') == []
+
+
+YEAR_PRINTED = re.compile(r"\{\{\s*[\w.]*(?:year|vintage|millesime)\s*\}\}")
+
+
+def test_years_are_printed_without_a_thousands_separator() -> None:
+    """USE_THOUSAND_SEPARATOR prints the integer 2024 as « 2 024 »: a year goes through the
+    ``year`` filter (the glossary's rule, issue 28; an example's year printed « (2 024) »)."""
+    found = [
+        f"{path.relative_to(ROOT)}: {match}"
+        for path in sorted((ROOT / "templates").rglob("*.html"))
+        for match in YEAR_PRINTED.findall(path.read_text())
+    ]
+    assert found == []

@@ -23,7 +23,8 @@ from observatoire.dialogues.forms import DialogueForm, RespondentsForm
 from observatoire.dialogues.models import Dialogue, DialogueStatus
 from observatoire.dialogues.population import template_rows
 from pratiques.campaigns.population import PopulationRefused
-from territoires.models import ActorProfile
+from territoires.forms import territory_choice_label
+from territoires.models import ActorProfile, Territory
 
 T = "observatoire/dialogues/"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -44,11 +45,22 @@ def dialogue_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, T + "dialogue_list.html", context)
 
 
+def _initial_territory(request: AuthenticatedHttpRequest) -> dict[str, str]:
+    """« Ouvrir un dialogue territorial » from a territory's report or page names it
+    (``?niveau=commune&code=94080``): the form starts with it chosen; an unknown one is ignored."""
+    territory = Territory.objects.filter(
+        level=request.GET.get("niveau", ""), code=request.GET.get("code", "")
+    ).first()
+    if territory is None:
+        return {}
+    return {"territory": territory_choice_label(territory)}
+
+
 @require_http_methods(["GET", "POST"])
 def dialogue_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not services.may_organise(request.user):
         raise PermissionDenied
-    form = DialogueForm(request.POST or None)
+    form = DialogueForm(request.POST or None, initial=_initial_territory(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from territoires.models import Territory
 
 # Bump when the template or the collected data change shape: cached PDFs are then rebuilt.
-TEMPLATE_VERSION = "2026-12-06.region-map"
+TEMPLATE_VERSION = "2026-12-07.dialogue-next-step"
 
 # Lines of the indicator table from which it leaves the PDF for the territory's CSV (the body
 # stays short: a national vintage gives a commune some 300 indicators; the table was also a third

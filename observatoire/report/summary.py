@@ -135,8 +135,10 @@ def _next_steps(data: ReportData, page: str) -> list[NextStep]:
     steps.append(
         NextStep(
             "Ouvrir un dialogue territorial",
-            "Réunissez les catalyseurs de votre organisation autour des pratiques à développer.",
-            absolute(reverse("pratiques:organisation_join")),
+            "Demandez aux acteurs locaux (publics, économiques, associatifs) quelles fragilités "
+            "ils perçoivent, sur un téléphone et sans compte, pour les croiser avec ces "
+            "indicateurs.",
+            absolute(reverse("observatoire:dialogue_create") + f"?niveau={t.level}&code={t.code}"),
         )
     )
     if t.level != Level.PROJECT:

@@ -43,6 +43,26 @@ def test_an_official_with_a_confirmed_mandate_opens_a_dialogue(elise: User, geo:
     assert "Croiser les regards à Vincennes" in ok(client.get("/dialogues/")).content.decode()
 
 
+def test_the_report_s_next_step_opens_the_form_on_its_territory(elise: User, geo: Any) -> None:
+    """« Ouvrir un dialogue territorial » in a territory's report names the territory: the form
+    starts with it chosen; an unknown one leaves the field empty."""
+    from html import escape
+
+    from observatoire.report.collect import collect_report_data
+
+    official_with_mandate(elise, geo.vincennes)
+    step = next(
+        s
+        for s in collect_report_data(geo.vincennes).summary.next_steps
+        if s.title == "Ouvrir un dialogue territorial"
+    )
+    path = step.url.split("://", 1)[-1].partition("/")[2]
+    page = ok(logged_in(elise).get("/" + path)).content.decode()
+    assert escape(territory_choice_label(geo.vincennes)) in page
+    empty = ok(logged_in(elise).get("/dialogues/nouveau/?niveau=commune&code=00000")).content
+    assert escape(territory_choice_label(geo.vincennes)).encode() not in empty
+
+
 @pytest.mark.parametrize("status", ["en-attente", "refuse"])
 def test_an_official_without_a_confirmed_mandate_is_refused(
     elise: User, geo: Any, status: str
