@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from territoires.models import Territory
 
 # Bump when the template or the collected data change shape: cached PDFs are then rebuilt.
-TEMPLATE_VERSION = "2026-12-07.dialogue-next-step"
+TEMPLATE_VERSION = "2026-12-07.perceived-summary"
 
 # Lines of the indicator table from which it leaves the PDF for the territory's CSV (the body
 # stays short: a national vintage gives a commune some 300 indicators; the table was also a third
@@ -152,6 +152,7 @@ class Summary:
     practices: str = ""
     dates: list[str] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)  # since the previous vintage, release
+    perceived: str = ""  # the latest published territorial dialogue, in one sentence
     next_steps: list[NextStep] = field(default_factory=list)
     page_url: str = ""
     qr: str = ""  # data URI of the QR code (SVG) of page_url

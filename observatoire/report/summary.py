@@ -55,12 +55,37 @@ def build_summary(data: ReportData) -> Summary:
     summary.practices = _practices_sentence(data)
     summary.dates = _dates(data)
     summary.changes = data.changes.sentences
+    summary.perceived = _perceived_sentence(data)
     t = data.territory
     page = reverse("territoires:detail", args=[t.level, t.code])
     summary.page_url = absolute(page)
     summary.qr = qr_data_uri(summary.page_url)
     summary.next_steps = _next_steps(data, page)
     return summary
+
+
+def _perceived_sentence(data: ReportData) -> str:
+    """What the local actors said in the latest published dialogue, under its disclosure rules
+    (nothing when its figures are not shown): the fragilities they feel strongly, and those where
+    their perception and the network's level or the indicators part ways."""
+    part = data.perceived
+    if part is None or not part.results.shown or not part.rows:
+        return ""
+    strong = [
+        r.label for r in part.rows if r.perceived is not None and r.perceived.words == "forte"
+    ]
+    examine = [r.label for r in part.rows if r.to_examine]
+    closed = f", clos le {french_date(part.closed_on)}" if part.closed_on else ""
+    sentence = f"dialogue « {part.dialogue.title} »{closed}, {part.respondents} réponses"
+    if part.demo:
+        sentence += " (données de démonstration)"
+    sentence += " : "
+    sentence += (
+        f"perçues comme fortes : {', '.join(strong)}" if strong else "aucune fragilité perçue forte"
+    )
+    if examine:
+        sentence += f" ; à examiner, la perception s’écartant du reste : {', '.join(examine)}"
+    return sentence + "."
 
 
 def _practices_sentence(data: ReportData) -> str:

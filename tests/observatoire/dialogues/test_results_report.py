@@ -36,3 +36,14 @@ def test_the_territory_report_shows_the_latest_published_dialogue(geo: Any, elis
     html = re.sub(r"\s+", " ", render_html(data, ReportImages()))
     assert "Fragilités perçues" in html and "Regards croisés" in html
     assert "environ" in html and "profils représentés" in html
+    # The first page says it in one sentence, with what stands out (figures shown, level words).
+    sentence = data.summary.perceived
+    assert sentence.startswith("dialogue « Regards croisés », clos le ") and "réponses" in sentence
+    strong = [r.label for r in data.perceived.rows if r.perceived.words == "forte"]
+    if strong:
+        assert "perçues comme fortes : " + ", ".join(strong) in sentence
+    assert f"<strong>Fragilités perçues</strong> : {sentence}" in html.replace("&#x27;", "'")
+
+
+def test_no_perceived_sentence_without_a_published_dialogue(geo: Any) -> None:
+    assert collect_report_data(geo.vincennes).summary.perceived == ""
