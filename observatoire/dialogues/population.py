@@ -13,7 +13,12 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from pratiques.campaigns.population import PopulationRefused, RowProblem, read_rows
+from pratiques.campaigns.population import (
+    PopulationRefused,
+    RowProblem,
+    header_columns,
+    read_rows,
+)
 from territoires.models import ActorProfile
 from territoires.text import normalize
 
@@ -46,26 +51,7 @@ def profiles_by_key() -> dict[str, ActorProfile]:
 
 
 def _columns(header: list[str]) -> dict[str, int]:
-    simplified = {normalize(name): index for index, name in enumerate(header)}
-    found: dict[str, int] = {}
-    for key, names in COLUMNS.items():
-        for name in names:
-            if normalize(name) in simplified:
-                found[key] = simplified[normalize(name)]
-                break
-    missing = [COLUMNS[key][0] for key in REQUIRED if key not in found]
-    if missing:
-        raise PopulationRefused(
-            [
-                RowProblem(
-                    1,
-                    "colonne(s) manquante(s) : "
-                    + ", ".join(f"« {name} »" for name in missing)
-                    + ". Attendu : email ; nom ; organisation ; profil.",
-                )
-            ]
-        )
-    return found
+    return header_columns(header, COLUMNS, REQUIRED, "email ; nom ; organisation ; profil")
 
 
 def parse_respondents(data: bytes, *, file_name: str) -> list[RespondentRow]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -161,15 +162,21 @@ def _cell(value: object) -> str:
     return str(value).strip()
 
 
-def _columns(header: list[str]) -> dict[str, int]:
+def header_columns(
+    header: list[str], columns: dict[str, list[str]], required: Sequence[str], expected: str
+) -> dict[str, int]:
+    """The index of each known column in a file's header row, its names compared folded
+    (``_simplify``), the first accepted spelling winning; a missing required column refuses the
+    file at line 1, saying which and what is ``expected``. Campaigns and dialogues read their
+    population files with it."""
     simplified = {_simplify(name): index for index, name in enumerate(header)}
     found: dict[str, int] = {}
-    for key, names in COLUMNS.items():
+    for key, names in columns.items():
         for name in names:
             if _simplify(name) in simplified:
                 found[key] = simplified[_simplify(name)]
                 break
-    missing = [COLUMNS[key][0] for key in REQUIRED if key not in found]
+    missing = [columns[key][0] for key in required if key not in found]
     if missing:
         raise PopulationRefused(
             [
@@ -177,12 +184,20 @@ def _columns(header: list[str]) -> dict[str, int]:
                     1,
                     "colonne(s) manquante(s) : "
                     + ", ".join(f"« {name} »" for name in missing)
-                    + ". Attendu : email ; prenom ; nom ; organisation ; profil ; territoire"
-                    " ; ingenieries (facultatif).",
+                    + f". Attendu : {expected}.",
                 )
             ]
         )
     return found
+
+
+def _columns(header: list[str]) -> dict[str, int]:
+    return header_columns(
+        header,
+        COLUMNS,
+        REQUIRED,
+        "email ; prenom ; nom ; organisation ; profil ; territoire ; ingenieries (facultatif)",
+    )
 
 
 def _by_code_or_label(items: list) -> dict[str, object]:
