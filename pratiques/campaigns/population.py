@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -163,7 +163,10 @@ def _cell(value: object) -> str:
 
 
 def header_columns(
-    header: list[str], columns: dict[str, list[str]], required: Sequence[str], expected: str
+    header: list[str],
+    columns: Mapping[str, Sequence[str]],
+    required: Sequence[str],
+    expected: str,
 ) -> dict[str, int]:
     """The index of each known column in a file's header row, its names compared folded
     (``_simplify``), the first accepted spelling winning; a missing required column refuses the
