@@ -297,20 +297,8 @@ def _save_all(request: HtmxHttpRequest, response: DialogueResponse) -> list[str]
                 response_id=response.pk, profiles=list(acts.cleaned_data["acts_with"])
             )
         initiative = InitiativeForm(request.POST)
-        if initiative.is_valid():
-            data = initiative.cleaned_data
-            try:
-                services.initiative_save(
-                    response_id=response.pk,
-                    fragility=data["fragility"],
-                    title=data["title"],
-                    text=data["text"],
-                    carrier=data["carrier"],
-                )
-            except services.DialogueRefused as refusal:
-                if refusal.code != "initiative_incomplete":
-                    raise
-                errors.append("Initiative : remplissez ses quatre champs, ou aucun.")
+        if initiative.is_valid() and _initiative_refusal(response, initiative) is not None:
+            errors.append("Initiative : remplissez ses quatre champs, ou aucun.")
     except services.DialogueRefused as refusal:
         errors.append(refusal.text)
     return errors
@@ -435,6 +423,27 @@ def response_identity(request: HtmxHttpRequest, key: str) -> HttpResponse:
     return _status(request)
 
 
+def _initiative_refusal(
+    response: DialogueResponse, form: InitiativeForm
+) -> services.DialogueRefused | None:
+    """Saves a valid form's initiative (the autosave and the no-JavaScript save); returns the
+    refusal when its fields are incomplete, any other refusal goes up."""
+    data = form.cleaned_data
+    try:
+        services.initiative_save(
+            response_id=response.pk,
+            fragility=data["fragility"],
+            title=data["title"],
+            text=data["text"],
+            carrier=data["carrier"],
+        )
+    except services.DialogueRefused as refusal:
+        if refusal.code != "initiative_incomplete":
+            raise
+        return refusal
+    return None
+
+
 @login_not_required
 @require_POST
 def response_initiative(request: HtmxHttpRequest, key: str) -> HttpResponse:
@@ -442,22 +451,10 @@ def response_initiative(request: HtmxHttpRequest, key: str) -> HttpResponse:
     if (done := _autosave_refused(request, response)) is not None:
         return done
     form = InitiativeForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.initiative_save(
-                response_id=response.pk,
-                fragility=data["fragility"],
-                title=data["title"],
-                text=data["text"],
-                carrier=data["carrier"],
-            )
-        except services.DialogueRefused as refusal:
-            if refusal.code != "initiative_incomplete":
-                raise
-            missing = ", ".join(str(form[name].label).lower() for name in refusal.error_dict)
-            error = f"Pour enregistrer l'initiative, remplissez aussi : {missing}."
-            return _status(request, error=error, status=400)
+    if form.is_valid() and (refusal := _initiative_refusal(response, form)) is not None:
+        missing = ", ".join(str(form[name].label).lower() for name in refusal.error_dict)
+        error = f"Pour enregistrer l'initiative, remplissez aussi : {missing}."
+        return _status(request, error=error, status=400)
     if form.errors:
         return _status(request, error=_form_error(form), status=400)
     if not request.htmx:
